@@ -1,0 +1,1 @@
+"""Analysis layer: metrics, statistics and queueing theory, read from records."""

@@ -1,0 +1,204 @@
+"""The metrics of MODEL.md §4, computed from a replication's records.
+
+Every metric is counted over contacts that *arrive* in the measurement window
+``[warmup, horizon)``; time-based ones (occupancy, cost) over the same window
+of the clock.  Rates are fractions in [0, 1]; a metric whose denominator is
+zero is ``NaN`` (e.g. ``repeat_escalation_rate`` when nothing was escalated).
+docs/metrics.md gives the choices MODEL.md leaves open.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simcc.records import ACTIVITIES, OUTCOMES
+
+NAN = math.nan
+_O = {name: i for i, name in enumerate(OUTCOMES)}
+_A = {name: i for i, name in enumerate(ACTIVITIES)}
+TRANSFER_ACTIVITIES = (_A["consult_wait"], _A["consult"], _A["conference"])
+
+HEADLINE = (
+    "offered",
+    "abandoned",
+    "abandonment_rate",
+    "abandonment_queue_rate",
+    "abandonment_hold_rate",
+    "abandonment_transfer_rate",
+    "fcr",
+    "first_touch_resolution",
+    "escalation_rate",
+    "repeat_escalation_rate",
+    "recontact_rate",
+    "service_level",
+    "escalation_sla_rate",
+    "sla_compliance",
+    "asa",
+    "mean_hold_time",
+    "customer_effort",
+    "cost_per_contact",
+    "cost_per_resolved_case",
+)
+"""Metric names of MODEL.md §4 that do not depend on the pools, in table order."""
+
+POOL_METRICS = ("aht", "occupancy", "transfer_time_share")
+"""Per-pool metric prefixes; the full name is ``<prefix>_<pool>``."""
+
+EXTRA = ("answered", "unfinished", "callback_unreached_rate", "mean_transfer_wait")
+"""Counts and rates beyond MODEL.md §4 that planners ask for."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the metrics need to know of the scenario."""
+
+    warmup: float
+    horizon: float
+    pools: tuple[str, ...]
+    cost_per_hour: tuple[float, ...]
+    threshold: float
+    short_abandon: float
+
+    @classmethod
+    def of(cls, scenario: object) -> Window:
+        s = scenario
+        return cls(
+            warmup=s.warmup,  # type: ignore[attr-defined]
+            horizon=s.horizon,  # type: ignore[attr-defined]
+            pools=tuple(s.pools),  # type: ignore[attr-defined]
+            cost_per_hour=tuple(p.cost_per_hour for p in s.pools.values()),  # type: ignore[attr-defined]
+            threshold=s.sla.answer.threshold,  # type: ignore[attr-defined]
+            short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
+        )
+
+
+def metric_names(pools: tuple[str, ...] | list[str]) -> list[str]:
+    """Every metric name for a centre with these pools, in table order."""
+    names = list(HEADLINE)
+    for prefix in POOL_METRICS:
+        names += [f"{prefix}_{pool}" for pool in pools]
+    return names + list(EXTRA)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else NAN
+
+
+def compute(
+    contacts: dict[str, np.ndarray],
+    agents: dict[str, np.ndarray],
+    staffing: dict[str, np.ndarray],
+    window: Window,
+) -> dict[str, float]:
+    """All metrics of one replication from its record arrays (codes, not names)."""
+    arrival = contacts["arrival"]
+    m = (arrival >= window.warmup) & (arrival < window.horizon)
+    outcome = contacts["outcome"][m]
+    answer = contacts["answer"][m]
+    wait = contacts["wait"][m]
+    escalations = contacts["escalations"][m]
+    attempt = contacts["attempt"][m]
+    false_res = contacts["false_resolution"][m]
+    offered = int(m.sum())
+
+    ab_queue = outcome == _O["abandoned_queue"]
+    ab_hold = outcome == _O["abandoned_hold"]
+    ab_transfer = outcome == _O["abandoned_transfer_queue"]
+    abandoned = int(ab_queue.sum() + ab_hold.sum() + ab_transfer.sum())
+    answered = ~np.isnan(answer)
+    n_answered = int(answered.sum())
+    resolved = outcome == _O["resolved"]
+    truly = resolved & ~false_res
+    escalated = escalations >= 1
+    first = attempt == 1
+
+    within = answered & (wait <= window.threshold)
+    short = ab_queue & (wait <= window.short_abandon)
+    sla_legs = contacts["sla_legs"][m]
+    sla_met = contacts["sla_legs_met"][m]
+    with_sla = sla_legs > 0
+    all_met = sla_met == sla_legs
+
+    out: dict[str, float] = {
+        "offered": float(offered),
+        "abandoned": float(abandoned),
+        "abandonment_rate": _ratio(abandoned, offered),
+        "abandonment_queue_rate": _ratio(ab_queue.sum(), offered),
+        "abandonment_hold_rate": _ratio(ab_hold.sum(), offered),
+        "abandonment_transfer_rate": _ratio(ab_transfer.sum(), offered),
+        "fcr": _ratio((truly & first).sum(), first.sum()),
+        "first_touch_resolution": _ratio((resolved & ~escalated).sum(), offered),
+        "escalation_rate": _ratio((escalated & answered).sum(), n_answered),
+        "repeat_escalation_rate": _ratio((escalations >= 2).sum(), escalated.sum()),
+        "recontact_rate": _ratio((attempt > 1).sum(), offered),
+        "service_level": _ratio(within.sum(), offered - short.sum()),
+        "escalation_sla_rate": _ratio((with_sla & all_met).sum(), with_sla.sum()),
+        "sla_compliance": _ratio((within & all_met).sum(), offered),
+        "asa": float(wait[answered].mean()) if n_answered else NAN,
+        "mean_hold_time": float(contacts["hold_time"][m][escalated].mean())
+        if escalated.any()
+        else NAN,
+        "customer_effort": float(1.0 + contacts["rediscoveries"][m][answered].mean())
+        if n_answered
+        else NAN,
+    }
+
+    staffed = staffed_seconds(staffing, window)
+    cost = sum(staffed[i] / 3600.0 * window.cost_per_hour[i] for i in range(len(window.pools)))
+    cases = contacts["case_id"][m][truly]
+    out["cost_per_contact"] = _ratio(cost, offered)
+    out["cost_per_resolved_case"] = _ratio(cost, len(np.unique(cases)))
+
+    measured_ids = contacts["contact_id"][m]
+    in_window = np.isin(agents["contact_id"], measured_ids)
+    busy_window = busy_seconds_in_window(agents, window)
+    for i, pool in enumerate(window.pools):
+        mine = in_window & (agents["pool"] == i)
+        durations = agents["end"][mine] - agents["start"][mine]
+        total = durations.sum()
+        handled = len(np.unique(agents["contact_id"][mine]))
+        transfer = np.isin(agents["activity"][mine], TRANSFER_ACTIVITIES)
+        out[f"aht_{pool}"] = _ratio(total, handled)
+        out[f"transfer_time_share_{pool}"] = _ratio(durations[transfer].sum(), total)
+        out[f"occupancy_{pool}"] = _ratio(busy_window[i], staffed[i])
+    # keep the documented order: headline, then per pool by prefix, then extras
+    ordered = {name: out[name] for name in HEADLINE}
+    for prefix in POOL_METRICS:
+        for pool in window.pools:
+            ordered[f"{prefix}_{pool}"] = out[f"{prefix}_{pool}"]
+    ordered["answered"] = float(n_answered)
+    ordered["unfinished"] = float((outcome == _O["unfinished"]).sum())
+    ordered["callback_unreached_rate"] = _ratio(
+        (outcome == _O["callback_unreached"]).sum(), offered
+    )
+    ordered["mean_transfer_wait"] = (
+        float(contacts["transfer_wait"][m][escalated].mean()) if escalated.any() else NAN
+    )
+    return ordered
+
+
+def staffed_seconds(staffing: dict[str, np.ndarray], window: Window) -> np.ndarray:
+    """Agent-seconds present per pool within the window (overtime to finish a contact included)."""
+    out = np.zeros(len(window.pools))
+    pool, time, present = staffing["pool"], staffing["time"], staffing["present"]
+    for i in range(len(window.pools)):
+        mine = pool == i
+        t = time[mine]
+        n = present[mine].astype(float)
+        if len(t) == 0:
+            continue
+        ends = np.append(t[1:], np.inf)
+        lo = np.clip(t, window.warmup, window.horizon)
+        hi = np.clip(ends, window.warmup, window.horizon)
+        out[i] = float(np.sum(n * (hi - lo)))
+    return out
+
+
+def busy_seconds_in_window(agents: dict[str, np.ndarray], window: Window) -> np.ndarray:
+    """Agent busy seconds per pool, clipped to the window."""
+    lo = np.clip(agents["start"], window.warmup, window.horizon)
+    hi = np.clip(agents["end"], window.warmup, window.horizon)
+    return np.bincount(agents["pool"], weights=hi - lo, minlength=len(window.pools))

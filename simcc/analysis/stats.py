@@ -1,0 +1,75 @@
+"""Statistics across replications: means with Student-t confidence intervals, paired differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric over replications: mean, standard deviation and a confidence interval."""
+
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"mean": self.mean, "std": self.std, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+    @property
+    def half_width(self) -> float:
+        return (self.ci_high - self.ci_low) / 2
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the confidence interval."""
+        return self.ci_low <= value <= self.ci_high
+
+
+def estimate(values: Sequence[float] | np.ndarray, level: float = 0.95) -> Estimate:
+    """Mean, std and a two-sided Student-t CI of independent replications (NaNs left out).
+
+    With one replication (or identical values) the interval is the point itself.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float(x.mean())
+    if n == 1:
+        return Estimate(mean, math.nan, mean, mean, 1)
+    std = float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * std / math.sqrt(n)
+    return Estimate(mean, std, mean - half, mean + half, n)
+
+
+def paired_difference(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = 0.95
+) -> Estimate:
+    """The mean of ``b − a`` over replications paired by common random numbers, with its CI."""
+    x = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    return estimate(x, level)
+
+
+def unpaired_difference(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = 0.95
+) -> Estimate:
+    """Welch's CI for ``mean(b) − mean(a)`` ignoring any pairing (for contrast with the paired one)."""
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    diff = float(y.mean() - x.mean())
+    va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return Estimate(diff, 0.0, diff, diff, min(len(x), len(y)))
+    dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
+    return Estimate(diff, se, diff - half, diff + half, min(len(x), len(y)))

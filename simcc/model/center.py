@@ -1,0 +1,669 @@
+"""The contact centre in SimPy: pools of agents, their queues and their shifts.
+
+A :class:`Pool` is a SimPy resource made for contact centres.  Its capacity is
+a number of interchangeable agents that changes with the shift plan; its queue
+is ordered by priority (lower first), then by whether the contact was
+transferred (when ``transfer_priority`` is on), then first come, first served.
+
+Waiting customers abandon when their patience runs out.  Instead of one
+timeout event per waiting customer (``request | timeout(patience)``), each
+queue entry carries its deadline and the pool keeps a *reneging clock*: a
+single pending timeout at the earliest deadline of the customers still waiting.
+When it rings, every customer whose deadline has passed leaves the queue at
+exactly that deadline, and the clock is set for the next one.  Customers who
+are answered before their deadline cost no event at all, and the queue length
+seen by routing rules never counts a customer who has already hung up.
+
+An agent is busy from the moment it picks a contact (or is seized for a
+consult) until its wrap-up ends; :meth:`Pool.finish` starts the wrap-up and
+frees the agent when it ends, without a process of its own.  An agent whose
+shift has ended finishes the contact in hand, then leaves.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+from simpy.events import PENDING, Event
+
+ABANDONED = -1
+"""Value of a queue entry's event when the customer's deadline passed first."""
+
+WAITING, SERVED, GONE = 0, 1, 2
+_EPS = 1e-9
+
+
+class Entry(Event):
+    """A place in a pool's queue; the event succeeds with an agent or ABANDONED."""
+
+    __slots__ = ("deadline", "owner", "state")
+
+    def __init__(self, env: simpy.Environment, deadline: float, owner: Any) -> None:
+        self.env = env
+        self.callbacks: list[Callable[[Event], None]] = []
+        self._value = PENDING
+        self.deadline = deadline
+        self.owner = owner
+        self.state = WAITING
+
+
+class Pool:
+    """A group of interchangeable agents with one priority queue."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        name: str,
+        tier: int,
+        agents: int,
+        recorder: Any,
+        mean_handle: float,
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.name = name
+        self.tier = tier
+        self.recorder = recorder
+        self.mean_handle = mean_handle
+        self.scheduled = agents
+        self.present = agents
+        self.busy = 0
+        self.idle: deque[int] = deque(range(agents))
+        self._free_ids: list[int] = []
+        self._next_id = agents
+        self._queue: list[tuple[int, int, float, int, Entry]] = []
+        self._deadlines: list[tuple[float, int, Entry]] = []
+        self._seq = 0
+        self.waiting = 0
+        self._clock_at = math.inf
+        self._clocks: list[float] = []
+        self.recent_starts: deque[float] = deque(maxlen=20)
+        self.when_unstaffed: str | None = None
+        self.fallback_pool: Pool | None = None
+        recorder.staffing(index, env.now, agents, agents)
+
+    # -------------------------------------------------------------- seizing
+
+    def seize(self) -> int | None:
+        """An idle agent at once, if there is one and nobody is waiting; else None."""
+        if self.idle and not self.waiting:
+            self.busy += 1
+            self.recent_starts.append(self.env.now)
+            return self.idle.popleft()
+        return None
+
+    def join(self, priority: int, rank: int, deadline: float, owner: Any) -> Entry:
+        """Join the queue; the returned event gives an agent, or ABANDONED at ``deadline``."""
+        env = self.env
+        entry = Entry(env, deadline, owner)
+        self._seq += 1
+        heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
+        self.waiting += 1
+        if deadline < math.inf:
+            heapq.heappush(self._deadlines, (deadline, self._seq, entry))
+            if deadline < self._clock_at:
+                self._arm()
+        if self.idle:  # only possible for an entry ahead of nobody at a shift start
+            self._dispatch(self.idle.popleft())
+        return entry
+
+    def cancel(self, entry: Entry) -> None:
+        """Take a still-waiting entry out of the queue (e.g. a consult request given up)."""
+        if entry.state == WAITING:
+            entry.state = GONE
+            self.waiting -= 1
+
+    # -------------------------------------------------------------- freeing
+
+    def release(self, agent: int) -> None:
+        """The agent is free: it leaves if its shift is over, else takes the next contact."""
+        self.busy -= 1
+        if self.present > self.scheduled:
+            self.present -= 1
+            heapq.heappush(self._free_ids, agent)
+            self.recorder.staffing(self.index, self.env.now, self.scheduled, self.present)
+            return
+        self._dispatch(agent)
+
+    def finish(self, agent: int, wrap_up: float, contact: int) -> None:
+        """Start the agent's wrap-up (after-call work) and free it when it ends."""
+        if wrap_up > 0.0:
+            now = self.env.now
+            self.recorder.agent(self.index, agent, contact, 1, now, now + wrap_up)
+            done = self.env.timeout(wrap_up)
+            done.callbacks.append(lambda _event: self.release(agent))
+        else:
+            self.release(agent)
+
+    def _dispatch(self, agent: int) -> None:
+        queue = self._queue
+        now = self.env.now
+        while queue:
+            entry = heapq.heappop(queue)[4]
+            if entry.state != WAITING:
+                continue
+            self.waiting -= 1
+            if entry.deadline <= now:
+                entry.state = GONE
+                entry.succeed(ABANDONED)
+                continue
+            entry.state = SERVED
+            self.busy += 1
+            self.recent_starts.append(now)
+            entry.succeed(agent)
+            return
+        self.idle.append(agent)
+
+    # -------------------------------------------------------------- reneging clock
+
+    def _arm(self) -> None:
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][2].state != WAITING:
+            heapq.heappop(deadlines)
+        if not deadlines:
+            return
+        at = deadlines[0][0]
+        if at >= self._clock_at:
+            return
+        self._clock_at = at
+        heapq.heappush(self._clocks, at)
+        ring = self.env.timeout(max(at - self.env.now, 0.0))
+        ring.callbacks.append(self._ring)
+
+    def _ring(self, _event: Event) -> None:
+        now = self.env.now
+        clocks = self._clocks
+        while clocks and clocks[0] <= now + _EPS:
+            heapq.heappop(clocks)
+        self._clock_at = clocks[0] if clocks else math.inf
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now + _EPS:
+            entry = heapq.heappop(deadlines)[2]
+            if entry.state == WAITING:
+                entry.state = GONE
+                self.waiting -= 1
+                entry.succeed(ABANDONED)
+        self._arm()
+
+    # -------------------------------------------------------------- shifts
+
+    def set_staffing(self, agents: int) -> None:
+        """Change the scheduled number of agents (a shift boundary)."""
+        self.scheduled = agents
+        if self.present < agents:
+            for _ in range(agents - self.present):
+                self.present += 1
+                if self._free_ids:
+                    agent = heapq.heappop(self._free_ids)
+                else:
+                    agent = self._next_id
+                    self._next_id += 1
+                self._dispatch(agent)
+        else:
+            while self.present > agents and self.idle:
+                heapq.heappush(self._free_ids, self.idle.pop())
+                self.present -= 1
+        self.recorder.staffing(self.index, self.env.now, self.scheduled, self.present)
+
+    # -------------------------------------------------------------- what rules see
+
+    @property
+    def idle_agents(self) -> int:
+        return len(self.idle)
+
+    @property
+    def queue_length(self) -> int:
+        """Customers waiting now (those past their deadline already left)."""
+        return self.waiting
+
+    def expected_wait(self) -> float:
+        """Expected wait of a newcomer, from the queue and the recent answer rate.
+
+        ``(waiting − idle + 1) / rate``, where ``rate`` is the answers per second
+        over the last 20 answers; with fewer than two recent answers, the
+        rate of present agents working at the pool's mean handle time.
+        """
+        ahead = self.waiting - len(self.idle) + 1
+        if ahead <= 0:
+            return 0.0
+        starts = self.recent_starts
+        span = starts[-1] - starts[0] if len(starts) >= 2 else 0.0
+        if span > 0:
+            rate = (len(starts) - 1) / span
+        elif self.present > 0 and self.mean_handle > 0:
+            rate = self.present / self.mean_handle
+        else:
+            return math.inf
+        return ahead / rate
+
+
+def staffing_process(
+    env: simpy.Environment,
+    pool: Pool,
+    interval: float,
+    counts: list[int],
+    repeat: bool,
+    until: float,
+) -> Any:
+    """Apply a shift plan: one count per interval, the last held (or the plan repeated)."""
+    i = 1
+    while True:
+        at = i * interval
+        if at >= until or (not repeat and i >= len(counts)):
+            return
+        yield env.timeout(at - env.now)
+        pool.set_staffing(counts[i % len(counts)] if repeat else counts[i])
+        i += 1
+
+
+# ============================================================================ the centre
+
+
+class _PolicyDraws:
+    """A transfer policy's settings with its distributions turned into samplers."""
+
+    def __init__(self, name: str, spec: Any, streams: Any, fallback_rediscovery: Any) -> None:
+        self.name = name
+        for field in type(spec).model_fields:
+            value = getattr(spec, field)
+            if hasattr(value, "sampler"):
+                value = value.sampler(streams.generator(f"{name}:{field}"))
+            setattr(self, field, value)
+        if getattr(spec, "rediscovery_time", "absent") is None:
+            self.rediscovery_time = fallback_rediscovery.sampler(
+                streams.generator(f"{name}:rediscovery_time")
+            )
+        self.misroute = streams.uniform(f"{name}:misroute")
+        self.reach = streams.uniform(f"{name}:reach")
+        self.chase = streams.uniform(f"{name}:chase")
+        self.success = streams.uniform(f"{name}:success")
+
+
+class CallTypeRuntime:
+    """What the engine needs of a call type, indexed for speed."""
+
+    def __init__(self, index: int, name: str, path: list[Pool], priority: int) -> None:
+        self.index = index
+        self.name = name
+        self.path = path
+        self.priority = priority
+        self.resolve: list[float] = []
+        self.escalate_after: list[float] = []
+
+
+class Center:
+    """One replication's contact centre: pools, arrivals, streams and records.
+
+    Built from a validated scenario; :meth:`run` simulates it to the end of the
+    drain and leaves the records in :attr:`recorder`.
+    """
+
+    def __init__(
+        self, scenario: Any, streams: Any, recorder: Any, max_contacts: int | None = None
+    ) -> None:
+        from simcc.model.policies import needs_expected_wait
+
+        self.env = env = simpy.Environment()
+        self.scenario = s = scenario
+        self.streams = streams
+        self.recorder = recorder
+        self.horizon = s.horizon
+        self.warmup = s.warmup
+        self.max_contacts = max_contacts
+        self.stopped_early: str | None = None
+        names = recorder.names
+        self.codes = {name: i for i, name in enumerate(names.policies)}
+        self.pool_index = {name: i for i, name in enumerate(names.pools)}
+        call_type_names = list(names.call_types)
+
+        self.pools: list[Pool] = []
+        for i, (name, spec) in enumerate(s.pools.items()):
+            means = [d.mean for d in spec.handle_time.values()]
+            pool = Pool(
+                env, i, name, spec.tier, spec.agents.counts[0], recorder, sum(means) / len(means)
+            )
+            self.pools.append(pool)
+        for pool, spec in zip(self.pools, s.pools.values(), strict=True):
+            pool.when_unstaffed = spec.when_unstaffed
+            if spec.when_unstaffed in self.pool_index:
+                pool.fallback_pool = self.pools[self.pool_index[spec.when_unstaffed]]
+            if len(spec.agents.counts) > 1 and spec.agents.interval is not None:
+                env.process(
+                    staffing_process(
+                        env,
+                        pool,
+                        spec.agents.interval,
+                        spec.agents.counts,
+                        spec.agents.repeat,
+                        s.horizon,
+                    )
+                )
+
+        self.call_types: list[CallTypeRuntime] = []
+        for i, (name, spec) in enumerate(s.call_types.items()):
+            ct = CallTypeRuntime(
+                i, name, [self.pools[self.pool_index[p]] for p in spec.path], spec.priority
+            )
+            for pool_spec in s.pools.values():
+                resolve = pool_spec.for_type(pool_spec.resolve, name)
+                ct.resolve.append(1.0 if resolve is None else resolve)
+                after = pool_spec.escalate_after
+                ct.escalate_after.append(math.inf if after is None else after)
+            self.call_types.append(ct)
+        self._call_type_names = call_type_names
+
+        customers = s.customers
+        self.segment_names = list(names.segments)
+        self.segment_priority = [seg.priority for seg in s.segments.values()]
+        self._recontact_draws: dict[int, Callable[[Any, int], None]] = {}
+        self.segment_draw = streams.choice("segment", [seg.share for seg in s.segments.values()])
+
+        t = s.transfer
+        self.policy = t.policy
+        self.rules = t.rules
+        self.rules_need_wait = needs_expected_wait(t.rules)
+        self.transfer_rank = 0 if t.transfer_priority else 1
+        self.cold = _PolicyDraws("cold", t.cold, streams, t.cold.rediscovery_time)
+        self.warm = _PolicyDraws("warm", t.warm, streams, t.cold.rediscovery_time)
+        self.conference = _PolicyDraws("conference", t.conference, streams, t.cold.rediscovery_time)
+        self.callback = _PolicyDraws("callback", t.callback, streams, t.cold.rediscovery_time)
+        self.email = _PolicyDraws("email", t.email, streams, t.cold.rediscovery_time)
+        self.self_service = _PolicyDraws(
+            "self_service", t.self_service, streams, t.cold.rediscovery_time
+        )
+        self.false_resolution = [0.0] * len(names.policies)
+        for policy, p in t.false_resolution.items():
+            self.false_resolution[self.codes[policy]] = p
+        self.false_draw = streams.uniform("false_resolution")
+        self.wrong_draw = streams.uniform("misroute_pool")
+        self.sla_target = [s.sla.escalation.get(p.name, math.nan) for p in self.pools]
+
+        recontact = customers.recontact
+        self.recontact = recontact
+        if recontact is not None:
+            self.recontact_draw = streams.uniform("recontact")
+            self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
+
+        self._samplers: dict[tuple[str, int, int], Callable[[], float]] = {}
+        self.next_contact = 0
+        self.next_case = 0
+        self.live: dict[int, Any] = {}
+        from simcc.model import transfers
+
+        self._transfers = transfers.TRANSFERS
+        for ct in self.call_types:
+            env.process(self._arrivals(ct, s.call_types[ct.name].arrivals))
+
+    # ------------------------------------------------------------------ samplers
+
+    def handle(self, pool: int, call_type: int) -> Callable[[], float]:
+        """Handle-time sampler of a pool for a call type."""
+        return self._sampler("handle", pool, call_type)
+
+    def wrap(self, pool: int, call_type: int) -> Callable[[], float]:
+        """Wrap-up sampler of a pool for a call type."""
+        return self._sampler("wrap_up", pool, call_type)
+
+    def resolve_draw(self, pool: int, call_type: int) -> Callable[[], float]:
+        """Uniform draws deciding resolution at a pool for a call type."""
+        return self._sampler("resolve", pool, call_type)
+
+    def _sampler(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
+        key = (kind, pool, call_type)
+        sampler = self._samplers.get(key)
+        if sampler is None:
+            pool_name = self.pools[pool].name
+            ct_name = self._call_type_names[call_type]
+            stream = f"{kind}:{pool_name}:{ct_name}"
+            if kind == "resolve":
+                sampler = self.streams.uniform(stream)
+            else:
+                spec = self.scenario.pools[pool_name]
+                dist = spec.for_type(getattr(spec, kind), ct_name)
+                if dist is None:  # a pool standing in for another (when_unstaffed)
+                    dist = spec.for_type(spec.handle_time, next(iter(spec.handle_time)))
+                sampler = dist.sampler(self.streams.generator(stream))
+            self._samplers[key] = sampler
+        return sampler
+
+    # ------------------------------------------------------------------ arrivals
+
+    def _arrivals(self, ct: CallTypeRuntime, spec: Any) -> Any:
+        """Poisson arrivals of one call type, piecewise-constant rate (thinning-free)."""
+        from simcc.model.contact import Contact, life
+
+        env = self.env
+        interval, rates, repeat = spec.profile()
+        unit = self.streams.exponential(f"arrivals:{ct.name}")
+        horizon = self.horizon
+        seg_draw = self.segment_draw
+        prepare = self._draws(ct, "first")
+        t = 0.0
+        index = 0
+        end = interval
+        rate = rates[0]
+        n_rates = len(rates)
+        while True:
+            # next arrival in the current interval; memorylessness lets us
+            # restart the clock at each interval boundary
+            gap = unit() / rate if rate > 0 else math.inf
+            if t + gap >= end:
+                if end >= horizon:
+                    return
+                t = end
+                index += 1
+                rate = rates[index % n_rates] if repeat else rates[min(index, n_rates - 1)]
+                end = min(end + interval, horizon) if interval < math.inf else horizon
+                continue
+            t += gap
+            if t >= horizon:
+                return
+            yield env.timeout(t - env.now)
+            segment = seg_draw()
+            c = Contact(self.next_contact, self.next_case, 1, ct, segment)
+            self.next_contact += 1
+            self.next_case += 1
+            prepare(c, segment)
+            self.live[c.id] = c
+            env.process(life(self, c))
+            if self.max_contacts is not None and self.next_contact >= self.max_contacts:
+                self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
+                return
+
+    def _draws(self, ct: CallTypeRuntime, kind: str) -> Callable[[Any, int], None]:
+        """A function giving a new contact its arrival-time draws.
+
+        First contacts and re-contacts draw from separate streams, so that
+        re-contacts (whose timing depends on the policy) never shift the draws
+        of first contacts: with common random numbers every policy sees the
+        same first contacts, with the same patience and first handle time.
+        """
+        streams = self.streams
+        entry = ct.path[0]
+        spec = self.scenario.pools[entry.name]
+        handle = spec.for_type(spec.handle_time, ct.name).sampler(
+            streams.generator(f"{kind}_handle:{ct.name}")
+        )
+        resolve = streams.uniform(f"{kind}_resolve:{ct.name}")
+        customers = self.scenario.customers
+        patience, hold, transfer = [], [], []
+        for name, seg in self.scenario.segments.items():
+            p = seg.patience or customers.patience
+            h = seg.hold_patience or customers.hold_patience or p
+            x = seg.transfer_patience or customers.transfer_patience or p
+            key = f"{kind}:{ct.name}:{name}"
+            patience.append(p.sampler(streams.generator(f"patience:{key}")))
+            hold.append(h.sampler(streams.generator(f"hold_patience:{key}")))
+            transfer.append(x.sampler(streams.generator(f"transfer_patience:{key}")))
+        seg_priority = self.segment_priority
+        env = self.env
+
+        def prepare(c: Any, segment: int) -> None:
+            c.arrival = env.now
+            own = seg_priority[segment]
+            c.priority = ct.priority if own is None else min(own, ct.priority)
+            c.first_handle = handle()
+            c.first_resolve = resolve()
+            c.patience = patience[segment]()
+            c.hold_patience = hold[segment]()
+            c.transfer_patience = transfer[segment]()
+
+        return prepare
+
+    # ------------------------------------------------------------------ hand-offs
+
+    def hand_on(self, c: Any, pool: Pool, agent: int, target: Pool, position: int) -> Any:
+        """Hand contact ``c`` from ``agent`` of ``pool`` on to ``target`` (next on its path)."""
+        policy = self.policy
+        if policy == "rules":
+            policy = self._decide(c, pool, target)
+        if target.present == 0 and target.when_unstaffed not in (None, "queue"):
+            if target.when_unstaffed == "callback":
+                policy = "callback"
+            elif target.fallback_pool is not None:
+                target = target.fallback_pool
+        c.escalations += 1
+        c.policy = self.codes[policy]
+        if c.legs == 0:
+            c.first_handoff = self.env.now
+        return (yield from self._transfers[policy](self, c, pool, agent, target, position))
+
+    def fallback(
+        self, policy: str, c: Any, pool: Pool, agent: int, target: Pool, position: int
+    ) -> Any:
+        """Warm/conference fallback when no B came in time: ``cold`` or ``callback``."""
+        c.policy = self.codes[policy]
+        return (yield from self._transfers[policy](self, c, pool, agent, target, position))
+
+    def _decide(self, c: Any, pool: Pool, target: Pool) -> str:
+        from simcc.model.policies import Situation, choose
+
+        situation = Situation(
+            call_type=c.ctype.name,
+            segment=self.segment_names[c.segment],
+            source_tier=pool.tier,
+            target_pool=target.name,
+            target_tier=target.tier,
+            target_idle_agents=target.idle_agents,
+            target_queue_length=target.queue_length,
+            expected_wait=target.expected_wait() if self.rules_need_wait else 0.0,
+        )
+        return choose(self.rules, situation)
+
+    def wrong_pool(self, source: Pool, target: Pool) -> Pool:
+        """Where a misrouted cold transfer lands: another pool of the target's tier, else back."""
+        same_tier = [
+            p for p in self.pools if p.tier == target.tier and p is not target and p is not source
+        ]
+        if not same_tier:
+            return source
+        return same_tier[min(int(self.wrong_draw() * len(same_tier)), len(same_tier) - 1)]
+
+    def start_leg(self, c: Any) -> int:
+        c.legs += 1
+        return c.legs
+
+    def leg(
+        self,
+        c: Any,
+        leg_no: int,
+        policy: int,
+        src: Pool,
+        dst: Pool,
+        handoff: float,
+        engaged: float,
+        outcome: int,
+        sla_start: float,
+        attempts: int = 0,
+        count_sla: bool = True,
+    ) -> None:
+        """Record one hand-off and count it against the receiving pool's escalation SLA."""
+        target = self.sla_target[dst.index] if count_sla else math.nan
+        self.recorder.leg(
+            c.id, leg_no, policy, src.index, dst.index, handoff, engaged, outcome, target, attempts
+        )
+        if not math.isnan(target):
+            c.sla_legs += 1
+            if not math.isnan(engaged) and engaged - sla_start <= target:
+                c.sla_legs_met += 1
+
+    def schedule_chase(self, c: Any, at: float, started: list[bool]) -> None:
+        """An e-mailed customer chases (calls again) if B has not started by ``at``."""
+        if at >= self.horizon:
+            return
+        event = self.env.timeout(at - self.env.now)
+
+        def chase(_event: Event) -> None:
+            if not started[0]:
+                self._new_attempt(c)
+
+        event.callbacks.append(chase)
+
+    # ------------------------------------------------------------------ endings
+
+    def end(self, c: Any, outcome: int) -> None:
+        """Contact ``c`` ends with ``outcome``; record it and maybe schedule a re-contact."""
+        now = self.env.now
+        self.recorder.contact(c, outcome, now)
+        self.live.pop(c.id, None)
+        recontact = self.recontact
+        if recontact is None or (outcome == 0 and not c.false_resolution):
+            return
+        from simcc.records import OUTCOMES
+
+        key = "false_resolution" if outcome == 0 else OUTCOMES[outcome]
+        p = recontact.probability_of(key)
+        if p > 0 and self.recontact_draw() < p:
+            delay = self.recontact_delay()
+            if now + delay < self.horizon:
+                timer = self.env.timeout(delay)
+                timer.callbacks.append(lambda _event: self._new_attempt(c))
+
+    def _new_attempt(self, old: Any) -> None:
+        """The customer calls again about the same case."""
+        from simcc.model.contact import Contact, life
+
+        ct = old.ctype
+        c = Contact(self.next_contact, old.case_id, old.attempt + 1, ct, old.segment)
+        self.next_contact += 1
+        prepare = self._recontact_draws.get(ct.index)
+        if prepare is None:
+            prepare = self._recontact_draws[ct.index] = self._draws(ct, "recontact")
+        prepare(c, old.segment)
+        self.live[c.id] = c
+        self.env.process(life(self, c))
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, drain: float = math.inf, wall_clock: float | None = None) -> None:
+        """Simulate to the end: arrivals stop at the horizon, then contacts drain."""
+        env = self.env
+        until = self.horizon + drain
+        if wall_clock is None:
+            if math.isinf(until):
+                env.run()
+            else:
+                env.run(until=until)
+        else:
+            import time
+
+            deadline = time.monotonic() + wall_clock
+            step = self.horizon / 200
+            t = 0.0
+            while env.peek() < math.inf and env.now < until:
+                t = min(t + step, until)
+                env.run(until=t)
+                if time.monotonic() > deadline:
+                    self.stopped_early = f"stopped at the wall-clock limit of {wall_clock:g}s"
+                    break
+        from simcc.model.contact import UNFINISHED
+
+        for c in list(self.live.values()):
+            self.recorder.contact(c, UNFINISHED, env.now)
+        self.live.clear()

@@ -1,0 +1,185 @@
+"""The customer's life as a SimPy process: arrive, queue, be served, be handed on, end.
+
+:func:`life` follows MODEL.md §2 step by step.  The contact queues at the entry
+pool of its call type and abandons when its patience runs out; an agent
+handles it and either resolves it, closes it unresolved (no next pool), or
+escalates it to the next pool on the call type's path, using the scenario's
+transfer policy (:mod:`simcc.model.transfers`).  The receiving agent serves it
+in turn, and so on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from simcc.model.center import ABANDONED
+
+if TYPE_CHECKING:
+    from simcc.model.center import Center, Pool
+
+NAN = math.nan
+
+# outcome codes: the index in simcc.records.OUTCOMES
+RESOLVED, UNRESOLVED, ABANDONED_QUEUE, ABANDONED_HOLD, ABANDONED_TRANSFER = 0, 1, 2, 3, 4
+CALLBACK_UNREACHED, UNFINISHED = 5, 6
+
+# activity codes: the index in simcc.records.ACTIVITIES
+HANDLE, WRAP_UP, CONSULT_WAIT, CONSULT, CONFERENCE, REDISCOVERY, TRANSFER, DIAL = range(8)
+
+
+class Contact:
+    """One call from a customer, with its draws and what happened to it."""
+
+    __slots__ = (
+        "answer",
+        "arrival",
+        "attempt",
+        "call_type",
+        "case_id",
+        "ctype",
+        "entry_pool",
+        "escalations",
+        "false_resolution",
+        "first_handle",
+        "first_handoff",
+        "first_resolve",
+        "hold_patience",
+        "hold_time",
+        "id",
+        "last_pool",
+        "legs",
+        "patience",
+        "policy",
+        "pools",
+        "priority",
+        "rediscoveries",
+        "segment",
+        "sla_legs",
+        "sla_legs_met",
+        "transfer_patience",
+        "transfer_wait",
+        "wait",
+    )
+
+    def __init__(self, cid: int, case_id: int, attempt: int, ctype: Any, segment: int) -> None:
+        self.id = cid
+        self.case_id = case_id
+        self.attempt = attempt
+        self.ctype = ctype
+        self.call_type = ctype.index
+        self.segment = segment
+        self.entry_pool = ctype.path[0].index
+        self.answer = NAN
+        self.wait = NAN
+        self.escalations = 0
+        self.false_resolution = False
+        self.last_pool = self.entry_pool
+        self.policy = 0
+        self.hold_time = 0.0
+        self.transfer_wait = 0.0
+        self.rediscoveries = 0
+        self.first_handoff = NAN
+        self.sla_legs = 0
+        self.sla_legs_met = 0
+        self.legs = 0
+        self.pools: list[int] | int = self.entry_pool
+
+    def visit(self, pool: int) -> None:
+        """Note that an agent of ``pool`` worked on the contact."""
+        if isinstance(self.pools, int):
+            if self.pools == pool:
+                return
+            self.pools = [self.pools, pool]
+        elif self.pools[-1] != pool:
+            self.pools.append(pool)
+        self.last_pool = pool
+
+
+class Leg:
+    """What the contact continues with after a hand-off: who serves it, with what."""
+
+    __slots__ = ("agent", "agent_pool", "counts", "param_pool", "position", "rediscovery", "work")
+
+    def __init__(
+        self,
+        agent_pool: Pool,
+        agent: int,
+        param_pool: Pool,
+        position: int,
+        rediscovery: float = 0.0,
+        counts: bool = False,
+        work: float = 1.0,
+    ) -> None:
+        self.agent_pool = agent_pool  # whose agent works
+        self.agent = agent
+        self.param_pool = param_pool  # whose handle time and resolution apply
+        self.position = position  # position of param_pool on the path
+        self.rediscovery = rediscovery  # time the customer spends retelling the story
+        self.counts = counts  # whether that retelling counts for customer effort
+        self.work = work  # handle-time factor (email back-office work)
+
+
+def life(center: Center, c: Contact) -> Generator[Any, Any, None]:
+    """The whole life of contact ``c`` from arrival to its outcome."""
+    env = center.env
+    entry = c.ctype.path[0]
+    agent = entry.seize()
+    if agent is None:
+        agent = yield entry.join(c.priority, 1, c.arrival + c.patience, c)
+        if agent == ABANDONED:
+            c.wait = env.now - c.arrival
+            center.end(c, ABANDONED_QUEUE)
+            return
+    c.answer = env.now
+    c.wait = c.answer - c.arrival
+    leg = Leg(entry, agent, entry, 0)
+    first = True
+    while True:
+        outcome = yield from serve(center, c, leg, first)
+        first = False
+        if outcome is None:
+            return
+        leg = outcome
+
+
+def serve(center: Center, c: Contact, leg: Leg, first: bool) -> Generator[Any, Any, Leg | None]:
+    """One agent works on the contact; returns the next leg, or None when it ended."""
+    env = center.env
+    pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool
+    record = center.recorder.agent
+    ct = c.ctype
+    c.visit(pool.index)
+    start = env.now
+    if leg.rediscovery > 0.0:
+        yield env.timeout(leg.rediscovery)
+        record(pool.index, agent, c.id, REDISCOVERY, start, env.now)
+        start = env.now
+    if leg.counts:
+        c.rediscoveries += 1
+    if first:
+        handle, u = c.first_handle, c.first_resolve
+    else:
+        handle = center.handle(params.index, ct.index)() * leg.work
+        u = center.resolve_draw(params.index, ct.index)()
+    resolved = u < ct.resolve[params.index]
+    position = leg.position
+    target = ct.path[position + 1] if position + 1 < len(ct.path) else None
+    limit = ct.escalate_after[params.index]
+    if target is not None and handle > limit:
+        handle, resolved = limit, False  # the escalation trigger ends the diagnosis
+    if handle > 0.0:
+        yield env.timeout(handle)
+        record(pool.index, agent, c.id, HANDLE, start, env.now)
+    if resolved or target is None:
+        pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)
+        if resolved:
+            c.false_resolution = (
+                c.policy != 0 and center.false_draw() < center.false_resolution[c.policy]
+            )
+            center.end(c, RESOLVED)
+        else:
+            center.end(c, UNRESOLVED)
+        return None
+    return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -1,0 +1,67 @@
+"""Durations and rates as planners write them in scenario files.
+
+A duration is a number of seconds or a string with a unit: ``"45s"``, ``"5m"``,
+``"2h"``, ``"1d"`` (``"inf"`` for never).  A rate is a number per hour or a
+string ``"180/h"``, ``"3/m"``, ``"0.05/s"``, ``"2000/d"``.  Internally every time
+is in seconds and every rate per second.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_DURATION = re.compile(rf"^\s*({_NUMBER})\s*(s|sec|m|min|h|d)?\s*$")
+_RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*(s|m|min|h|d)\s*$")
+_UNIT_ALIASES = {"sec": "s", "min": "m"}
+
+
+def parse_duration(value: object) -> float:
+    """Return ``value`` as seconds; raise ValueError saying what is expected."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 90, '90s', '5m', '2h', got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("inf", "infinity", "never", ".inf"):
+            return math.inf
+        match = _DURATION.match(text)
+        if match:
+            number, unit = match.groups()
+            unit = _UNIT_ALIASES.get(unit, unit) if unit else "s"
+            return float(number) * SECONDS[unit]
+    raise ValueError(f"expected a duration such as 90, '90s', '5m', '2h', '1d', got {value!r}")
+
+
+def parse_rate(value: object) -> float:
+    """Return ``value`` as events per second (bare numbers are per hour)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
+    if isinstance(value, int | float):
+        return float(value) / 3600.0
+    if isinstance(value, str):
+        match = _RATE.match(value.strip().lower())
+        if match:
+            number, unit = match.groups()
+            return float(number) / SECONDS[_UNIT_ALIASES.get(unit, unit)]
+        try:
+            return float(value) / 3600.0
+        except ValueError:
+            pass
+    raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
+
+
+def format_duration(seconds: float) -> str:
+    """Short human form of a duration: ``42.0s``, ``3.5m``, ``2.0h``."""
+    if math.isnan(seconds):
+        return "–"
+    if math.isinf(seconds):
+        return "inf"
+    if abs(seconds) < 120:
+        return f"{seconds:.1f}s"
+    if abs(seconds) < 7200:
+        return f"{seconds / 60:.1f}m"
+    return f"{seconds / 3600:.1f}h"
