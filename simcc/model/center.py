@@ -425,7 +425,8 @@ class Center:
                 sampler = self.streams.uniform(stream)
             else:
                 spec = self.scenario.pools[pool_name]
-                dist = spec.for_type(getattr(spec, kind), ct_name)
+                table = spec.handle_time if kind == "handle" else spec.wrap_up
+                dist = spec.for_type(table, ct_name)
                 if dist is None:  # a pool standing in for another (when_unstaffed)
                     dist = spec.for_type(spec.handle_time, next(iter(spec.handle_time)))
                 sampler = dist.sampler(self.streams.generator(stream))

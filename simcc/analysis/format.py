@@ -1,0 +1,91 @@
+"""How metrics read to a planner: percentages, seconds or minutes, money, counts."""
+
+from __future__ import annotations
+
+import math
+
+from simcc.analysis.stats import Estimate
+
+COUNTS = {"offered", "abandoned", "answered", "unfinished"}
+TIMES = {"asa", "mean_hold_time", "mean_transfer_wait"}
+MONEY = {"cost_per_contact", "cost_per_resolved_case"}
+PLAIN = {"customer_effort"}
+
+LABELS = {
+    "offered": "Offered contacts",
+    "abandoned": "Abandoned contacts",
+    "answered": "Answered contacts",
+    "unfinished": "Unfinished at drain limit",
+    "abandonment_rate": "Abandonment (all)",
+    "abandonment_queue_rate": "  in first queue",
+    "abandonment_hold_rate": "  on hold in transfer",
+    "abandonment_transfer_rate": "  in queue after transfer",
+    "fcr": "First-contact resolution",
+    "first_touch_resolution": "First-touch resolution",
+    "escalation_rate": "Escalation rate",
+    "repeat_escalation_rate": "Repeat escalation",
+    "recontact_rate": "Re-contact rate",
+    "service_level": "Service level",
+    "escalation_sla_rate": "Escalation SLA met",
+    "sla_compliance": "SLA compliance",
+    "asa": "ASA (answer wait)",
+    "mean_hold_time": "Mean hold in transfer",
+    "customer_effort": "Customer effort (tellings)",
+    "cost_per_contact": "Cost per contact",
+    "cost_per_resolved_case": "Cost per resolved case",
+    "callback_unreached_rate": "Callback unreached",
+    "mean_transfer_wait": "Mean wait after hand-off",
+}
+
+
+def kind(name: str) -> str:
+    """``count``, ``time``, ``money``, ``plain`` or ``rate`` (a fraction shown in %)."""
+    if name in COUNTS:
+        return "count"
+    if name in TIMES or name.startswith("aht_"):
+        return "time"
+    if name in MONEY:
+        return "money"
+    if name in PLAIN:
+        return "plain"
+    return "rate"
+
+
+def label(name: str) -> str:
+    """Readable label of a metric (the metric name itself for per-pool ones)."""
+    if name in LABELS:
+        return LABELS[name]
+    for prefix, text in (
+        ("aht_", "AHT"),
+        ("occupancy_", "Occupancy"),
+        ("transfer_time_share_", "Transfer share"),
+    ):
+        if name.startswith(prefix):
+            return f"{text} {name[len(prefix) :]}"
+    return name
+
+
+def value(name: str, x: float, signed: bool = False) -> str:
+    """One number in the metric's unit: ``12.3%``, ``42s``, ``3.5m``, ``4.12``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    sign = "+" if signed and x > 0 else ""
+    k = kind(name)
+    if k == "rate":
+        return f"{sign}{100 * x:.1f}%" if not signed else f"{sign}{100 * x:.1f} pt"
+    if k == "time":
+        if abs(x) < 120:
+            return f"{sign}{x:.0f}s" if abs(x) >= 10 else f"{sign}{x:.1f}s"
+        return f"{sign}{x / 60:.1f}m"
+    if k == "money":
+        return f"{sign}{x:.2f}"
+    if k == "count":
+        return f"{sign}{x:,.0f}"
+    return f"{sign}{x:.2f}"
+
+
+def interval(name: str, e: Estimate, signed: bool = False) -> str:
+    """The CI as ``lo – hi`` in the metric's unit ('' with a single replication)."""
+    if e.n < 2 or math.isnan(e.ci_low):
+        return ""
+    return f"{value(name, e.ci_low, signed)} – {value(name, e.ci_high, signed)}"

@@ -1,0 +1,42 @@
+"""The ``simcc`` command line: thin commands that load, run and write.
+
+Each command lives in its own module and registers itself on :data:`app`.
+Bad input exits with code 2 and one clear message on stderr (never a
+traceback); other failures exit non-zero with a message.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="simcc",
+    help="Simulate contact-centre transfer policies: warm, cold, conference, callback, "
+    "email and self-service hand-offs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register_commands() -> None:
+    """Import every command module of this package; each registers itself on ``app``.
+
+    Command modules keep heavy imports (pandas, matplotlib, dask) inside the
+    command functions, so ``simcc --help`` stays quick.
+    """
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in ("common",):
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point of the ``simcc`` console script."""
+    app()
