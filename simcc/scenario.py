@@ -207,6 +207,7 @@ class Pool(_Model):
     escalate_after: Seconds | None = Field(default=None, gt=0)
     cost_per_hour: float = Field(default=0.0, ge=0)
     when_unstaffed: str | None = None
+    queue_capacity: int | None = Field(default=None, ge=0)
 
     def for_type(self, table: dict[str, Any], call_type: str) -> Any:
         """The entry of a per-call-type table for ``call_type`` (``*`` is the default)."""

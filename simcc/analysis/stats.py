@@ -61,7 +61,7 @@ def paired_difference(
 def unpaired_difference(
     a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = 0.95
 ) -> Estimate:
-    """Welch's CI for ``mean(b) − mean(a)`` ignoring any pairing (for contrast with the paired one)."""
+    """Welch CI for ``mean(b) − mean(a)``, ignoring any pairing (to contrast with the paired one)."""
     x = np.asarray(a, dtype=float)
     y = np.asarray(b, dtype=float)
     x, y = x[~np.isnan(x)], y[~np.isnan(y)]

@@ -86,6 +86,7 @@ class Pool:
         self.recent_starts: deque[float] = deque(maxlen=20)
         self.when_unstaffed: str | None = None
         self.fallback_pool: Pool | None = None
+        self.queue_capacity: int | None = None
         recorder.staffing(index, env.now, agents, agents)
 
     # -------------------------------------------------------------- seizing
@@ -98,10 +99,20 @@ class Pool:
             return self.idle.popleft()
         return None
 
-    def join(self, priority: int, rank: int, deadline: float, owner: Any) -> Entry:
-        """Join the queue; the returned event gives an agent, or ABANDONED at ``deadline``."""
+    def join(
+        self, priority: int, rank: int, deadline: float, owner: Any, capped: bool = True
+    ) -> Entry:
+        """Join the queue; the returned event gives an agent, or ABANDONED at ``deadline``.
+
+        A live customer (``capped``) who finds the queue at its ``queue_capacity``
+        gets a busy signal: the event gives ABANDONED at once.
+        """
         env = self.env
         entry = Entry(env, deadline, owner)
+        if capped and self.queue_capacity is not None and self.waiting >= self.queue_capacity:
+            entry.state = GONE
+            entry.succeed(ABANDONED)
+            return entry
         self._seq += 1
         heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
         self.waiting += 1
@@ -331,6 +342,7 @@ class Center:
             self.pools.append(pool)
         for pool, spec in zip(self.pools, s.pools.values(), strict=True):
             pool.when_unstaffed = spec.when_unstaffed
+            pool.queue_capacity = spec.queue_capacity
             if spec.when_unstaffed in self.pool_index:
                 pool.fallback_pool = self.pools[self.pool_index[spec.when_unstaffed]]
             if len(spec.agents.counts) > 1 and spec.agents.interval is not None:

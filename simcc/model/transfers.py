@@ -260,7 +260,7 @@ def callback(
         queued = env.now
         b = target.seize()
         if b is None:
-            b = yield target.join(priority, center.transfer_rank, math.inf, c)
+            b = yield target.join(priority, center.transfer_rank, math.inf, c, capped=False)
         c.transfer_wait += env.now - queued
         start = env.now
         duration = cfg.dial_time()
@@ -320,7 +320,7 @@ def email(
     priority = c.priority if cfg.priority is None else cfg.priority
     b = target.seize()
     if b is None:
-        b = yield target.join(priority, center.transfer_rank, math.inf, c)
+        b = yield target.join(priority, center.transfer_rank, math.inf, c, capped=False)
     state[0] = True
     c.transfer_wait += env.now - handoff
     center.leg(c, leg_no, center.codes["email"], pool, target, handoff, env.now, ENGAGED, handoff)
