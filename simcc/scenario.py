@@ -73,16 +73,21 @@ class Arrivals(_Model):
 
     With a profile the last rate holds until the horizon, unless ``repeat`` is
     true, in which case the profile starts over (a daily profile in a multi-day
-    run).
+    run).  ``times`` instead replays a trace: arrivals at exactly those times.
     """
 
     rate: RatePerSecond | None = None
     interval: Seconds | None = Field(default=None, gt=0)
     rates: list[RatePerSecond] | None = None
     repeat: bool = False
+    times: list[Annotated[Seconds, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
+        if self.times is not None:
+            if self.rate is not None or self.rates is not None or self.interval is not None:
+                raise ValueError("give `times` (a replayed trace) alone, without rates")
+            return self
         if self.rate is not None and (self.rates is not None or self.interval is not None):
             raise ValueError("give either `rate` or `interval` with `rates`, not both")
         if self.rate is None:
@@ -94,6 +99,8 @@ class Arrivals(_Model):
 
     def profile(self) -> tuple[float, list[float], bool]:
         """(interval seconds, rates per second, repeat) — a constant rate is one interval."""
+        if self.times is not None:
+            return math.inf, [0.0], False
         if self.rate is not None:
             return math.inf, [self.rate], False
         assert self.interval is not None and self.rates is not None
@@ -101,6 +108,8 @@ class Arrivals(_Model):
 
     def mean_rate(self, horizon: float) -> float:
         """Average arrival rate (per second) over ``[0, horizon)``."""
+        if self.times is not None:
+            return sum(1 for t in self.times if t < horizon) / horizon
         interval, rates, repeat = self.profile()
         if math.isinf(interval):
             return rates[0]

@@ -452,6 +452,9 @@ class Center:
         from simcc.model.contact import Contact, life
 
         env = self.env
+        if spec.times is not None:
+            yield from self._replay(ct, sorted(spec.times))
+            return
         interval, rates, repeat = spec.profile()
         unit = self.streams.exponential(f"arrivals:{ct.name}")
         horizon = self.horizon
@@ -488,6 +491,25 @@ class Center:
             if self.max_contacts is not None and self.next_contact >= self.max_contacts:
                 self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
                 return
+
+    def _replay(self, ct: CallTypeRuntime, times: list[float]) -> Any:
+        """Arrivals at the given times (a trace), before the horizon."""
+        from simcc.model.contact import Contact, life
+
+        env = self.env
+        prepare = self._draws(ct, "first")
+        for t in times:
+            if t >= self.horizon:
+                return
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            segment = self.segment_draw()
+            c = Contact(self.next_contact, self.next_case, 1, ct, segment)
+            self.next_contact += 1
+            self.next_case += 1
+            prepare(c, segment)
+            self.live[c.id] = c
+            env.process(life(self, c))
 
     def _draws(self, ct: CallTypeRuntime, kind: str) -> Callable[[Any, int], None]:
         """A function giving a new contact its arrival-time draws.
