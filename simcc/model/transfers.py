@@ -266,7 +266,7 @@ def callback(
         duration = cfg.dial_time()
         if duration > 0.0:
             yield env.timeout(duration)
-        center.recorder.agent(target.index, b, c.id, DIAL, start, env.now)
+            center.recorder.agent(target.index, b, c.id, DIAL, start, env.now)
         if cfg.reach() < cfg.reach_probability:
             break
         target.release(b)

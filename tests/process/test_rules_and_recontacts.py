@@ -1,0 +1,101 @@
+"""Rules in the running engine, re-contacts and cases, segments."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+import simcc
+
+from .test_event_sequences import BASE, log
+
+
+def test_rule_warm_when_b_idle_else_callback() -> None:
+    data = copy.deepcopy(BASE)
+    data["transfer"]["policy"] = "rules"
+    data["transfer"]["rules"] = [
+        {"when": {"target_idle_agents": 1}, "policy": "warm"},
+        {"policy": "callback"},
+    ]
+    # idle desk: warm
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    assert r.transfers.policy.tolist() == ["warm"]
+    # desk busy with another contact: callback
+    data["call_types"]["other"] = {"arrivals": {"times": [0]}, "path": ["desk"]}
+    data["pools"]["desk"]["handle_time"] = {"billing": 120, "other": 300}
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    assert r.transfers.policy.tolist() == ["callback"]
+    assert ("front", 0, "transfer", 160, 180) in log(r, contact=1)
+
+
+def test_rule_by_segment() -> None:
+    data = copy.deepcopy(BASE)
+    data["call_types"]["billing"]["arrivals"] = {"times": list(range(100, 3000, 400))}
+    data["segments"] = {"standard": {"share": 0.5}, "vip": {"share": 0.5, "priority": 0}}
+    data["transfer"]["policy"] = "rules"
+    data["transfer"]["rules"] = [{"when": {"segment": "vip"}, "policy": "warm"}]
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=3)
+    merged = r.transfers.merge(r.contacts[["contact_id", "segment"]], on="contact_id")
+    assert set(merged.segment) == {"vip", "standard"}
+    for row in merged.itertuples():
+        assert row.policy == ("warm" if row.segment == "vip" else "cold")
+
+
+def test_recontacts_keep_the_case_and_number_attempts() -> None:
+    data = copy.deepcopy(BASE)
+    data["horizon"] = "4h"
+    data["call_types"]["billing"] = {"arrivals": {"rate": "30/h"}, "path": ["front"]}
+    data["pools"] = {
+        "front": {"agents": 3, "handle_time": {"dist": "exponential", "mean": 60}, "resolve": 0.5}
+    }
+    data["customers"] = {
+        "patience": {"dist": "exponential", "mean": 120},
+        "recontact": {
+            "probability": {"unresolved": 1.0, "abandoned": 0.5},
+            "delay": {"dist": "exponential", "mean": 600},
+        },
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=11)
+    c = r.contacts
+    assert c.contact_id.is_unique
+    assert (c.attempt > 1).any()
+    for _, case in c.groupby("case_id"):
+        case = case.sort_values("arrival")
+        assert case.attempt.tolist() == list(range(1, len(case) + 1))
+        # a case calls again only after an unresolved or abandoned attempt
+        assert not (case.outcome.iloc[:-1] == "resolved").any()
+    m = r.metrics()
+    measured = c[c.measured]
+    assert m["recontact_rate"] == np.mean(measured.attempt > 1)
+    first = measured[measured.attempt == 1]
+    assert m["fcr"] == np.mean((first.outcome == "resolved") & ~first.false_resolution)
+
+
+def test_same_seed_same_records_bit_for_bit() -> None:
+    s = simcc.load_scenario("scenarios/centre-warm.yaml").with_changes({"horizon": "4h"})
+    a, b = simcc.simulate(s, seed=5), simcc.simulate(s, seed=5)
+    import pandas.testing as pdt
+
+    pdt.assert_frame_equal(a.contacts, b.contacts)
+    pdt.assert_frame_equal(a.agents, b.agents)
+    pdt.assert_frame_equal(a.transfers, b.transfers)
+    assert a.metrics() == b.metrics() or all(
+        (x == y) or (np.isnan(x) and np.isnan(y))
+        for x, y in zip(a.metrics().values(), b.metrics().values(), strict=True)
+    )
+    c = simcc.simulate(s, seed=6)
+    assert not a.contacts.arrival.equals(c.contacts.arrival)
+
+
+def test_policies_see_the_same_first_contacts() -> None:
+    s = simcc.load_scenario("scenarios/centre-warm.yaml").with_changes({"horizon": "4h"})
+    warm = simcc.simulate(s, seed=9).contacts
+    cold = simcc.simulate(s.with_policy("cold"), seed=9).contacts
+    for frame in (warm, cold):
+        frame.sort_values("contact_id", inplace=True)
+    first_w = warm[warm.attempt == 1][["arrival", "call_type", "segment"]].reset_index(drop=True)
+    first_c = cold[cold.attempt == 1][["arrival", "call_type", "segment"]].reset_index(drop=True)
+    import pandas.testing as pdt
+
+    pdt.assert_frame_equal(first_w, first_c)
