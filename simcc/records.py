@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -113,6 +113,7 @@ STAFFING_FIELDS: dict[str, str] = {
 }
 
 NAN = math.nan
+CHUNK = 4096
 
 
 class ContactLike(Protocol):
@@ -205,13 +206,41 @@ class Recorder:
         self.s_scheduled = array("i")
         self.s_present = array("i")
         self._path_names: dict[tuple[int, ...], str] = {}
-        self._agent_appends = (
-            self.a_pool.append,
-            self.a_agent.append,
-            self.a_contact.append,
-            self.a_activity.append,
-            self.a_start.append,
-            self.a_end.append,
+        self._single = list(names.pools)
+        # rows wait in small lists of tuples, then go to the typed columns a chunk at a time
+        self._contacts: list[tuple[Any, ...]] = []
+        self._agents: list[tuple[Any, ...]] = []
+        self._contact_columns = (
+            self.c_id,
+            self.c_case,
+            self.c_attempt,
+            self.c_type,
+            self.c_segment,
+            self.c_priority,
+            self.c_entry,
+            self.c_arrival,
+            self.c_answer,
+            self.c_wait,
+            self.c_end,
+            self.c_outcome,
+            self.c_false,
+            self.c_escalations,
+            self.c_last_pool,
+            self.c_policy,
+            self.c_hold,
+            self.c_transfer_wait,
+            self.c_rediscoveries,
+            self.c_first_handoff,
+            self.c_sla_legs,
+            self.c_sla_met,
+        )
+        self._agent_columns = (
+            self.a_pool,
+            self.a_agent,
+            self.a_contact,
+            self.a_activity,
+            self.a_start,
+            self.a_end,
         )
 
     # ------------------------------------------------------------------ appends
@@ -220,39 +249,56 @@ class Recorder:
         self, pool: int, agent: int, contact: int, activity: int, start: float, end: float
     ) -> None:
         """One busy interval of one agent."""
-        p, a, c, act, s, e = self._agent_appends
-        p(pool)
-        a(agent)
-        c(contact)
-        act(activity)
-        s(start)
-        e(end)
+        self._agents.append((pool, agent, contact, activity, start, end))
+        if len(self._agents) >= CHUNK:
+            self._flush_agents()
 
     def contact(self, c: ContactLike, outcome: int, end: float) -> None:
         """The final record of one contact (called once, when it ends)."""
-        self.c_id.append(c.id)
-        self.c_case.append(c.case_id)
-        self.c_attempt.append(c.attempt)
-        self.c_type.append(c.call_type)
-        self.c_segment.append(c.segment)
-        self.c_priority.append(c.priority)
-        self.c_entry.append(c.entry_pool)
-        self.c_arrival.append(c.arrival)
-        self.c_answer.append(c.answer)
-        self.c_wait.append(c.wait)
-        self.c_end.append(end)
-        self.c_outcome.append(outcome)
-        self.c_false.append(c.false_resolution)
-        self.c_escalations.append(c.escalations)
-        self.c_last_pool.append(c.last_pool)
-        self.c_policy.append(c.policy)
-        self.c_hold.append(c.hold_time)
-        self.c_transfer_wait.append(c.transfer_wait)
-        self.c_rediscoveries.append(c.rediscoveries)
-        self.c_first_handoff.append(c.first_handoff)
-        self.c_sla_legs.append(c.sla_legs)
-        self.c_sla_met.append(c.sla_legs_met)
-        self.c_pools.append(self._path_name(c.pools))
+        pools = c.pools
+        self._contacts.append(
+            (
+                c.id,
+                c.case_id,
+                c.attempt,
+                c.call_type,
+                c.segment,
+                c.priority,
+                c.entry_pool,
+                c.arrival,
+                c.answer,
+                c.wait,
+                end,
+                outcome,
+                c.false_resolution,
+                c.escalations,
+                c.last_pool,
+                c.policy,
+                c.hold_time,
+                c.transfer_wait,
+                c.rediscoveries,
+                c.first_handoff,
+                c.sla_legs,
+                c.sla_legs_met,
+            )
+        )
+        self.c_pools.append(
+            self._single[pools] if pools.__class__ is int else self._path_name(pools)
+        )
+        if len(self._contacts) >= CHUNK:
+            self._flush_contacts()
+
+    def _flush_contacts(self) -> None:
+        if self._contacts:
+            for column, values in zip(self._contact_columns, zip(*self._contacts), strict=False):
+                column.extend(values)
+            self._contacts.clear()
+
+    def _flush_agents(self) -> None:
+        if self._agents:
+            for column, values in zip(self._agent_columns, zip(*self._agents), strict=False):
+                column.extend(values)
+            self._agents.clear()
 
     def _path_name(self, pools: list[int] | int) -> str:
         if isinstance(pools, int):
@@ -305,10 +351,11 @@ class Recorder:
 
     @property
     def n_contacts(self) -> int:
-        return len(self.c_id)
+        return len(self.c_id) + len(self._contacts)
 
     def contact_arrays(self) -> dict[str, np.ndarray]:
         """The contact table as numpy arrays (codes for names), for fast metrics."""
+        self._flush_contacts()
         return {
             "contact_id": np.frombuffer(self.c_id, dtype=np.int64),
             "case_id": np.frombuffer(self.c_case, dtype=np.int64),
@@ -336,6 +383,7 @@ class Recorder:
 
     def agent_arrays(self) -> dict[str, np.ndarray]:
         """The agent-interval table as numpy arrays (codes for names)."""
+        self._flush_agents()
         return {
             "pool": np.frombuffer(self.a_pool, dtype=np.int32),
             "agent": np.frombuffer(self.a_agent, dtype=np.int32),

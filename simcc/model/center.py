@@ -29,7 +29,9 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import PENDING, Event
+from simpy.events import PENDING, Event, Timeout
+
+from simcc.model.contact import Contact, after_escalation
 
 ABANDONED = -1
 """Value of a queue entry's event when the customer's deadline passed first."""
@@ -296,6 +298,52 @@ class _PolicyDraws:
         self.success = streams.uniform(f"{name}:success")
 
 
+class ArrivalStream:
+    """The arrival times of one call type: Poisson with a piecewise-constant rate, or a trace.
+
+    Gaps are unit exponential draws divided by the rate of the current
+    interval; at an interval boundary the clock restarts with the next rate
+    (exact for a Poisson process, by memorylessness; no thinning).
+    """
+
+    def __init__(
+        self, ct: CallTypeRuntime, spec: Any, streams: Any, horizon: float, prepare: Any
+    ) -> None:
+        self.ct = ct
+        self.prepare = prepare
+        self.horizon = horizon
+        self.times = sorted(spec.times) if spec.times is not None else None
+        self._i = 0
+        self.interval, self.rates, self.repeat = spec.profile()
+        self.unit = streams.exponential(f"arrivals:{ct.name}")
+        self.t = 0.0
+        self.index = 0
+        self.end = self.interval
+        self.rate = self.rates[0]
+
+    def next_time(self) -> float | None:
+        """The next arrival time before the horizon, or None when there is none."""
+        if self.times is not None:
+            if self._i < len(self.times) and self.times[self._i] < self.horizon:
+                self._i += 1
+                return self.times[self._i - 1]
+            return None
+        rates, horizon = self.rates, self.horizon
+        while True:
+            gap = self.unit() / self.rate if self.rate > 0 else math.inf
+            if self.t + gap >= self.end:
+                if self.end >= horizon:
+                    return None
+                self.t = self.end
+                self.index += 1
+                i = self.index
+                self.rate = rates[i % len(rates)] if self.repeat else rates[min(i, len(rates) - 1)]
+                self.end = min(self.end + self.interval, horizon)
+                continue
+            self.t += gap
+            return self.t if self.t < horizon else None
+
+
 class CallTypeRuntime:
     """What the engine needs of a call type, indexed for speed."""
 
@@ -410,7 +458,7 @@ class Center:
 
         self._transfers = transfers.TRANSFERS
         for ct in self.call_types:
-            env.process(self._arrivals(ct, s.call_types[ct.name].arrivals))
+            self._start_arrivals(ct, s.call_types[ct.name].arrivals)
 
     # ------------------------------------------------------------------ samplers
 
@@ -447,69 +495,92 @@ class Center:
 
     # ------------------------------------------------------------------ arrivals
 
-    def _arrivals(self, ct: CallTypeRuntime, spec: Any) -> Any:
-        """Poisson arrivals of one call type, piecewise-constant rate (thinning-free)."""
-        from simcc.model.contact import Contact, life
+    def _start_arrivals(self, ct: CallTypeRuntime, spec: Any) -> None:
+        stream = ArrivalStream(ct, spec, self.streams, self.horizon, self._draws(ct, "first"))
+        self._schedule_arrival(stream)
 
-        env = self.env
-        if spec.times is not None:
-            yield from self._replay(ct, sorted(spec.times))
+    def _schedule_arrival(self, stream: ArrivalStream) -> None:
+        at = stream.next_time()
+        if at is not None:
+            event = Timeout(self.env, at - self.env.now, stream)
+            event.callbacks.append(self._on_arrival)
+
+    def _on_arrival(self, event: Event) -> None:
+        """A first contact arrives: give it its draws, queue or serve it, book the next."""
+        stream: ArrivalStream = event._value
+        segment = self.segment_draw()
+        c = Contact(self.next_contact, self.next_case, 1, stream.ct, segment)
+        self.next_contact += 1
+        self.next_case += 1
+        stream.prepare(c, segment)
+        self.live[c.id] = c
+        self.arrive(c)
+        if self.max_contacts is not None and self.next_contact >= self.max_contacts:
+            self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
             return
-        interval, rates, repeat = spec.profile()
-        unit = self.streams.exponential(f"arrivals:{ct.name}")
-        horizon = self.horizon
-        seg_draw = self.segment_draw
-        prepare = self._draws(ct, "first")
-        t = 0.0
-        index = 0
-        end = interval
-        rate = rates[0]
-        n_rates = len(rates)
-        while True:
-            # next arrival in the current interval; memorylessness lets us
-            # restart the clock at each interval boundary
-            gap = unit() / rate if rate > 0 else math.inf
-            if t + gap >= end:
-                if end >= horizon:
-                    return
-                t = end
-                index += 1
-                rate = rates[index % n_rates] if repeat else rates[min(index, n_rates - 1)]
-                end = min(end + interval, horizon) if interval < math.inf else horizon
-                continue
-            t += gap
-            if t >= horizon:
-                return
-            yield env.timeout(t - env.now)
-            segment = seg_draw()
-            c = Contact(self.next_contact, self.next_case, 1, ct, segment)
-            self.next_contact += 1
-            self.next_case += 1
-            prepare(c, segment)
-            self.live[c.id] = c
-            env.process(life(self, c))
-            if self.max_contacts is not None and self.next_contact >= self.max_contacts:
-                self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
-                return
+        self._schedule_arrival(stream)
 
-    def _replay(self, ct: CallTypeRuntime, times: list[float]) -> Any:
-        """Arrivals at the given times (a trace), before the horizon."""
-        from simcc.model.contact import Contact, life
+    # ------------------------------------------------------------------ the first leg
 
-        env = self.env
-        prepare = self._draws(ct, "first")
-        for t in times:
-            if t >= self.horizon:
-                return
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            segment = self.segment_draw()
-            c = Contact(self.next_contact, self.next_case, 1, ct, segment)
-            self.next_contact += 1
-            self.next_case += 1
-            prepare(c, segment)
-            self.live[c.id] = c
-            env.process(life(self, c))
+    # The first leg of every contact (queue at the entry pool, answer, handle,
+    # resolve or escalate) runs as callbacks on the same SimPy events a process
+    # would wait on, without a generator frame per contact; the contact's life
+    # becomes a SimPy process (simcc.model.contact.after_escalation) at its
+    # first hand-off.  This keeps the common path cheap; the event times are
+    # the same as a process's (tests/process/test_event_sequences.py).
+
+    def arrive(self, c: Any) -> None:
+        """Contact ``c`` asks for an agent of its entry pool."""
+        entry = c.ctype.path[0]
+        agent = entry.seize()
+        if agent is None:
+            queued = entry.join(c.priority, 1, c.arrival + c.patience, c)
+            queued.callbacks.append(self._on_answer)
+        else:
+            self._answer(c, agent)
+
+    def _on_answer(self, event: Event) -> None:
+        c = event.owner  # type: ignore[attr-defined]
+        agent = event._value
+        if agent == ABANDONED:
+            c.wait = self.env.now - c.arrival
+            self.end(c, 2)  # abandoned_queue
+        else:
+            self._answer(c, agent)
+
+    def _answer(self, c: Any, agent: int) -> None:
+        now = self.env.now
+        c.answer = now
+        c.wait = now - c.arrival
+        c.agent = agent
+        ct = c.ctype
+        entry = ct.path[0]
+        handle = c.first_handle
+        resolved = c.first_resolve < ct.resolve[entry.index]
+        if len(ct.path) > 1 and handle > ct.escalate_after[entry.index]:
+            handle, resolved = ct.escalate_after[entry.index], False
+        c.resolved = resolved
+        if handle > 0.0:
+            c.busy_since = now
+            done = Timeout(self.env, handle, c)
+            done.callbacks.append(self._on_first_handled)
+        else:
+            self._first_handled(c)
+
+    def _on_first_handled(self, event: Event) -> None:
+        c = event._value
+        entry = c.ctype.path[0]
+        self.recorder.agent(entry.index, c.agent, c.id, 0, c.busy_since, self.env.now)
+        self._first_handled(c)
+
+    def _first_handled(self, c: Any) -> None:
+        ct = c.ctype
+        entry = ct.path[0]
+        if c.resolved or len(ct.path) == 1:
+            entry.finish(c.agent, self.wrap(entry.index, ct.index)(), c.id)
+            self.end(c, 0 if c.resolved else 1)  # resolved / unresolved
+        else:
+            self.env.process(after_escalation(self, c, entry, c.agent))
 
     def _draws(self, ct: CallTypeRuntime, kind: str) -> Callable[[Any, int], None]:
         """A function giving a new contact its arrival-time draws.
@@ -662,8 +733,6 @@ class Center:
 
     def _new_attempt(self, old: Any) -> None:
         """The customer calls again about the same case."""
-        from simcc.model.contact import Contact, life
-
         ct = old.ctype
         c = Contact(self.next_contact, old.case_id, old.attempt + 1, ct, old.segment)
         self.next_contact += 1
@@ -672,7 +741,7 @@ class Center:
             prepare = self._recontact_draws[ct.index] = self._draws(ct, "recontact")
         prepare(c, old.segment)
         self.live[c.id] = c
-        self.env.process(life(self, c))
+        self.arrive(c)
 
     # ------------------------------------------------------------------ running
 

@@ -1,11 +1,15 @@
-"""The customer's life as a SimPy process: arrive, queue, be served, be handed on, end.
+"""The customer's life: arrive, queue, be served, be handed on, end (MODEL.md §2).
 
-:func:`life` follows MODEL.md §2 step by step.  The contact queues at the entry
-pool of its call type and abandons when its patience runs out; an agent
-handles it and either resolves it, closes it unresolved (no next pool), or
-escalates it to the next pool on the call type's path, using the scenario's
-transfer policy (:mod:`simcc.model.transfers`).  The receiving agent serves it
-in turn, and so on.
+The contact queues at the entry pool of its call type and abandons when its
+patience runs out; an agent handles it and either resolves it, closes it
+unresolved (no next pool), or escalates it to the next pool on the call
+type's path with the scenario's transfer policy (:mod:`simcc.model.transfers`).
+The receiving agent serves it in turn (:func:`serve`), and so on.
+
+The first leg runs as event callbacks in :class:`simcc.model.center.Center`
+(most contacts never go further, and a generator per contact is the largest
+cost of a SimPy model); from the first hand-off on, the life is the SimPy
+process :func:`after_escalation`.
 """
 
 from __future__ import annotations
@@ -13,8 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
-
-from simcc.model.center import ABANDONED
 
 if TYPE_CHECKING:
     from simcc.model.center import Center, Pool
@@ -33,9 +35,11 @@ class Contact:
     """One call from a customer, with its draws and what happened to it."""
 
     __slots__ = (
+        "agent",
         "answer",
         "arrival",
         "attempt",
+        "busy_since",
         "call_type",
         "case_id",
         "ctype",
@@ -55,6 +59,7 @@ class Contact:
         "pools",
         "priority",
         "rediscoveries",
+        "resolved",
         "segment",
         "sla_legs",
         "sla_legs_met",
@@ -121,30 +126,21 @@ class Leg:
         self.work = work  # handle-time factor (email back-office work)
 
 
-def life(center: Center, c: Contact) -> Generator[Any, Any, None]:
-    """The whole life of contact ``c`` from arrival to its outcome."""
-    env = center.env
-    entry = c.ctype.path[0]
-    agent = entry.seize()
-    if agent is None:
-        agent = yield entry.join(c.priority, 1, c.arrival + c.patience, c)
-        if agent == ABANDONED:
-            c.wait = env.now - c.arrival
-            center.end(c, ABANDONED_QUEUE)
-            return
-    c.answer = env.now
-    c.wait = c.answer - c.arrival
-    leg = Leg(entry, agent, entry, 0)
-    first = True
-    while True:
-        outcome = yield from serve(center, c, leg, first)
-        first = False
-        if outcome is None:
-            return
-        leg = outcome
+def after_escalation(
+    center: Center, c: Contact, pool: Pool, agent: int
+) -> Generator[Any, Any, None]:
+    """The contact's life from its first hand-off: the process that goes on leg by leg.
+
+    Its first leg (queue, answer, handle at the entry pool) ran as event
+    callbacks in :class:`~simcc.model.center.Center`; the agent of the entry
+    pool has just decided to escalate it.
+    """
+    leg = yield from center.hand_on(c, pool, agent, c.ctype.path[1], 1)
+    while leg is not None:
+        leg = yield from serve(center, c, leg)
 
 
-def serve(center: Center, c: Contact, leg: Leg, first: bool) -> Generator[Any, Any, Leg | None]:
+def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | None]:
     """One agent works on the contact; returns the next leg, or None when it ended."""
     env = center.env
     pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool
@@ -158,11 +154,8 @@ def serve(center: Center, c: Contact, leg: Leg, first: bool) -> Generator[Any, A
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
-    if first:
-        handle, u = c.first_handle, c.first_resolve
-    else:
-        handle = center.handle(params.index, ct.index)() * leg.work
-        u = center.resolve_draw(params.index, ct.index)()
+    handle = center.handle(params.index, ct.index)() * leg.work
+    u = center.resolve_draw(params.index, ct.index)()
     resolved = u < ct.resolve[params.index]
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None

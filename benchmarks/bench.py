@@ -1,0 +1,198 @@
+"""How fast is simcc? Contacts per second against bare SimPy and Ciw, in one run.
+
+Measures, in this process and on this machine, simulated contacts per
+wall-clock second of:
+
+(a) simcc on the Erlang-A scenario (one pool, exponential, abandonment),
+    through the public API — ``simcc.simulate(scenario, seed=...)``, contacts
+    counted by ``result.metrics()["offered"]``, so records and metrics are paid;
+(b) the minimal hand-written SimPy M/M/n+M model of the same queue
+    (``request | timeout(patience)`` per customer; benchmarks/baselines.py);
+(c) Ciw on the same queue;
+(d) simcc on the shipped mid-size centre with warm and with cold transfer;
+
+then prints the ratios (a)/(b) and (a)/(c), the peak memory per million
+contacts recorded (measured in a child process), and the speed-up of
+replications on all cores, and writes everything to benchmarks/results.json.
+Targets (docs/performance.md): (a)/(b) ≥ 1.5, (a)/(c) ≥ 2, memory < 300 MB per
+million contacts, scaling ≥ 1.8× on 2 cores.
+
+    python benchmarks/bench.py [--repeats 5] [--hours 200] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import baselines  # noqa: E402
+
+import simcc  # noqa: E402
+from simcc.io import write_json  # noqa: E402
+
+LAMBDA, MU, THETA, AGENTS = 180 / 3600, 1 / 300, 1 / 240, 14
+
+
+def erlang_a_scenario(hours: float) -> simcc.Scenario:
+    """The shipped Erlang-A check scenario, stretched to ``hours`` without warm-up."""
+    s = simcc.load_scenario(ROOT / "scenarios" / "erlang-a.yaml")
+    return s.with_changes({"horizon": f"{hours}h", "warmup": 0})
+
+
+def time_simcc(scenario: simcc.Scenario, seed: int) -> tuple[int, float]:
+    start = time.perf_counter()
+    result = simcc.simulate(scenario, seed=seed)
+    offered = int(result.metrics()["offered"])
+    return offered, time.perf_counter() - start
+
+
+def time_baseline(run: Any, hours: float, seed: int) -> tuple[int, float]:
+    start = time.perf_counter()
+    out = run(LAMBDA, MU, THETA, AGENTS, hours * 3600, seed)
+    return int(out["offered"]), time.perf_counter() - start
+
+
+def repeat(fn: Any, repeats: int) -> dict[str, float]:
+    """Contacts per second over ``repeats`` runs (interleaved by the caller)."""
+    rates = []
+    for i in range(repeats):
+        n, seconds = fn(i)
+        rates.append(n / seconds)
+    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates)}
+
+
+def peak_memory_per_million(hours: float) -> dict[str, float]:
+    """Peak RSS growth of one simulate() call per million contacts, in a fresh process."""
+    code = (
+        "import resource, sys, gc\n"
+        "sys.path.insert(0, %r)\n"
+        "from bench import erlang_a_scenario\n"
+        "import simcc\n"
+        "s = erlang_a_scenario(%r)\n"
+        "simcc.simulate(s.with_changes({'horizon': '1h'}), seed=0).metrics()\n"
+        "gc.collect()\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "r = simcc.simulate(s, seed=1)\n"
+        "n = int(r.metrics()['offered'])\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(n, base, peak)\n"
+    ) % (str(HERE), hours)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    n, base, peak = (int(x) for x in out.stdout.split())
+    growth_mb = (peak - base) / 1024
+    return {
+        "contacts": n,
+        "baseline_mb": base / 1024,
+        "peak_mb": peak / 1024,
+        "mb_per_million": growth_mb / n * 1e6,
+    }
+
+
+def scaling(hours: float, reps: int) -> dict[str, float]:
+    """Speed-up of ``replicate`` on all cores over one process."""
+    s = erlang_a_scenario(hours)
+    jobs = os.cpu_count() or 1
+    t0 = time.perf_counter()
+    simcc.replicate(s, reps, 1, jobs=1)
+    serial = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    simcc.replicate(s, reps, 1, jobs=jobs)
+    parallel = time.perf_counter() - t0
+    return {"jobs": jobs, "serial_s": serial, "parallel_s": parallel, "speedup": serial / parallel}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--hours", type=float, default=200.0, help="simulated hours per run")
+    parser.add_argument("--quick", action="store_true", help="small runs (smoke test)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    hours = 20.0 if args.quick else args.hours
+    repeats = 2 if args.quick else args.repeats
+
+    erlang = erlang_a_scenario(hours)
+    warm = simcc.load_scenario(ROOT / "scenarios" / "centre-warm.yaml")
+    cold = warm.with_policy("cold")
+    # interleave the contenders so that machine noise hits them alike
+    samples: dict[str, list[float]] = {k: [] for k in ("simcc", "simpy", "ciw", "warm", "cold")}
+    for i in range(repeats):
+        for key, fn in (
+            ("simcc", lambda: time_simcc(erlang, 100 + i)),
+            ("simpy", lambda: time_baseline(baselines.minimal_simpy_run, hours, 100 + i)),
+            ("ciw", lambda: time_baseline(baselines.ciw_run, hours, 100 + i)),
+            ("warm", lambda: time_simcc(warm, 100 + i)),
+            ("cold", lambda: time_simcc(cold, 100 + i)),
+        ):
+            n, seconds = fn()
+            samples[key].append(n / seconds)
+    rates = {
+        k: {"median": statistics.median(v), "min": min(v), "max": max(v)}
+        for k, v in samples.items()
+    }
+    ratio_simpy = [a / b for a, b in zip(samples["simcc"], samples["simpy"], strict=True)]
+    ratio_ciw = [a / b for a, b in zip(samples["simcc"], samples["ciw"], strict=True)]
+    memory = peak_memory_per_million(2.0 * hours if args.quick else 5600.0)
+    scale = scaling(hours, 4 if args.quick else 8)
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "hours_per_run": hours,
+        "repeats": repeats,
+        "contacts_per_second": rates,
+        "ratio_simcc_over_minimal_simpy": {
+            "median": statistics.median(ratio_simpy),
+            "min": min(ratio_simpy),
+            "max": max(ratio_simpy),
+        },
+        "ratio_simcc_over_ciw": {
+            "median": statistics.median(ratio_ciw),
+            "min": min(ratio_ciw),
+            "max": max(ratio_ciw),
+        },
+        "memory": memory,
+        "scaling": scale,
+        "targets": {"vs_simpy": 1.5, "vs_ciw": 2.0, "mb_per_million": 300, "speedup_2_cores": 1.8},
+    }
+    for key, label in (
+        ("simcc", "(a) simcc, Erlang A"),
+        ("simpy", "(b) minimal SimPy"),
+        ("ciw", "(c) Ciw"),
+        ("warm", "(d) simcc centre, warm"),
+        ("cold", "(d) simcc centre, cold"),
+    ):
+        r = rates[key]
+        print(
+            f"{label:26s} {r['median']:>9,.0f} contacts/s  (min {r['min']:,.0f}, max {r['max']:,.0f})"
+        )
+    rs, rc = results["ratio_simcc_over_minimal_simpy"], results["ratio_simcc_over_ciw"]
+    print(f"(a)/(b) = {rs['median']:.2f}  (min {rs['min']:.2f}, max {rs['max']:.2f})  target ≥ 1.5")
+    print(f"(a)/(c) = {rc['median']:.2f}  (min {rc['min']:.2f}, max {rc['max']:.2f})  target ≥ 2")
+    print(
+        f"memory: {memory['mb_per_million']:.0f} MB per million contacts "
+        f"({memory['contacts']:,} contacts, peak {memory['peak_mb']:.0f} MB)  target < 300"
+    )
+    print(f"replications on {scale['jobs']} cores: {scale['speedup']:.2f}× faster  target ≥ 1.8")
+    write_json(args.out, results)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
