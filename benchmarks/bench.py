@@ -23,7 +23,6 @@ million contacts, scaling ≥ 1.8× on 2 cores.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -64,23 +63,14 @@ def time_baseline(run: Any, hours: float, seed: int) -> tuple[int, float]:
     return int(out["offered"]), time.perf_counter() - start
 
 
-def repeat(fn: Any, repeats: int) -> dict[str, float]:
-    """Contacts per second over ``repeats`` runs (interleaved by the caller)."""
-    rates = []
-    for i in range(repeats):
-        n, seconds = fn(i)
-        rates.append(n / seconds)
-    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates)}
-
-
 def peak_memory_per_million(hours: float) -> dict[str, float]:
     """Peak RSS growth of one simulate() call per million contacts, in a fresh process."""
     code = (
         "import resource, sys, gc\n"
-        "sys.path.insert(0, %r)\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
         "from bench import erlang_a_scenario\n"
         "import simcc\n"
-        "s = erlang_a_scenario(%r)\n"
+        f"s = erlang_a_scenario({hours!r})\n"
         "simcc.simulate(s.with_changes({'horizon': '1h'}), seed=0).metrics()\n"
         "gc.collect()\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -88,7 +78,7 @@ def peak_memory_per_million(hours: float) -> dict[str, float]:
         "n = int(r.metrics()['offered'])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(n, base, peak)\n"
-    ) % (str(HERE), hours)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     n, base, peak = (int(x) for x in out.stdout.split())
     growth_mb = (peak - base) / 1024
@@ -128,15 +118,17 @@ def main() -> None:
     cold = warm.with_policy("cold")
     # interleave the contenders so that machine noise hits them alike
     samples: dict[str, list[float]] = {k: [] for k in ("simcc", "simpy", "ciw", "warm", "cold")}
+    contenders = {
+        "simcc": lambda seed: time_simcc(erlang, seed),
+        "simpy": lambda seed: time_baseline(baselines.minimal_simpy_run, hours, seed),
+        "ciw": lambda seed: time_baseline(baselines.ciw_run, hours, seed),
+        "warm": lambda seed: time_simcc(warm, seed),
+        "cold": lambda seed: time_simcc(cold, seed),
+    }
+    time_simcc(erlang_a_scenario(1.0), 0)  # imports and first-call costs out of the way
     for i in range(repeats):
-        for key, fn in (
-            ("simcc", lambda: time_simcc(erlang, 100 + i)),
-            ("simpy", lambda: time_baseline(baselines.minimal_simpy_run, hours, 100 + i)),
-            ("ciw", lambda: time_baseline(baselines.ciw_run, hours, 100 + i)),
-            ("warm", lambda: time_simcc(warm, 100 + i)),
-            ("cold", lambda: time_simcc(cold, 100 + i)),
-        ):
-            n, seconds = fn()
+        for key, fn in contenders.items():
+            n, seconds = fn(100 + i)
             samples[key].append(n / seconds)
     rates = {
         k: {"median": statistics.median(v), "min": min(v), "max": max(v)}
@@ -179,9 +171,8 @@ def main() -> None:
         ("cold", "(d) simcc centre, cold"),
     ):
         r = rates[key]
-        print(
-            f"{label:26s} {r['median']:>9,.0f} contacts/s  (min {r['min']:,.0f}, max {r['max']:,.0f})"
-        )
+        spread = f"(min {r['min']:,.0f}, max {r['max']:,.0f})"
+        print(f"{label:26s} {r['median']:>9,.0f} contacts/s  {spread}")
     rs, rc = results["ratio_simcc_over_minimal_simpy"], results["ratio_simcc_over_ciw"]
     print(f"(a)/(b) = {rs['median']:.2f}  (min {rs['min']:.2f}, max {rs['max']:.2f})  target ≥ 1.5")
     print(f"(a)/(c) = {rc['median']:.2f}  (min {rc['min']:.2f}, max {rc['max']:.2f})  target ≥ 2")

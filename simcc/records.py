@@ -289,16 +289,10 @@ class Recorder:
             self._flush_contacts()
 
     def _flush_contacts(self) -> None:
-        if self._contacts:
-            for column, values in zip(self._contact_columns, zip(*self._contacts), strict=False):
-                column.extend(values)
-            self._contacts.clear()
+        _move(self._contacts, self._contact_columns)
 
     def _flush_agents(self) -> None:
-        if self._agents:
-            for column, values in zip(self._agent_columns, zip(*self._agents), strict=False):
-                column.extend(values)
-            self._agents.clear()
+        _move(self._agents, self._agent_columns)
 
     def _path_name(self, pools: list[int] | int) -> str:
         if isinstance(pools, int):
@@ -417,6 +411,14 @@ class Recorder:
             "scheduled": np.frombuffer(self.s_scheduled, dtype=np.int32),
             "present": np.frombuffer(self.s_present, dtype=np.int32),
         }
+
+
+def _move(rows: list[tuple[Any, ...]], columns: tuple[array, ...]) -> None:  # type: ignore[type-arg]
+    """Append buffered rows to typed columns, one C-level extend per column, and clear them."""
+    if rows:
+        for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+            column.extend(values)
+        rows.clear()
 
 
 def _categorical(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
