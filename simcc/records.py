@@ -363,7 +363,7 @@ class Recorder:
             "wait": np.frombuffer(self.c_wait, dtype=np.float64),
             "end": np.frombuffer(self.c_end, dtype=np.float64),
             "outcome": np.frombuffer(self.c_outcome, dtype=np.int8),
-            "false_resolution": np.frombuffer(self.c_false, dtype=np.int8).astype(bool),
+            "false_resolution": np.frombuffer(self.c_false, dtype=np.int8).view(bool),
             "escalations": np.frombuffer(self.c_escalations, dtype=np.int32),
             "last_pool": np.frombuffer(self.c_last_pool, dtype=np.int32),
             "policy": np.frombuffer(self.c_policy, dtype=np.int8),

@@ -95,14 +95,16 @@ def compute(
 ) -> dict[str, float]:
     """All metrics of one replication from its record arrays (codes, not names)."""
     arrival = contacts["arrival"]
-    m = (arrival >= window.warmup) & (arrival < window.horizon)
+    in_window = (arrival >= window.warmup) & (arrival < window.horizon)
+    # select the measured contacts; a view (no copy) when all of them are measured
+    m: np.ndarray | slice = slice(None) if in_window.all() else in_window
     outcome = contacts["outcome"][m]
     answer = contacts["answer"][m]
     wait = contacts["wait"][m]
     escalations = contacts["escalations"][m]
     attempt = contacts["attempt"][m]
     false_res = contacts["false_resolution"][m]
-    offered = int(m.sum())
+    offered = int(in_window.sum())
 
     ab_queue = outcome == _O["abandoned_queue"]
     ab_hold = outcome == _O["abandoned_hold"]
@@ -152,11 +154,13 @@ def compute(
     out["cost_per_contact"] = _ratio(cost, offered)
     out["cost_per_resolved_case"] = _ratio(cost, len(np.unique(cases)))
 
-    measured_ids = contacts["contact_id"][m]
-    in_window = np.isin(agents["contact_id"], measured_ids)
+    ids = contacts["contact_id"]
+    measured_flag = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=bool)
+    measured_flag[ids[m]] = True
+    measured_agents = measured_flag[agents["contact_id"]]
     busy_window = busy_seconds_in_window(agents, window)
     for i, pool in enumerate(window.pools):
-        mine = in_window & (agents["pool"] == i)
+        mine = measured_agents & (agents["pool"] == i)
         durations = agents["end"][mine] - agents["start"][mine]
         total = durations.sum()
         handled = len(np.unique(agents["contact_id"][mine]))
