@@ -322,9 +322,10 @@ class Recorder:
         engaged: float,
         outcome: int,
         target: float,
+        met: float,
         attempts: int = 0,
     ) -> None:
-        """One hand-off of one contact."""
+        """One hand-off of one contact (``met``: 1, 0, or NaN when no target applies)."""
         self.l_contact.append(contact)
         self.l_leg.append(leg)
         self.l_policy.append(policy)
@@ -334,10 +335,6 @@ class Recorder:
         self.l_engaged.append(engaged)
         self.l_outcome.append(outcome)
         self.l_target.append(target)
-        if math.isnan(target) or math.isnan(engaged):
-            met = NAN if math.isnan(target) else 0.0
-        else:
-            met = 1.0 if engaged - handoff <= target else 0.0
         self.l_met.append(met)
         self.l_attempts.append(attempts)
 

@@ -688,16 +688,33 @@ class Center:
         sla_start: float,
         attempts: int = 0,
         count_sla: bool = True,
+        sla_pool: Pool | None = None,
     ) -> None:
-        """Record one hand-off and count it against the receiving pool's escalation SLA."""
-        target = self.sla_target[dst.index] if count_sla else math.nan
-        self.recorder.leg(
-            c.id, leg_no, policy, src.index, dst.index, handoff, engaged, outcome, target, attempts
-        )
+        """Record one hand-off and count it against an escalation SLA.
+
+        The target is the receiving pool's (or ``sla_pool``'s), counted from
+        ``sla_start``; ``count_sla=False`` for hand-offs no SLA applies to (a
+        misroute's first hop, a warm fallback, a self-service redirect).
+        """
+        target = self.sla_target[(sla_pool or dst).index] if count_sla else math.nan
+        met = math.nan
         if not math.isnan(target):
+            met = float(not math.isnan(engaged) and engaged - sla_start <= target)
             c.sla_legs += 1
-            if not math.isnan(engaged) and engaged - sla_start <= target:
-                c.sla_legs_met += 1
+            c.sla_legs_met += int(met)
+        self.recorder.leg(
+            c.id,
+            leg_no,
+            policy,
+            src.index,
+            dst.index,
+            handoff,
+            engaged,
+            outcome,
+            target,
+            met,
+            attempts,
+        )
 
     def schedule_chase(self, c: Any, at: float, started: list[bool]) -> None:
         """An e-mailed customer chases (calls again) if B has not started by ``at``."""

@@ -95,7 +95,7 @@ def cold(
             NAN,
             LEG_TRANSFER_QUEUE,
             sla_from,
-            count_sla=not misrouted,
+            sla_pool=target,  # never reached the right pool: a miss of its target
         )
         center.end(c, ABANDONED_TRANSFER)
         return None
@@ -156,7 +156,8 @@ def _consult(
         if b == ABANDONED:
             c.hold_time += env.now - t0
             leg_no = center.start_leg(c)
-            if hold_deadline <= env.now:  # the customer hung up on hold
+            timed_out = env.now >= deadline - 1e-9  # else B's queue was full: fall back
+            if timed_out and hold_deadline <= t0 + max_wait:  # the customer hung up on hold
                 center.leg(c, leg_no, center.codes[policy], pool, target, t0, NAN, LEG_HOLD, t0)
                 pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
                 center.end(c, ABANDONED_HOLD)

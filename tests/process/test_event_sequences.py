@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import numpy as np
 import pytest
 
 import simcc
@@ -303,3 +304,35 @@ def test_transferred_contacts_go_ahead_of_new_ones() -> None:
         desk = r.agents[(r.agents.pool == "desk") & (r.agents.start >= 320)]
         served_first = desk.sort_values("start").iloc[0].contact_id
         assert after.set_index("contact_id").loc[served_first, "call_type"] == first
+
+
+def test_cold_misroute_lands_in_the_wrong_desk_then_goes_on() -> None:
+    data = copy.deepcopy(BASE)
+    data["pools"]["other_desk"] = {
+        "tier": 2,
+        "agents": 1,
+        "handle_time": 99,
+        "wrap_up": 5,
+        "skills": ["billing"],
+    }
+    data["transfer"]["cold"]["misroute_probability"] = 1.0
+    data["sla"] = {"escalation": {"desk": 200}}
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    assert log(r) == [
+        ("front", 0, "handle", 100, 160),
+        ("front", 0, "transfer", 160, 175),
+        ("front", 0, "wrap_up", 175, 185),
+        ("other_desk", 0, "rediscovery", 175, 205),  # the wrong desk hears the story ...
+        ("other_desk", 0, "transfer", 205, 220),  # ... and passes it on (no second misroute)
+        ("desk", 0, "rediscovery", 220, 250),
+        ("other_desk", 0, "wrap_up", 220, 225),
+        ("desk", 0, "handle", 250, 370),
+        ("desk", 0, "wrap_up", 370, 390),
+    ]
+    c = the_contact(r)
+    assert (c.escalations, c.rediscoveries, c.pools) == (2, 2, "front>other_desk>desk")
+    legs = r.transfers
+    assert legs.to_pool.tolist() == ["other_desk", "desk"]
+    # the escalation SLA runs from the first hand-off (175) to the right desk's answer (220)
+    assert np.isnan(legs.sla_met.iloc[0]) and legs.sla_met.iloc[1] == 1
+    assert (c.sla_legs, c.sla_legs_met) == (1, 1)
