@@ -418,8 +418,8 @@ def _move(rows: list[tuple[Any, ...]], columns: tuple[array, ...]) -> None:  # t
         rows.clear()
 
 
-def _categorical(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int32), categories=list(names))
+def _categorical(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(names))
 
 
 def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
@@ -444,10 +444,8 @@ def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame
             "false_resolution": arr["false_resolution"],
             "escalations": arr["escalations"],
             "pools": pd.Categorical(rec.c_pools),
-            "last_pool": pd.Categorical.from_codes(arr["last_pool"], categories=list(names.pools)),
-            "policy": pd.Categorical.from_codes(
-                arr["policy"].astype(np.int32), categories=list(names.policies)
-            ),
+            "last_pool": _categorical(arr["last_pool"], names.pools),
+            "policy": _categorical(arr["policy"], names.policies),
             "hold_time": arr["hold_time"],
             "transfer_wait": arr["transfer_wait"],
             "rediscoveries": arr["rediscoveries"],

@@ -279,7 +279,14 @@ def staffing_process(
 
 
 class _PolicyDraws:
-    """A transfer policy's settings with its distributions turned into samplers."""
+    """A transfer policy's settings with its distributions turned into samplers.
+
+    Every field of the policy's scenario block is an attribute (a sampler for a
+    distribution, the value otherwise).
+    """
+
+    def __getattr__(self, name: str) -> Any:  # fields are set in __init__
+        raise AttributeError(name)
 
     def __init__(self, name: str, spec: Any, streams: Any, fallback_rediscovery: Any) -> None:
         self.name = name

@@ -68,6 +68,18 @@ class Contact:
         "wait",
     )
 
+    # set at arrival by Center (its draws) and while the contact is served
+    priority: int
+    arrival: float
+    patience: float
+    hold_patience: float
+    transfer_patience: float
+    first_handle: float
+    first_resolve: float
+    agent: int
+    busy_since: float
+    resolved: bool
+
     def __init__(self, cid: int, case_id: int, attempt: int, ctype: Any, segment: int) -> None:
         self.id = cid
         self.case_id = case_id
