@@ -20,10 +20,17 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, model_validator
 
+from simcc.units import duration_text as _show
 from simcc.units import parse_duration
 
 Sampler = Callable[[], float]
 BATCH = 1024
+MAX_CV = 100.0
+"""Largest coefficient of variation accepted (beyond it the draws are numerically meaningless)."""
+MAX_PHASES = 10_000
+"""Largest number of Erlang phases accepted."""
+MAX_SAMPLE_BYTES = 50_000_000
+"""Largest file of empirical values read."""
 
 
 def _duration(value: object) -> float:
@@ -77,7 +84,7 @@ class Exponential(_Dist):
     """Memoryless time with the given mean (Poisson events)."""
 
     dist: Literal["exponential"]
-    mean_: Seconds = Field(alias="mean", gt=0)
+    mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -95,8 +102,8 @@ class Lognormal(_Dist):
     """Lognormal with the given mean and coefficient of variation."""
 
     dist: Literal["lognormal"]
-    mean_: Seconds = Field(alias="mean", gt=0)
-    cv_: float = Field(alias="cv", gt=0)
+    mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
+    cv_: float = Field(alias="cv", gt=0, le=MAX_CV, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -115,8 +122,8 @@ class Gamma(_Dist):
     """Gamma with the given mean and coefficient of variation."""
 
     dist: Literal["gamma"]
-    mean_: Seconds = Field(alias="mean", gt=0)
-    cv_: float = Field(alias="cv", gt=0)
+    mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
+    cv_: float = Field(alias="cv", gt=0, le=MAX_CV, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -135,8 +142,8 @@ class Erlang(_Dist):
     """Sum of ``k`` exponential phases with the given total mean."""
 
     dist: Literal["erlang"]
-    mean_: Seconds = Field(alias="mean", gt=0)
-    k: int = Field(ge=1)
+    mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
+    k: int = Field(ge=1, le=MAX_PHASES)
 
     @property
     def mean(self) -> float:
@@ -181,13 +188,15 @@ class Uniform(_Dist):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
-    low: Seconds = Field(ge=0)
-    high: Seconds
+    low: Seconds = Field(ge=0, allow_inf_nan=False)
+    high: Seconds = Field(allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if not self.high > self.low:
-            raise ValueError(f"uniform needs high > low, got low={self.low}, high={self.high}")
+            raise ValueError(
+                f"uniform needs high > low, got low {_show(self.low)} and high {_show(self.high)}"
+            )
         return self
 
     @property
@@ -206,16 +215,16 @@ class Triangular(_Dist):
     """Triangular on ``[low, high]`` with its peak at ``mode``."""
 
     dist: Literal["triangular"]
-    low: Seconds = Field(ge=0)
-    mode: Seconds
-    high: Seconds
+    low: Seconds = Field(ge=0, allow_inf_nan=False)
+    mode: Seconds = Field(allow_inf_nan=False)
+    high: Seconds = Field(allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.high > self.low):
             raise ValueError(
-                "triangular needs low <= mode <= high and high > low, "
-                f"got low={self.low}, mode={self.mode}, high={self.high}"
+                "triangular needs low ≤ mode ≤ high and high > low, got low "
+                f"{_show(self.low)}, mode {_show(self.mode)}, high {_show(self.high)}"
             )
         return self
 
@@ -260,8 +269,12 @@ class Empirical(_Dist):
     def _check(self) -> Empirical:
         if not self.values:
             raise ValueError("empirical needs a non-empty list of `values` or a `file`")
-        if any(v < 0 or math.isnan(v) for v in self.values):
-            raise ValueError("empirical values must be durations >= 0")
+        bad = [v for v in self.values if not (0 <= v < math.inf)]
+        if bad:
+            raise ValueError(
+                f"empirical values must be finite durations ≥ 0, got {_show(bad[0])} "
+                f"(value {self.values.index(bad[0]) + 1} of {len(self.values)})"
+            )
         return self
 
     @property
@@ -282,7 +295,13 @@ class Empirical(_Dist):
 
 def _read_values(path: Path) -> list[float]:
     try:
-        lines = path.read_text().splitlines()
+        if path.stat().st_size > MAX_SAMPLE_BYTES:
+            raise ValueError(
+                f"empirical file {str(path)!r} is larger than {MAX_SAMPLE_BYTES // 1_000_000} MB"
+            )
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f"empirical file {str(path)!r} is not UTF-8 text") from None
     except OSError as exc:
         raise ValueError(f"cannot read empirical file {str(path)!r}: {exc.strerror}") from None
     values: list[float] = []

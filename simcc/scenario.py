@@ -17,9 +17,11 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
+import types
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -33,10 +35,19 @@ from pydantic import (
     model_validator,
 )
 
-from simcc.dists import NEVER, ZERO, Distribution, Seconds
-from simcc.units import parse_rate
+from simcc.dists import DIST_NAMES, NEVER, ZERO, Distribution, Seconds
+from simcc.units import duration_text, parse_rate
 
 MAX_FILE_BYTES = 5_000_000
+"""Largest scenario file read (long empirical samples belong in a ``file:``)."""
+MAX_NODES = 1_000_000
+"""Largest number of YAML values a document may expand to (aliases included)."""
+MAX_AGENTS = 100_000
+"""Most agents a pool may have in one interval."""
+MAX_INTERVALS = 1_000_000
+"""Most profile or shift intervals over the horizon."""
+MAX_REPLICATIONS = 100_000
+_DIST_PARAMETERS = frozenset({"mean", "cv", "k", "value", "low", "mode", "high", "values", "file"})
 
 POLICIES = ("cold", "warm", "conference", "callback", "email", "self_service")
 OUTCOMES = (
@@ -50,7 +61,9 @@ OUTCOMES = (
 
 PolicyName = Literal["cold", "warm", "conference", "callback", "email", "self_service"]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-RatePerSecond = Annotated[float, BeforeValidator(parse_rate), Field(ge=0.0)]
+RatePerSecond = Annotated[float, BeforeValidator(parse_rate), Field(ge=0.0, allow_inf_nan=False)]
+PositiveRate = Annotated[float, BeforeValidator(parse_rate), Field(gt=0.0, allow_inf_nan=False)]
+FiniteSeconds = Annotated[Seconds, Field(allow_inf_nan=False)]
 
 
 class ScenarioError(ValueError):
@@ -76,8 +89,8 @@ class Arrivals(_Model):
     run).  ``times`` instead replays a trace: arrivals at exactly those times.
     """
 
-    rate: RatePerSecond | None = None
-    interval: Seconds | None = Field(default=None, gt=0)
+    rate: PositiveRate | None = None
+    interval: FiniteSeconds | None = Field(default=None, gt=0)
     rates: list[RatePerSecond] | None = None
     repeat: bool = False
     times: list[Annotated[Seconds, Field(ge=0)]] | None = None
@@ -94,7 +107,9 @@ class Arrivals(_Model):
             if self.rates is None or self.interval is None:
                 raise ValueError("give `rate` (e.g. 180/h) or `interval` and `rates`")
             if not self.rates:
-                raise ValueError("`rates` must list at least one rate")
+                raise ValueError("`rates` must list at least one rate, e.g. [60/h, 90/h]")
+            if not any(self.rates):
+                raise ValueError("every rate in `rates` is 0: this call type never arrives")
         return self
 
     def profile(self) -> tuple[float, list[float], bool]:
@@ -111,16 +126,19 @@ class Arrivals(_Model):
         if self.times is not None:
             return sum(1 for t in self.times if t < horizon) / horizon
         interval, rates, repeat = self.profile()
-        if math.isinf(interval):
+        if math.isinf(interval) or interval >= horizon:
             return rates[0]
-        total, t, i = 0.0, 0.0, 0
-        while t < horizon:
-            step = min(interval, horizon - t)
-            index = i % len(rates) if repeat else min(i, len(rates) - 1)
-            total += rates[index] * step
-            t += step
-            i += 1
-        return total / horizon
+        full = int(horizon // interval)  # whole intervals, then a partial one
+        rest = horizon - full * interval
+        if repeat:
+            cycles, extra = divmod(full, len(rates))
+            total = cycles * sum(rates) + sum(rates[:extra])
+            last = rates[extra]
+        else:
+            shown = min(full, len(rates))
+            total = sum(rates[:shown]) + (full - shown) * rates[-1]
+            last = rates[min(full, len(rates) - 1)]
+        return (total * interval + last * rest) / horizon
 
 
 class CallType(_Model):
@@ -182,26 +200,46 @@ class Customers(_Model):
 class Staffing(_Model):
     """Agents on duty, constant or one count per ``interval`` (shifts)."""
 
-    interval: Seconds | None = Field(default=None, gt=0)
-    counts: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+    interval: FiniteSeconds | None = Field(default=None, gt=0)
+    counts: list[Annotated[int, Field(ge=0, le=MAX_AGENTS)]] = Field(min_length=1)
     repeat: bool = False
 
 
 def _staffing(value: Any) -> Any:
+    """A bare number of agents is one count for the whole horizon."""
     if isinstance(value, int) and not isinstance(value, bool):
         return {"counts": [value]}
-    return value
+    if isinstance(value, float) and value.is_integer():
+        return {"counts": [int(value)]}
+    if isinstance(value, Mapping | BaseModel):
+        return value
+    raise ValueError(
+        "expected a whole number of agents (e.g. 12) or shifts "
+        f"{{interval: 30m, counts: [10, 12, 8]}}, got {_short(value)}"
+    )
 
 
 def _per_type(value: Any) -> Any:
-    """One value for every call type, or a mapping call type -> value."""
-    if isinstance(value, Mapping) and "dist" not in value:
+    """One value for every call type, or a mapping call type -> value.
+
+    A mapping of distribution parameters without ``dist:`` (``{mean: 5m}``) is
+    one distribution with its name missing, not a table of call types.
+    """
+    if isinstance(value, Mapping) and "dist" not in value and not _looks_like_dist(value):
         return dict(value)
     return {"*": value}
 
 
+def _looks_like_dist(value: Mapping[Any, Any]) -> bool:
+    return bool(value) and set(map(str, value)) <= _DIST_PARAMETERS
+
+
 PerTypeDist = Annotated[dict[str, Distribution], BeforeValidator(_per_type)]
 PerTypeProbability = Annotated[dict[str, Probability], BeforeValidator(_per_type)]
+
+
+def _no_wrap_up() -> dict[str, Distribution]:
+    return {"*": ZERO}
 
 
 class Pool(_Model):
@@ -211,12 +249,12 @@ class Pool(_Model):
     agents: Annotated[Staffing, BeforeValidator(_staffing)]
     skills: list[str] | None = None
     handle_time: PerTypeDist
-    wrap_up: PerTypeDist = Field(default_factory=lambda: {"*": ZERO})
+    wrap_up: PerTypeDist = Field(default_factory=lambda: _no_wrap_up())
     resolve: PerTypeProbability = Field(default_factory=lambda: {"*": 1.0})
     escalate_after: Seconds | None = Field(default=None, gt=0)
-    cost_per_hour: float = Field(default=0.0, ge=0)
+    cost_per_hour: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     when_unstaffed: str | None = None
-    queue_capacity: int | None = Field(default=None, ge=0)
+    queue_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
 
     def for_type(self, table: dict[str, Any], call_type: str) -> Any:
         """The entry of a per-call-type table for ``call_type`` (``*`` is the default)."""
@@ -263,10 +301,10 @@ class CallbackPolicy(_Model):
     transfer_time: Distribution = Field(default_factory=lambda: ZERO)
     priority: int | None = None
     reach_probability: Probability = 1.0
-    max_attempts: int = Field(default=1, ge=1)
-    retry_delay: Seconds = Field(default=0.0, ge=0)
+    max_attempts: int = Field(default=1, ge=1, le=100)
+    retry_delay: FiniteSeconds = Field(default=0.0, ge=0)
     dial_time: Distribution = Field(default_factory=lambda: ZERO)
-    context_factor: float = Field(default=1.0, ge=0)
+    context_factor: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     rediscovery_time: Distribution | None = None
 
 
@@ -275,8 +313,8 @@ class EmailPolicy(_Model):
 
     transfer_time: Distribution = Field(default_factory=lambda: ZERO)
     priority: int | None = None
-    work_factor: float = Field(default=1.0, gt=0)
-    context_factor: float = Field(default=1.0, ge=0)
+    work_factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    context_factor: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     chase_after: Seconds = Field(default=math.inf, gt=0)
     chase_probability: Probability = 0.0
     rediscovery_time: Distribution | None = None
@@ -351,7 +389,7 @@ class Sla(_Model):
     """Answer SLA at the entry pool and escalation targets per receiving pool."""
 
     answer: AnswerSla = Field(default_factory=AnswerSla)
-    escalation: dict[str, Seconds] = Field(default_factory=dict)
+    escalation: dict[str, Annotated[Seconds, Field(ge=0)]] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- scenario
@@ -366,7 +404,7 @@ class Scenario(_Model):
     warmup: Seconds = Field(default=0.0, ge=0)
     drain: Seconds = Field(default=math.inf, gt=0)
     seed: int = Field(default=0, ge=0)
-    replications: int = Field(default=1, ge=1)
+    replications: int = Field(default=1, ge=1, le=MAX_REPLICATIONS)
     call_types: dict[str, CallType] = Field(min_length=1)
     segments: dict[str, Segment] = Field(
         default_factory=lambda: {"standard": Segment(share=1.0)}, min_length=1
@@ -390,71 +428,133 @@ class Scenario(_Model):
         """Cross-references pydantic cannot check field by field, as ``path: message``."""
         problems: list[str] = []
         if self.warmup >= self.horizon:
-            problems.append(f"warmup: {self.warmup:g}s must be shorter than the horizon")
-        pools = set(self.pools)
-        for name, ct in self.call_types.items():
-            for step in ct.path:
-                if step not in pools:
+            problems.append(
+                f"warmup: {duration_text(self.warmup)} must be shorter than the horizon "
+                f"({duration_text(self.horizon)})"
+            )
+        for kind in ("call_types", "segments", "pools"):
+            for name in getattr(self, kind):
+                if "." in name or not name.strip():
                     problems.append(
-                        f"call_types.{name}.path: unknown pool {step!r}"
-                        + _suggest(step, pools, prefix="; did you mean")
-                        + f" (pools: {', '.join(sorted(pools))})"
+                        f"{kind}: the name {name!r} cannot be used: names must be non-empty "
+                        "and contain no '.' (dots separate the parts of a YAML path)"
                     )
-            seen = [p for i, p in enumerate(ct.path) if p in ct.path[:i]]
-            if seen:
-                problems.append(
-                    f"call_types.{name}.path: pool {seen[0]!r} appears twice "
-                    "(an escalation path may not loop back)"
-                )
-            entry = ct.path[0]
-            if entry in pools and not self.takes(entry, name):
-                problems.append(
-                    f"call_types.{name}: no pool can take it — its entry pool {entry!r} "
-                    f"lists skills {self.pools[entry].skills} without {name!r}"
-                )
-            if ct.arrivals.interval is not None and not _divides(
-                ct.arrivals.interval, self.horizon
-            ):
-                problems.append(
-                    f"call_types.{name}.arrivals.interval: {ct.arrivals.interval:g}s "
-                    f"does not divide the horizon ({self.horizon:g}s)"
+        for name, ct in self.call_types.items():
+            problems += self._path_problems(name, ct)
+            if ct.arrivals.interval is not None:
+                problems += self._interval_problems(
+                    f"call_types.{name}.arrivals.interval", ct.arrivals.interval
                 )
         total = sum(s.share for s in self.segments.values())
         if abs(total - 1.0) > 1e-6:
-            problems.append(f"segments: shares must sum to 1, got {total:g}")
+            shares = ", ".join(f"{k} {s.share:g}" for k, s in self.segments.items())
+            problems.append(f"segments: shares must sum to 1, got {total:g} ({shares})")
         for name, pool in self.pools.items():
-            for table in ("handle_time", "wrap_up", "resolve"):
-                for key in getattr(pool, table):
-                    if key != "*" and key not in self.call_types:
-                        problems.append(
-                            f"pools.{name}.{table}.{key}: unknown call type"
-                            + _suggest(key, self.call_types, prefix="; did you mean")
-                        )
-            for skill in pool.skills or []:
-                if skill not in self.call_types:
-                    problems.append(
-                        f"pools.{name}.skills: unknown call type {skill!r}"
-                        + _suggest(skill, self.call_types, prefix="; did you mean")
-                    )
-            for ct_name, ct in self.call_types.items():
-                if name in ct.path and pool.for_type(pool.handle_time, ct_name) is None:
-                    problems.append(
-                        f"pools.{name}.handle_time: no handle time for call type {ct_name!r}"
-                    )
-            if pool.when_unstaffed not in (None, "queue", "callback") and (
-                pool.when_unstaffed not in pools or pool.when_unstaffed == name
-            ):
+            problems += self._pool_problems(name, pool)
+        problems += self._transfer_problems()
+        return problems
+
+    def _path_problems(self, name: str, ct: CallType) -> list[str]:
+        """Unknown pools, loops and pools that would refuse the call type on its path."""
+        problems: list[str] = []
+        pools = set(self.pools)
+        where = f"call_types.{name}.path"
+        for step in ct.path:
+            if step not in pools:
                 problems.append(
-                    f"pools.{name}.when_unstaffed: expected 'queue', 'callback' or another "
-                    f"pool, got {pool.when_unstaffed!r}"
+                    f"{where}: unknown pool {step!r}"
+                    + _suggest(step, pools, prefix="; did you mean")
+                    + f" (pools: {', '.join(sorted(pools))})"
                 )
-            if pool.agents.interval is not None and not _divides(
-                pool.agents.interval, self.horizon
-            ):
+        seen = [p for i, p in enumerate(ct.path) if p in ct.path[:i]]
+        if seen:
+            problems.append(
+                f"{where}: pool {seen[0]!r} appears twice — an escalation path may not loop "
+                f"back (got {' → '.join(ct.path)})"
+            )
+        refusing = [p for p in dict.fromkeys(ct.path) if p in pools and not self.takes(p, name)]
+        if refusing and refusing[0] == ct.path[0]:
+            takers = [p for p in self.pools if self.takes(p, name)]
+            problems.append(
+                f"call_types.{name}: no pool can take it — its entry pool {ct.path[0]!r} "
+                f"lists skills {self.pools[ct.path[0]].skills} without {name!r}"
+                + (f" (pools that take it: {', '.join(takers)})" if takers else "")
+            )
+            refusing = refusing[1:]
+        for pool in refusing:
+            problems.append(
+                f"{where}: pool {pool!r} is on the path but its skills "
+                f"{self.pools[pool].skills} do not include {name!r}"
+            )
+        return problems
+
+    def _interval_problems(self, where: str, interval: float) -> list[str]:
+        """An interval must divide the horizon into a sensible number of pieces."""
+        if self.horizon / interval > MAX_INTERVALS:
+            return [
+                f"{where}: {duration_text(interval)} gives more than {MAX_INTERVALS:,} "
+                f"intervals over the horizon ({duration_text(self.horizon)})"
+            ]
+        if not _divides(interval, self.horizon):
+            return [
+                f"{where}: {duration_text(interval)} does not divide the horizon "
+                f"({duration_text(self.horizon)}); use an interval such as "
+                f"{_divisor_hint(interval, self.horizon)}"
+            ]
+        return []
+
+    def _pool_problems(self, name: str, pool: Pool) -> list[str]:
+        """Per-pool cross-references: call types named, handle times, fallbacks, shifts."""
+        problems: list[str] = []
+        pools = set(self.pools)
+        for table in ("handle_time", "wrap_up", "resolve"):
+            for key in getattr(pool, table):
+                if key != "*" and key not in self.call_types:
+                    problems.append(
+                        f"pools.{name}.{table}.{key}: unknown call type"
+                        + _suggest(key, self.call_types, prefix="; did you mean")
+                        + f" (call types: {', '.join(self.call_types)})"
+                    )
+        for table in ("handle_time", "wrap_up"):
+            for key, dist in getattr(pool, table).items():
+                if math.isinf(dist.mean):
+                    path = f"pools.{name}.{table}" + ("" if key == "*" else f".{key}")
+                    problems.append(f"{path}: must be a finite duration, got inf")
+        for skill in pool.skills or []:
+            if skill not in self.call_types:
                 problems.append(
-                    f"pools.{name}.agents.interval: {pool.agents.interval:g}s "
-                    f"does not divide the horizon ({self.horizon:g}s)"
+                    f"pools.{name}.skills: unknown call type {skill!r}"
+                    + _suggest(skill, self.call_types, prefix="; did you mean")
                 )
+        for ct_name, ct in self.call_types.items():
+            if name in ct.path and pool.for_type(pool.handle_time, ct_name) is None:
+                problems.append(
+                    f"pools.{name}.handle_time: no handle time for call type {ct_name!r} "
+                    "(give one distribution for all, or one per call type)"
+                )
+        if pool.when_unstaffed not in (None, "queue", "callback") and (
+            pool.when_unstaffed not in pools or pool.when_unstaffed == name
+        ):
+            problems.append(
+                f"pools.{name}.when_unstaffed: expected 'queue', 'callback' or another "
+                f"pool, got {pool.when_unstaffed!r}"
+            )
+        if pool.agents.interval is not None:
+            problems += self._interval_problems(
+                f"pools.{name}.agents.interval", pool.agents.interval
+            )
+        return problems
+
+    def _transfer_problems(self) -> list[str]:
+        """Finite policy step times, known names in SLA targets and rules."""
+        problems: list[str] = []
+        pools = set(self.pools)
+        for policy in POLICIES:
+            block = getattr(self.transfer, policy)
+            for key in _STEP_TIMES:
+                dist = getattr(block, key, None)
+                if dist is not None and math.isinf(dist.mean):
+                    problems.append(f"transfer.{policy}.{key}: must be a finite duration, got inf")
         for pool_name in self.sla.escalation:
             if pool_name not in pools:
                 problems.append(
@@ -462,15 +562,25 @@ class Scenario(_Model):
                     + _suggest(pool_name, pools, prefix="; did you mean")
                 )
         for i, rule in enumerate(self.transfer.rules):
-            for ct_name in rule.when.call_type or []:
-                if ct_name not in self.call_types:
-                    problems.append(f"transfer.rules.{i}.when.call_type: unknown {ct_name!r}")
-            for seg in rule.when.segment or []:
-                if seg not in self.segments:
-                    problems.append(f"transfer.rules.{i}.when.segment: unknown {seg!r}")
-            for pool_name in rule.when.target_pool or []:
-                if pool_name not in pools:
-                    problems.append(f"transfer.rules.{i}.when.target_pool: unknown {pool_name!r}")
+            problems += self._rule_problems(i, rule)
+        return problems
+
+    def _rule_problems(self, i: int, rule: Rule) -> list[str]:
+        """Names in a rule's condition that the scenario does not define."""
+        problems: list[str] = []
+        where = f"transfer.rules.{i}.when"
+        known = (
+            ("call_type", rule.when.call_type, self.call_types),
+            ("segment", rule.when.segment, self.segments),
+            ("target_pool", rule.when.target_pool, self.pools),
+        )
+        for key, names, choices in known:
+            for value in names or []:
+                if value not in choices:
+                    problems.append(
+                        f"{where}.{key}: unknown {value!r}"
+                        + _suggest(value, choices, prefix="; did you mean")
+                    )
         return problems
 
     # ----------------------------------------------------------------- helpers
@@ -503,7 +613,7 @@ class Scenario(_Model):
         for path, value in changes.items():
             _set_path(data, path, value)
         base = self._source.parent if self._source else Path(".")
-        return _validate(data, source=self._source, base_dir=base, text=None)
+        return _validate(data, source=self._source, base_dir=base, index=None)
 
     def summary(self) -> str:
         """A few lines describing the centre, for ``simcc validate``."""
@@ -520,6 +630,14 @@ class Scenario(_Model):
             lines.append(f"  pool {name}: tier {pool.tier}, {staff} agents")
         lines.append(f"  transfer policy: {self.transfer.policy}")
         return "\n".join(lines)
+
+
+_STEP_TIMES = ("transfer_time", "rediscovery_time", "consult_time", "conference_time", "dial_time")
+
+
+def _divisor_hint(interval: float, horizon: float) -> str:
+    """An interval near ``interval`` that divides ``horizon``."""
+    return duration_text(horizon / max(1, round(horizon / interval)))
 
 
 def _divides(interval: float, horizon: float) -> bool:
@@ -554,39 +672,42 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` if it is unusable."""
     path = Path(path)
+    text = _read(path)
+    return loads_scenario(text, source=path)
+
+
+def _read(path: Path) -> str:
+    """The text of a scenario file, or a :class:`ScenarioError` saying why it cannot be read."""
     try:
+        if path.is_dir():
+            raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file")
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{path}: file too large ({size / 1e6:.1f} MB; a scenario is at most "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB — put long empirical samples in a `file:`)"
+            )
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file")
-    if size > MAX_FILE_BYTES:
+    except UnicodeDecodeError as exc:
         raise ScenarioError(
-            f"{path}: file too large ({size / 1e6:.1f} MB; a scenario is at most "
-            f"{MAX_FILE_BYTES / 1e6:.0f} MB — put long empirical samples in a `file:`)"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a text file (expected UTF-8 YAML)") from None
+            f"{path}: not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
+            "save the scenario as UTF-8 YAML"
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-    return loads_scenario(text, source=path)
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def loads_scenario(text: str, source: str | Path | None = None) -> Scenario:
     """Validate a scenario given as YAML text (``source`` names it in messages)."""
     where = str(source) if source is not None else "<scenario>"
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise ScenarioError(f"{where}{at}: YAML syntax error: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{where}: YAML syntax error: {exc}") from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{where}: too large ({len(text) / 1e6:.1f} MB; a scenario is at most "
+            f"{MAX_FILE_BYTES / 1e6:.0f} MB)"
+        )
+    data, index = _parse(text, where)
     if data is None:
         raise ScenarioError(
             f"{where}: the file is empty; a scenario needs horizon, call_types and pools"
@@ -594,87 +715,247 @@ def loads_scenario(text: str, source: str | Path | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(
             f"{where}: expected a mapping of keys (horizon, call_types, pools, …), "
-            f"got a {type(data).__name__}"
+            f"got {_kind(data)}"
         )
     path = Path(source) if source is not None else None
     base = path.parent if path is not None else Path(".")
-    return _validate(data, source=path, base_dir=base, text=text)
+    return _validate(data, source=path, base_dir=base, index=index)
 
 
 def scenario_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> Scenario:
     """Validate a scenario given as a Python mapping (as parsed from YAML)."""
     if not isinstance(data, Mapping):
-        raise ScenarioError(f"<scenario>: expected a mapping, got {type(data).__name__}")
-    return _validate(dict(data), source=None, base_dir=Path(base_dir), text=None)
+        raise ScenarioError(f"<scenario>: expected a mapping, got {_kind(data)}")
+    return _validate(dict(data), source=None, base_dir=Path(base_dir), index=None)
+
+
+def _parse(text: str, where: str) -> tuple[Any, _Index]:
+    """YAML text → (Python data, index of lines); syntax problems become ScenarioError."""
+    loader = None
+    try:
+        _check_depth(text, where)
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, _Index()
+        index = _Index.of(node, where)
+        return loader.construct_document(node), index
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError(_syntax_message(where, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            f"{where}:{line}: not a text file: character U+{code:04X} is not allowed in YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{where}: YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{where}: nested too deeply (a scenario is a few levels of keys and lists)"
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists accepted (a scenario needs about six)."""
+
+
+def _check_depth(text: str, where: str) -> None:
+    """Refuse absurd nesting from the event stream, before the recursive composer sees it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise ScenarioError(
+                    f"{where}:{line}: nested too deeply (more than {MAX_DEPTH} levels; "
+                    "a scenario is a few levels of keys and lists)"
+                )
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _syntax_message(where: str, exc: yaml.MarkedYAMLError) -> str:
+    """``file:LINE:COLUMN: YAML syntax error: problem`` with the offending line and a hint."""
+    mark = exc.problem_mark or exc.context_mark
+    at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+    problem = exc.problem or exc.context or "invalid YAML"
+    message = f"{where}{at}: YAML syntax error: {problem}"
+    if exc.context and exc.problem:
+        message += f" ({exc.context})"
+    if "'\\t'" in problem:
+        message += "; indent with spaces, YAML does not allow tabs"
+    elif "could not determine a constructor" in problem:
+        message += "; tags such as !!python/… are not allowed in a scenario"
+    return message
+
+
+class _Index:
+    """Where each YAML path is in the text: its line, and the scalar as written."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.written: dict[tuple[Any, ...], str] = {}
+
+    @classmethod
+    def of(cls, root: yaml.Node, where: str) -> _Index:
+        """Index a composed document; refuse duplicate keys and alias bombs."""
+        size = _expanded_size(root, {}, set())
+        if size > MAX_NODES:
+            raise ScenarioError(
+                f"{where}: the document expands to {size:,} values through YAML aliases "
+                f"(at most {MAX_NODES:,}); write the values out"
+            )
+        index = cls()
+        duplicates: list[str] = []
+        index._walk(root, (), duplicates)
+        if duplicates:
+            raise ScenarioError(_join(where, duplicates), [f"{where}{d}" for d in duplicates])
+        return index
+
+    def _walk(self, node: yaml.Node, path: tuple[Any, ...], duplicates: list[str]) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            self.written[path] = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*path, i), duplicates)
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    self._walk(value, path, duplicates)
+                    continue
+                name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+                line = key.start_mark.line + 1
+                if name in first:
+                    dotted = ".".join(str(p) for p in (*path, name))
+                    duplicates.append(
+                        f":{line}: {dotted}: key given twice (first on line {first[name]}); "
+                        "keep one"
+                    )
+                    continue
+                first[name] = line
+                self.lines[(*path, name)] = line
+                self._walk(value, (*path, name), duplicates)
+
+    def line(self, loc: list[Any] | tuple[Any, ...]) -> int | None:
+        """The line of ``loc`` or of its nearest parent in the text."""
+        key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
+        while key:
+            for candidate in (key, tuple(str(p) for p in key)):
+                if candidate in self.lines:
+                    return self.lines[candidate]
+            key = key[:-1]
+        return None
+
+    def text(self, loc: list[Any]) -> str | None:
+        """A scalar exactly as the file wrote it, if ``loc`` is one."""
+        key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
+        return self.written.get(key, self.written.get(tuple(str(p) for p in key)))
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], visiting: set[int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded."""
+    if id(node) in memo:
+        return memo[id(node)]
+    if id(node) in visiting:
+        raise yaml.YAMLError("a YAML alias refers to a node that contains it (a loop)")
+    visiting.add(id(node))
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, memo, visiting) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            size += _expanded_size(key, memo, visiting) + _expanded_size(value, memo, visiting)
+    visiting.discard(id(node))
+    memo[id(node)] = min(size, MAX_NODES + 1)
+    return memo[id(node)]
 
 
 def _validate(
-    data: dict[str, Any], source: Path | None, base_dir: Path, text: str | None
+    data: dict[str, Any], source: Path | None, base_dir: Path, index: _Index | None
 ) -> Scenario:
     where = str(source) if source is not None else "<scenario>"
+    index = index or _Index()
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        problems = _explain(exc, data, text)
-        head = (
-            f"{where}: {problems[0]}"
-            if len(problems) == 1
-            else f"{where}: {len(problems)} problems"
-        )
-        body = "" if len(problems) == 1 else "\n" + "\n".join(f"  - {p}" for p in problems)
-        raise ScenarioError(head + body, [f"{where}: {p}" for p in problems]) from None
+        located = [_locate(index, loc, message) for loc, message in _explain(exc, data, index)]
+        raise ScenarioError(_join(where, located), [f"{where}{p}" for p in located]) from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: nested too deeply or refers to itself") from None
     problems = scenario.problems()
     if problems:
-        lines = _line_index(text) if text else {}
         located = []
         for problem in problems:
-            path = problem.split(":", 1)[0]
-            line = _nearest_line(lines, [int(p) if p.isdigit() else p for p in path.split(".")])
-            located.append((f"line {line}: " if line else "") + problem)
-        raise ScenarioError(_join(where, located), [f"{where}: {p}" for p in located])
+            path, message = problem.split(": ", 1)
+            loc = [int(p) if p.isdigit() else p for p in path.split(".")]
+            located.append(_locate(index, loc, message))
+        raise ScenarioError(_join(where, located), [f"{where}{p}" for p in located])
     scenario._source = source
     scenario._raw = data
     return scenario
 
 
+def _locate(index: _Index, loc: list[Any], message: str) -> str:
+    """``:LINE: a.b.c: message`` (the part after the file name)."""
+    line = index.line(loc)
+    path = ".".join(str(p) for p in loc)
+    return (f":{line}" if line else "") + ": " + (f"{path}: " if path else "") + message
+
+
 def _join(where: str, problems: list[str]) -> str:
+    """One problem on one line; several as a count, then one line each."""
     if len(problems) == 1:
-        return f"{where}: {problems[0]}"
-    return f"{where}: {len(problems)} problems\n" + "\n".join(f"  - {p}" for p in problems)
+        return f"{where}{problems[0]}"
+    return f"{where}: {len(problems)} problems\n" + "\n".join(f"  {where}{p}" for p in problems)
 
 
-_TAGS = set(
-    [
-        "exponential",
-        "lognormal",
-        "gamma",
-        "erlang",
-        "deterministic",
-        "uniform",
-        "triangular",
-        "empirical",
-    ]
-)
+_TAGS = frozenset(DIST_NAMES)
 
 
-def _explain(exc: ValidationError, data: Any, text: str | None) -> list[str]:
-    """Turn pydantic's errors into one line each: ``line N: a.b.c: what is wrong``."""
-    out: list[str] = []
+def _explain(exc: ValidationError, data: Any, index: _Index) -> list[tuple[list[Any], str]]:
+    """Pydantic's errors as (YAML path, message), one each, most useful first."""
+    out: list[tuple[list[Any], str]] = []
     seen: set[str] = set()
-    lines = _line_index(text) if text else {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    suggested = _suggested_keys(errors, data)
+    for err in errors:
         loc = _clean_loc(err["loc"], data)
-        path = ".".join(str(p) for p in loc)
-        message = _message(err, loc, data)
-        line = _nearest_line(lines, loc)
-        entry = (f"line {line}: " if line else "") + (f"{path}: " if path else "") + message
-        if entry not in seen:
-            seen.add(entry)
-            out.append(entry)
-    return out or [str(exc)]
+        if err["type"] == "missing" and (tuple(loc[:-1]), loc[-1] if loc else None) in suggested:
+            continue  # the misspelt key next to it says it all
+        if err["type"] == "missing":
+            loc, message = loc[:-1], f"required key `{loc[-1]}` is missing" if loc else "missing"
+        else:
+            message = _message(err, loc, data, index)
+        key = ".".join(str(p) for p in loc) + message
+        if key not in seen:
+            seen.add(key)
+            out.append((loc, message))
+    return out or [([], str(exc))]
 
 
-_INNER = ("function-", "list[", "dict[", "int", "float", "str", "bool", "*")
+def _suggested_keys(errors: list[Any], data: Any) -> set[tuple[tuple[Any, ...], Any]]:
+    """(parent path, valid key) pairs that an unknown key nearby is a misspelling of."""
+    out = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        loc = _clean_loc(err["loc"], data)
+        if not loc:
+            continue
+        match = _close(str(loc[-1]), _keys_at(loc[:-1], data) or [])
+        if match:
+            out.add((tuple(loc[:-1]), match))
+    return out
+
+
+_INNER = ("function-", "list[", "dict[", "int", "float", "str", "bool", "*", "[key]")
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> list[Any]:
@@ -695,147 +976,241 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> list[Any]:
     return out
 
 
-def _get(data: Any, loc: list[Any]) -> Any:
-    node = data
-    for part in loc:
-        if _has(node, part):
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
-_MISSING = object()
-
-
 def _has(node: Any, part: Any) -> bool:
     if isinstance(node, dict):
-        return part in node
+        try:
+            return part in node
+        except TypeError:
+            return False
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
-def _message(err: Any, loc: list[Any], data: Any) -> str:
+def _get(data: Any, loc: list[Any]) -> Any:
+    node = data
+    for part in loc:
+        if not _has(node, part):
+            return None
+        node = node[part]
+    return node
+
+
+_BOUNDS = {
+    "greater_than_equal": "≥",
+    "greater_than": ">",
+    "less_than_equal": "≤",
+    "less_than": "<",
+}
+_SIMPLE = {
+    ("int_type", "int_parsing", "int_from_float"): "expected a whole number",
+    ("float_type", "float_parsing"): "expected a number",
+    ("list_type", "tuple_type", "set_type"): "expected a list such as [a, b]",
+    ("bool_type", "bool_parsing"): "expected true or false",
+    ("string_type",): "expected text (quote it if it looks like a number)",
+    ("finite_number",): "must be a finite number",
+}
+
+
+def _message(err: Any, loc: list[Any], data: Any, index: _Index) -> str:
+    """One pydantic error in the planner's words, with what the file wrote."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    value = err.get("input")
+    got = _written(err, loc, index)
     if kind == "extra_forbidden":
-        key = loc[-1] if loc else value
-        hint = _suggest(str(key), _VOCABULARY)
-        return f"unknown key {key!r}" + (f"; {hint}" if hint else "")
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = next(iter(ctx.values())) if ctx else "?"
-        op = {
-            "greater_than_equal": "≥",
-            "greater_than": ">",
-            "less_than_equal": "≤",
-            "less_than": "<",
-        }[kind]
-        return f"must be {op} {bound}, got {value!r}"
+        return _unknown_key(loc, data)
+    if kind in _BOUNDS:
+        return _bound_message(kind, ctx, got)
     if kind == "union_tag_invalid":
-        return f"unknown distribution {ctx.get('tag')!r}; expected one of: " + ", ".join(
-            sorted(_TAGS)
+        tag = str(ctx.get("tag"))
+        hint = _close(tag, sorted(_TAGS))
+        return f"unknown distribution {tag!r}" + (
+            f"; did you mean {hint!r}?"
+            if hint
+            else f"; expected one of: {', '.join(sorted(_TAGS))}"
         )
     if kind == "union_tag_not_found":
         return (
-            "a distribution needs `dist:` (e.g. {dist: exponential, mean: 5m}) or a bare duration"
+            "a distribution needs `dist:` (e.g. {dist: exponential, mean: 5m}) or a bare "
+            f"duration, got {got}"
         )
     if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, got {value!r}"
+        expected = str(ctx.get("expected"))
+        hint = _close(str(err.get("input")), re.findall(r"'([^']*)'", expected))
+        return f"expected {expected}, got {got}" + (f"; did you mean {hint!r}?" if hint else "")
     if kind == "too_short":
-        return f"must not be empty, got {value!r}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {value!r}"
-    if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {value!r}"
+        return f"must not be empty, got {got}"
+    if kind == "too_long":
+        return f"too many entries (at most {ctx.get('max_length')})"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {value!r}"
-    if kind == "list_type":
-        return f"expected a list, got {value!r}"
-    if kind == "bool_type" or kind == "bool_parsing":
-        return f"expected true or false, got {value!r}"
+        keys = _keys_at(loc, data)
+        shape = f"keys such as {', '.join(keys[:6])}" if keys else "keys"
+        return f"expected a mapping of {shape}, got {got}"
+    if "[key]" in [str(p) for p in err["loc"]] and kind == "string_type":
+        return f"names must be text, got {got} (quote it: '{got}')"
+    for kinds, text in _SIMPLE.items():
+        if kind in kinds:
+            return f"{text}, got {got}"
+    if kind == "invalid_key":
+        return f"names must be text, got {_short(err.get('input'))} (quote it)"
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix) :]
+        msg = msg.removeprefix(prefix)
     return msg
 
 
+def _bound_message(kind: str, ctx: dict[str, Any], got: str) -> str:
+    bound = next(iter(ctx.values())) if ctx else "?"
+    shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+    if kind == "less_than_equal" and shown == "1":
+        return f"must be a probability between 0 and 1, got {got}"
+    return f"must be {_BOUNDS[kind]} {shown}, got {got}"
+
+
+def _written(err: Any, loc: list[Any], index: _Index) -> str:
+    """The offending value as the file wrote it (``-4m``), else a short repr."""
+    if "[key]" in [str(p) for p in err["loc"]]:
+        return _short(err.get("input"))
+    text = index.text(loc) if loc else None
+    if text is not None and isinstance(err.get("input"), str | int | float | bool):
+        return text if text != "" else "an empty value"
+    return _short(err.get("input"))
+
+
+def _short(value: Any, width: int = 60) -> str:
+    """A value for a message: ``None`` as nothing, long values cut."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = repr(value) if not isinstance(value, int) or isinstance(value, bool) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    """``a list``, ``a number``, ``text 'abc'``: what a YAML value is, for messages."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"a number ({_short(value)})"
+    if isinstance(value, str):
+        return f"text {_short(value)}"
+    return type(value).__name__
+
+
+def _unknown_key(loc: list[Any], data: Any) -> str:
+    key = str(loc[-1]) if loc else "?"
+    valid = _keys_at(loc[:-1], data)
+    if valid is None:
+        hint = _close(key, sorted(_VOCABULARY))
+        return f"unknown key {key!r}" + (f"; did you mean {hint!r}?" if hint else "")
+    hint = _close(key, valid)
+    if hint:
+        return f"unknown key {key!r}; did you mean {hint!r}?"
+    return f"unknown key {key!r}; expected one of: {', '.join(valid)}"
+
+
+def _close(word: str, choices: list[str]) -> str | None:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in choices}
+        match = [lowered[word.lower()]] if word.lower() in lowered else []
+    return match[0] if match else None
+
+
+# --------------------------------------------------------------------------- the keys at a place
+
+
+def _keys_at(loc: list[Any], data: Any) -> list[str] | None:
+    """The keys the model expects at YAML path ``loc`` (None if it is not a model there)."""
+    model = _model_at(loc, data)
+    if model is None:
+        return None
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_at(loc: list[Any], data: Any) -> type[BaseModel] | None:
+    """Walk the scenario's type annotations along ``loc`` (and the data, to pick unions)."""
+    tp: Any = Scenario
+    node: Any = data
+    for part in loc:
+        tp = _resolve(tp, node)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = _field(tp, part)
+            if field is None:
+                return None
+            tp = field.annotation
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        elif get_origin(tp) in (list, tuple):
+            tp = get_args(tp)[0]
+        else:
+            return None
+        node = node[part] if _has(node, part) else None
+    tp = _resolve(tp, node)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _field(model: type[BaseModel], key: Any) -> Any:
+    for name, field in model.model_fields.items():
+        if key in (name, field.alias):
+            return field
+    return None
+
+
+def _resolve(tp: Any, node: Any) -> Any:
+    """Strip ``Annotated`` and ``Optional``; pick a distribution class by its ``dist:``."""
+    for _ in range(20):
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
+            else:
+                return _pick_dist(members, node)
+        elif origin is dict and isinstance(node, Mapping) and "dist" in node:
+            tp = get_args(tp)[1]  # a per-call-type table given as one distribution
+        else:
+            return tp
+    return tp
+
+
+def _pick_dist(members: list[Any], node: Any) -> Any:
+    tag = str(node.get("dist", "")).strip().lower() if isinstance(node, Mapping) else None
+    for member in members:
+        if (
+            isinstance(member, type)
+            and issubclass(member, BaseModel)
+            and "dist" in member.model_fields
+        ) and tag in get_args(member.model_fields["dist"].annotation):
+            return member
+    return None
+
+
 def _vocabulary() -> set[str]:
+    """Every key of every model: the fallback for suggestions where the place is unknown."""
     words: set[str] = set()
-    for model in (
-        Arrivals,
-        CallType,
-        Segment,
-        Recontact,
-        Customers,
-        Staffing,
-        Pool,
-        ColdPolicy,
-        WarmPolicy,
-        ConferencePolicy,
-        CallbackPolicy,
-        EmailPolicy,
-        SelfServicePolicy,
-        Condition,
-        Rule,
-        Transfer,
-        AnswerSla,
-        Sla,
-        Scenario,
-    ):
+    pending: list[type[BaseModel]] = [Scenario]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
         for name, field in model.model_fields.items():
             words.add(field.alias or name)
-    from simcc import dists
-
-    for cls in (
-        dists.Exponential,
-        dists.Lognormal,
-        dists.Gamma,
-        dists.Erlang,
-        dists.Deterministic,
-        dists.Uniform,
-        dists.Triangular,
-        dists.Empirical,
-    ):
-        for name, field in cls.model_fields.items():
-            words.add(field.alias or name)
+            pending.extend(_models_in(field.annotation))
     return words
 
 
+def _models_in(tp: Any) -> list[type[BaseModel]]:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    return [m for arg in get_args(tp) for m in _models_in(arg)]
+
+
 _VOCABULARY = _vocabulary()
-
-
-def _line_index(text: str) -> dict[tuple[Any, ...], int]:
-    """Map YAML paths to 1-based line numbers, from the composed node tree."""
-    index: dict[tuple[Any, ...], int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return index
-
-    def walk(node: Any, path: tuple[Any, ...]) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                k = key.value
-                index[(*path, k)] = key.start_mark.line + 1
-                walk(value, (*path, k))
-                index[(*path, k)] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def _nearest_line(lines: dict[tuple[Any, ...], int], loc: list[Any]) -> int | None:
-    key = tuple(str(p) if not isinstance(p, int) else p for p in loc)
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key[:-1]
-    return None

@@ -23,6 +23,8 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as 90, '90s', '5m', '2h', got {value!r}")
     if isinstance(value, int | float):
+        if math.isnan(value):
+            raise ValueError("expected a duration such as 90, '90s', '5m', '2h', got nan")
         return float(value)
     if isinstance(value, str):
         text = value.strip().lower()
@@ -40,18 +42,27 @@ def parse_rate(value: object) -> float:
     """Return ``value`` as events per second (bare numbers are per hour)."""
     if isinstance(value, bool):
         raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not math.isnan(value):
         return float(value) / 3600.0
     if isinstance(value, str):
         match = _RATE.match(value.strip().lower())
         if match:
             number, unit = match.groups()
             return float(number) / SECONDS[_UNIT_ALIASES.get(unit, unit)]
-        try:
+        if re.fullmatch(_NUMBER, value.strip()):
             return float(value) / 3600.0
-        except ValueError:
-            pass
     raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as a planner would write it in a scenario: ``90s``, ``-4m``, ``1.5h``, ``inf``."""
+    if math.isnan(seconds) or math.isinf(seconds):
+        return str(seconds)
+    for unit in ("d", "h", "m"):
+        size = SECONDS[unit]
+        if abs(seconds) >= size and seconds / size == round(seconds / size, 3):
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
 
 
 def format_duration(seconds: float) -> str:

@@ -1,8 +1,22 @@
-"""``simcc run FILE``: replications of one scenario, a table of metrics with CIs."""
+"""``simcc run FILE``: replications of one scenario, a table of metrics with CIs.
+
+Before running, :func:`simcc.checks.check` warns about pools that cannot carry
+their load and caps queues that would grow without bound.  ``--max-contacts``
+and ``--wall-clock`` stop a run early; Ctrl-C and SIGTERM stop it too.  In
+every case what was measured is kept: the replications that finished (and,
+for the limits, the one stopped, up to that moment) are summarised and
+written, each file atomically.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -10,8 +24,12 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.analysis.stats import Estimate
 from simcc.cli import app
-from simcc.cli.common import console, err, load, user_errors
+from simcc.cli.common import FAILURE, INTERRUPTED, console, err, load, user_errors
 from simcc.io import prepare_out, write_json, write_parquet
+from simcc.scenario import POLICIES, Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from simcc.runner import Replications, Task
 
 
 def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
@@ -37,36 +55,253 @@ def run(
     policy: str | None = typer.Option(None, "--policy", help="Override transfer.policy."),
     out: Path | None = typer.Option(None, "--out", help="Directory for summary.json and records."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
+    max_contacts: int | None = typer.Option(
+        None,
+        "--max-contacts",
+        min=1,
+        help="Stop arrivals after N contacts in a replication; what was measured is kept.",
+    ),
+    wall_clock: float | None = typer.Option(
+        None,
+        "--wall-clock",
+        help="Stop after SECONDS of real time; finished replications and the one stopped are kept.",
+    ),
+    cap_queues: bool = typer.Option(
+        True,
+        "--cap-queues/--no-cap-queues",
+        help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
+    ),
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals."""
-    from simcc.runner import replicate
+    from simcc.checks import check
 
+    if wall_clock is not None and not wall_clock > 0:
+        raise typer.BadParameter(
+            f"must be > 0 seconds, got {wall_clock:g}", param_hint="--wall-clock"
+        )
     with user_errors():
         scenario = load(file)
         if policy is not None:
-            scenario = scenario.with_policy(policy)
+            scenario = scenario.with_policy(_policy(policy))
+        checked = check(scenario, cap_queues=cap_queues)
+        for warning in checked.warnings:
+            err.print(f"warning: {warning}", markup=False)
+        scenario = checked.scenario
         if out is not None:
             prepare_out(out)
         n = replications or scenario.replications
-        reps = replicate(scenario, n, seed, jobs=jobs, keep_records=out is not None)
-        summary = reps.summary()
-        console.print(
-            f"{scenario.display_name}\npolicy {scenario.transfer.policy}, "
-            f"{reps.n} replication(s), seed {reps.seed}",
-            markup=False,
+        limits = Limits(max_contacts, None if wall_clock is None else time.time() + wall_clock)
+        outcome = run_replications(
+            scenario, n, seed, jobs=jobs, keep_records=out is not None, limits=limits
         )
-        console.print(metrics_table("", summary, reps.n))
-        if summary["unfinished"].mean:
+        if outcome.replications is None:
+            why = "interrupted" if outcome.interrupted else "the wall-clock limit was reached"
+            err.print(f"{why} before any replication finished; nothing to report", markup=False)
+            raise typer.Exit(INTERRUPTED if outcome.interrupted else FAILURE)
+        _report(outcome)
+        if out is not None:
+            _write(out, outcome)
+        if outcome.interrupted:
             err.print(
-                "warning: some contacts were still in the system at the drain limit "
-                "(outcome 'unfinished')",
+                f"interrupted: kept the {outcome.replications.n} finished replication(s)"
+                + (f" in {out}" if out is not None else ""),
                 markup=False,
             )
-        if out is not None:
-            write_json(out / "summary.json", reps.to_json())
-            write_parquet(out / "replications.parquet", reps.table)
-            assert reps.records is not None
-            write_parquet(out / "contacts.parquet", reps.records["contacts"])
-            write_parquet(out / "agents.parquet", reps.records["agents"])
-            write_parquet(out / "transfers.parquet", reps.records["transfers"])
-            console.print(f"wrote {out}/summary.json and records", markup=False)
+            raise typer.Exit(INTERRUPTED)
+
+
+def _policy(name: str) -> str:
+    """The ``--policy`` value, checked like the file's ``transfer.policy``."""
+    from simcc.scenario import _suggest
+
+    choices = (*POLICIES, "rules")
+    if name not in choices:
+        raise ScenarioError(
+            f"--policy: expected one of {', '.join(choices)}, got {name!r}"
+            + _suggest(name, choices, prefix="; did you mean")
+        )
+    return name
+
+
+# ============================================================================ running
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When to stop a replication early: a contact cap and an absolute wall-clock deadline."""
+
+    max_contacts: int | None = None
+    deadline: float | None = None
+    """``time.time()`` after which no replication starts and a running one stops."""
+
+
+@dataclass
+class Finished:
+    """What a worker sends back: the runner's task result and how its run ended."""
+
+    result: Any
+    stopped_early: str | None = None
+    skipped: bool = False
+
+
+@dataclass
+class Outcome:
+    """The replications that finished, and why the run may have stopped early."""
+
+    requested: int
+    replications: Replications | None
+    stopped_early: dict[int, str] = field(default_factory=dict)
+    skipped: int = 0
+    interrupted: bool = False
+
+    def notes(self) -> list[str]:
+        """Lines saying what was cut short, for the terminal and ``summary.json``."""
+        notes = [f"replication {i}: {why}" for i, why in sorted(self.stopped_early.items())]
+        if self.skipped:
+            notes.append(
+                f"{self.skipped} of {self.requested} replication(s) not started: "
+                "the wall-clock limit was reached"
+            )
+        if self.interrupted:
+            done = self.replications.n if self.replications is not None else 0
+            notes.append(f"interrupted after {done} of {self.requested} replication(s)")
+        return notes
+
+
+def run_limited(limits: Limits, task: Task) -> Finished:
+    """Run one replication within ``limits`` (a module-level function: workers pickle it)."""
+    from simcc.runner import TaskResult, simulate
+
+    wall = None
+    if limits.deadline is not None:
+        remaining = limits.deadline - time.time()
+        if remaining <= 0:
+            return Finished(None, skipped=True)
+        wall = max(round(remaining, 2), 0.01)  # rounded: it is shown in the notes
+    result = simulate(
+        task.scenario,
+        task.seed,
+        task.replication,
+        max_contacts=limits.max_contacts,
+        wall_clock=wall,
+    )
+    records = None
+    if task.keep_records:
+        records = {
+            "contacts": result.contacts,
+            "agents": result.agents,
+            "transfers": result.transfers,
+        }
+    finished = TaskResult(task.key, task.replication, result.metrics(), result.wall_time, records)
+    return Finished(finished, result.stopped_early)
+
+
+def run_replications(
+    scenario: Scenario,
+    n: int,
+    seed: int | None = None,
+    *,
+    jobs: int | None = None,
+    keep_records: bool = False,
+    limits: Limits | None = None,
+) -> Outcome:
+    """Run ``n`` replications, keeping every finished one even if interrupted.
+
+    Like :func:`simcc.runner.replicate` (same tasks, same streams, so the same
+    numbers), plus early stops: ``limits`` and Ctrl-C / SIGTERM.
+    """
+    from simcc.runner import Task, executor_for
+
+    seed = scenario.seed if seed is None else seed
+    tasks = [Task(scenario, seed, i, (), keep_records) for i in range(n)]
+    outcome = Outcome(requested=n, replications=None)
+    done: list[Any] = []
+    started = time.perf_counter()
+    work = functools.partial(run_limited, limits or Limits())
+    try:
+        # leaving the block through Ctrl-C / SIGTERM stops the workers without waiting
+        with contextlib.ExitStack() as stack:
+            executor: Any = executor_for(jobs)
+            if hasattr(executor, "__enter__"):
+                executor = stack.enter_context(executor)
+            results: Iterator[Finished] = stack.enter_context(
+                contextlib.closing(executor.map_unordered(work, tasks))
+            )
+            for finished in results:
+                if finished.skipped:
+                    outcome.skipped += 1
+                    continue
+                done.append(finished.result)
+                if finished.stopped_early:
+                    outcome.stopped_early[finished.result.replication] = finished.stopped_early
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    if done:
+        outcome.replications = _assemble(scenario, seed, done, time.perf_counter() - started)
+    return outcome
+
+
+def _assemble(scenario: Scenario, seed: int, results: list[Any], wall: float) -> Replications:
+    """The runner's :class:`Replications` from task results (in replication order)."""
+    import pandas as pd
+
+    from simcc.runner import Replications
+
+    results = sorted(results, key=lambda r: r.replication)
+    table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
+    records = None
+    if any(r.records for r in results):
+        records = {
+            name: pd.concat(
+                [r.records[name].assign(replication=r.replication) for r in results if r.records],
+                ignore_index=True,
+            )
+            for name in ("contacts", "agents", "transfers")
+        }
+    return Replications(scenario, seed, table, wall, records)
+
+
+# ============================================================================ reporting
+
+
+def _report(outcome: Outcome) -> None:
+    reps = outcome.replications
+    assert reps is not None
+    summary = reps.summary()
+    console.print(
+        f"{reps.scenario.display_name}\npolicy {reps.scenario.transfer.policy}, "
+        f"{reps.n} replication(s), seed {reps.seed}",
+        markup=False,
+    )
+    console.print(metrics_table("", summary, reps.n))
+    unfinished = summary.get("unfinished")
+    if unfinished is not None and unfinished.mean and not outcome.stopped_early:
+        err.print(
+            "warning: some contacts were still in the system at the drain limit "
+            "(outcome 'unfinished')",
+            markup=False,
+        )
+    for note in outcome.notes():
+        err.print(f"stopped early: {note}", markup=False)
+    if outcome.stopped_early:
+        err.print(
+            "the numbers above cover the contacts that arrived before the stop (contacts "
+            "still in the system then count as 'unfinished'); occupancy and cost are over "
+            "the whole window, so they read low",
+            markup=False,
+        )
+
+
+def _write(out: Path, outcome: Outcome) -> None:
+    """summary.json, the replication table and the records, each written atomically."""
+    reps = outcome.replications
+    assert reps is not None
+    document = reps.to_json()
+    document["replications_requested"] = outcome.requested
+    document["stopped_early"] = outcome.notes() or None
+    write_json(out / "summary.json", document)
+    write_parquet(out / "replications.parquet", reps.table)
+    if reps.records is not None:
+        for name in ("contacts", "agents", "transfers"):
+            write_parquet(out / f"{name}.parquet", reps.records[name])
+    console.print(f"wrote {out}/summary.json and records", markup=False)

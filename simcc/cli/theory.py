@@ -32,10 +32,13 @@ def theory_inputs(scenario: object) -> tuple[dict[str, float], list[str]]:
     means = {h.mean for h in handles}
     if len(means) > 1:
         warnings.append("handle time differs by call type: using the arrival-weighted mean")
-    mean = sum(
-        pool.for_type(pool.handle_time, name).mean * ct.arrivals.mean_rate(s.horizon)  # type: ignore[attr-defined]
-        for name, ct in s.call_types.items()  # type: ignore[attr-defined]
-    ) / rate
+    mean = (
+        sum(
+            pool.for_type(pool.handle_time, name).mean * ct.arrivals.mean_rate(s.horizon)  # type: ignore[attr-defined]
+            for name, ct in s.call_types.items()  # type: ignore[attr-defined]
+        )
+        / rate
+    )
     if not all(isinstance(h, Exponential) for h in handles):
         warnings.append("handle time is not exponential: Erlang formulas are approximate")
     if any(not isinstance(w, Deterministic) or w.value > 0 for w in pool.wrap_up.values()):
@@ -75,7 +78,12 @@ def theory(file: Path = typer.Argument(..., help="Single-pool scenario YAML file
         v, warnings = theory_inputs(scenario)
         for w in warnings:
             err.print(f"warning: {w}", markup=False)
-        lam, mu, theta, n = v["arrival_rate"], v["service_rate"], v["patience_rate"], int(v["agents"])
+        lam, mu, theta, n = (
+            v["arrival_rate"],
+            v["service_rate"],
+            v["patience_rate"],
+            int(v["agents"]),
+        )
         if theta == 0 and lam >= n * mu:
             err.print(
                 f"error: with infinite patience the queue is unstable: offered load "

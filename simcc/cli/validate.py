@@ -1,4 +1,4 @@
-"""``simcc validate FILE``: check a scenario file and say what it describes."""
+"""``simcc validate FILE...``: check scenario files and say what each describes."""
 
 from __future__ import annotations
 
@@ -7,16 +7,36 @@ from pathlib import Path
 import typer
 
 from simcc.cli import app
-from simcc.cli.common import console, load, user_errors
+from simcc.cli.common import USAGE_ERROR, console, err, load, say_error, user_errors
+from simcc.scenario import ScenarioError
 
 
 @app.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="Scenario YAML file(s) to check."),
+    checks: bool = typer.Option(
+        True, "--checks/--no-checks", help="Also warn about loads the pools cannot carry."
+    ),
 ) -> None:
-    """Check scenario files; print a summary of each, or what is wrong (exit code 2)."""
+    """Check scenario files; print a summary of each, or what is wrong (exit code 2).
+
+    Every file is checked, even after a bad one; the exit code is 2 if any was bad.
+    """
+    from simcc.checks import check
+
+    bad = 0
     with user_errors():
         for path in files:
-            scenario = load(path)
+            try:
+                scenario = load(path)
+            except ScenarioError as exc:
+                say_error(str(exc))
+                bad += 1
+                continue
             console.print(f"ok: {path}", markup=False)
             console.print(scenario.summary(), markup=False)
+            if checks:
+                for warning in check(scenario).warnings:
+                    err.print(f"warning: {warning}", markup=False)
+    if bad:
+        raise typer.Exit(USAGE_ERROR)

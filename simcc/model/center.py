@@ -43,10 +43,11 @@ _EPS = 1e-9
 class Entry(Event):
     """A place in a pool's queue; the event succeeds with an agent or ABANDONED."""
 
-    __slots__ = ("deadline", "owner", "state")
+    __slots__ = ("deadline", "owner", "pool", "state")
 
-    def __init__(self, env: simpy.Environment, deadline: float, owner: Any) -> None:
+    def __init__(self, env: simpy.Environment, deadline: float, owner: Any, pool: Pool) -> None:
         self.env = env
+        self.pool = pool
         self.callbacks: list[Callable[[Event], None]] = []
         self._value = PENDING
         self.deadline = deadline
@@ -110,7 +111,7 @@ class Pool:
         gets a busy signal: the event gives ABANDONED at once.
         """
         env = self.env
-        entry = Entry(env, deadline, owner)
+        entry = Entry(env, deadline, owner, self)
         if capped and self.queue_capacity is not None and self.waiting >= self.queue_capacity:
             entry.state = GONE
             entry.succeed(ABANDONED)
@@ -429,6 +430,8 @@ class Center:
         self.segment_names = list(names.segments)
         self.segment_priority = [seg.priority for seg in s.segments.values()]
         self._recontact_draws: dict[int, Callable[[Any, int], None]] = {}
+        self._last_attempt: dict[int, int] = {}
+        self.consults: dict[Entry, float] = {}  # consult requests waiting for a B
         self.segment_draw = streams.choice("segment", [seg.share for seg in s.segments.values()])
 
         t = s.transfer
@@ -639,8 +642,8 @@ class Center:
         if target.present == 0 and target.when_unstaffed not in (None, "queue"):
             if target.when_unstaffed == "callback":
                 policy = "callback"
-            elif target.fallback_pool is not None:
-                target = target.fallback_pool
+            elif target.fallback_pool is not None and target.fallback_pool is not pool:
+                target = target.fallback_pool  # (never back to the transferring pool)
         c.escalations += 1
         c.policy = self.codes[policy]
         if c.legs == 0:
@@ -758,7 +761,11 @@ class Center:
     def _new_attempt(self, old: Any) -> None:
         """The customer calls again about the same case."""
         ct = old.ctype
-        c = Contact(self.next_contact, old.case_id, old.attempt + 1, ct, old.segment)
+        # attempts of a case are numbered in the order they arrive (a chase and a
+        # re-contact of the same contact are two attempts)
+        attempt = self._last_attempt.get(old.case_id, 1) + 1
+        self._last_attempt[old.case_id] = attempt
+        c = Contact(self.next_contact, old.case_id, attempt, ct, old.segment)
         self.next_contact += 1
         prepare = self._recontact_draws.get(ct.index)
         if prepare is None:
@@ -769,15 +776,33 @@ class Center:
 
     # ------------------------------------------------------------------ running
 
+    def _break_circular_wait(self) -> bool:
+        """Nothing can happen any more, yet agents wait for each other's consults: give up one.
+
+        With no ``max_consult_wait`` and customers who never hang up, warm or
+        conference hand-offs between pools that escalate to each other can wait
+        for one another for ever (every agent on hold for a colleague who is
+        on hold too).  When the simulation has no event left, the consult that
+        has waited longest gives up and its policy's fallback applies, as if its
+        ``max_consult_wait`` had run out.  Returns whether one was given up.
+        """
+        waiting = [(t, e) for e, t in self.consults.items() if e.state == WAITING]
+        if not waiting:
+            return False
+        _, entry = min(waiting, key=lambda item: item[0])
+        entry.pool.cancel(entry)
+        entry.succeed(ABANDONED)
+        return True
+
     def run(self, drain: float = math.inf, wall_clock: float | None = None) -> None:
         """Simulate to the end: arrivals stop at the horizon, then contacts drain."""
         env = self.env
         until = self.horizon + drain
         if wall_clock is None:
-            if math.isinf(until):
-                env.run()
-            else:
-                env.run(until=until)
+            while True:
+                env.run(until=None if math.isinf(until) else until)
+                if env.now >= until or not self._break_circular_wait():
+                    break
         else:
             import time
 

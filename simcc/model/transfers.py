@@ -150,7 +150,10 @@ def _consult(
     b = target.seize()
     if b is None:
         deadline = min(hold_deadline, t0 + max_wait)
-        b = yield target.join(c.priority, center.transfer_rank, deadline, c)
+        request = target.join(c.priority, center.transfer_rank, deadline, c)
+        center.consults[request] = t0
+        b = yield request
+        del center.consults[request]
         if env.now > t0:
             record(pool.index, agent, c.id, CONSULT_WAIT, t0, env.now)
         if b == ABANDONED:

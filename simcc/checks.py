@@ -1,0 +1,295 @@
+"""Sanity checks before a run: loads no pool can carry, pools nobody staffs, runs too big.
+
+A scenario can be valid and still absurd.  When more work arrives at a pool
+than its agents can do and customers never hang up, its queue grows for as
+long as arrivals last: the run fills memory and its numbers mean nothing.
+:func:`check` estimates the load offered to every pool *before* running and
+returns warnings in the planner's words, and a scenario whose runaway queues
+are capped (``queue_capacity``: a customer who finds the queue full gets a
+busy signal, recorded as ``abandoned_queue`` with wait 0).
+
+The load is an estimate, from mean rates and mean times: the arrivals of each
+call type flow along its escalation path; at each pool a share ``resolve``
+ends there and the rest is escalated to the next pool (a self-service
+redirect goes nowhere).  A pool's busy time per contact is its handle time
+and wrap-up plus the transfer steps its agents do (transfer line, consult,
+conference, rediscovery, call-back dialling).  Re-contacts, misroutes and
+abandonment are left out, so the estimate errs on the side of a lighter load
+for re-contacts and a heavier one for abandonment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from simcc.scenario import Pool, Scenario
+
+HEAVY_OVERLOAD = 1.2
+"""Offered load per agent above which a pool whose customers do give up is flagged."""
+QUEUE_CAP_PER_AGENT = 10
+QUEUE_CAP_BASE = 100
+BIG_RUN_CONTACTS = 10_000_000
+"""Contacts per replication above which a run is flagged as big."""
+MB_PER_MILLION_CONTACTS = 220
+"""Measured peak memory per million contacts of one replication (records and metrics)."""
+
+
+def queue_cap(agents: int) -> int:
+    """The queue capacity set on a runaway pool: 10 × its most agents + 100."""
+    return QUEUE_CAP_PER_AGENT * agents + QUEUE_CAP_BASE
+
+
+@dataclass(frozen=True)
+class PoolLoad:
+    """Estimated work offered to one pool against its staff."""
+
+    pool: str
+    offered: float
+    """Offered load in Erlangs: contacts per second × mean busy seconds per contact."""
+    agents: int
+    """The most agents on duty in any interval."""
+    arrivals: float
+    """Contacts (and consults) per second reaching the pool."""
+    call_types: tuple[str, ...]
+    """Call types that reach the pool."""
+    unbounded: bool
+    """Some contact waiting in its queue may wait without limit (infinite patience)."""
+    cappable: bool
+    """Live customers join its queue, so a ``queue_capacity`` would bound it."""
+
+    @property
+    def utilisation(self) -> float:
+        """Offered load per agent; above 1 the pool cannot keep up."""
+        if self.agents == 0:
+            return math.inf if self.offered > 0 else 0.0
+        return self.offered / self.agents
+
+
+@dataclass
+class Checked:
+    """The outcome of :func:`check`: the scenario to run and what to tell the user."""
+
+    scenario: Scenario
+    warnings: list[str] = field(default_factory=list)
+    loads: dict[str, PoolLoad] = field(default_factory=dict)
+    capped: dict[str, int] = field(default_factory=dict)
+    """Pools whose queue was capped by the check, and the capacity set."""
+
+
+def check(scenario: Scenario, cap_queues: bool = True) -> Checked:
+    """Warn about loads the pools cannot carry; cap runaway queues if ``cap_queues``."""
+    loads = offered_loads(scenario)
+    result = Checked(scenario, loads=loads)
+    for load in loads.values():
+        result.warnings += _pool_warnings(scenario, load, cap_queues, result.capped)
+    big = _big_run_warning(scenario)
+    if big:
+        result.warnings.append(big)
+    if result.capped:
+        changes = {f"pools.{name}.queue_capacity": cap for name, cap in result.capped.items()}
+        result.scenario = scenario.with_changes(changes)
+    return result
+
+
+def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
+    """The estimated load offered to each pool (see the module docstring)."""
+    rate = dict.fromkeys(scenario.pools, 0.0)
+    work = dict.fromkeys(scenario.pools, 0.0)
+    types: dict[str, list[str]] = {name: [] for name in scenario.pools}
+    for ct_name, flows in _flows(scenario).items():
+        for pool, per_second, busy in flows:
+            rate[pool] += per_second
+            work[pool] += per_second * busy
+            if per_second > 0 and ct_name not in types[pool]:
+                types[pool].append(ct_name)
+    waits = _unbounded_waits(scenario)
+    return {
+        name: PoolLoad(
+            pool=name,
+            offered=work[name],
+            agents=pool.max_agents,
+            arrivals=rate[name],
+            call_types=tuple(types[name]),
+            unbounded=waits[name][0],
+            cappable=waits[name][1],
+        )
+        for name, pool in scenario.pools.items()
+    }
+
+
+def _flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
+    """Per call type: (pool, contacts per second, mean busy seconds) along its path."""
+    steps = _StepTimes.of(scenario)
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    for ct_name, ct in scenario.call_types.items():
+        flows: list[tuple[str, float, float]] = []
+        flow = ct.arrivals.mean_rate(scenario.horizon)
+        for i, pool_name in enumerate(ct.path):
+            pool = scenario.pools[pool_name]
+            resolve = _value(pool.for_type(pool.resolve, ct_name), 1.0)
+            escalated = 0.0 if i == len(ct.path) - 1 else 1.0 - resolve
+            busy = _mean(pool.for_type(pool.wrap_up, ct_name)) + escalated * steps.sender
+            if i == 0:
+                busy += _mean(pool.for_type(pool.handle_time, ct_name))
+            else:
+                busy += steps.receiver + steps.handle_factor * _mean(
+                    pool.for_type(pool.handle_time, ct_name)
+                )
+            flows.append((pool_name, flow, busy))
+            flow *= escalated
+            if not steps.reaches or flow <= 0:
+                break
+        out[ct_name] = flows
+    return out
+
+
+@dataclass(frozen=True)
+class _StepTimes:
+    """Mean busy seconds a hand-off adds to the sending and the receiving agent."""
+
+    sender: float
+    receiver: float
+    handle_factor: float
+    reaches: bool
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _StepTimes:
+        t = scenario.transfer
+        cold_rediscovery = _mean(t.cold.rediscovery_time)
+        if t.policy == "warm":
+            both = _mean(t.warm.consult_time) + _mean(t.warm.conference_time)
+            return cls(both, both, 1.0, True)
+        if t.policy == "conference":
+            consult = _mean(t.conference.consult_time)
+            return cls(consult, consult, 0.0, True)
+        if t.policy == "callback":
+            c = t.callback
+            rediscovery = _mean(c.rediscovery_time) if c.rediscovery_time else cold_rediscovery
+            receiver = _mean(c.dial_time) + rediscovery * c.context_factor
+            return cls(_mean(c.transfer_time), receiver, 1.0, True)
+        if t.policy == "email":
+            e = t.email
+            rediscovery = _mean(e.rediscovery_time) if e.rediscovery_time else cold_rediscovery
+            return cls(_mean(e.transfer_time), rediscovery * e.context_factor, e.work_factor, True)
+        if t.policy == "self_service":
+            return cls(_mean(t.self_service.transfer_time), 0.0, 0.0, False)
+        return cls(_mean(t.cold.transfer_time), cold_rediscovery, 1.0, True)  # cold, rules
+
+
+def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
+    """Per pool: (someone in its queue may wait forever, live customers join it)."""
+    out = {name: (False, False) for name in scenario.pools}
+    patient = _never(_patiences(scenario, "patience"))
+    patient_transfer = _never(_patiences(scenario, "transfer_patience"))
+    t = scenario.transfer
+    for ct in scenario.call_types.values():
+        entry = ct.path[0]
+        out[entry] = (out[entry][0] or patient, True)
+        for pool in ct.path[1:]:
+            unbounded, cappable = out[pool]
+            if t.policy in ("cold", "rules"):
+                out[pool] = (unbounded or patient_transfer, True)
+            elif t.policy in ("warm", "conference"):
+                wait = getattr(t, t.policy).max_consult_wait
+                out[pool] = (unbounded or math.isinf(wait), True)
+            elif t.policy in ("callback", "email"):
+                out[pool] = (True, cappable)  # callbacks and tickets never give up
+    return out
+
+
+def _patiences(scenario: Scenario, kind: str) -> Iterable[float]:
+    """Mean patience of each segment for the first queue or a queue after a transfer."""
+    customers = scenario.customers
+    for segment in scenario.segments.values():
+        own = getattr(segment, kind)
+        if kind == "transfer_patience":
+            dist = own or customers.transfer_patience or segment.patience or customers.patience
+        else:
+            dist = own or customers.patience
+        yield dist.mean
+
+
+def _never(means: Iterable[float]) -> bool:
+    return any(math.isinf(m) for m in means)
+
+
+def _pool_warnings(
+    scenario: Scenario, load: PoolLoad, cap_queues: bool, capped: dict[str, int]
+) -> list[str]:
+    """What to say about one pool, capping its queue where it would run away."""
+    if not load.call_types:
+        return []
+    if load.agents == 0:
+        message = (
+            f"pool {load.pool!r} has no agents in any interval, but call type(s) "
+            f"{', '.join(load.call_types)} reach it"
+        )
+    elif load.utilisation > 1.0 and (load.unbounded or load.utilisation > HEAVY_OVERLOAD):
+        message = (
+            f"pool {load.pool!r} is offered about {load.offered:.1f} Erlangs (arrivals × "
+            f"busy time per contact) for at most {load.agents} agents "
+            f"({load.utilisation:.0%} of what they can do)"
+        )
+    else:
+        return []
+    if not load.unbounded:
+        share = 1.0 - 1.0 / load.utilisation
+        return [message + f"; at least {share:.0%} of that work cannot be done: expect abandonment"]
+    return [_runaway(scenario.pools[load.pool], load, message, cap_queues, capped)]
+
+
+def _runaway(
+    pool: Pool, load: PoolLoad, message: str, cap_queues: bool, capped: dict[str, int]
+) -> str:
+    """The message for a queue that would grow without bound, capping it if allowed."""
+    if not load.cappable:
+        return message + (
+            "; the callbacks and e-mail tickets in its queue never give up, so it would grow "
+            "for as long as arrivals last: add agents"
+        )
+    message += (
+        "; some contacts never give up (patience inf), so its queue would grow for as long "
+        "as arrivals last"
+    )
+    if pool.queue_capacity is not None:
+        return message + f"; it is capped at {pool.queue_capacity} (queue_capacity)"
+    if not cap_queues:
+        return message + "; give customers a patience, add agents or set queue_capacity"
+    capped[load.pool] = queue_cap(load.agents)
+    return (
+        message + f". simcc run caps its queue at {capped[load.pool]} waiting contacts "
+        f"(pools.{load.pool}.queue_capacity = 10 × agents + 100): a customer who finds it "
+        "full gets a busy signal (abandoned_queue). Set queue_capacity or a patience "
+        "yourself, or use --no-cap-queues, to choose otherwise"
+    )
+
+
+def expected_contacts(scenario: Scenario) -> float:
+    """First contacts expected in one replication (mean rates × horizon)."""
+    return sum(ct.arrivals.mean_rate(scenario.horizon) for ct in scenario.call_types.values()) * (
+        scenario.horizon
+    )
+
+
+def _big_run_warning(scenario: Scenario) -> str | None:
+    contacts = expected_contacts(scenario)
+    if contacts < BIG_RUN_CONTACTS:
+        return None
+    gigabytes = contacts / 1e6 * MB_PER_MILLION_CONTACTS / 1000
+    return (
+        f"about {contacts:,.0f} contacts per replication: expect about {gigabytes:,.1f} GB "
+        "of memory per replication running at once; use --max-contacts, fewer --jobs or a "
+        "shorter horizon if that is too much"
+    )
+
+
+def _mean(dist: object) -> float:
+    """Mean of a distribution, 0 when there is none."""
+    mean = getattr(dist, "mean", None)
+    return float(mean) if mean is not None and not math.isinf(mean) else 0.0
+
+
+def _value(value: float | None, default: float) -> float:
+    return default if value is None else float(value)
