@@ -6,28 +6,37 @@
   and returns a :class:`Replications` with a row of metrics per replication
   and their summary with confidence intervals.
 
+- An *executor* runs replications somewhere: :class:`SerialExecutor` (this
+  process), :class:`ProcessExecutor` (local worker processes, ``--jobs``) or
+  :class:`DaskExecutor` (a Dask distributed cluster, ``--scheduler``).  All
+  three have one interface, ``map_unordered(run_task, tasks)``, and are
+  context managers; :func:`executor_for` picks one from the command options.
+
 Replication *i* of a run seeded *s* always draws from the same streams
 (:mod:`simcc.rng`), so results are identical bit for bit whatever the
-executor or the number of processes.
+executor or the number of processes.  Comparisons, sweeps and the staffing
+search build on these pieces (:mod:`simcc.experiments`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
+import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
 import pandas as pd
 
 from simcc import __version__
 from simcc.analysis import metrics as _metrics
-from simcc.analysis.stats import Estimate, estimate
 from simcc.records import (
     Names,
     Recorder,
@@ -38,6 +47,9 @@ from simcc.records import (
 )
 from simcc.rng import Streams
 from simcc.scenario import POLICIES, Scenario
+
+if TYPE_CHECKING:
+    from simcc.analysis.stats import Estimate
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -144,29 +156,54 @@ def simulate(
 
 @dataclass(frozen=True)
 class Task:
-    """One replication to run: everything a worker process needs."""
+    """One replication to run: everything a worker process needs.
+
+    ``max_contacts`` and ``deadline`` (a ``time.time()`` after which no
+    replication starts and a running one stops) cut a run short; what was
+    measured up to then is kept.
+    """
 
     scenario: Scenario
     seed: int
     replication: int
     key: tuple[Any, ...] = ()
     keep_records: bool = False
+    max_contacts: int | None = None
+    deadline: float | None = None
 
 
 @dataclass
 class TaskResult:
-    """What a worker sends back: the metrics row and, if asked, the records."""
+    """What a worker sends back: the metrics row and, if asked, the records.
+
+    ``skipped`` when the deadline had passed before the replication started
+    (then there are no metrics); ``stopped_early`` says why a run was cut short.
+    """
 
     key: tuple[Any, ...]
     replication: int
     metrics: dict[str, float]
     wall_time: float
     records: dict[str, pd.DataFrame] | None = None
+    stopped_early: str | None = None
+    skipped: bool = False
 
 
 def run_task(task: Task) -> TaskResult:
     """Run one task (in whatever process the executor chose)."""
-    result = simulate(task.scenario, task.seed, task.replication)
+    wall_clock = None
+    if task.deadline is not None:
+        remaining = task.deadline - time.time()
+        if remaining <= 0:
+            return TaskResult(task.key, task.replication, {}, 0.0, skipped=True)
+        wall_clock = max(round(remaining, 2), 0.01)  # rounded: it is shown in the notes
+    result = simulate(
+        task.scenario,
+        task.seed,
+        task.replication,
+        max_contacts=task.max_contacts,
+        wall_clock=wall_clock,
+    )
     records = None
     if task.keep_records:
         records = {
@@ -174,89 +211,226 @@ def run_task(task: Task) -> TaskResult:
             "agents": result.agents,
             "transfers": result.transfers,
         }
-    return TaskResult(task.key, task.replication, result.metrics(), result.wall_time, records)
+    return TaskResult(
+        task.key,
+        task.replication,
+        result.metrics(),
+        result.wall_time,
+        records,
+        result.stopped_early,
+    )
+
+
+class ExecutorError(RuntimeError):
+    """An executor that cannot run tasks (e.g. a Dask scheduler that cannot be reached)."""
 
 
 class Executor(Protocol):
-    """Runs tasks and yields their results as they finish (in any order)."""
+    """Runs tasks and yields their results as they finish (in any order).
+
+    Every executor is a context manager: leaving the ``with`` block releases
+    its workers, and leaving it through an exception (Ctrl-C included) stops
+    tasks still running without waiting for them.  ``map_unordered`` may be
+    called several times inside one ``with`` block; the workers are reused.
+    """
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Iterator[TaskResult]: ...
+    ) -> Generator[TaskResult, None, None]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
-class SerialExecutor:
+class _Closing:
+    """``with executor:`` keeps the workers for every ``map_unordered`` and closes them at
+    the end; used without ``with``, each ``map_unordered`` releases them when it ends."""
+
+    _entered = False
+
+    def close(self) -> None:
+        """Release the workers (nothing to release by default)."""
+
+    def __enter__(self) -> Self:
+        self._entered = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(_Closing):
     """Runs tasks one after another in this process."""
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Iterator[TaskResult]:
+    ) -> Generator[TaskResult, None, None]:
         for task in tasks:
             yield fn(task)
 
 
-class ProcessExecutor:
-    """Runs tasks in a pool of local worker processes."""
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle; it stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
+"""What a worker process imports before its first task."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the default for ``--jobs``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+class ProcessExecutor(_Closing):
+    """Runs tasks in a pool of local worker processes (``jobs``; default all cores).
+
+    At most ``2 × jobs`` tasks are handed to the workers at a time, so an
+    interruption loses at most the replications that were running.  With one
+    job (or one task) the tasks run in this process.
+    """
 
     def __init__(self, jobs: int | None = None) -> None:
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs or available_cores()
+        self._pool: ProcessPoolExecutor | None = None
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Iterator[TaskResult]:
-        if self.jobs <= 1 or len(tasks) <= 1:
+    ) -> Generator[TaskResult, None, None]:
+        if self.jobs <= 1 or (len(tasks) <= 1 and self._pool is None):
             yield from SerialExecutor().map_unordered(fn, tasks)
             return
-        import multiprocessing
+        pool = self._workers()
+        pending: set[Future[TaskResult]] = set()
+        queue = iter(tasks)
+        finished = False
+        try:
+            self._top_up(pool, fn, queue, pending)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield _result(future)
+                self._top_up(pool, fn, queue, pending)
+            finished = True
+        finally:
+            if not finished:
+                self._abort(pending)
+            elif not self._entered:
+                self.close()
 
-        context = multiprocessing.get_context("spawn" if os.name != "posix" else "forkserver")
-        with ProcessPoolExecutor(
-            max_workers=min(self.jobs, len(tasks)), mp_context=context
-        ) as pool:
-            pending: set[Future[TaskResult]] = set()
-            queue = iter(tasks)
-            try:
-                for task in queue:
-                    pending.add(pool.submit(fn, task))
-                    if len(pending) >= 2 * self.jobs:
-                        break
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-                    for task in queue:
-                        pending.add(pool.submit(fn, task))
-                        if len(pending) >= 2 * self.jobs:
-                            break
-            finally:
-                for future in pending:
-                    future.cancel()
+    def _top_up(
+        self,
+        pool: ProcessPoolExecutor,
+        fn: Callable[[Task], TaskResult],
+        queue: Iterator[Task],
+        pending: set[Future[TaskResult]],
+    ) -> None:
+        while len(pending) < 2 * self.jobs:
+            task = next(queue, None)
+            if task is None:
+                return
+            pending.add(pool.submit(fn, task))
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            if os.name == "posix":
+                # The fork server imports the engine once; each worker forks from it ready.
+                context.set_forkserver_preload(list(WORKER_MODULES))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=_ignore_interrupts,
+            )
+        return self._pool
+
+    def _abort(self, pending: set[Future[TaskResult]]) -> None:
+        """Stop at once: cancel what has not started, end the workers running the rest."""
+        for future in pending:
+            future.cancel()
+        if self._pool is None or not any(f.running() for f in pending):
+            return
+        pool, self._pool = self._pool, None
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-class DaskExecutor:
-    """Runs tasks on a Dask distributed cluster (``tcp://host:port`` or a Client)."""
+def _result(future: Future[TaskResult]) -> TaskResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise ExecutorError(
+            "a worker process stopped unexpectedly (out of memory, or killed); "
+            "replications that had finished are kept"
+        ) from None
 
-    def __init__(self, scheduler: Any) -> None:
+
+class DaskExecutor(_Closing):
+    """Runs tasks on a Dask distributed cluster.
+
+    ``scheduler`` is an address (``tcp://host:port``), a
+    ``dask.distributed.Client`` (left open at the end) or a cluster object
+    such as ``LocalCluster`` (a client is made for it and closed at the end).
+    Every worker needs simcc installed at the same version.
+    """
+
+    def __init__(self, scheduler: Any, timeout: float = 10.0) -> None:
         from dask.distributed import Client
 
-        self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        self._own = not isinstance(scheduler, Client)
+        if not self._own:
+            self.client = scheduler
+            return
+        try:
+            self.client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc or type(exc).__name__}"
+            ) from None
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Iterator[TaskResult]:
+    ) -> Generator[TaskResult, None, None]:
         from dask.distributed import as_completed
 
+        if not tasks:
+            return
         futures = self.client.map(fn, tasks, pure=False)
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 yield future.result()
         finally:
-            for future in futures:
-                future.cancel()
+            unfinished = [f for f in futures if not f.done()]
+            if unfinished:
+                self.client.cancel(unfinished)
+
+    def close(self) -> None:
+        """Close the client if this executor made it."""
+        if self._own:
+            self.client.close()
 
 
 def executor_for(jobs: int | None = None, scheduler: Any = None) -> Executor:
-    """The executor for ``--jobs`` / ``--scheduler``."""
+    """The executor for ``--jobs`` / ``--scheduler`` (Dask when a scheduler is given)."""
     if scheduler is not None:
         return DaskExecutor(scheduler)
     return ProcessExecutor(jobs)
@@ -276,8 +450,32 @@ class Replications:
     def n(self) -> int:
         return len(self.table)
 
+    @classmethod
+    def from_results(
+        cls, scenario: Scenario, seed: int, results: list[TaskResult], wall_time: float
+    ) -> Replications:
+        """Assemble finished task results (in any order; skipped ones left out)."""
+        results = sorted((r for r in results if not r.skipped), key=lambda r: r.replication)
+        table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
+        records = None
+        if any(r.records for r in results):
+            records = {
+                name: pd.concat(
+                    [
+                        r.records[name].assign(replication=r.replication)
+                        for r in results
+                        if r.records
+                    ],
+                    ignore_index=True,
+                )
+                for name in ("contacts", "agents", "transfers")
+            }
+        return cls(scenario, seed, table, wall_time, records)
+
     def summary(self, level: float = 0.95) -> dict[str, Estimate]:
         """Each metric's mean, std and Student-t confidence interval over replications."""
+        from simcc.analysis.stats import estimate
+
         return {
             name: estimate(self.table[name].to_numpy(), level)
             for name in self.table.columns
@@ -319,23 +517,12 @@ def replicate(
     seed = scenario.seed if seed is None else seed
     tasks = [Task(scenario, seed, i, (), keep_records) for i in range(n)]
     started = time.perf_counter()
-    results = sorted(
-        _collect(
-            executor_for(jobs, scheduler).map_unordered(run_task, tasks), len(tasks), progress
-        ),
-        key=lambda r: r.replication,
-    )
-    table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
-    records = None
-    if keep_records:
-        records = {
-            name: pd.concat(
-                [r.records[name].assign(replication=r.replication) for r in results if r.records],
-                ignore_index=True,
-            )
-            for name in ("contacts", "agents", "transfers")
-        }
-    return Replications(scenario, seed, table, time.perf_counter() - started, records)
+    with (
+        executor_for(jobs, scheduler) as executor,
+        contextlib.closing(executor.map_unordered(run_task, tasks)) as finished,
+    ):
+        results = _collect(finished, len(tasks), progress)
+    return Replications.from_results(scenario, seed, results, time.perf_counter() - started)
 
 
 def _collect(

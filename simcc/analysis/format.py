@@ -66,22 +66,33 @@ def label(name: str) -> str:
 
 
 def value(name: str, x: float, signed: bool = False) -> str:
-    """One number in the metric's unit: ``12.3%``, ``42s``, ``3.5m``, ``4.12``."""
+    """One number in the metric's unit: ``12.3%``, ``42s``, ``3.5m``, ``4.12``.
+
+    ``signed`` shows a difference: ``+2.1 pt``, ``−3s``; a difference that
+    rounds to zero shows as ``0`` without a sign.
+    """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    sign = "+" if signed and x > 0 else ""
-    k = kind(name)
+    text = _unsigned(kind(name), abs(x), signed)
+    if signed and any(ch in "123456789" for ch in text):
+        return ("+" if x > 0 else "−") + text
+    if not signed and x < 0:
+        return "−" + text
+    return text
+
+
+def _unsigned(k: str, x: float, signed: bool) -> str:
     if k == "rate":
-        return f"{sign}{100 * x:.1f}%" if not signed else f"{sign}{100 * x:.1f} pt"
+        return f"{100 * x:.1f} pt" if signed else f"{100 * x:.1f}%"
     if k == "time":
-        if abs(x) < 120:
-            return f"{sign}{x:.0f}s" if abs(x) >= 10 else f"{sign}{x:.1f}s"
-        return f"{sign}{x / 60:.1f}m"
+        if x < 120:
+            return f"{x:.0f}s" if x >= 10 else f"{x:.1f}s"
+        return f"{x / 60:.1f}m"
     if k == "money":
-        return f"{sign}{x:.2f}"
+        return f"{x:.2f}"
     if k == "count":
-        return f"{sign}{x:,.0f}"
-    return f"{sign}{x:.2f}"
+        return f"{x:,.0f}"
+    return f"{x:.2f}"
 
 
 def interval(name: str, e: Estimate, signed: bool = False) -> str:

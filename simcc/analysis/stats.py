@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def estimate(values: Sequence[float] | np.ndarray, level: float = 0.95) -> Estim
     if n == 1:
         return Estimate(mean, math.nan, mean, mean, 1)
     std = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * std / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * std / math.sqrt(n)
     return Estimate(mean, std, mean - half, mean + half, n)
 
 
@@ -61,7 +61,7 @@ def paired_difference(
 def unpaired_difference(
     a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = 0.95
 ) -> Estimate:
-    """Welch CI for ``mean(b) − mean(a)``, ignoring any pairing (to contrast with the paired one)."""
+    """Welch CI for ``mean(b) − mean(a)``, ignoring any pairing (to contrast with paired)."""
     x = np.asarray(a, dtype=float)
     y = np.asarray(b, dtype=float)
     x, y = x[~np.isnan(x)], y[~np.isnan(y)]
@@ -71,5 +71,5 @@ def unpaired_difference(
     if se == 0:
         return Estimate(diff, 0.0, diff, diff, min(len(x), len(y)))
     dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
+    half = float(stdtrit(dof, 0.5 + level / 2)) * se
     return Estimate(diff, se, diff - half, diff + half, min(len(x), len(y)))

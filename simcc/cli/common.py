@@ -81,6 +81,11 @@ def user_errors() -> Iterator[None]:
         say_error("out of memory; try fewer --jobs, fewer replications or --max-contacts")
         raise typer.Exit(FAILURE) from None
     except Exception as exc:
+        from simcc.runner import ExecutorError
+
+        if isinstance(exc, ExecutorError):  # e.g. a Dask scheduler that cannot be reached
+            say_error(str(exc))
+            raise typer.Exit(FAILURE) from None
         if os.environ.get("SIMCC_DEBUG"):
             raise
         say_error(

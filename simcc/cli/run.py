@@ -11,9 +11,7 @@ written, each file atomically.
 from __future__ import annotations
 
 import contextlib
-import functools
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +27,7 @@ from simcc.io import prepare_out, write_json, write_parquet
 from simcc.scenario import POLICIES, Scenario, ScenarioError
 
 if TYPE_CHECKING:
-    from simcc.runner import Replications, Task
+    from simcc.runner import Replications
 
 
 def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
@@ -55,6 +53,12 @@ def run(
     policy: str | None = typer.Option(None, "--policy", help="Override transfer.policy."),
     out: Path | None = typer.Option(None, "--out", help="Directory for summary.json and records."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786.",
+    ),
     max_contacts: int | None = typer.Option(
         None,
         "--max-contacts",
@@ -92,7 +96,13 @@ def run(
         n = replications or scenario.replications
         limits = Limits(max_contacts, None if wall_clock is None else time.time() + wall_clock)
         outcome = run_replications(
-            scenario, n, seed, jobs=jobs, keep_records=out is not None, limits=limits
+            scenario,
+            n,
+            seed,
+            jobs=jobs,
+            scheduler=scheduler,
+            keep_records=out is not None,
+            limits=limits,
         )
         if outcome.replications is None:
             why = "interrupted" if outcome.interrupted else "the wall-clock limit was reached"
@@ -136,15 +146,6 @@ class Limits:
 
 
 @dataclass
-class Finished:
-    """What a worker sends back: the runner's task result and how its run ended."""
-
-    result: Any
-    stopped_early: str | None = None
-    skipped: bool = False
-
-
-@dataclass
 class Outcome:
     """The replications that finished, and why the run may have stopped early."""
 
@@ -168,40 +169,13 @@ class Outcome:
         return notes
 
 
-def run_limited(limits: Limits, task: Task) -> Finished:
-    """Run one replication within ``limits`` (a module-level function: workers pickle it)."""
-    from simcc.runner import TaskResult, simulate
-
-    wall = None
-    if limits.deadline is not None:
-        remaining = limits.deadline - time.time()
-        if remaining <= 0:
-            return Finished(None, skipped=True)
-        wall = max(round(remaining, 2), 0.01)  # rounded: it is shown in the notes
-    result = simulate(
-        task.scenario,
-        task.seed,
-        task.replication,
-        max_contacts=limits.max_contacts,
-        wall_clock=wall,
-    )
-    records = None
-    if task.keep_records:
-        records = {
-            "contacts": result.contacts,
-            "agents": result.agents,
-            "transfers": result.transfers,
-        }
-    finished = TaskResult(task.key, task.replication, result.metrics(), result.wall_time, records)
-    return Finished(finished, result.stopped_early)
-
-
 def run_replications(
     scenario: Scenario,
     n: int,
     seed: int | None = None,
     *,
     jobs: int | None = None,
+    scheduler: Any = None,
     keep_records: bool = False,
     limits: Limits | None = None,
 ) -> Outcome:
@@ -210,55 +184,41 @@ def run_replications(
     Like :func:`simcc.runner.replicate` (same tasks, same streams, so the same
     numbers), plus early stops: ``limits`` and Ctrl-C / SIGTERM.
     """
-    from simcc.runner import Task, executor_for
+    from simcc.cli.compare import progress
+    from simcc.runner import Replications, Task, executor_for, run_task
 
+    limits = limits or Limits()
     seed = scenario.seed if seed is None else seed
-    tasks = [Task(scenario, seed, i, (), keep_records) for i in range(n)]
+    tasks = [
+        Task(scenario, seed, i, (), keep_records, limits.max_contacts, limits.deadline)
+        for i in range(n)
+    ]
     outcome = Outcome(requested=n, replications=None)
     done: list[Any] = []
     started = time.perf_counter()
-    work = functools.partial(run_limited, limits or Limits())
     try:
         # leaving the block through Ctrl-C / SIGTERM stops the workers without waiting
-        with contextlib.ExitStack() as stack:
-            executor: Any = executor_for(jobs)
-            if hasattr(executor, "__enter__"):
-                executor = stack.enter_context(executor)
-            results: Iterator[Finished] = stack.enter_context(
-                contextlib.closing(executor.map_unordered(work, tasks))
-            )
-            for finished in results:
-                if finished.skipped:
+        with (
+            executor_for(jobs, scheduler) as executor,
+            contextlib.closing(executor.map_unordered(run_task, tasks)) as results,
+            progress("run") as update,
+        ):
+            for result in results:
+                if result.skipped:
                     outcome.skipped += 1
-                    continue
-                done.append(finished.result)
-                if finished.stopped_early:
-                    outcome.stopped_early[finished.result.replication] = finished.stopped_early
+                else:
+                    done.append(result)
+                    if result.stopped_early:
+                        outcome.stopped_early[result.replication] = result.stopped_early
+                if update is not None:
+                    update(len(done) + outcome.skipped, n)
     except KeyboardInterrupt:
         outcome.interrupted = True
     if done:
-        outcome.replications = _assemble(scenario, seed, done, time.perf_counter() - started)
+        outcome.replications = Replications.from_results(
+            scenario, seed, done, time.perf_counter() - started
+        )
     return outcome
-
-
-def _assemble(scenario: Scenario, seed: int, results: list[Any], wall: float) -> Replications:
-    """The runner's :class:`Replications` from task results (in replication order)."""
-    import pandas as pd
-
-    from simcc.runner import Replications
-
-    results = sorted(results, key=lambda r: r.replication)
-    table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
-    records = None
-    if any(r.records for r in results):
-        records = {
-            name: pd.concat(
-                [r.records[name].assign(replication=r.replication) for r in results if r.records],
-                ignore_index=True,
-            )
-            for name in ("contacts", "agents", "transfers")
-        }
-    return Replications(scenario, seed, table, wall, records)
 
 
 # ============================================================================ reporting

@@ -14,7 +14,7 @@ from simcc.cli.common import console, err, load, user_errors
 
 
 def theory_inputs(scenario: object) -> tuple[dict[str, float], list[str]]:
-    """(λ, μ, θ, n, threshold, short_abandon) of a scenario, and warnings where it is not M/M/n+M."""
+    """(λ, μ, θ, n, threshold, short_abandon) of a scenario; warnings where it is not M/M/n+M."""
     from simcc.dists import Deterministic, Exponential
 
     s = scenario

@@ -1,0 +1,135 @@
+"""``simcc staff FILE --target … --pool …``: the fewest agents meeting every target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from simcc.analysis import format as fmt
+from simcc.cli import app
+from simcc.cli.common import console, load, user_errors
+from simcc.cli.compare import (
+    JOBS_HELP,
+    RESUME_HELP,
+    SCHEDULER_HELP,
+    experiment,
+    journal_in,
+    progress,
+)
+from simcc.io import write_csv, write_json
+
+if TYPE_CHECKING:
+    from simcc.experiments import StaffingResult
+
+
+@app.command()
+def staff(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    target: list[str] = typer.Option(
+        ...,
+        "--target",
+        "-t",
+        metavar="TARGET",
+        help="METRIC>=VALUE or METRIC<=VALUE, e.g. service_level>=0.8 (repeat).",
+    ),
+    pool: list[str] | None = typer.Option(
+        None,
+        "--pool",
+        metavar="POOL",
+        help="Pool whose agents the search may change (repeat; default: all).",
+    ),
+    policy: list[str] | None = typer.Option(
+        None,
+        "--policy",
+        "-p",
+        metavar="POLICY",
+        help="Transfer policy to staff for (repeat; default: the file's).",
+    ),
+    replications: int | None = typer.Option(
+        None,
+        "--replications",
+        "-n",
+        min=1,
+        help="Replications per staffing tried (default: the scenario's).",
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
+    by_mean: bool = typer.Option(
+        False, "--by-mean", help="Judge a target by the mean, not by its 95% CI bound."
+    ),
+    max_agents: int = typer.Option(1000, "--max-agents", min=1, help="Give up above this."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Directory for staffing.json, evaluations.csv and the journal."
+    ),
+    resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
+) -> None:
+    """Find the fewest agents per pool meeting every target, for each transfer policy."""
+    from simcc.experiments import staff as run_search
+    from simcc.experiments.staffing import search_inputs
+
+    with user_errors(), experiment(out):
+        scenario = load(file)
+        search_inputs(scenario, target, pool, policy)  # bad options stop here, before work
+        journal = journal_in(out)
+        with progress("staff") as update:
+            result = run_search(
+                scenario,
+                target,
+                pool,
+                policy,
+                replications,
+                seed,
+                jobs=jobs,
+                scheduler=scheduler,
+                journal=journal,
+                resume=resume,
+                progress=update,
+                max_agents=max_agents,
+                conservative=not by_mean,
+            )
+        console.print(
+            f"Fewest agents meeting every target ({result.replications} replication(s) "
+            f"per staffing tried, seed {result.seed})",
+            markup=False,
+        )
+        console.print(staffing_table(result))
+        rule = "95% CI bound" if result.conservative else "mean"
+        console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
+        console.print(targets_table(result))
+        if out is not None:
+            write_json(out / "staffing.json", result.to_json())
+            write_csv(out / "evaluations.csv", result.evaluations)
+            console.print(f"wrote {out}/staffing.json and evaluations.csv", markup=False)
+
+
+def staffing_table(result: StaffingResult) -> Table:
+    """Agents per policy and pool: the Erlang estimate and what simulation confirmed."""
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (("policy", "left"), ("pool", "left"), ("Erlang", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("agents", justify="right", no_wrap=True)
+    for row in result.table.itertuples(index=False):
+        table.add_row(str(row.policy), str(row.pool), str(row.erlang), str(row.agents))
+    return table
+
+
+def targets_table(result: StaffingResult) -> Table:
+    """Each target at the staffing found: mean, 95% CI and whether it is met."""
+    table = Table(box=None, pad_edge=False)
+    for name in ("policy", "target", "mean", "95% CI", "met"):
+        table.add_column(name, justify="left" if name in ("policy", "target") else "right")
+    for policy in result.agents:
+        found = result.found(policy)
+        for t in result.targets:
+            e = found.estimates[t.metric]
+            met = "yes" if t.met(e, result.conservative) else "no"
+            table.add_row(
+                policy, str(t), fmt.value(t.metric, e.mean), fmt.interval(t.metric, e), met
+            )
+    return table

@@ -1,0 +1,145 @@
+"""``simcc sweep FILE --set PATH=VALUES …``: a grid of scenario fields, one tidy table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from simcc.analysis import format as fmt
+from simcc.cli import app
+from simcc.cli.common import console, load, user_errors
+from simcc.cli.compare import (
+    JOBS_HELP,
+    RESUME_HELP,
+    SCHEDULER_HELP,
+    experiment,
+    journal_in,
+    progress,
+)
+from simcc.io import write_csv, write_parquet
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SHOWN = ("service_level", "abandonment_rate", "fcr", "cost_per_contact")
+"""Metrics printed per grid point unless --metric says otherwise."""
+
+
+@app.command()
+def sweep(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    assignments: list[str] = typer.Option(
+        ...,
+        "--set",
+        "-s",
+        metavar="PATH=VALUES",
+        help="PATH=VALUES: a dotted YAML path and its values: 6..14, 6..14..2 or a,b,c "
+        "(repeat for a grid).",
+    ),
+    replications: int | None = typer.Option(
+        None,
+        "--replications",
+        "-n",
+        min=1,
+        help="Replications per grid point (default: the scenario's).",
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Directory for results.parquet, results.csv and the journal."
+    ),
+    resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
+    metric: list[str] | None = typer.Option(
+        None,
+        "--metric",
+        "-m",
+        metavar="METRIC",
+        help="Metric to print per grid point (repeat; default: a few).",
+    ),
+) -> None:
+    """Simulate every combination of scenario fields, with common random numbers."""
+    from simcc.experiments import parse_grid
+    from simcc.experiments import sweep as run_sweep
+    from simcc.experiments.grid import grid_points
+
+    with user_errors(), experiment(out):
+        scenario = load(file)
+        grid = parse_grid(assignments)
+        grid_points(scenario, grid)  # every grid point is valid before any work starts
+        shown = _shown_metrics(scenario, metric or [])
+        journal = journal_in(out)
+        with progress("sweep") as update:
+            table = run_sweep(
+                scenario,
+                grid,
+                replications,
+                seed,
+                jobs=jobs,
+                scheduler=scheduler,
+                journal=journal,
+                resume=resume,
+                progress=update,
+            )
+        points = len(table) // max(1, table["replication"].nunique())
+        console.print(
+            f"{points} grid point(s) × {table['replication'].nunique()} replication(s), "
+            "common random numbers; mean ± 95% CI half-width",
+            markup=False,
+        )
+        console.print(sweep_table(table, list(grid), shown))
+        if out is not None:
+            write_parquet(out / "results.parquet", table)
+            write_csv(out / "results.csv", table)
+            console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
+
+
+def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
+    from simcc.analysis.metrics import metric_names
+    from simcc.experiments import ExperimentError
+
+    names = metric_names(list(scenario.pools))  # type: ignore[attr-defined]
+    for name in asked:
+        if name not in names:
+            raise ExperimentError(f"--metric {name}: unknown metric (metrics: {', '.join(names)})")
+    return list(asked) or list(SHOWN)
+
+
+def sweep_table(table: pd.DataFrame, fields: list[str], metrics: Sequence[str]) -> Table:
+    """One row per grid point: the swept values, then each metric's mean ± CI half-width."""
+    from simcc.experiments import summarize
+
+    summary = summarize(table, fields)
+    out = Table(
+        box=None,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for name in _short(fields):
+        out.add_column(name, no_wrap=True)
+    for name in metrics:
+        out.add_column(name, justify="right", no_wrap=True)
+    for _, point in summary.groupby(fields, sort=False):
+        first = point.iloc[0]
+        cells = [str(first[f]) for f in fields]
+        for name in metrics:
+            row = point[point["metric"] == name].iloc[0]
+            half = (row["ci_high"] - row["ci_low"]) / 2
+            text = fmt.value(name, row["mean"])
+            if row["n"] > 1:
+                text += f" ± {fmt.value(name, half)}"
+            cells.append(text)
+        out.add_row(*cells)
+    return out
+
+
+def _short(fields: list[str]) -> list[str]:
+    """Column titles: the last part of each path, unless two paths end alike."""
+    last = [f.rsplit(".", 1)[-1] for f in fields]
+    return last if len(set(last)) == len(last) else fields

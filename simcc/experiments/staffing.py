@@ -1,0 +1,450 @@
+"""Staffing search: the fewest agents per pool that meet every target, per policy.
+
+A planner states targets on metrics (``service_level>=0.8``,
+``abandonment_rate<=0.05``) and names the pools whose staffing may change.
+For each transfer policy the search:
+
+1. **Estimates** each pool's staffing from queueing theory: the pool's offered
+   load is the arrival rate of the call types reaching it times their mean
+   busy time (handle + wrap-up); a pool further down an escalation path gets
+   the upstream flow times the probability the upstream pool does not
+   resolve.  :func:`simcc.analysis.theory.min_agents` (Erlang A with the
+   customers' patience, Erlang C when they never hang up) turns the load and
+   the service-level / abandonment targets into agents.  Transfers, shifts and
+   re-contacts are ignored here: this is only the starting point.
+2. **Confirms by simulation**: a staffing meets a target when the metric's
+   95 % confidence interval over the replications lies on the right side of
+   it — the conservative reading (``ci_low >= target`` for ``>=``,
+   ``ci_high <= target`` for ``<=``).  With ``conservative=False`` the mean is
+   compared instead.  Every staffing tried runs the same replications with the
+   same seed (common random numbers), so two staffings differ by the agents,
+   not by luck.
+3. **Searches pool by pool** (coordinate descent): while the staffing misses
+   a target, every searched pool gains agents (1, 2, 4… at a time); then, for
+   each pool in the order given, agents are taken away while every target is
+   still met (stepping down 1, 2, 4… and bisecting the last step).  Rounds
+   repeat until no pool changes.  The result is a staffing where removing an
+   agent from any one searched pool breaks a target.
+
+A searched pool gets a constant number of agents over the day (a shift
+pattern in the file is replaced).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simcc.analysis import format as fmt
+from simcc.analysis.metrics import metric_names
+from simcc.analysis.stats import Estimate, estimate
+from simcc.analysis.theory import min_agents
+from simcc.experiments.engine import Engine, Point, Progress, open_journal, point_id
+from simcc.experiments.journal import ExperimentError
+from simcc.scenario import Scenario, ScenarioError
+from simcc.units import parse_duration
+
+_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=)\s*(.+?)\s*$")
+
+Staffing = dict[str, int]
+"""Agents per searched pool."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A metric and the side of a bound it must be on: ``service_level >= 0.8``."""
+
+    metric: str
+    op: str  # ">=" or "<="
+    value: float
+
+    def met(self, e: Estimate, conservative: bool = True) -> bool:
+        """Whether a metric's estimate meets the target (its CI bound, or its mean)."""
+        if self.op == ">=":
+            x = e.ci_low if conservative else e.mean
+            return not math.isnan(x) and x >= self.value
+        x = e.ci_high if conservative else e.mean
+        return not math.isnan(x) and x <= self.value
+
+    def __str__(self) -> str:
+        return (
+            f"{self.metric} {'≥' if self.op == '>=' else '≤'} {fmt.value(self.metric, self.value)}"
+        )
+
+
+def parse_target(text: str, metrics: Sequence[str]) -> Target:
+    """``"service_level>=0.8"`` (or ``80%``; ``asa<=30s`` for times) as a :class:`Target`."""
+    match = _TARGET.match(text)
+    if not match:
+        raise ExperimentError(
+            f"--target {text}: expected METRIC>=VALUE or METRIC<=VALUE, "
+            "e.g. service_level>=0.8 or abandonment_rate<=0.05"
+        )
+    metric, op, raw = match.groups()
+    if metric not in metrics:
+        hint = difflib.get_close_matches(metric, list(metrics), n=1)
+        raise ExperimentError(
+            f"--target {text}: unknown metric {metric!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + f" (metrics: {', '.join(metrics)})"
+        )
+    op = {"=>": ">=", "=<": "<="}.get(op, op)
+    if op not in (">=", "<="):
+        raise ExperimentError(f"--target {text}: use >= or <= (a target is a bound)")
+    return Target(metric, op, _target_value(text, metric, raw))
+
+
+def _target_value(text: str, metric: str, raw: str) -> float:
+    kind = fmt.kind(metric)
+    try:
+        if kind == "time":
+            value = parse_duration(raw)
+        elif raw.endswith("%"):
+            value = float(raw[:-1]) / 100
+        else:
+            value = float(raw)
+    except ValueError:
+        raise ExperimentError(f"--target {text}: {raw!r} is not a number") from None
+    if kind == "rate" and not 0.0 <= value <= 1.0:
+        raise ExperimentError(
+            f"--target {text}: {metric} is a fraction; give a value in [0, 1] or a percentage"
+        )
+    if math.isnan(value):
+        raise ExperimentError(f"--target {text}: {raw!r} is not a number")
+    return value
+
+
+# --------------------------------------------------------------------------- estimate
+
+
+def offered_load(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """Per pool: (arrival rate per second, mean busy time per contact in seconds).
+
+    A call type's arrivals reach the first pool of its path; the share its
+    pool does not resolve flows on to the next one.
+    """
+    flow = dict.fromkeys(scenario.pools, 0.0)
+    work = dict.fromkeys(scenario.pools, 0.0)
+    for name, call_type in scenario.call_types.items():
+        rate = call_type.arrivals.mean_rate(scenario.horizon)
+        for pool_name in call_type.path:
+            pool = scenario.pools[pool_name]
+            busy = _mean(pool.for_type(pool.handle_time, name)) + _mean(
+                pool.for_type(pool.wrap_up, name)
+            )
+            flow[pool_name] += rate
+            work[pool_name] += rate * busy
+            resolve = pool.for_type(pool.resolve, name)
+            rate *= 1.0 - (1.0 if resolve is None else resolve)
+    return {p: (flow[p], work[p] / flow[p] if flow[p] else 0.0) for p in scenario.pools}
+
+
+def _mean(dist: Any) -> float:
+    return 0.0 if dist is None else float(dist.mean)
+
+
+def erlang_estimate(
+    scenario: Scenario, pools: Sequence[str], targets: Sequence[Target]
+) -> Staffing:
+    """Agents per pool from Erlang A/C with the service-level and abandonment targets."""
+    loads = offered_load(scenario)
+    patience = scenario.customers.patience.mean
+    theta = 0.0 if math.isinf(patience) or patience <= 0 else 1.0 / patience
+    sla = scenario.sla.answer
+    bounds = {t.metric: t.value for t in targets}
+    out: Staffing = {}
+    for pool in pools:
+        rate, busy = loads[pool]
+        if rate <= 0 or busy <= 0:
+            out[pool] = 1
+            continue
+        stable = math.floor(rate * busy) + 1
+        try:
+            out[pool] = min_agents(
+                rate,
+                1.0 / busy,
+                theta,
+                target_service_level=bounds.get("service_level"),
+                max_abandonment=bounds.get("abandonment_rate"),
+                threshold=sla.threshold,
+                short_abandon=sla.short_abandon,
+            )
+        except ValueError:  # no such target, or out of reach of the formulas
+            out[pool] = stable
+    return out
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class Evaluation:
+    """One staffing simulated: the targets' estimates and whether all were met."""
+
+    policy: str
+    staffing: Staffing
+    estimates: dict[str, Estimate]
+    met: bool
+
+
+@dataclass
+class StaffingResult:
+    """What the search found: agents per policy and pool, and every staffing it tried."""
+
+    agents: dict[str, Staffing]
+    estimates: dict[str, Staffing]
+    targets: list[Target]
+    tried: list[Evaluation] = field(default_factory=list)
+    replications: int = 0
+    seed: int = 0
+    conservative: bool = True
+
+    def found(self, policy: str) -> Evaluation:
+        """The evaluation of the staffing found for ``policy``."""
+        return next(
+            e for e in self.tried if e.policy == policy and e.staffing == self.agents[policy]
+        )
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per policy × pool: ``policy``, ``pool``, ``erlang`` (estimate), ``agents``."""
+        rows = [
+            {"policy": policy, "pool": pool, "erlang": self.estimates[policy][pool], "agents": n}
+            for policy, staffing in self.agents.items()
+            for pool, n in staffing.items()
+        ]
+        return pd.DataFrame(rows, columns=["policy", "pool", "erlang", "agents"])
+
+    @property
+    def evaluations(self) -> pd.DataFrame:
+        """Every staffing tried: policy, agents per pool, each target's mean and CI, met."""
+        rows = []
+        for e in self.tried:
+            row: dict[str, Any] = {"policy": e.policy} | dict(e.staffing)
+            for metric, est in e.estimates.items():
+                row |= {
+                    f"{metric}_mean": est.mean,
+                    f"{metric}_ci_low": est.ci_low,
+                    f"{metric}_ci_high": est.ci_high,
+                }
+            rows.append(row | {"met": e.met})
+        return pd.DataFrame(rows)
+
+    def to_json(self) -> dict[str, Staffing]:
+        """The ``staffing.json`` document: ``{policy: {pool: agents}}``."""
+        return {policy: dict(staffing) for policy, staffing in self.agents.items()}
+
+
+class _Search:
+    """The coordinate descent for one policy; remembers every staffing it simulated."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        scenario: Scenario,
+        policy: str,
+        targets: Sequence[Target],
+        replications: int,
+        seed: int,
+        conservative: bool,
+        max_agents: int,
+        report: Callable[[Evaluation], None] | None = None,
+    ) -> None:
+        self.engine, self.scenario, self.policy = engine, scenario, policy
+        self.targets, self.n, self.seed = targets, replications, seed
+        self.conservative, self.max_agents = conservative, max_agents
+        self.report = report
+        self.tried: dict[tuple[tuple[str, int], ...], Evaluation] = {}
+
+    def evaluate(self, staffing: Staffing) -> Evaluation:
+        key = tuple(staffing.items())
+        if key not in self.tried:
+            changes = {f"pools.{pool}.agents": n for pool, n in staffing.items()}
+            scenario = self.scenario.with_changes(changes)
+            (rows,) = self.engine.run([Point(key, scenario)], self.n, self.seed)
+            estimates = {t.metric: estimate([row[t.metric] for row in rows]) for t in self.targets}
+            met = all(t.met(estimates[t.metric], self.conservative) for t in self.targets)
+            self.tried[key] = Evaluation(self.policy, dict(staffing), estimates, met)
+            if self.report is not None:
+                self.report(self.tried[key])
+        return self.tried[key]
+
+    def ok(self, staffing: Staffing) -> bool:
+        return self.evaluate(staffing).met
+
+    def run(self, start: Staffing) -> Staffing:
+        current = dict(start)
+        for _ in range(100):
+            current = self._raise_until_met(current)
+            changed = False
+            for pool in current:
+                lowest = self._lowest(current, pool)
+                changed |= lowest != current[pool]
+                current[pool] = lowest
+            if not changed:
+                return current
+        return current
+
+    def _raise_until_met(self, current: Staffing) -> Staffing:
+        step = 1
+        while not self.ok(current):
+            if all(n >= self.max_agents for n in current.values()):
+                raise ExperimentError(self._unreachable(current))
+            current = {p: min(n + step, self.max_agents) for p, n in current.items()}
+            step *= 2
+        return current
+
+    def _lowest(self, current: Staffing, pool: str) -> int:
+        """Fewest agents in ``pool`` meeting every target, the others as in ``current``."""
+        feasible, infeasible, step = current[pool], 0, 1
+        while feasible - 1 > infeasible:
+            trial = max(feasible - step, infeasible + 1)
+            if self.ok(current | {pool: trial}):
+                feasible, step = trial, step * 2
+            else:
+                infeasible = trial
+                break
+        while feasible - infeasible > 1:  # bisect the last step
+            middle = (feasible + infeasible) // 2
+            if self.ok(current | {pool: middle}):
+                feasible = middle
+            else:
+                infeasible = middle
+        return feasible
+
+    def _unreachable(self, current: Staffing) -> str:
+        last = self.evaluate(current)
+        missed = [
+            f"{t} (got {fmt.value(t.metric, last.estimates[t.metric].mean)})"
+            for t in self.targets
+            if not t.met(last.estimates[t.metric], self.conservative)
+        ]
+        return (
+            f"policy {self.policy}: no staffing up to {self.max_agents} agents per pool "
+            f"meets every target; still missed: {'; '.join(missed)}. "
+            "A target may depend on pools not searched (add --pool) or be out of reach"
+        )
+
+
+def staff(
+    scenario: Scenario,
+    targets: Sequence[str | Target],
+    pools: Sequence[str] | None = None,
+    policies: Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    journal: str | Path | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+    start: Mapping[str, int] | None = None,
+    max_agents: int = 1000,
+    conservative: bool = True,
+    on_evaluation: Callable[[Evaluation], None] | None = None,
+) -> StaffingResult:
+    """Find the fewest agents per pool meeting every target, for each policy.
+
+    Args:
+        scenario: the centre.
+        targets: ``"service_level>=0.8"``-style strings or :class:`Target`.
+        pools: pools whose staffing the search may change (default: all).
+        policies: transfer policies to staff for (default: the scenario's).
+        replications, seed: per staffing tried (defaults: the scenario's).
+        jobs, scheduler: where to run (local processes, or a Dask scheduler).
+        journal, resume: keep every simulated replication in a journal and reuse it.
+        progress: ``progress(done, total)`` callback (the total grows as the search goes).
+        start: starting agents per pool instead of the Erlang estimate.
+        max_agents: give up above this many agents in a pool.
+        conservative: a target is met by its CI bound (default) or by the mean.
+        on_evaluation: called with each staffing once simulated.
+
+    Returns:
+        A :class:`StaffingResult`; ``.to_json()`` is ``{policy: {pool: agents}}``.
+    """
+    parsed, pools, variants = search_inputs(scenario, targets, pools, policies)
+    n = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+    first = erlang_estimate(scenario, pools, parsed)
+    begin = first | {p: int(v) for p, v in (start or {}).items() if p in pools}
+    result = StaffingResult({}, {}, parsed, [], n, seed, conservative)
+    with _engine(scenario, seed, jobs, scheduler, journal, resume, progress) as engine:
+        for policy, variant in variants.items():
+            search = _Search(
+                engine, variant, policy, parsed, n, seed, conservative, max_agents, on_evaluation
+            )
+            result.agents[policy] = search.run(begin)
+            result.estimates[policy] = dict(first)
+            result.tried += list(search.tried.values())
+        engine.finish()
+    return result
+
+
+def search_inputs(
+    scenario: Scenario,
+    targets: Sequence[str | Target],
+    pools: Sequence[str] | None = None,
+    policies: Sequence[str] | None = None,
+) -> tuple[list[Target], list[str], dict[str, Scenario]]:
+    """Checked targets, pools (default: all) and one scenario per policy (default: the
+    file's); raises :class:`ExperimentError` naming the bad option, before any work."""
+    pools = list(scenario.pools) if not pools else list(pools)
+    _check_pools(scenario, pools)
+    parsed = [t if isinstance(t, Target) else parse_target(t, _metrics(scenario)) for t in targets]
+    if not parsed:
+        raise ExperimentError("give at least one --target, e.g. service_level>=0.8")
+    policies = [scenario.transfer.policy] if not policies else list(dict.fromkeys(policies))
+    return parsed, pools, {p: _with_policy(scenario, p) for p in policies}
+
+
+def _metrics(scenario: Scenario) -> list[str]:
+    return metric_names(list(scenario.pools))
+
+
+def _check_pools(scenario: Scenario, pools: Sequence[str]) -> None:
+    for pool in pools:
+        if pool not in scenario.pools:
+            hint = difflib.get_close_matches(pool, list(scenario.pools), n=1)
+            raise ExperimentError(
+                f"--pool {pool}: unknown pool"
+                + (f"; did you mean {hint[0]!r}?" if hint else "")
+                + f" (pools: {', '.join(scenario.pools)})"
+            )
+    if len(set(pools)) != len(pools):
+        raise ExperimentError("--pool: a pool is named twice")
+
+
+def _with_policy(scenario: Scenario, policy: str) -> Scenario:
+    try:
+        return scenario.with_policy(policy)
+    except ScenarioError as exc:
+        raise ExperimentError(f"--policy {policy}: {exc}") from None
+
+
+def _engine(
+    scenario: Scenario,
+    seed: int,
+    jobs: int | None,
+    scheduler: Any,
+    journal: str | Path | None,
+    resume: bool,
+    progress: Progress | None,
+) -> Engine:
+    """The search's engine; its journal is a cache of every staffing simulated."""
+    opened = open_journal(
+        journal,
+        resume,
+        kind="staffing",
+        fingerprint=point_id(scenario, seed),
+        description=f"staffing search on {scenario.display_name}, seed {seed}",
+        seed=seed,
+    )
+    return Engine(jobs, scheduler, journal=opened, progress=progress)

@@ -1,0 +1,111 @@
+"""``simcc staff``: staffing.json and bad targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from simcc.cli import app
+
+TWO_TIERS = """\
+name: two tiers
+horizon: 3h
+warmup: 20m
+seed: 8
+replications: 3
+call_types:
+  billing: {arrivals: {rate: 60/h}, path: [front, desk]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  front: {agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.7}
+  desk: {tier: 2, agents: 2, handle_time: {dist: exponential, mean: 6m}}
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "two-tiers.yaml"
+    path.write_text(TWO_TIERS)
+    return path
+
+
+def test_staff_writes_agents_per_policy_and_pool(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "staff",
+            str(scenario),
+            "--target",
+            "abandonment_rate<=0.1",
+            "--pool",
+            "front",
+            "--pool",
+            "desk",
+            "--policy",
+            "warm",
+            "--policy",
+            "cold",
+            "-j",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    staffing = json.loads((out / "staffing.json").read_text())
+    assert set(staffing) == {"warm", "cold"}
+    assert set(staffing["warm"]) == {"front", "desk"}
+    tried = pd.read_csv(out / "evaluations.csv").set_index(["policy", "front", "desk"])
+    for policy, found in staffing.items():
+        front, desk = found["front"], found["desk"]
+        assert tried.loc[(policy, front, desk), "met"]
+        assert not tried.loc[(policy, front - 1, desk), "met"]
+        assert desk == 1 or not tried.loc[(policy, front, desk - 1), "met"]
+    assert "abandonment_rate ≤ 10.0%" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--target", "service_levle>=0.8"], "did you mean 'service_level'"),
+        (["--target", "service_level>=1.5"], "fraction"),
+        (["--target", "asa<=soon"], "not a number"),
+        (["--target", "service_level>=0.8", "--pool", "tier2"], "--pool tier2: unknown pool"),
+        (["--target", "service_level>=0.8", "--policy", "blind"], "--policy blind"),
+    ],
+)
+def test_bad_staff_input_exits_2(
+    scenario: Path, tmp_path: Path, args: list[str], says: str
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["staff", str(scenario), *args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()  # refused before any work
+
+
+def test_unreachable_target_is_a_clear_error(scenario: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "staff",
+            str(scenario),
+            "--target",
+            "escalation_rate<=0.1",
+            "--max-agents",
+            "12",
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "no staffing up to 12 agents per pool meets every target" in result.stderr

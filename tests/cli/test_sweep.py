@@ -1,0 +1,140 @@
+"""``simcc sweep``: the tidy results files, --set errors before any work, and --resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from simcc.cli import app
+
+ONE_POOL = """\
+name: one pool
+horizon: 2h
+warmup: 10m
+seed: 3
+replications: 2
+call_types:
+  general: {arrivals: {rate: 100/h}, path: [desk]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  desk: {agents: 6, handle_time: {dist: exponential, mean: 3m}, cost_per_hour: 30}
+"""
+SETS = ["--set", "pools.desk.agents=5..7", "--set", "customers.patience.mean=2m,5m"]
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "one-pool.yaml"
+    path.write_text(ONE_POOL)
+    return path
+
+
+def sweep(scenario: Path, out: Path, *extra: str) -> object:
+    return runner.invoke(app, ["sweep", str(scenario), *SETS, "-j", "1", "--out", str(out), *extra])
+
+
+def test_sweep_writes_one_row_per_point_and_replication(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = sweep(scenario, out)
+    assert result.exit_code == 0, result.output
+    assert "6 grid point(s) × 2 replication(s)" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines() if "wrote" not in line) <= 80
+    table = pd.read_parquet(out / "results.parquet")
+    assert list(table.columns[:3]) == [
+        "pools.desk.agents",
+        "customers.patience.mean",
+        "replication",
+    ]
+    assert len(table) == 3 * 2 * 2
+    assert table["pools.desk.agents"].tolist() == [5] * 4 + [6] * 4 + [7] * 4
+    csv = pd.read_csv(out / "results.csv")
+    assert list(csv.columns) == list(table.columns)
+    assert csv["customers.patience.mean"].tolist() == table["customers.patience.mean"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("pools.dsk.agents=5", "--set pools.dsk.agents: pools.dsk: unknown"),
+        ("pools.desk.agents=4..-1", "empty range"),
+        ("pools.desk.agents=-2,4", "--set pools.desk.agents=-2:"),
+        ("transfer.policy=warm,blind", "--set transfer.policy=blind:"),
+        ("replications=3", "use --replications"),
+        ("horizon", "expected PATH=VALUES"),
+    ],
+)
+def test_bad_set_exits_2_before_any_work(
+    scenario: Path, tmp_path: Path, bad: str, says: str
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(scenario),
+            "--set",
+            "customers.patience.mean=2m,3m",
+            "--set",
+            bad,
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+    assert not (out / "journal.jsonl").exists()  # no work started
+
+
+def test_unknown_metric_to_show_exits_2(scenario: Path) -> None:
+    result = runner.invoke(app, ["sweep", str(scenario), *SETS, "--metric", "servicelevel"])
+    assert result.exit_code == 2
+    assert "--metric servicelevel: unknown metric" in result.stderr
+
+
+def test_resume_completes_a_cut_journal_to_the_same_results(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert sweep(scenario, out).exit_code == 0
+    whole = pd.read_parquet(out / "results.parquet")
+
+    # What a kill after five replications leaves: the header and five lines.
+    lines = (out / "journal.jsonl").read_text().splitlines()
+    (out / "journal.jsonl").write_text("\n".join(lines[:6]) + "\n")
+    (out / "results.parquet").unlink()
+
+    refused = sweep(scenario, out)
+    assert refused.exit_code == 2
+    assert "add --resume" in refused.stderr
+
+    resumed = sweep(scenario, out, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), whole, check_exact=True)
+    assert json.loads((out / "journal.jsonl").read_text().splitlines()[-1]) == {"complete": True}
+
+
+def test_resume_with_another_grid_is_refused(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert sweep(scenario, out).exit_code == 0
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(scenario),
+            "--set",
+            "pools.desk.agents=5..8",
+            "-j",
+            "1",
+            "--out",
+            str(out),
+            "--resume",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "cannot resume" in result.stderr and "other scenarios, grid or seed" in result.stderr

@@ -1,0 +1,201 @@
+"""Executors: the same tables bit for bit in one process, in two, and on a Dask cluster;
+clean interruption of worker processes; SIGTERM keeps the journal for --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import simcc
+from simcc.cli import app
+from simcc.experiments import compare, policy_variants, sweep
+from simcc.runner import DaskExecutor, ExecutorError, ProcessExecutor, Task, run_task
+
+CENTRE = """\
+name: two tiers
+horizon: 2h
+warmup: 10m
+seed: 12
+call_types:
+  billing: {arrivals: {rate: 80/h}, path: [front, desk]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  front: {agents: 6, handle_time: {dist: exponential, mean: 4m}, resolve: 0.7}
+  desk: {tier: 2, agents: 2, handle_time: {dist: exponential, mean: 6m}}
+transfer:
+  policy: warm
+  warm: {consult_time: {dist: exponential, mean: 1m}, max_consult_wait: 2m}
+  cold: {rediscovery_time: {dist: exponential, mean: 90s}}
+"""
+GRID = {"pools.desk.agents": [1, 2, 3], "transfer.policy": ["warm", "cold"]}
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scenario() -> simcc.Scenario:
+    return simcc.loads_scenario(CENTRE)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    """A real Dask cluster: two worker processes, one thread each."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def test_sweep_tables_are_identical_on_every_executor(
+    scenario: simcc.Scenario, cluster: object
+) -> None:
+    one = sweep(scenario, GRID, 3, seed=5, jobs=1)
+    two = sweep(scenario, GRID, 3, seed=5, jobs=2)
+    dask = sweep(scenario, GRID, 3, seed=5, scheduler=cluster.scheduler_address)  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(two, one, check_exact=True)
+    pd.testing.assert_frame_equal(dask, one, check_exact=True)
+
+
+def test_compare_tables_are_identical_on_every_executor(
+    scenario: simcc.Scenario, cluster: object
+) -> None:
+    variants = policy_variants(scenario, ["warm", "cold", "callback"])
+    one = compare(variants, 4, seed=2, jobs=1)
+    two = compare(variants, 4, seed=2, jobs=2)
+    dask = compare(variants, 4, seed=2, scheduler=cluster.scheduler_address)  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(two.table, one.table, check_exact=True)
+    pd.testing.assert_frame_equal(dask.table, one.table, check_exact=True)
+
+
+def test_cli_scheduler_option_gives_the_same_results(
+    scenario: simcc.Scenario, cluster: object, tmp_path: Path
+) -> None:
+    path = tmp_path / "centre.yaml"
+    path.write_text(CENTRE)
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    tables = {}
+    for name, where in (("jobs", ["-j", "2"]), ("dask", ["--scheduler", address])):
+        out = tmp_path / name
+        result = runner.invoke(
+            app,
+            [
+                "sweep",
+                str(path),
+                "--set",
+                "pools.desk.agents=1,3",
+                "-n",
+                "3",
+                "--out",
+                str(out),
+                *where,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        tables[name] = pd.read_parquet(out / "results.parquet")
+    pd.testing.assert_frame_equal(tables["dask"], tables["jobs"], check_exact=True)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    with pytest.raises(
+        ExecutorError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
+    ):
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_interrupting_worker_processes_keeps_finished_work(
+    scenario: simcc.Scenario, tmp_path: Path
+) -> None:
+    journal = tmp_path / "journal.jsonl"
+
+    def stop(done: int, total: int) -> None:
+        if done >= 4:
+            raise KeyboardInterrupt
+
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        sweep(scenario, GRID, 4, seed=5, jobs=2, journal=journal, progress=stop)
+    assert time.perf_counter() - started < 60
+    assert len(journal.read_text().splitlines()) == 1 + 4
+    resumed = sweep(scenario, GRID, 4, seed=5, jobs=2, journal=journal, resume=True)
+    pd.testing.assert_frame_equal(resumed, sweep(scenario, GRID, 4, seed=5, jobs=1))
+
+
+def test_a_process_executor_is_reused_inside_with(scenario: simcc.Scenario) -> None:
+    tasks = [Task(scenario, 1, i) for i in range(4)]
+    with ProcessExecutor(2) as executor:
+        first = sorted(r.replication for r in executor.map_unordered(run_task, tasks))
+        pool = executor._pool
+        second = sorted(r.replication for r in executor.map_unordered(run_task, tasks))
+        assert executor._pool is pool is not None
+    assert first == second == [0, 1, 2, 3]
+    assert executor._pool is None
+
+
+SLOW = """\
+name: slow enough to stop
+horizon: 8h
+seed: 1
+call_types:
+  general: {arrivals: {rate: 600/h}, path: [desk]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  desk: {agents: 50, handle_time: {dist: exponential, mean: 5m}}
+"""
+
+
+def _stop_a_sweep(tmp_path: Path, signum: int) -> None:
+    """Start ``simcc sweep`` in a subprocess, send it ``signum`` mid-run, then resume."""
+    path = tmp_path / "slow.yaml"
+    path.write_text(SLOW)
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--set", "pools.desk.agents=48..51", "-n", "4", "--out", str(out)]
+    env = os.environ | {"COLUMNS": "80"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from simcc.cli import main; main()", *args, "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    journal = out / "journal.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if journal.exists() and len(journal.read_text().splitlines()) >= 1 + 3:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the sweep finished before it could be stopped"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    kept = len(journal.read_text().splitlines()) - 1
+    assert 3 <= kept < 16
+    assert not (out / "results.parquet").exists()
+
+    resumed = runner.invoke(app, [*args, "-j", "1", "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    whole = sweep(simcc.load_scenario(path), {"pools.desk.agents": list(range(48, 52))}, 4, jobs=1)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), whole, check_exact=True)
+    assert json.loads(journal.read_text().splitlines()[-1]) == {"complete": True}
+
+
+def test_sigterm_keeps_finished_replications_for_resume(tmp_path: Path) -> None:
+    _stop_a_sweep(tmp_path, signal.SIGTERM)
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_replications_for_resume(tmp_path: Path) -> None:
+    _stop_a_sweep(tmp_path, signal.SIGINT)
