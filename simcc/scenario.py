@@ -607,6 +607,19 @@ class Scenario(_Model):
         """A copy with another transfer policy (for comparisons)."""
         return self.with_changes({"transfer.policy": policy})
 
+    def to_yaml(self) -> str:
+        """The scenario as a YAML document that loads back to an equal scenario.
+
+        It is the document as written (with any changes applied), so units and
+        comments-free keys read as the planner wrote them; ``empirical`` files
+        are inlined as values so the document stands on its own.
+        """
+        import yaml as _yaml
+
+        data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
+        _inline_empirical_files(data, self)
+        return _yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with dotted YAML paths set, e.g. ``{"pools.front.agents": 42}``."""
         data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
@@ -638,6 +651,38 @@ _STEP_TIMES = ("transfer_time", "rediscovery_time", "consult_time", "conference_
 def _divisor_hint(interval: float, horizon: float) -> str:
     """An interval near ``interval`` that divides ``horizon``."""
     return duration_text(horizon / max(1, round(horizon / interval)))
+
+
+def _inline_empirical_files(data: Any, scenario: Scenario) -> None:
+    """Replace ``{dist: empirical, file: F}`` blocks by their values (read when loaded)."""
+    from simcc.dists import Empirical
+
+    def walk(node: Any, model: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("dist") == "empirical" and "file" in node and isinstance(model, Empirical):
+                node.pop("file")
+                node["values"] = list(model.values or ())
+                return
+            for key, value in node.items():
+                walk(value, _child(model, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, _child(model, i))
+
+    walk(data, scenario)
+
+
+def _child(model: Any, key: Any) -> Any:
+    if isinstance(model, BaseModel):
+        for name, field in type(model).model_fields.items():
+            if key in (name, field.alias):
+                return getattr(model, name)
+        return None
+    if isinstance(model, dict):
+        return model.get(key, model.get("*"))
+    if isinstance(model, list) and isinstance(key, int) and key < len(model):
+        return model[key]
+    return None
 
 
 def _divides(interval: float, horizon: float) -> bool:

@@ -119,3 +119,15 @@ def load(path: Path) -> Scenario:
 
 def is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def finish_outputs(out: Path, scenario: Scenario, report: bool) -> None:
+    """Write the scenario beside the results (``scenario.yaml``) and, if asked, the report."""
+    from simcc.io import write_text
+
+    write_text(out / "scenario.yaml", scenario.to_yaml())
+    if report:
+        from simcc.analysis.report import build_report
+
+        path = build_report(out, scenario=scenario)
+        console.print(f"wrote {path}", markup=False)

@@ -21,6 +21,7 @@ from simcc.cli.common import (
     INTERRUPTED,
     console,
     err,
+    finish_outputs,
     is_terminal,
     load,
     say_error,
@@ -123,6 +124,9 @@ def compare(
     all_metrics: bool = typer.Option(
         False, "--all", help="Show every metric, not only the headline ones."
     ),
+    report: bool = typer.Option(
+        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
+    ),
 ) -> None:
     """Compare scenarios or transfer policies with common random numbers and paired CIs."""
     from simcc.experiments import compare as run_comparison
@@ -146,6 +150,7 @@ def compare(
             write_json(out / "summary.json", result.to_json())
             write_parquet(out / "replications.parquet", result.table)
             console.print(f"wrote {out}/summary.json and replications.parquet", markup=False)
+            finish_outputs(out, next(iter(variants.values())), report)
 
 
 def _variants(scenarios: list, policies: Sequence[str]) -> dict:

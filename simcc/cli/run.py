@@ -22,7 +22,7 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.analysis.stats import Estimate
 from simcc.cli import app
-from simcc.cli.common import FAILURE, INTERRUPTED, console, err, load, user_errors
+from simcc.cli.common import FAILURE, INTERRUPTED, console, err, finish_outputs, load, user_errors
 from simcc.io import prepare_out, write_json, write_parquet
 from simcc.scenario import POLICIES, Scenario, ScenarioError
 
@@ -75,6 +75,9 @@ def run(
         "--cap-queues/--no-cap-queues",
         help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
     ),
+    report: bool = typer.Option(
+        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
+    ),
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals."""
     from simcc.checks import check
@@ -111,6 +114,7 @@ def run(
         _report(outcome)
         if out is not None:
             _write(out, outcome)
+            finish_outputs(out, scenario, report)
         if outcome.interrupted:
             err.print(
                 f"interrupted: kept the {outcome.replications.n} finished replication(s)"

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from simcc.analysis import format as fmt
 from simcc.cli import app
-from simcc.cli.common import console, load, user_errors
+from simcc.cli.common import console, finish_outputs, load, user_errors
 from simcc.cli.compare import (
     JOBS_HELP,
     RESUME_HELP,
@@ -63,6 +63,9 @@ def sweep(
         metavar="METRIC",
         help="Metric to print per grid point (repeat; default: a few).",
     ),
+    report: bool = typer.Option(
+        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
+    ),
 ) -> None:
     """Simulate every combination of scenario fields, with common random numbers."""
     from simcc.experiments import parse_grid
@@ -98,6 +101,7 @@ def sweep(
             write_parquet(out / "results.parquet", table)
             write_csv(out / "results.csv", table)
             console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
+            finish_outputs(out, scenario, report)
 
 
 def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
