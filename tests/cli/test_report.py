@@ -143,6 +143,7 @@ def test_run_report_without_the_scenario_says_what_is_missing(
 ) -> None:
     copy = tmp_path / "run"
     shutil.copytree(outputs["run"], copy)
+    (copy / "scenario.yaml").unlink()  # `run --out` keeps it; a report must cope without
     build_report(copy)
     html = (copy / "report.html").read_text(encoding="utf-8")
     assert "scenario file was not found" in html
