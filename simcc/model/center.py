@@ -431,6 +431,7 @@ class Center:
         self.segment_priority = [seg.priority for seg in s.segments.values()]
         self._recontact_draws: dict[int, Callable[[Any, int], None]] = {}
         self._last_attempt: dict[int, int] = {}
+        self._chased: set[int] = set()  # cases that have had their e-mail chase
         self.consults: dict[Entry, float] = {}  # consult requests waiting for a B
         self.segment_draw = streams.choice("segment", [seg.share for seg in s.segments.values()])
 
@@ -727,9 +728,14 @@ class Center:
         )
 
     def schedule_chase(self, c: Any, at: float, started: list[bool]) -> None:
-        """An e-mailed customer chases (calls again) if B has not started by ``at``."""
-        if at >= self.horizon:
+        """An e-mailed customer chases (calls again) if B has not started by ``at``.
+
+        A case chases at most once: the chase call may itself be e-mailed on,
+        but that ticket does not chase again (no cascade of chases).
+        """
+        if at >= self.horizon or c.case_id in self._chased:
             return
+        self._chased.add(c.case_id)
         event = self.env.timeout(at - self.env.now)
 
         def chase(_event: Event) -> None:
