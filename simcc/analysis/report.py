@@ -38,31 +38,13 @@ from matplotlib.figure import Figure
 
 from simcc import __version__
 from simcc.analysis import format as fmt
-from simcc.analysis import plots
+from simcc.analysis import metrics, plots
 from simcc.analysis.stats import Estimate, estimate, paired_difference
 from simcc.io import OutputError, write_text
 
 REPORT = "report.html"
 
-HEADLINE = (
-    "abandonment_rate",
-    "abandonment_queue_rate",
-    "abandonment_hold_rate",
-    "abandonment_transfer_rate",
-    "fcr",
-    "first_touch_resolution",
-    "escalation_rate",
-    "repeat_escalation_rate",
-    "recontact_rate",
-    "service_level",
-    "escalation_sla_rate",
-    "sla_compliance",
-    "asa",
-    "mean_hold_time",
-    "customer_effort",
-    "cost_per_contact",
-    "cost_per_resolved_case",
-)
+HEADLINE = tuple(name for name in metrics.HEADLINE if fmt.kind(name) != "count")
 """Metrics that get a verdict in a comparison (MODEL.md §4, counts left out)."""
 
 LOWER_IS_BETTER = {

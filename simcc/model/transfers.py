@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simcc.model.center import ABANDONED
@@ -127,23 +128,27 @@ def cold(
     return Leg(receiving, b, receiving, position, rediscovery, True)
 
 
-def _consult(
-    center: Center,
-    c: Contact,
-    pool: Pool,
-    agent: int,
-    target: Pool,
-    policy: str,
-    consult_time: Any,
-    max_wait: float,
-) -> Generator[Any, Any, tuple[int, float, float]]:
-    """Hold the customer and seize a B, then consult.
+@dataclass(frozen=True)
+class Consulted:
+    """A consult that happened: B's agent, when the hold began, when B was seized."""
 
-    Returns ``(b, hold_start, engaged)``; ``b`` is ABANDONED when the customer
-    hung up on hold (the contact has then ended) and -2 when no B came within
-    ``max_wait`` (the fallback applies; A is still busy with the customer).
+    b: int
+    hold_start: float
+    engaged: float
+
+
+def _consult(
+    center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int, policy: str
+) -> Generator[Any, Any, Consulted | Leg | None]:
+    """Hold the customer and seize a B, then consult (warm and conference alike).
+
+    Returns :class:`Consulted` when A and B have consulted; ``None`` when the
+    customer hung up on hold (the contact has ended); or, when no B came within
+    ``max_consult_wait``, what the policy's fallback returns.
     """
     env = center.env
+    cfg = getattr(center, policy)
+    consult_time, max_wait = cfg.consult_time, cfg.max_consult_wait
     record = center.recorder.agent
     t0 = env.now
     hold_deadline = t0 + c.hold_patience
@@ -164,7 +169,7 @@ def _consult(
                 center.leg(c, leg_no, center.codes[policy], pool, target, t0, NAN, LEG_HOLD, t0)
                 pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
                 center.end(c, ABANDONED_HOLD)
-                return ABANDONED, t0, NAN
+                return None
             center.leg(
                 c,
                 leg_no,
@@ -177,7 +182,7 @@ def _consult(
                 t0,
                 count_sla=False,
             )
-            return -2, t0, NAN
+            return (yield from center.fallback(cfg.fallback, c, pool, agent, target, position))
     engaged = env.now
     c.visit(target.index)
     start = env.now
@@ -193,12 +198,12 @@ def _consult(
         c.last_pool = pool.index
         pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
         center.end(c, ABANDONED_HOLD)
-        return ABANDONED, t0, engaged
+        return None
     if duration > 0.0:
         yield env.timeout(duration)
         record(pool.index, agent, c.id, CONSULT, start, env.now)
         record(target.index, b, c.id, CONSULT, start, env.now)
-    return b, t0, engaged
+    return Consulted(b, t0, engaged)
 
 
 def warm(
@@ -206,17 +211,13 @@ def warm(
 ) -> Process:
     """Attended transfer: hold, consult A+B, three-way conference, A drops; B handles."""
     env = center.env
-    cfg = center.warm
-    b, t0, engaged = yield from _consult(
-        center, c, pool, agent, target, "warm", cfg.consult_time, cfg.max_consult_wait
-    )
-    if b == ABANDONED:
-        return None
-    if b == -2:
-        return (yield from center.fallback(cfg.fallback, c, pool, agent, target, position))
+    consulted = yield from _consult(center, c, pool, agent, target, position, "warm")
+    if not isinstance(consulted, Consulted):
+        return consulted  # the customer hung up on hold, or the fallback's leg
+    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
     c.hold_time += env.now - t0  # the hold ends when the conference starts
     start = env.now
-    duration = cfg.conference_time()
+    duration = center.warm.conference_time()
     if duration > 0.0:
         yield env.timeout(duration)
         center.recorder.agent(pool.index, agent, c.id, CONFERENCE, start, env.now)
@@ -232,14 +233,10 @@ def conference(
 ) -> Process:
     """Consult and keep: hold, consult A+B, B leaves, A goes on with B's know-how."""
     env = center.env
-    cfg = center.conference
-    b, t0, engaged = yield from _consult(
-        center, c, pool, agent, target, "conference", cfg.consult_time, cfg.max_consult_wait
-    )
-    if b == ABANDONED:
-        return None
-    if b == -2:
-        return (yield from center.fallback(cfg.fallback, c, pool, agent, target, position))
+    consulted = yield from _consult(center, c, pool, agent, target, position, "conference")
+    if not isinstance(consulted, Consulted):
+        return consulted  # the customer hung up on hold, or the fallback's leg
+    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
     target.release(b)
     c.hold_time += env.now - t0
     c.visit(pool.index)
