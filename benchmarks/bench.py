@@ -138,7 +138,7 @@ def main() -> None:
     ratio_ciw = [a / b for a, b in zip(samples["simcc"], samples["ciw"], strict=True)]
     memory = peak_memory_per_million(2.0 * hours if args.quick else 5600.0)
     # long enough replications that starting the worker processes is amortised
-    scale = scaling(hours if args.quick else 5 * hours, 4 if args.quick else 8)
+    scale = scaling(hours if args.quick else 5 * hours, 4 if args.quick else 16)
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": {

@@ -3,14 +3,20 @@
 * :mod:`simcc.fit.logs` reads a log into a clean calls table and reports what
   it skipped and why (:func:`load_anonymous_bank`, :func:`load_csv`).
 * :mod:`simcc.fit.estimate` estimates arrival rates, handle times, patience
-  (censoring-aware), agents on duty and segments from that table.
-* :mod:`simcc.fit.build` assembles a MODEL.md §6 scenario for an average day,
-  with comments saying where each number came from, and the log's observed
-  metrics for comparison with simulation.
+  (censoring-aware) and segments from that table; :mod:`simcc.fit.staffing`
+  the pools and the agents available in them.
+* :mod:`simcc.fit.build` assembles a MODEL.md §6 scenario for an average day
+  (:func:`fit_log`), with comments saying where each number came from, and
+  the log's observed metrics for comparison with simulation.
+* :mod:`simcc.fit.check` simulates a fit and sets it beside the log;
+  :mod:`simcc.fit.calibrate` does so for every weekday of the bank's log
+  (docs/calibration.md).
 """
 
 from simcc.fit.build import (
+    Fit,
     dump_yaml_with_comments,
+    fit_log,
     fit_scenario,
     observed_metrics,
     observed_metrics_table,
@@ -31,22 +37,28 @@ from simcc.fit.estimate import (
     select_days,
 )
 from simcc.fit.logs import LoadReport, LogFormatError, LogLoad, load_anonymous_bank, load_csv
+from simcc.fit.staffing import PoolPlan, infer_pools, infer_staffing
 
 __all__ = [
+    "Fit",
     "HandleTimeFit",
     "KaplanMeier",
     "LoadReport",
     "LogFormatError",
     "LogLoad",
     "PatienceFit",
+    "PoolPlan",
     "arrival_rates",
     "dump_yaml_with_comments",
     "exponential_patience",
     "fit_handle_times",
+    "fit_log",
     "fit_lognormal",
     "fit_patience",
     "fit_scenario",
     "infer_agents",
+    "infer_pools",
+    "infer_staffing",
     "kaplan_meier",
     "load_anonymous_bank",
     "load_csv",

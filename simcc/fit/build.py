@@ -1,15 +1,18 @@
 """Turn a calls table into a scenario (MODEL.md §6) for the average chosen day.
 
-:func:`fit_scenario` estimates every number with :mod:`simcc.fit.estimate`
-and returns, beside the scenario dict, comment lines saying where each number
-came from; :func:`dump_yaml_with_comments` writes both as one readable YAML
-file. :func:`observed_metrics` gives the log's own abandonment rate, ASA and
-service level per day, for comparison with simulated ones.
+:func:`fit_log` estimates every number with :mod:`simcc.fit.estimate` and
+:mod:`simcc.fit.staffing` and returns a :class:`Fit`: the scenario dict,
+comment lines saying where each number came from, and the fits themselves
+(:func:`fit_scenario` returns just the first two).
+:func:`dump_yaml_with_comments` writes scenario and comments as one readable
+YAML file. :func:`observed_metrics` gives the log's own abandonment rate, ASA
+and service level per day, for comparison with simulated ones.
 
 The scenario's clock starts at the first half hour with calls (time 0 = that
 clock time, written in the comments), and its horizon ends with the last half
-hour with calls. One pool, ``agents``, serves every call type; the log has no
-transfers, wrap-up or escalations, so those keep their defaults.
+hour with calls. The general pool ``agents`` serves every call type that has
+no pool of its own (``agents_IN`` for the bank's internet desk); the log has
+no transfers, wrap-up or escalations, so those keep their defaults.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -30,21 +34,31 @@ from simcc.fit.estimate import (
     arrival_rates,
     fit_handle_times,
     fit_patience,
-    infer_agents,
     offered,
     on_days,
+    priority_share,
     select_days,
+)
+from simcc.fit.logs import NO_SERVER
+from simcc.fit.staffing import (
+    GENERAL_POOL,
+    PoolPlan,
+    StaffingMethod,
+    infer_pools,
+    infer_staffing,
 )
 
 __all__ = [
+    "Fit",
     "dump_yaml_with_comments",
+    "fit_log",
     "fit_scenario",
     "observed_metrics",
     "observed_metrics_table",
 ]
 
-POOL = "agents"
 PRIORITY_LEVEL = 2
+QUARTER_HOUR = 900.0
 
 DaysArg = str | Sequence[str] | Sequence[dt.date]
 
@@ -52,34 +66,117 @@ DaysArg = str | Sequence[str] | Sequence[dt.date]
 # --------------------------------------------------------------------------- scenario
 
 
+@dataclass
+class Fit:
+    """A fitted scenario, the comments that explain it and the estimates behind it.
+
+    ``start`` is the clock time (seconds since midnight) of the scenario's
+    time 0 and ``horizon`` its length, so the scenario covers the clock times
+    :attr:`span`. ``handle`` holds the handle-time fit per call type and
+    ``handle_choice`` which lognormal was written (``mle`` or ``moments``);
+    ``patience`` the patience fits by group (``all``, ``standard``,
+    ``priority`` and each call type) and ``patience_used`` which group each
+    scenario key uses; ``staffing`` the unrounded mean agents per staffing
+    interval of each pool, over the span.
+    """
+
+    scenario: dict[str, Any]
+    comments: list[str]
+    days: list[dt.date]
+    start: float
+    horizon: float
+    type_map: dict[str, str | None]
+    handle: dict[str, HandleTimeFit]
+    handle_choice: dict[str, str]
+    patience: dict[str, PatienceFit | None]
+    patience_used: dict[str, str]
+    pools: PoolPlan
+    staffing: dict[str, pd.Series]
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """Clock times (seconds since midnight) from the scenario's time 0 to its horizon."""
+        return self.start, self.start + self.horizon
+
+    def to_yaml(self, width: int = 100) -> str:
+        """The scenario as YAML under its comments (see :func:`dump_yaml_with_comments`)."""
+        return dump_yaml_with_comments(self.scenario, self.comments, width)
+
+    def report(self) -> list[str]:
+        """A short account of the fit: pools, staffing, handle times, patience."""
+        out = [f"days: {len(self.days)} ({', '.join(f'{d:%y%m%d}' for d in self.days)})"]
+        out.append(f"clock {_clock(self.start)}–{_clock(self.start + self.horizon)}")
+        for pool in self.pools.pools:
+            mean = self.staffing[pool]
+            out.append(
+                f"pool {pool}: {', '.join(self.pools.types_of(pool))}; agents available "
+                f"{mean.mean():.1f} on average (max {mean.max():.1f})"
+            )
+        out.append("handle time (lognormal; KS distance, MLE mean vs sample mean):")
+        for t, fit in self.handle.items():
+            out.append(
+                f"  {t}: n={fit.n}, sample mean {fit.sample_mean:.0f} s cv {fit.sample_cv:.2f}; "
+                f"MLE mean {fit.mean:.0f} s ({fit.mean_rel_error:+.0%}), KS {fit.ks:.3f}; "
+                f"uses {self.handle_choice[t]}"
+            )
+        out.append("patience (censored; exponential kept when it follows Kaplan–Meier):")
+        for label, patience in self.patience.items():
+            out.append("  " + _patience_line(label, patience))
+        used = ", ".join(f"{key} ← {label}" for key, label in self.patience_used.items())
+        out.append(f"  used: {used}")
+        return out
+
+
 def fit_scenario(
+    calls: pd.DataFrame, days: DaysArg, **options: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """The scenario dict and its comments; see :func:`fit_log` for the options."""
+    fit = fit_log(calls, days, **options)
+    return fit.scenario, fit.comments
+
+
+def fit_log(
     calls: pd.DataFrame,
     days: DaysArg,
     *,
     name: str | None = None,
     source: str | None = None,
     interval: float = HALF_HOUR,
+    staffing_interval: float = QUARTER_HOUR,
+    staffing_method: StaffingMethod = "available",
+    max_gap: float | None = None,
+    pools: Literal["auto", "one"] = "auto",
     min_type_share: float = 0.02,
     rare_types: Literal["merge", "drop"] = "merge",
     min_peak_share: float = 0.05,
-    handle_time_method: Literal["auto", "mle", "moments"] = "auto",
+    handle_time_method: Literal["auto", "mle", "moments"] = "moments",
     max_mean_error: float = 0.10,
     patience_by: Literal["segment", "call_type"] = "segment",
     patience_tolerance: float = 0.02,
     sla_threshold: float = 20.0,
-) -> tuple[dict[str, Any], list[str]]:
-    """A scenario for the average of ``days`` and the comments that explain it.
+    replications: int = 10,
+) -> Fit:
+    """A scenario for the average of ``days``, the comments that explain it, and the fits.
 
     ``days`` is a :func:`~simcc.fit.estimate.select_days` spec or a list of
     dates. Call types with under ``min_type_share`` of the offered calls are
     merged into the most frequent type (or dropped). The day runs from the
-    first to the last interval whose total arrival rate reaches
-    ``min_peak_share`` of the peak. Handle times are MLE lognormals, except
-    with ``auto`` where the MLE's mean misses the sample mean by more than
-    ``max_mean_error``: then the lognormal with the sample's mean and cv.
-    Patience is fitted per segment (standard / priority, kept apart when they
-    differ) or, with ``patience_by="call_type"``, per call type under a
-    ``patience`` key that §6 does not define yet.
+    first to the last ``interval`` whose total arrival rate reaches
+    ``min_peak_share`` of the peak.
+
+    Pools (``auto``): a call type whose calls nearly all go to agents who take
+    nothing else gets its own pool (:func:`~simcc.fit.staffing.infer_pools`);
+    ``one`` puts every agent in one pool. Agents per ``staffing_interval`` by
+    ``staffing_method`` (:func:`~simcc.fit.staffing.infer_staffing`), rounded,
+    at least one where the pool's calls arrive.
+
+    Handle times are lognormal with the sample's mean and cv (``moments``,
+    which keeps the offered load exact), or the maximum-likelihood fit
+    (``mle``), or (``auto``) the MLE unless its mean misses the sample mean by
+    more than ``max_mean_error``. Patience is fitted per segment (standard /
+    priority, kept apart when they differ) or, with
+    ``patience_by="call_type"``, per call type under a ``patience`` key that
+    §6 does not define yet (the scenario then does not load).
     """
     chosen = _resolve_days(calls, days)
     mine = on_days(calls, chosen)
@@ -87,56 +184,124 @@ def fit_scenario(
     asking = mine[offered(mine)].copy()
     type_map, notes = _call_type_map(asking, min_type_share, rare_types)
     comments += notes
-    asking["ctype"] = asking["type"].map(type_map)
-    asking = asking[asking["ctype"].notna()]
+    typed = mine.assign(ctype=mine["type"].map(type_map))
+    typed = typed[typed["ctype"].notna()]
+    asking = typed[offered(typed)]
 
     rates = arrival_rates(asking, chosen, interval, by="ctype")
     first, last = _span(rates.sum(axis=1).to_numpy(), min_peak_share)
     start, horizon = first * interval, (last - first + 1) * interval
     comments += _span_comments(asking, start, horizon, interval, min_peak_share, len(mine))
+    types = [str(t) for t in rates.columns]
+    type_rates = {t: rates[t].to_numpy()[first : last + 1] for t in types}
 
-    agents = infer_agents(mine, chosen, interval).to_numpy()[first : last + 1]
-    counts, agent_notes = _agent_counts(agents, rates.sum(axis=1).to_numpy()[first : last + 1])
-    comments += agent_notes
+    plan = _pool_plan(typed, pools)
+    staffing = {
+        pool: _staffing_mean(
+            typed, chosen, plan, pool, staffing_interval, staffing_method, max_gap, start, horizon
+        )
+        for pool in plan.pools
+    }
+    counts = {
+        pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, type_rates), interval)
+        for pool in plan.pools
+    }
+    comments += _staffing_comments(plan, staffing, counts, staffing_method, max_gap)
 
-    served = mine.assign(ctype=mine["type"].map(type_map))
-    served = served[served["ctype"].notna()]
-    fits = fit_handle_times(served, by="ctype")
-    handle, handle_notes = _handle_times(fits, handle_time_method, max_mean_error)
+    fits = fit_handle_times(typed, by="ctype")
+    handle, choice, handle_notes = _handle_times(fits, handle_time_method, max_mean_error)
     comments += handle_notes
-    for t in rates.columns:
-        if str(t) not in handle:
-            handle[str(t)] = _pooled_handle_time(served, handle_time_method, max_mean_error)
+    for t in types:
+        if t not in handle:
+            handle[t] = _pooled_handle_time(typed, handle_time_method, max_mean_error)
+            choice[t] = "the fit of all call types"
             comments.append(f"  {t}: under 2 served calls; uses the fit of all call types.")
 
-    types = [str(t) for t in rates.columns]
     call_types = {
-        t: {
-            "arrivals": _arrivals(rates[t].to_numpy()[first : last + 1], interval),
-            "path": [POOL],
-        }
+        t: {"arrivals": _arrivals(type_rates[t], interval), "path": [plan.pool_of[t]]}
         for t in types
     }
     scenario: dict[str, Any] = {
         "name": name or _default_name(chosen),
         "horizon": _duration(horizon),
         "warmup": 0,
+        "replications": replications,
         "call_types": call_types,
     }
     queued = asking[asking["queued"]]
     patience = _patience(queued, asking, types, patience_by, patience_tolerance)
     scenario.update(patience.blocks(call_types))
     comments += patience.comments
-    scenario["pools"] = {POOL: _pool(types, counts, handle, interval)}
+    scenario["pools"] = {
+        pool: _pool(plan.types_of(pool), counts[pool], handle, staffing_interval)
+        for pool in plan.pools
+    }
     scenario["transfer"] = {"policy": "cold"}
     scenario["sla"] = {"answer": {"threshold": _duration(sla_threshold)}}
     comments += [
-        "pools.agents: one pool for all call types; wrap-up (after-call work) is not in the "
-        "log, so it is left at 0 (it is inside the service times if agents did it on line).",
+        "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time agents "
+        "took between calls while callers waited is out of the available agents instead.",
         "transfer.policy cold: the log records no transfers; "
-        f"sla.answer.threshold {_duration(sla_threshold)}.",
+        f"sla.answer.threshold {_duration(sla_threshold)}; replications {replications}.",
     ]
-    return scenario, comments
+    return Fit(
+        scenario=scenario,
+        comments=comments,
+        days=chosen,
+        start=start,
+        horizon=horizon,
+        type_map=type_map,
+        handle=fits,
+        handle_choice=choice,
+        patience=patience.fits,
+        patience_used=patience.used,
+        pools=plan,
+        staffing=staffing,
+    )
+
+
+def _pool_plan(typed: pd.DataFrame, pools: str) -> PoolPlan:
+    """The pools: inferred from who served what (``auto``) or one for all (``one``)."""
+    if pools == "auto":
+        return infer_pools(typed, by="ctype")
+    if pools != "one":
+        raise ValueError(f"pools must be 'auto' or 'one', not {pools!r}")
+    types = [str(t) for t in pd.unique(typed["ctype"])]
+    agents = sorted(str(a) for a in pd.unique(typed["server"]) if a != NO_SERVER)
+    return PoolPlan(pool_of={t: GENERAL_POOL for t in types}, agents={GENERAL_POOL: agents})
+
+
+def _staffing_mean(
+    typed: pd.DataFrame,
+    days: list[dt.date],
+    plan: PoolPlan,
+    pool: str,
+    step: float,
+    method: StaffingMethod,
+    max_gap: float | None,
+    start: float,
+    horizon: float,
+) -> pd.Series:
+    """Mean agents of ``pool`` per staffing interval over the scenario's span."""
+    mean = infer_staffing(
+        typed,
+        days,
+        plan.agents.get(pool, []),
+        plan.types_of(pool),
+        by="ctype",
+        interval=step,
+        method=method,
+        max_gap=max_gap,
+    )
+    grid = start + np.arange(round(horizon / step)) * step
+    out = mean.reindex(grid, fill_value=0.0)
+    out.attrs = dict(mean.attrs)
+    return out
+
+
+def _pool_rates(plan: PoolPlan, pool: str, type_rates: dict[str, np.ndarray]) -> np.ndarray:
+    """Total arrival rate per arrival interval of the call types ``pool`` serves."""
+    return np.sum([type_rates[t] for t in plan.types_of(pool) if t in type_rates], axis=0)
 
 
 def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:
@@ -147,7 +312,7 @@ def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:
 def _pool(
     types: list[str], counts: list[int], handle: dict[str, dict[str, object]], interval: float
 ) -> dict[str, Any]:
-    """The single pool serving every call type."""
+    """A pool serving ``types`` with a staffing plan per ``interval``."""
     return {
         "tier": 1,
         "agents": {"interval": _duration(interval), "counts": counts},
@@ -258,47 +423,95 @@ def _span_comments(
     ]
 
 
-def _agent_counts(agents: np.ndarray, total_rate: np.ndarray) -> tuple[list[int], list[str]]:
-    """Staffing per interval; at least 1 where calls arrive, with the method's caveat."""
-    raised = (agents < 1) & (total_rate > 0)
-    counts = [int(a) for a in np.where(raised, 1, agents)]
-    notes = [
-        "pools.agents.agents: not in the log; per day and interval, the number of distinct "
-        "agents with any service overlapping the interval, averaged over the days and rounded.",
-        "  Bias: an agent who took one call in the interval counts for all of it (over), an "
-        "agent on duty but idle all interval is missed (under).",
+def _agent_counts(mean: pd.Series, rates: np.ndarray, interval: float) -> list[int]:
+    """Rounded agents per staffing interval; at least 1 where the pool's calls arrive."""
+    counts = np.rint(mean.to_numpy()).astype(int)
+    step = float(mean.index[1] - mean.index[0]) if len(mean) > 1 else interval
+    per_arrival_slot = max(round(interval / step), 1)
+    calls_due = np.repeat(np.asarray(rates) > 0, per_arrival_slot)[: len(counts)]
+    return [int(c) for c in np.where(calls_due & (counts < 1), 1, counts)]
+
+
+def _staffing_comments(
+    plan: PoolPlan,
+    staffing: dict[str, pd.Series],
+    counts: dict[str, list[int]],
+    method: str,
+    max_gap: float | None,
+) -> list[str]:
+    """Explain the pools and how their agents were counted."""
+    out = [
+        "pools: agents who took at least 90% of their calls from one call type are dedicated "
+        "to it; a call type whose dedicated agents took at least half of its calls gets its own "
+        "pool, the rest share the pool 'agents'. Every call of a type goes to its pool; a "
+        "service is counted as work of the pool of its call type, whoever took it.",
+        *(f"  {line}" for line in plan.describe()),
     ]
-    if raised.any():
-        notes.append(f"  {int(raised.sum())} interval(s) with calls but no agent raised to 1.")
-    return counts, notes
+    gap = "a break threshold" if max_gap is None else _duration(max_gap)
+    if method == "available":
+        out += [
+            "pools.*.agents: not in the log. Per second, an agent counts while serving a call, "
+            f"and while idle between two of its calls less than {gap} apart — but not while "
+            "any of the pool's callers was waiting (an agent free to take calls does not leave "
+            "callers in the queue: that idle time was after-call work, a break or other tasks). "
+            "Mean over the days per interval, rounded; at least 1 where calls arrive.",
+            "  Break threshold: the 95% quantile of the exponential with the median of the "
+            "pool's idle gaps while nobody waited, at least 15m (a quiet pool's agents wait "
+            "long for each call).",
+            "  Bias: idle time before the first and after the last call of a session is missed "
+            "(under); idle time in a short break while nobody waited counts (over, harmless).",
+        ]
+    elif method == "sessions":
+        out.append(
+            "pools.*.agents: agents serving a call or idle between two calls less than "
+            f"{gap} apart, mean over the days, rounded (over-counts agents busy with other work "
+            "while callers waited)."
+        )
+    else:
+        out.append(
+            "pools.*.agents: distinct agents with a service overlapping each interval, mean "
+            "over the days, rounded (an agent with one call counts for the whole interval)."
+        )
+    for pool, mean in staffing.items():
+        raised = int(np.sum(np.rint(mean.to_numpy()) < np.asarray(counts[pool])))
+        line = f"  {pool}: {mean.mean():.2f} agents on average, {min(counts[pool])}–"
+        line += f"{max(counts[pool])} per interval"
+        if "max_gap" in mean.attrs:
+            line += f"; break threshold {mean.attrs['max_gap'] / 60:.0f} min"
+        if raised:
+            line += f"; {raised} interval(s) with calls but under half an agent raised to 1"
+        out.append(line + ".")
+    return out
 
 
 def _handle_times(
     fits: dict[str, HandleTimeFit], method: str, max_mean_error: float
-) -> tuple[dict[str, dict[str, object]], list[str]]:
-    """Handle-time blocks per call type and a note per fit."""
+) -> tuple[dict[str, dict[str, object]], dict[str, str], list[str]]:
+    """Handle-time blocks per call type, which lognormal each uses, and a note per fit."""
     blocks: dict[str, dict[str, object]] = {}
+    choice: dict[str, str] = {}
     notes = [
-        "handle_time: lognormal by maximum likelihood on served calls with service > 0 and "
-        "a named agent; KS = Kolmogorov–Smirnov distance, err = fitted mean / sample mean − 1."
+        "handle_time: lognormal, on served calls with service > 0 and a named agent. "
+        + (
+            "It has the sample's mean and cv, which keeps the offered load exact; "
+            if method == "moments"
+            else ""
+        )
+        + "MLE = maximum-likelihood lognormal, KS its Kolmogorov–Smirnov distance to the data, "
+        "err = MLE mean / sample mean − 1 (short services skew the log scale).",
     ]
     for t, fit in fits.items():
         use = method
         if method == "auto":
             use = "moments" if abs(fit.mean_rel_error) > max_mean_error else "mle"
         blocks[t] = fit.as_dist(use)
-        chosen = (
-            "MLE"
-            if use == "mle"
-            else "sample mean and cv (MLE mean off by more than "
-            f"{max_mean_error:.0%}: short services skew the log scale)"
-        )
+        choice[t] = "sample mean and cv" if use == "moments" else "MLE"
         notes.append(
-            f"  {t}: n={fit.n}, MLE mean {fit.mean:.1f} s cv {fit.cv:.2f}, sample mean "
-            f"{fit.sample_mean:.1f} s cv {fit.sample_cv:.2f}, KS {fit.ks:.3f}, "
-            f"err {fit.mean_rel_error:+.1%}; uses {chosen}."
+            f"  {t}: n={fit.n}, sample mean {fit.sample_mean:.1f} s cv {fit.sample_cv:.2f}; "
+            f"MLE mean {fit.mean:.1f} s cv {fit.cv:.2f}, KS {fit.ks:.3f}, "
+            f"err {fit.mean_rel_error:+.1%}; uses {choice[t]}."
         )
-    return blocks, notes
+    return blocks, choice, notes
 
 
 def _pooled_handle_time(
@@ -308,7 +521,7 @@ def _pooled_handle_time(
     pooled = fit_handle_times(served.assign(all="all"), by="all")
     if not pooled:
         raise ValueError("no served calls with a service time on the chosen days")
-    block, _ = _handle_times(pooled, method, max_mean_error)
+    block, _, _ = _handle_times(pooled, method, max_mean_error)
     return block["all"]
 
 
@@ -316,13 +529,15 @@ def _pooled_handle_time(
 
 
 class _Patience:
-    """The scenario's patience blocks and the notes that explain them."""
+    """The scenario's patience blocks, the fits behind them and the notes that explain them."""
 
     def __init__(self) -> None:
         self.customers: dict[str, Any] = {}
         self.segments: dict[str, dict[str, Any]] = {}
         self.per_type: dict[str, Any] = {}
         self.comments: list[str] = []
+        self.fits: dict[str, PatienceFit | None] = {}
+        self.used: dict[str, str] = {}
 
     def blocks(self, call_types: dict[str, dict[str, Any]]) -> dict[str, Any]:
         """``segments`` and ``customers`` blocks; per-type patience goes into ``call_types``."""
@@ -346,54 +561,62 @@ def _patience(
     out = _Patience()
     out.comments += [
         "customers.patience: queued callers; an abandoner's wait is its patience, a served "
-        "caller's wait a lower bound (right-censored). Exponential MLE θ = abandonments / total",
-        "  waiting time, kept when within "
-        f"{tolerance:.0%} (or 3 SE) of the Kaplan–Meier survival at its 5 %, 10 %, … quantiles;",
-        "  else an empirical distribution of 100 values read off the KM curve (exponential tail "
-        "past the wait that 50 callers reached).",
+        "caller's wait a lower bound (right-censored). Exponential MLE θ = abandonments / total "
+        f"waiting time, kept when within {tolerance:.0%} (or 3 SE) of the Kaplan–Meier survival "
+        "at its 5 %, 10 %, … quantiles; else an empirical distribution of 100 values read off "
+        "the KM curve (exponential tail past the wait that 50 callers reached).",
     ]
-    pooled = _fit(queued, tolerance)
-    out.comments.append(_describe("all queued callers", pooled))
     is_vip = queued["priority"] == PRIORITY_LEVEL
-    share = float((asking["priority"] == PRIORITY_LEVEL).mean())
-    std_fit = _fit(queued[~is_vip], tolerance)
-    vip_fit = _fit(queued[is_vip], tolerance)
-    differ = share > 0 and _differ(std_fit, vip_fit)
-    for label, fit in (("standard (priority 0/1)", std_fit), ("priority (2)", vip_fit)):
-        if fit is not None:
-            out.comments.append(_describe(label, fit))
+    out.fits["all"] = _fit(queued, tolerance)
+    out.fits["standard"] = _fit(queued[~is_vip], tolerance)
+    out.fits["priority"] = _fit(queued[is_vip], tolerance)
+    for t in types:
+        out.fits[t] = _fit(queued[queued["ctype"] == t], tolerance)
+    out.comments.append(_describe("all queued callers", out.fits["all"]))
+    for label, key in (("standard (priority 0/1)", "standard"), ("priority (2)", "priority")):
+        if out.fits[key] is not None:
+            out.comments.append(_describe(label, out.fits[key]))
+    share = priority_share(asking, PRIORITY_LEVEL)
     if share > 0:
         out.segments = {
             "standard": {"share": round(1 - share, 4)},
             "priority": {"share": round(share, 4), "priority": 0},
         }
-        out.comments.append(
-            f"segments: priority customers (log priority 2) are {share:.1%} of offered calls. "
-            "The bank gives them 1.5 min of credit in the queue; here they go first (priority 0)."
-        )
+        out.comments += [
+            f"segments: priority customers (log priority 2) are {share:.1%} of the queued calls. "
+            "The log records the priority only for calls that queued (a call answered at once "
+            "shows priority 0); whether a call queues does not depend on its priority, so the "
+            "queued mix is the mix of all calls.",
+            "  The bank gives priority callers 1.5 min of credit in the queue; here they go "
+            "first (priority 0). Segments are drawn for every call type alike, although "
+            "prospects (NW) and internet callers (IN) are never identified as priority.",
+        ]
     if by == "call_type":
-        out.customers["patience"] = _dist(pooled)
+        out.customers["patience"] = _dist(out.fits["all"])
+        out.used["customers.patience"] = "all"
         for t in types:
-            fit = _fit(queued[queued["ctype"] == t], tolerance)
-            out.per_type[t] = _dist(fit)
-            out.comments.append(_describe(f"call type {t}", fit))
+            out.per_type[t] = _dist(out.fits[t])
+            out.used[f"call_types.{t}.patience"] = t
+            out.comments.append(_describe(f"call type {t}", out.fits[t]))
         out.comments.append(
             "call_types.*.patience: per-type patience, a key MODEL.md §6 does not define yet."
         )
-    elif differ:
-        out.customers["patience"] = _dist(std_fit)
-        out.segments["priority"]["patience"] = _dist(vip_fit)
+    elif share > 0 and _differ(out.fits["standard"], out.fits["priority"]):
+        out.customers["patience"] = _dist(out.fits["standard"])
+        out.segments["priority"]["patience"] = _dist(out.fits["priority"])
+        out.used = {"customers.patience": "standard", "segments.priority.patience": "priority"}
         out.comments.append(
             "  Segments differ (θ more than 3 SE and 10 % apart): standard patience in "
             "customers, priority patience in segments.priority."
         )
     else:
-        out.customers["patience"] = _dist(pooled)
+        out.customers["patience"] = _dist(out.fits["all"])
+        out.used = {"customers.patience": "all"}
         out.comments.append("  Segments do not differ: one patience for all (pooled fit).")
     if by != "call_type":
         out.comments += [
             "  Per call type (for information; §6 has no per-type patience):",
-            *(_describe(f"  {t}", _fit(queued[queued["ctype"] == t], tolerance)) for t in types),
+            *(_describe(f"  {t}", out.fits[t]) for t in types),
         ]
     return out
 
@@ -430,6 +653,20 @@ def _describe(label: str, fit: PatienceFit | None) -> str:
         f"  {label}: {fit.n_queued} queued, {fit.n_abandoned} abandoned; exponential mean "
         f"{fit.mean:.0f} s (±{fit.theta_se / fit.theta:.0%}); KM median {median}; worst gap "
         f"{fit.max_gap:.3f} (allowed {fit.gap_allowed:.3f}) → {choice}."
+    )
+
+
+def _patience_line(label: str, fit: PatienceFit | None) -> str:
+    """A short line for the command's report: the group, its estimate and the choice."""
+    if fit is None:
+        return f"{label}: nobody queued"
+    if fit.theta == 0:
+        return f"{label}: {fit.n_queued} queued, no abandonment → inf"
+    choice = "exponential" if fit.exponential_ok else "empirical (Kaplan–Meier)"
+    return (
+        f"{label}: {fit.n_queued} queued, {fit.n_abandoned} abandoned; exponential mean "
+        f"{fit.mean:.0f} s ±{fit.theta_se / fit.theta:.0%}; gap to KM {fit.max_gap:.3f} "
+        f"(allowed {fit.gap_allowed:.3f}) → {choice}"
     )
 
 

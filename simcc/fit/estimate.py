@@ -19,7 +19,10 @@ Pure functions of the table made by :mod:`simcc.fit.logs`: no I/O, no state.
   curve at the KM quantiles (:func:`fit_patience`), otherwise patience is an
   empirical distribution read off the KM curve.
 * **Agents on duty** are not in the log; :func:`infer_agents` counts distinct
-  agents with any service overlapping each half hour.
+  agents with any service overlapping each half hour (an overcount; the
+  builder uses :mod:`simcc.fit.staffing` instead).
+* **Priority customers**: the share among queued calls (:func:`priority_share`),
+  the only ones whose priority the bank's log records.
 * **Days**: :func:`select_days` understands dates, ranges, weekday names.
   The bank is in Israel: its full working days are Sunday to Thursday
   (``weekdays``); Friday it closes at 14:00 and Saturday it opens only in the
@@ -479,17 +482,22 @@ def infer_agents(
     calls: pd.DataFrame,
     days: Sequence[dt.date],
     interval: float = HALF_HOUR,
+    *,
+    rounded: bool = True,
 ) -> pd.Series:
-    """Agents on duty per interval of the day, inferred from who served calls.
+    """Distinct agents who served calls in each interval of the day.
 
     For each day and interval, count the distinct named agents with a service
     overlapping the interval (a service [start, end) touches every interval
     from the one holding its start to the one holding its end); average over
-    ``days`` (zero where nobody served) and round. Biased both ways: an agent
-    who took a single call in the interval counts as on duty for all of it
-    (overcount), an agent on duty but idle — or in a break, training, outbound
-    work — for the whole interval is missed (undercount). In a busy centre the
-    second is rare; in quiet hours the estimate is low.
+    ``days`` (zero where nobody served) and round (unless ``rounded`` is
+    false). Biased both ways: an agent who took a single call in the interval
+    counts as on duty for all of it (overcount), an agent on duty but idle —
+    or in a break, training, outbound work — for the whole interval is missed
+    (undercount). In the Anonymous Bank log the first bias wins by far: the
+    count is about twice the capacity callers saw. The scenario builder uses
+    :func:`simcc.fit.staffing.infer_staffing` instead; this is its
+    ``distinct`` method.
     """
     if not days:
         raise ValueError("no days to average over")
@@ -511,7 +519,9 @@ def infer_agents(
     per_day = busy.groupby(["slot", "date"]).size().unstack(fill_value=0)
     top = max(_slots_per_day(interval), int(slots.max()) + 1 if len(slots) else 0)
     per_day = per_day.reindex(index=range(top), columns=list(days), fill_value=0)
-    mean = per_day.mean(axis=1).round().astype(int)
+    mean = per_day.mean(axis=1)
+    if rounded:
+        mean = mean.round().astype(int)
     mean.index = mean.index * interval
     mean.index.name = "start"
     return mean
@@ -528,7 +538,17 @@ def _ranges(lengths: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- segments
 
 
-def priority_share(calls: pd.DataFrame, level: int = 2) -> float:
-    """Share of offered calls from priority customers (``priority == level``)."""
+def priority_share(calls: pd.DataFrame, level: int = 2, queued_only: bool = True) -> float:
+    """Share of priority customers (``priority == level``) among offered calls.
+
+    With ``queued_only`` (the default) the share is taken among calls that
+    queued. The Anonymous Bank log records the priority (and the customer
+    id) only for calls that queued: a call answered at once shows priority 0
+    whoever made it. Whether a call queues depends on whether an agent was
+    free when it arrived, not on its priority, so the queued calls are a fair
+    sample of the mix.
+    """
     mine = calls[offered(calls)]
+    if queued_only:
+        mine = mine[mine["queued"]]
     return float((mine["priority"] == level).mean()) if len(mine) else 0.0

@@ -171,12 +171,13 @@ class LogLoad:
     report: LoadReport
 
 
-def load_anonymous_bank(path: str | Path) -> LogLoad:
+def load_anonymous_bank(path: str | Path, strict: bool = False) -> LogLoad:
     """Load the Technion SEE lab's Anonymous Bank log (tab-separated, one call a row).
 
     Dates are ``YYMMDD``; the arrival is ``vru_exit`` (when the caller left the
     voice-response unit and asked for an agent); a call is queued when
     ``q_start`` is not ``0:00:00``; PHANTOM calls are skipped and counted.
+    With ``strict`` a malformed row raises :class:`LogFormatError`.
     """
     return load_csv(
         path,
@@ -184,6 +185,7 @@ def load_anonymous_bank(path: str | Path) -> LogLoad:
         sep="\t",
         date_format="%y%m%d",
         skip_outcomes={"PHANTOM": "phantom"},
+        strict=strict,
     )
 
 

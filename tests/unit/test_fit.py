@@ -117,10 +117,15 @@ def test_fit_scenario_on_the_bank_weekdays(bank):
     assert scenario["horizon"] == "17h"  # 07:00 to midnight, Sunday to Thursday
     assert any("07:00" in line for line in comments)
     slots = 17 * 2
-    for spec in scenario["call_types"].values():
+    for name, spec in scenario["call_types"].items():
         assert len(spec["arrivals"]["rates"]) == slots
-        assert spec["path"] == ["agents"]
-    assert len(scenario["pools"]["agents"]["agents"]["counts"]) == slots
+        assert spec["path"] == (["agents_IN"] if name == "IN" else ["agents"])
+    assert set(scenario["pools"]) == {"agents", "agents_IN"}  # the internet desk is apart
+    for pool in scenario["pools"].values():
+        assert pool["agents"]["interval"] == "15m"
+        assert len(pool["agents"]["counts"]) == 2 * slots
+    share = scenario["segments"]["priority"]["share"]
+    assert 0.35 < share < 0.55  # among queued calls, where the log records the priority
     text = dump_yaml_with_comments(scenario, comments)
     assert text.startswith("# ")
     assert yaml.safe_load(text) == scenario
@@ -380,8 +385,15 @@ def test_fit_scenario_builds_a_section_6_scenario():
         75, rel=0.01
     )
     pool = scenario["pools"]["agents"]
-    assert pool["agents"]["counts"] == [5] * 8
-    assert pool["handle_time"]["PS"]["dist"] == "lognormal"
+    counts = pool["agents"]["counts"]
+    assert pool["agents"]["interval"] == "15m" and len(counts) == 16
+    # 100 calls an hour of about 3 min: some 5 agents busy (the synthetic services overlap)
+    assert min(counts) >= 1 and np.mean(counts) == pytest.approx(5, rel=0.3)
+    assert pool["handle_time"]["PS"] == {
+        "dist": "lognormal",
+        "mean": pytest.approx(150 * np.exp(0.18), rel=0.1),  # the sample mean by default
+        "cv": pytest.approx(np.sqrt(np.expm1(0.36)), rel=0.2),
+    }
     assert scenario["segments"]["priority"]["share"] == pytest.approx(0.1, abs=0.01)
     assert scenario["transfer"] == {"policy": "cold"}
     assert scenario["sla"] == {"answer": {"threshold": "20s"}}

@@ -1,0 +1,220 @@
+"""Does the fitted scenario behave like the log? Simulated against observed metrics.
+
+:func:`check_fit` runs replications of a :class:`~simcc.fit.build.Fit`'s
+scenario and sets its abandonment rate, ASA and service level beside the
+log's own values over the same clock span: for each chosen day, and for all
+of them pooled (all their calls counted together) when there are several.
+The relative error is simulated mean / observed − 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from simcc.analysis.stats import Estimate
+from simcc.fit.build import Fit, _clock, observed_metrics
+from simcc.fit.estimate import offered, on_days
+
+__all__ = ["CHECKED", "Check", "check_fit", "observed_over"]
+
+CHECKED: tuple[str, ...] = ("abandonment_rate", "asa", "service_level")
+"""The metrics a check compares (MODEL.md §4 names)."""
+
+ALL_DAYS = "all"
+
+
+@dataclass
+class Check:
+    """Simulated metrics of a fitted scenario beside the log's observed ones.
+
+    ``simulated`` maps metric names to estimates over replications;
+    ``observed`` maps ``YYMMDD`` (and ``all`` for several days pooled) to
+    the log's metrics over the scenario's span. ``by_pool`` (when asked for)
+    has, per entry pool, the offered calls, abandonment rate and ASA,
+    observed (all days pooled) and simulated (mean over replications).
+    """
+
+    fit: Fit
+    replications: int
+    seed: int
+    simulated: dict[str, Estimate]
+    observed: dict[str, dict[str, Any]]
+    by_pool: pd.DataFrame | None = None
+
+    def rows(self) -> pd.DataFrame:
+        """One row per (days, metric): observed, simulated mean and CI, relative error."""
+        records = []
+        for days, obs in self.observed.items():
+            for metric in ("offered", *CHECKED):
+                sim = self.simulated[metric]
+                value = float(obs[metric])
+                records.append(
+                    {
+                        "days": days,
+                        "metric": metric,
+                        "observed": value,
+                        "simulated": sim.mean,
+                        "ci_low": sim.ci_low,
+                        "ci_high": sim.ci_high,
+                        "rel_error": _rel_error(sim.mean, value),
+                    }
+                )
+        return pd.DataFrame(records)
+
+    def errors(self, days: str) -> dict[str, float]:
+        """Relative error of each checked metric against ``days``' observed values."""
+        obs = self.observed[days]
+        return {m: _rel_error(self.simulated[m].mean, float(obs[m])) for m in CHECKED}
+
+    @property
+    def reference(self) -> str:
+        """The observed row the simulation stands for: the day, or all days pooled."""
+        return ALL_DAYS if ALL_DAYS in self.observed else next(iter(self.observed))
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``check.json`` document."""
+        return {
+            "scenario": self.fit.scenario.get("name"),
+            "days": [f"{d:%y%m%d}" for d in self.fit.days],
+            "span": {"from": _clock(self.fit.span[0]), "to": _clock(self.fit.span[1])},
+            "replications": self.replications,
+            "seed": self.seed,
+            "simulated": {
+                m: self.simulated[m].as_dict() | {"n": self.simulated[m].n}
+                for m in ("offered", *CHECKED)
+            },
+            "observed": {
+                days: {k: v for k, v in obs.items() if k != "date"}
+                for days, obs in self.observed.items()
+            },
+            "comparison": self.rows().to_dict(orient="records"),
+        }
+
+    def lines(self) -> list[str]:
+        """The comparison as text: the simulation with its CI, then observed rows with errors."""
+        sim = self.simulated
+        out = [
+            f"simulated ({self.replications} replications, seed {self.seed}; 95% CI): "
+            f"abandonment {_pct(sim['abandonment_rate'].mean)} "
+            f"[{_pct(sim['abandonment_rate'].ci_low)}, {_pct(sim['abandonment_rate'].ci_high)}], "
+            f"ASA {sim['asa'].mean:.1f} s [{sim['asa'].ci_low:.1f}, {sim['asa'].ci_high:.1f}], "
+            f"service level (20 s) {_pct(sim['service_level'].mean)} "
+            f"[{_pct(sim['service_level'].ci_low)}, {_pct(sim['service_level'].ci_high)}]; "
+            f"offered {sim['offered'].mean:.0f}",
+            f"{'observed':<12} {'offered':>7}  {'abandonment (err)':<19} {'ASA (err)':<17} "
+            "service level (err)",
+        ]
+        for days, obs in self.observed.items():
+            err = self.errors(days)
+            label = f"{len(self.fit.days)} days" if days == ALL_DAYS else days
+            abandonment = f"{_pct(obs['abandonment_rate'])} ({_signed(err['abandonment_rate'])})"
+            asa = f"{obs['asa']:.1f} s ({_signed(err['asa'])})"
+            level = f"{_pct(obs['service_level'])} ({_signed(err['service_level'])})"
+            out.append(f"{label:<12} {obs['offered']:>7.0f}  {abandonment:<19} {asa:<17} {level}")
+        return out
+
+
+def observed_over(
+    calls: pd.DataFrame, days: list[dt.date], span: tuple[float, float], threshold: float = 20.0
+) -> dict[str, Any]:
+    """The log's metrics over several days pooled: all their calls counted together.
+
+    ``offered`` is the mean per day (comparable with one simulated day);
+    rates and ASA are over all the days' calls.
+    """
+    mine = on_days(calls, days)
+    mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
+    asked = mine[offered(mine)]
+    answered = asked[asked["outcome"] == "AGENT"]
+    waits = answered["wait"].where(answered["queued"], 0.0)
+    n = len(asked)
+    return {
+        "offered": n / len(days),
+        "answered": len(answered) / len(days),
+        "abandoned": (n - len(answered)) / len(days),
+        "abandonment_rate": (n - len(answered)) / n if n else math.nan,
+        "asa": float(waits.mean()) if len(answered) else math.nan,
+        "service_level": float((waits <= threshold).sum() / n) if n else math.nan,
+    }
+
+
+def check_fit(
+    fit: Fit,
+    calls: pd.DataFrame,
+    replications: int = 10,
+    seed: int | None = None,
+    *,
+    jobs: int | None = None,
+    by_pool: bool = False,
+) -> Check:
+    """Simulate ``fit``'s scenario and compare with the log on each of its days."""
+    from simcc.runner import replicate
+    from simcc.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict(fit.scenario)
+    reps = replicate(scenario, replications, seed, jobs=jobs, keep_records=by_pool)
+    threshold = float(scenario.sla.answer.threshold)
+    observed: dict[str, dict[str, Any]] = {}
+    if len(fit.days) > 1:
+        observed[ALL_DAYS] = observed_over(calls, fit.days, fit.span, threshold)
+    for day in fit.days:
+        observed[f"{day:%y%m%d}"] = observed_metrics(calls, day, threshold=threshold, span=fit.span)
+    pools = None
+    if by_pool and reps.records is not None:
+        pools = _by_pool(fit, calls, reps.records["contacts"])
+    return Check(fit, reps.n, reps.seed, reps.summary(), observed, pools)
+
+
+def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Offered, abandonment rate and ASA per entry pool: observed (pooled) and simulated."""
+    mine = on_days(calls, fit.days)
+    mine = mine[(mine["arrival"] >= fit.span[0]) & (mine["arrival"] < fit.span[1])]
+    asked = mine[offered(mine)]
+    pool = asked["type"].map(fit.type_map).map(fit.pools.pool_of)
+    asked = asked.assign(pool=pool, abandoned=asked["outcome"] == "HANG")
+    asked = asked.assign(wait=asked["wait"].where(asked["queued"], 0.0))
+    sim = contacts[contacts["measured"] & (contacts["attempt"] == 1)]
+    sim = sim.assign(
+        pool=sim["entry_pool"].astype(str),
+        abandoned=sim["outcome"].astype(str).str.startswith("abandoned"),
+    )
+    rows = []
+    for name in fit.pools.pools:
+        obs = asked[asked["pool"] == name]
+        got = sim[sim["pool"] == name]
+        per_rep = got.groupby("replication").agg(
+            offered=("abandoned", "size"), abandoned=("abandoned", "mean")
+        )
+        answered = got[~got["abandoned"]].groupby("replication")["wait"].mean()
+        rows.append(
+            {
+                "pool": name,
+                "offered_observed": len(obs) / len(fit.days),
+                "offered_simulated": float(per_rep["offered"].mean()),
+                "abandonment_observed": float(obs["abandoned"].mean()),
+                "abandonment_simulated": float(per_rep["abandoned"].mean()),
+                "asa_observed": float(obs.loc[~obs["abandoned"], "wait"].mean()),
+                "asa_simulated": float(answered.mean()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("pool")
+
+
+def _rel_error(simulated: float, observed: float) -> float:
+    """simulated / observed − 1 (NaN when the observed value is 0 or missing)."""
+    if not observed or math.isnan(observed):
+        return math.nan
+    return simulated / observed - 1
+
+
+def _pct(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def _signed(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:+.0f}%"
