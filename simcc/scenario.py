@@ -142,11 +142,13 @@ class Arrivals(_Model):
 
 
 class CallType(_Model):
-    """A kind of contact: its arrivals, escalation path and queue priority."""
+    """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
+    its callers' patience, which a segment's own patience overrides."""
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
     priority: int = 1
+    patience: Distribution | None = None
 
 
 class Segment(_Model):

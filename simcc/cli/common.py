@@ -81,11 +81,15 @@ def user_errors() -> Iterator[None]:
         say_error("out of memory; try fewer --jobs, fewer replications or --max-contacts")
         raise typer.Exit(FAILURE) from None
     except Exception as exc:
+        from simcc.fit.logs import LogFormatError
         from simcc.runner import ExecutorError
 
         if isinstance(exc, ExecutorError):  # e.g. a Dask scheduler that cannot be reached
             say_error(str(exc))
             raise typer.Exit(FAILURE) from None
+        if isinstance(exc, LogFormatError):  # a call log that cannot be read
+            say_error(str(exc))
+            raise typer.Exit(USAGE_ERROR) from None
         if os.environ.get("SIMCC_DEBUG"):
             raise
         say_error(

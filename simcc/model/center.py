@@ -611,7 +611,7 @@ class Center:
         customers = self.scenario.customers
         patience, hold, transfer = [], [], []
         for name, seg in self.scenario.segments.items():
-            p = seg.patience or customers.patience
+            p = seg.patience or self.scenario.call_types[ct.name].patience or customers.patience
             h = seg.hold_patience or customers.hold_patience or p
             x = seg.transfer_patience or customers.transfer_patience or p
             key = f"{kind}:{ct.name}:{name}"

@@ -97,3 +97,19 @@ def test_policies_see_the_same_first_contacts() -> None:
     import pandas.testing as pdt
 
     pdt.assert_frame_equal(first_w, first_c)
+
+
+def test_patience_per_call_type_and_segment_override() -> None:
+    data = copy.deepcopy(BASE)
+    data["call_types"]["billing"] = {
+        "arrivals": {"times": [100, 101]},
+        "path": ["front"],
+        "patience": 30,
+    }
+    data["pools"] = {"front": {"agents": 1, "handle_time": 600}}
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    second = r.contacts.iloc[1]
+    assert (second.outcome, second.wait) == ("abandoned_queue", 30)  # the call type's patience
+    data["segments"] = {"standard": {"share": 1.0, "patience": 50}}
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    assert r.contacts.iloc[1].wait == 50  # the segment's own patience wins
