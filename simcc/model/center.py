@@ -41,13 +41,25 @@ _EPS = 1e-9
 
 
 class Entry(Event):
-    """A place in a pool's queue; the event succeeds with an agent or ABANDONED."""
+    """A place in a pool's queue; the event succeeds with an agent or ABANDONED.
 
-    __slots__ = ("deadline", "owner", "pool", "state")
+    An entry made with ``then`` (the first leg's callbacks) is not triggered as
+    an event: the pool calls ``then(entry, agent_or_ABANDONED)`` at that moment.
+    """
+
+    def settle(self, value: int) -> None:
+        """The wait is over: an agent, or ABANDONED."""
+        if self.then is not None:
+            self.then(self, value)
+        else:
+            self.succeed(value)
+
+    __slots__ = ("deadline", "owner", "pool", "state", "then")
 
     def __init__(self, env: simpy.Environment, deadline: float, owner: Any, pool: Pool) -> None:
         self.env = env
         self.pool = pool
+        self.then: Callable[[Entry, int], None] | None = None
         self.callbacks: list[Callable[[Event], None]] = []
         self._value = PENDING
         self.deadline = deadline
@@ -103,7 +115,13 @@ class Pool:
         return None
 
     def join(
-        self, priority: int, rank: int, deadline: float, owner: Any, capped: bool = True
+        self,
+        priority: int,
+        rank: int,
+        deadline: float,
+        owner: Any,
+        capped: bool = True,
+        then: Callable[[Entry, int], None] | None = None,
     ) -> Entry:
         """Join the queue; the returned event gives an agent, or ABANDONED at ``deadline``.
 
@@ -112,9 +130,10 @@ class Pool:
         """
         env = self.env
         entry = Entry(env, deadline, owner, self)
+        entry.then = then
         if capped and self.queue_capacity is not None and self.waiting >= self.queue_capacity:
             entry.state = GONE
-            entry.succeed(ABANDONED)
+            entry.settle(ABANDONED)
             return entry
         self._seq += 1
         heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
@@ -165,12 +184,12 @@ class Pool:
             self.waiting -= 1
             if entry.deadline <= now:
                 entry.state = GONE
-                entry.succeed(ABANDONED)
+                entry.settle(ABANDONED)
                 continue
             entry.state = SERVED
             self.busy += 1
             self.recent_starts.append(now)
-            entry.succeed(agent)
+            entry.settle(agent)
             return
         self.idle.append(agent)
 
@@ -202,7 +221,7 @@ class Pool:
             if entry.state == WAITING:
                 entry.state = GONE
                 self.waiting -= 1
-                entry.succeed(ABANDONED)
+                entry.settle(ABANDONED)
         self._arm()
 
     # -------------------------------------------------------------- shifts
@@ -545,14 +564,12 @@ class Center:
         entry = c.ctype.path[0]
         agent = entry.seize()
         if agent is None:
-            queued = entry.join(c.priority, 1, c.arrival + c.patience, c)
-            queued.callbacks.append(self._on_answer)
+            entry.join(c.priority, 1, c.arrival + c.patience, c, then=self._on_answer)
         else:
             self._answer(c, agent)
 
-    def _on_answer(self, event: Event) -> None:
-        c = event.owner  # type: ignore[attr-defined]
-        agent = event._value
+    def _on_answer(self, entry: Entry, agent: int) -> None:
+        c = entry.owner
         if agent == ABANDONED:
             c.wait = self.env.now - c.arrival
             self.end(c, 2)  # abandoned_queue
@@ -571,17 +588,17 @@ class Center:
         if len(ct.path) > 1 and handle > ct.escalate_after[entry.index]:
             handle, resolved = ct.escalate_after[entry.index], False
         c.resolved = resolved
-        if handle > 0.0:
-            c.busy_since = now
-            done = Timeout(self.env, handle, c)
-            done.callbacks.append(self._on_first_handled)
-        else:
-            self._first_handled(c)
+        c.busy_since = now
+        # an event even for a zero handle time: an agent freed at once must not
+        # serve the next waiting contact inside this call (no unbounded recursion)
+        done = Timeout(self.env, max(handle, 0.0), c)
+        done.callbacks.append(self._on_first_handled)
 
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
-        entry = c.ctype.path[0]
-        self.recorder.agent(entry.index, c.agent, c.id, 0, c.busy_since, self.env.now)
+        if self.env.now > c.busy_since:
+            entry = c.ctype.path[0]
+            self.recorder.agent(entry.index, c.agent, c.id, 0, c.busy_since, self.env.now)
         self._first_handled(c)
 
     def _first_handled(self, c: Any) -> None:
@@ -797,7 +814,7 @@ class Center:
             return False
         _, entry = min(waiting, key=lambda item: item[0])
         entry.pool.cancel(entry)
-        entry.succeed(ABANDONED)
+        entry.settle(ABANDONED)
         return True
 
     def run(self, drain: float = math.inf, wall_clock: float | None = None) -> None:
