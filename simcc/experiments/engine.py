@@ -163,13 +163,33 @@ def engine_for(
     progress: Progress | None,
 ) -> Engine:
     """An engine for a fixed list of points, with its journal if one is asked for."""
-    opened = open_journal(
+    return journaled_engine(
+        kind,
+        fingerprint(kind, points, seed),
+        f"{kind} of {len(points)} point(s), seed {seed}",
+        seed,
+        jobs,
+        scheduler,
         journal,
         resume,
-        kind=kind,
-        fingerprint=fingerprint(kind, points, seed),
-        description=f"{kind} of {len(points)} point(s), seed {seed}",
-        seed=seed,
+        progress,
+    )
+
+
+def journaled_engine(
+    kind: str,
+    fingerprint: str,
+    description: str,
+    seed: int,
+    jobs: int | None,
+    scheduler: Any,
+    journal: str | Path | None,
+    resume: bool,
+    progress: Progress | None,
+) -> Engine:
+    """An engine whose journal (if a path is given) is keyed by ``fingerprint``."""
+    opened = open_journal(
+        journal, resume, kind=kind, fingerprint=fingerprint, description=description, seed=seed
     )
     return Engine(jobs, scheduler, journal=opened, progress=progress)
 

@@ -46,7 +46,7 @@ from simcc.analysis import format as fmt
 from simcc.analysis.metrics import metric_names
 from simcc.analysis.stats import Estimate, estimate
 from simcc.analysis.theory import min_agents
-from simcc.experiments.engine import Engine, Point, Progress, open_journal, point_id
+from simcc.experiments.engine import Engine, Point, Progress, journaled_engine, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
 from simcc.units import parse_duration
@@ -439,12 +439,14 @@ def _engine(
     progress: Progress | None,
 ) -> Engine:
     """The search's engine; its journal is a cache of every staffing simulated."""
-    opened = open_journal(
+    return journaled_engine(
+        "staffing",
+        point_id(scenario, seed),
+        f"staffing search on {scenario.display_name}, seed {seed}",
+        seed,
+        jobs,
+        scheduler,
         journal,
         resume,
-        kind="staffing",
-        fingerprint=point_id(scenario, seed),
-        description=f"staffing search on {scenario.display_name}, seed {seed}",
-        seed=seed,
+        progress,
     )
-    return Engine(jobs, scheduler, journal=opened, progress=progress)
