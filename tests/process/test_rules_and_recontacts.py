@@ -113,3 +113,38 @@ def test_patience_per_call_type_and_segment_override() -> None:
     data["segments"] = {"standard": {"share": 1.0, "patience": 50}}
     r = simcc.simulate(simcc.scenario_from_dict(data))
     assert r.contacts.iloc[1].wait == 50  # the segment's own patience wins
+
+
+def test_multi_day_horizon_with_a_daily_profile() -> None:
+    """Two days; calls and agents only from 08:00 to 20:00, the profile repeated daily."""
+    day = {"interval": "4h", "repeat": True}
+    data = {
+        "horizon": "2d",
+        "call_types": {
+            "billing": {
+                "arrivals": day | {"rates": [0, 0, 60, 60, 60, 0]},
+                "path": ["front"],
+            }
+        },
+        "customers": {"patience": {"dist": "exponential", "mean": "5m"}},
+        "pools": {
+            "front": {
+                "agents": day | {"counts": [0, 0, 4, 4, 4, 0]},
+                "handle_time": {"dist": "exponential", "mean": "3m"},
+            }
+        },
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=4)
+    hour = (r.contacts.arrival % 86400) / 3600
+    assert ((hour >= 8) & (hour < 20)).all()
+    days = (r.contacts.arrival // 86400).value_counts()
+    assert set(days.index) == {0, 1} and days.min() > 500  # about 720 a day
+    plan = r.staffing[["time", "scheduled"]].drop_duplicates("time")
+    changes = plan[plan.scheduled.diff().fillna(plan.scheduled) != 0]
+    assert list(zip(changes.time / 3600, changes.scheduled, strict=True)) == [
+        (8.0, 4),
+        (20.0, 0),
+        (32.0, 4),
+        (44.0, 0),
+    ]
+    assert (r.contacts.outcome != "unfinished").all()
