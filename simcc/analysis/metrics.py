@@ -118,7 +118,9 @@ def compute(
     first = attempt == 1
 
     within = answered & (wait <= window.threshold)
-    short = ab_queue & (wait <= window.short_abandon)
+    # short abandons waited a little, then hung up; a busy signal (queue full, wait 0)
+    # is not one: the centre refused the call, so it stays in the denominator
+    short = ab_queue & (wait > 0) & (wait <= window.short_abandon)
     sla_legs = contacts["sla_legs"][m]
     sla_met = contacts["sla_legs_met"][m]
     with_sla = sla_legs > 0

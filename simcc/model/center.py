@@ -54,12 +54,13 @@ class Entry(Event):
         else:
             self.succeed(value)
 
-    __slots__ = ("deadline", "owner", "pool", "state", "then")
+    __slots__ = ("capped", "deadline", "owner", "pool", "state", "then")
 
     def __init__(self, env: simpy.Environment, deadline: float, owner: Any, pool: Pool) -> None:
         self.env = env
         self.pool = pool
         self.then: Callable[[Entry, int], None] | None = None
+        self.capped = False
         self.callbacks: list[Callable[[Event], None]] = []
         self._value = PENDING
         self.deadline = deadline
@@ -96,6 +97,7 @@ class Pool:
         self._deadlines: list[tuple[float, int, Entry]] = []
         self._seq = 0
         self.waiting = 0
+        self.waiting_live = 0  # waiting live customers (not callbacks, tickets or consults)
         self._clock_at = math.inf
         self._clocks: list[float] = []
         self.recent_starts: deque[float] = deque(maxlen=20)
@@ -131,13 +133,16 @@ class Pool:
         env = self.env
         entry = Entry(env, deadline, owner, self)
         entry.then = then
-        if capped and self.queue_capacity is not None and self.waiting >= self.queue_capacity:
+        if capped and self.queue_capacity is not None and self.waiting_live >= self.queue_capacity:
             entry.state = GONE
             entry.settle(ABANDONED)
             return entry
         self._seq += 1
         heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
         self.waiting += 1
+        if capped:
+            entry.capped = True
+            self.waiting_live += 1
         if deadline < math.inf:
             heapq.heappush(self._deadlines, (deadline, self._seq, entry))
             if deadline < self._clock_at:
@@ -146,11 +151,17 @@ class Pool:
             self._dispatch(self.idle.popleft())
         return entry
 
+    def _leave(self, entry: Entry, state: int = GONE) -> None:
+        """A waiting entry leaves the queue (answered, gone, or given up)."""
+        entry.state = state
+        self.waiting -= 1
+        if entry.capped:
+            self.waiting_live -= 1
+
     def cancel(self, entry: Entry) -> None:
         """Take a still-waiting entry out of the queue (e.g. a consult request given up)."""
         if entry.state == WAITING:
-            entry.state = GONE
-            self.waiting -= 1
+            self._leave(entry)
 
     # -------------------------------------------------------------- freeing
 
@@ -181,12 +192,11 @@ class Pool:
             entry = heapq.heappop(queue)[4]
             if entry.state != WAITING:
                 continue
-            self.waiting -= 1
+            self._leave(entry, SERVED)
             if entry.deadline <= now:
                 entry.state = GONE
                 entry.settle(ABANDONED)
                 continue
-            entry.state = SERVED
             self.busy += 1
             self.recent_starts.append(now)
             entry.settle(agent)
@@ -219,8 +229,7 @@ class Pool:
         while deadlines and deadlines[0][0] <= now + _EPS:
             entry = heapq.heappop(deadlines)[2]
             if entry.state == WAITING:
-                entry.state = GONE
-                self.waiting -= 1
+                self._leave(entry)
                 entry.settle(ABANDONED)
         self._arm()
 
@@ -282,15 +291,29 @@ def staffing_process(
     interval: float,
     counts: list[int],
     repeat: bool,
-    until: float,
+    center: Center,
 ) -> Any:
-    """Apply a shift plan: one count per interval, the last held (or the plan repeated)."""
+    """Apply a shift plan: one count per interval, the last held (or the plan repeated).
+
+    A repeated plan goes on after the horizon while contacts are still in the
+    system, so that those waiting for a later shift are served; it stops when
+    a whole cycle of the plan passes without any contact ending (nothing the
+    plan could still change).
+    """
     i = 1
+    ended_at_cycle = -1
     while True:
         at = i * interval
-        if at >= until or (not repeat and i >= len(counts)):
+        if not repeat and (i >= len(counts) or at >= center.horizon):
             return
         yield env.timeout(at - env.now)
+        if repeat and at >= center.horizon:
+            if not center.live:
+                return
+            if i % len(counts) == 0:
+                if center.ended == ended_at_cycle:
+                    return
+                ended_at_cycle = center.ended
         pool.set_staffing(counts[i % len(counts)] if repeat else counts[i])
         i += 1
 
@@ -428,7 +451,7 @@ class Center:
                         spec.agents.interval,
                         spec.agents.counts,
                         spec.agents.repeat,
-                        s.horizon,
+                        self,
                     )
                 )
 
@@ -451,6 +474,7 @@ class Center:
         self._recontact_draws: dict[int, Callable[[Any, int], None]] = {}
         self._last_attempt: dict[int, int] = {}
         self._chased: set[int] = set()  # cases that have had their e-mail chase
+        self.ended = 0  # contacts ended so far
         self.consults: dict[Entry, float] = {}  # consult requests waiting for a B
         self.segment_draw = streams.choice("segment", [seg.share for seg in s.segments.values()])
 
@@ -662,6 +686,8 @@ class Center:
                 policy = "callback"
             elif target.fallback_pool is not None and target.fallback_pool is not pool:
                 target = target.fallback_pool  # (never back to the transferring pool)
+        if c.ticket:
+            policy = "email"  # a ticket's customer is not on the line: it stays a ticket
         c.escalations += 1
         c.policy = self.codes[policy]
         if c.legs == 0:
@@ -750,13 +776,13 @@ class Center:
         A case chases at most once: the chase call may itself be e-mailed on,
         but that ticket does not chase again (no cascade of chases).
         """
-        if at >= self.horizon or c.case_id in self._chased:
+        if at >= self.horizon:
             return
-        self._chased.add(c.case_id)
         event = self.env.timeout(at - self.env.now)
 
         def chase(_event: Event) -> None:
-            if not started[0]:
+            if not started[0] and c.case_id not in self._chased:
+                self._chased.add(c.case_id)
                 self._new_attempt(c)
 
         event.callbacks.append(chase)
@@ -768,6 +794,7 @@ class Center:
         now = self.env.now
         self.recorder.contact(c, outcome, now)
         self.live.pop(c.id, None)
+        self.ended += 1
         recontact = self.recontact
         if recontact is None or (outcome == 0 and not c.false_resolution):
             return
@@ -830,14 +857,19 @@ class Center:
             import time
 
             deadline = time.monotonic() + wall_clock
-            step = self.horizon / 200
-            t = 0.0
-            while env.peek() < math.inf and env.now < until:
-                t = min(t + step, until)
-                env.run(until=t)
-                if time.monotonic() > deadline:
-                    self.stopped_early = f"stopped at the wall-clock limit of {wall_clock:g}s"
-                    break
+            while True:
+                # events in chunks, looking at the wall clock between chunks
+                for _ in range(5000):
+                    if env.peek() >= until:
+                        break
+                    env.step()
+                else:
+                    if time.monotonic() > deadline:
+                        self.stopped_early = f"stopped at the wall-clock limit of {wall_clock:g}s"
+                        break
+                    continue
+                if env.peek() < math.inf or not self._break_circular_wait():
+                    break  # reached the drain limit, or nothing left to do
         from simcc.model.contact import UNFINISHED
 
         for c in list(self.live.values()):

@@ -63,6 +63,7 @@ class Contact:
         "segment",
         "sla_legs",
         "sla_legs_met",
+        "ticket",
         "transfer_patience",
         "transfer_wait",
         "wait",
@@ -101,6 +102,7 @@ class Contact:
         self.sla_legs = 0
         self.sla_legs_met = 0
         self.legs = 0
+        self.ticket = False
         self.pools: list[int] | int = self.entry_pool
 
     def visit(self, pool: int) -> None:

@@ -155,7 +155,7 @@ def _consult(
     b = target.seize()
     if b is None:
         deadline = min(hold_deadline, t0 + max_wait)
-        request = target.join(c.priority, center.transfer_rank, deadline, c)
+        request = target.join(c.priority, center.transfer_rank, deadline, c, capped=False)
         center.consults[request] = t0
         b = yield request
         del center.consults[request]
@@ -164,7 +164,7 @@ def _consult(
         if b == ABANDONED:
             c.hold_time += env.now - t0
             leg_no = center.start_leg(c)
-            timed_out = env.now >= deadline - 1e-9  # else B's queue was full: fall back
+            timed_out = env.now >= deadline - 1e-9  # else given up (a circular wait): fall back
             if timed_out and hold_deadline <= t0 + max_wait:  # the customer hung up on hold
                 center.leg(c, leg_no, center.codes[policy], pool, target, t0, NAN, LEG_HOLD, t0)
                 pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
@@ -310,6 +310,7 @@ def email(
     """A writes a ticket; B works it as back-office work from its queue."""
     env = center.env
     cfg = center.email
+    c.ticket = True  # from now on the customer is not on the line: it stays a ticket
     yield from _handoff_step(center, c, pool, agent, cfg.transfer_time)
     handoff = env.now
     leg_no = center.start_leg(c)
