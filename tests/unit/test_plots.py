@@ -9,6 +9,7 @@ checked for their panels, titles and error bars.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,34 +23,7 @@ import simcc
 from simcc.analysis import plots
 from simcc.analysis.stats import estimate, paired_difference
 
-SMALL = """
-name: Small centre
-horizon: 2h
-warmup: 10m
-seed: 11
-replications: 3
-call_types:
-  billing:
-    arrivals: {interval: 1h, rates: [60/h, 90/h]}
-    path: [front, desk]
-customers:
-  patience: {dist: exponential, mean: 3m}
-  hold_patience: {dist: exponential, mean: 3m}
-  transfer_patience: {dist: exponential, mean: 3m}
-pools:
-  front: {agents: {interval: 1h, counts: [5, 7]}, handle_time: {dist: exponential, mean: 4m},
-          wrap_up: 30s, resolve: 0.7, cost_per_hour: 30}
-  desk: {tier: 2, agents: 2, handle_time: {dist: exponential, mean: 6m}, wrap_up: 1m,
-         resolve: 1.0, cost_per_hour: 45}
-transfer:
-  policy: warm
-  cold: {transfer_time: 15s, rediscovery_time: {dist: exponential, mean: 90s}}
-  warm: {consult_time: 60s, conference_time: 30s, max_consult_wait: 2m, fallback: cold}
-  false_resolution: {cold: 0.08, warm: 0.02}
-sla:
-  answer: {threshold: 20s}
-  escalation: {desk: 5m}
-"""
+SMALL = (Path(__file__).resolve().parents[1] / "small-centre.yaml").read_text()
 
 
 @pytest.fixture(scope="module")
