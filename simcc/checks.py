@@ -185,8 +185,8 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     patient_transfer = _never(_patiences(scenario, "transfer_patience"))
     t = scenario.transfer
     for ct in scenario.call_types.values():
-        entry = ct.path[0]
-        out[entry] = (out[entry][0] or patient, True)
+        for entry in [ct.path[0], *(step.pool for step in ct.overflow)]:
+            out[entry] = (out[entry][0] or patient, True)
         for pool in ct.path[1:]:
             unbounded, cappable = out[pool]
             if t.policy in ("cold", "rules"):
@@ -215,6 +215,16 @@ def _never(means: Iterable[float]) -> bool:
     return any(math.isinf(m) for m in means)
 
 
+def _overflow_relief(scenario: Scenario, load: PoolLoad) -> str:
+    """The pool's call types that overflow to other pools, as words ('' if none)."""
+    parts = []
+    for name in load.call_types:
+        ct = scenario.call_types[name]
+        if ct.path[0] == load.pool and ct.overflow:
+            parts.append(f"{name} call (overflow to {', '.join(o.pool for o in ct.overflow)})")
+    return "; ".join(parts)
+
+
 def _pool_warnings(
     scenario: Scenario, load: PoolLoad, cap_queues: bool, capped: dict[str, int]
 ) -> list[str]:
@@ -232,6 +242,9 @@ def _pool_warnings(
             f"busy time per contact) for at most {load.agents} agents "
             f"({load.utilisation:.0%} of what they can do)"
         )
+        relief = _overflow_relief(scenario, load)
+        if relief:
+            message += f" — counting every {relief} here, though overflow may take some"
     else:
         return []
     if not load.unbounded:

@@ -141,14 +141,36 @@ class Arrivals(_Model):
         return (total * interval + last * rest) / horizon
 
 
+class Overflow(_Model):
+    """A second pool that may also answer a contact still waiting after ``after``.
+
+    From ``after`` (counted from the contact's arrival) the contact waits in
+    both queues, and the first agent of either pool to take it answers it.
+    """
+
+    pool: str
+    after: FiniteSeconds = Field(default=0.0, ge=0)
+
+
+def _overflow_steps(value: Any) -> Any:
+    """One overflow step (a mapping) or a list of them."""
+    if isinstance(value, Mapping | BaseModel):
+        return [value]
+    return value
+
+
 class CallType(_Model):
     """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
-    its callers' patience, which a segment's own patience overrides."""
+    its callers' patience, which a segment's own patience overrides, and overflow
+    routing to other pools while a contact waits at its entry pool."""
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
     priority: int = 1
     patience: Distribution | None = None
+    overflow: Annotated[list[Overflow], BeforeValidator(_overflow_steps)] = Field(
+        default_factory=list
+    )
 
 
 class Segment(_Model):
@@ -443,6 +465,7 @@ class Scenario(_Model):
                     )
         for name, ct in self.call_types.items():
             problems += self._path_problems(name, ct)
+            problems += self._overflow_problems(name, ct)
             if ct.arrivals.interval is not None:
                 problems += self._interval_problems(
                     f"call_types.{name}.arrivals.interval", ct.arrivals.interval
@@ -490,6 +513,35 @@ class Scenario(_Model):
             )
         return problems
 
+    def _overflow_problems(self, name: str, ct: CallType) -> list[str]:
+        """Overflow pools must exist, take the call type and not be on its path."""
+        problems: list[str] = []
+        pools = set(self.pools)
+        seen: set[str] = set()
+        for i, step in enumerate(ct.overflow):
+            where = f"call_types.{name}.overflow.{i}.pool"
+            if step.pool not in pools:
+                problems.append(
+                    f"{where}: unknown pool {step.pool!r}"
+                    + _suggest(step.pool, pools, prefix="; did you mean")
+                    + f" (pools: {', '.join(sorted(pools))})"
+                )
+            elif step.pool in ct.path:
+                problems.append(
+                    f"{where}: {step.pool!r} is on the call type's path "
+                    f"({' → '.join(ct.path)}); an overflow pool answers in place of the "
+                    "entry pool, so it must be another pool"
+                )
+            elif step.pool in seen:
+                problems.append(f"{where}: {step.pool!r} is already an overflow pool")
+            elif not self.takes(step.pool, name):
+                problems.append(
+                    f"{where}: pool {step.pool!r} lists skills {self.pools[step.pool].skills} "
+                    f"without {name!r}"
+                )
+            seen.add(step.pool)
+        return problems
+
     def _interval_problems(self, where: str, interval: float) -> list[str]:
         """An interval must divide the horizon into a sensible number of pieces."""
         if self.horizon / interval > MAX_INTERVALS:
@@ -529,7 +581,8 @@ class Scenario(_Model):
                     + _suggest(skill, self.call_types, prefix="; did you mean")
                 )
         for ct_name, ct in self.call_types.items():
-            if name in ct.path and pool.for_type(pool.handle_time, ct_name) is None:
+            serves = name in ct.path or any(step.pool == name for step in ct.overflow)
+            if serves and pool.for_type(pool.handle_time, ct_name) is None:
                 problems.append(
                     f"pools.{name}.handle_time: no handle time for call type {ct_name!r} "
                     "(give one distribution for all, or one per call type)"
@@ -588,10 +641,17 @@ class Scenario(_Model):
     # ----------------------------------------------------------------- helpers
 
     def takes(self, pool: str, call_type: str) -> bool:
-        """Whether ``pool`` takes ``call_type``: its skills, or each type whose path names it."""
+        """Whether ``pool`` takes ``call_type``: its skills, or each type whose path names it.
+
+        A pool without ``skills`` takes every call type whose path or overflow
+        routing names it.
+        """
         skills = self.pools[pool].skills
         if skills is None:
-            return any(pool in ct.path for ct in self.call_types.values())
+            return any(
+                pool in ct.path or any(step.pool == pool for step in ct.overflow)
+                for ct in self.call_types.values()
+            )
         return call_type in skills
 
     @property
@@ -638,7 +698,11 @@ class Scenario(_Model):
         lines[0] += f", {self.replications} replication(s), seed {self.seed}"
         for name, ct in self.call_types.items():
             rate = ct.arrivals.mean_rate(self.horizon) * 3600
-            lines.append(f"  call type {name}: {rate:.0f}/h on average, path {' → '.join(ct.path)}")
+            line = f"  call type {name}: {rate:.0f}/h on average, path {' → '.join(ct.path)}"
+            if ct.overflow:
+                steps = ", ".join(f"{o.pool} after {duration_text(o.after)}" for o in ct.overflow)
+                line += f"; overflow to {steps}"
+            lines.append(line)
         for name, pool in self.pools.items():
             counts = pool.agents.counts
             staff = str(counts[0]) if len(counts) == 1 else f"{min(counts)}–{max(counts)}"
@@ -932,7 +996,10 @@ def _validate(
     try:
         scenario = Scenario.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        located = [_locate(index, loc, message) for loc, message in _explain(exc, data, index)]
+        located = [
+            _locate(index, _as_written(data, loc), message)
+            for loc, message in _explain(exc, data, index)
+        ]
         raise ScenarioError(_join(where, located), [f"{where}{p}" for p in located]) from None
     except RecursionError:
         raise ScenarioError(f"{where}: nested too deeply or refers to itself") from None
@@ -942,11 +1009,33 @@ def _validate(
         for problem in problems:
             path, message = problem.split(": ", 1)
             loc = [int(p) if p.isdigit() else p for p in path.split(".")]
-            located.append(_locate(index, loc, message))
+            located.append(_locate(index, _as_written(data, loc), message))
         raise ScenarioError(_join(where, located), [f"{where}{p}" for p in located])
     scenario._source = source
     scenario._raw = data
     return scenario
+
+
+def _as_written(data: Any, loc: list[Any]) -> list[Any]:
+    """``loc`` as the file spells it: no list index where one item was written alone.
+
+    A key that takes one item or a list of them (``overflow``) is validated as
+    a list; an error in the single item written without a list is at
+    ``overflow.pool``, not ``overflow.0.pool``.
+    """
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        if part == 0 and isinstance(node, Mapping) and 0 not in node and i > 0:
+            continue  # the validator's list around a single mapping
+        out.append(part)
+        if isinstance(node, Mapping):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return out
 
 
 def _locate(index: _Index, loc: list[Any], message: str) -> str:

@@ -54,7 +54,7 @@ class Entry(Event):
         else:
             self.succeed(value)
 
-    __slots__ = ("capped", "deadline", "owner", "pool", "state", "then")
+    __slots__ = ("capped", "deadline", "group", "owner", "pool", "state", "then")
 
     def __init__(self, env: simpy.Environment, deadline: float, owner: Any, pool: Pool) -> None:
         self.env = env
@@ -66,6 +66,7 @@ class Entry(Event):
         self.deadline = deadline
         self.owner = owner
         self.state = WAITING
+        self.group: list[Entry] | None = None  # the same contact's entries in other queues
 
 
 class Pool:
@@ -318,6 +319,51 @@ def staffing_process(
         i += 1
 
 
+class OverflowClock:
+    """When contacts still waiting at a call type's entry pool reach one overflow step.
+
+    Every entry joins at the current time and the step's ``after`` is the same
+    for all, so the times are in order: one pending timeout for the oldest,
+    like a pool's reneging clock, instead of one per waiting contact.
+    """
+
+    __slots__ = ("after", "armed", "center", "due", "pool")
+
+    def __init__(self, center: Center, pool: Pool, after: float) -> None:
+        self.center = center
+        self.pool = pool
+        self.after = after
+        self.due: deque[tuple[float, Entry]] = deque()
+        self.armed = False
+
+    def add(self, entry: Entry) -> None:
+        """``entry`` (at the entry pool) overflows at ``now + after`` if still waiting."""
+        self.due.append((self.center.env.now + self.after, entry))
+        if not self.armed:
+            self._arm()
+
+    def _arm(self) -> None:
+        due = self.due
+        while due and due[0][1].state != WAITING:
+            due.popleft()
+        if not due:
+            self.armed = False
+            return
+        self.armed = True
+        env = self.center.env
+        ring = env.timeout(max(due[0][0] - env.now, 0.0))
+        ring.callbacks.append(self._ring)
+
+    def _ring(self, _event: Event) -> None:
+        now = self.center.env.now
+        due = self.due
+        while due and due[0][0] <= now + _EPS:
+            entry = due.popleft()[1]
+            if entry.state == WAITING:
+                self.center.overflow(entry, self.pool)
+        self._arm()
+
+
 # ============================================================================ the centre
 
 
@@ -404,6 +450,8 @@ class CallTypeRuntime:
         self.priority = priority
         self.resolve: list[float] = []
         self.escalate_after: list[float] = []
+        self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
+        self.overflow_later: list[OverflowClock] = []
 
 
 class Center:
@@ -465,6 +513,12 @@ class Center:
                 ct.resolve.append(1.0 if resolve is None else resolve)
                 after = pool_spec.escalate_after
                 ct.escalate_after.append(math.inf if after is None else after)
+            for step in spec.overflow:
+                pool = self.pools[self.pool_index[step.pool]]
+                if step.after > 0:
+                    ct.overflow_later.append(OverflowClock(self, pool, step.after))
+                else:
+                    ct.overflow_now.append(pool)
             self.call_types.append(ct)
         self._call_type_names = call_type_names
 
@@ -584,33 +638,73 @@ class Center:
     # the same as a process's (tests/process/test_event_sequences.py).
 
     def arrive(self, c: Any) -> None:
-        """Contact ``c`` asks for an agent of its entry pool."""
-        entry = c.ctype.path[0]
+        """Contact ``c`` asks for an agent of its entry pool (or of an overflow pool)."""
+        ct = c.ctype
+        entry = ct.path[0]
         agent = entry.seize()
-        if agent is None:
-            entry.join(c.priority, 1, c.arrival + c.patience, c, then=self._on_answer)
-        else:
-            self._answer(c, agent)
+        if agent is not None:
+            self._answer(c, entry, agent)
+            return
+        for pool in ct.overflow_now:
+            agent = pool.seize()
+            if agent is not None:
+                self._answer(c, pool, agent)
+                return
+        waiting = entry.join(c.priority, 1, c.arrival + c.patience, c, then=self._on_answer)
+        if waiting.state == WAITING:
+            for pool in ct.overflow_now:
+                self.overflow(waiting, pool)
+            for clock in ct.overflow_later:
+                clock.add(waiting)
+
+    def overflow(self, entry: Entry, pool: Pool) -> None:
+        """The contact waiting in ``entry`` (its entry pool) may now be answered by ``pool``.
+
+        An idle agent of ``pool`` answers at once; otherwise the contact joins
+        ``pool``'s queue too (unless it is full) with the same deadline, and
+        stays in every queue it is in until one of them answers it.
+        """
+        c = entry.owner
+        agent = pool.seize()
+        if agent is not None:
+            for other in entry.group or (entry,):
+                other.pool.cancel(other)
+            self._answer(c, pool, agent)
+            return
+        if pool.queue_capacity is not None and pool.waiting_live >= pool.queue_capacity:
+            return  # no room there: the contact stays where it waits
+        if entry.group is None:
+            entry.group = [entry]
+        second = pool.join(c.priority, 1, entry.deadline, c, then=self._on_answer)
+        second.group = entry.group
+        entry.group.append(second)
 
     def _on_answer(self, entry: Entry, agent: int) -> None:
         c = entry.owner
+        if entry.group is not None:  # waiting in other queues too: leave them
+            for other in entry.group:
+                if other is not entry:
+                    other.pool.cancel(other)
         if agent == ABANDONED:
             c.wait = self.env.now - c.arrival
             self.end(c, 2)  # abandoned_queue
         else:
-            self._answer(c, agent)
+            self._answer(c, entry.pool, agent)
 
-    def _answer(self, c: Any, agent: int) -> None:
+    def _answer(self, c: Any, pool: Pool, agent: int) -> None:
+        """An agent of ``pool`` answers the contact: the entry pool, or an overflow pool."""
         now = self.env.now
         c.answer = now
         c.wait = now - c.arrival
         c.agent = agent
         ct = c.ctype
-        entry = ct.path[0]
         handle = c.first_handle
-        resolved = c.first_resolve < ct.resolve[entry.index]
-        if len(ct.path) > 1 and handle > ct.escalate_after[entry.index]:
-            handle, resolved = ct.escalate_after[entry.index], False
+        if pool is not ct.path[0]:  # answered by an overflow pool: its own handle time
+            c.pools = c.last_pool = pool.index
+            handle = self.handle(pool.index, ct.index)()
+        resolved = c.first_resolve < ct.resolve[pool.index]
+        if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
+            handle, resolved = ct.escalate_after[pool.index], False
         c.resolved = resolved
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not
@@ -621,18 +715,17 @@ class Center:
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
         if self.env.now > c.busy_since:
-            entry = c.ctype.path[0]
-            self.recorder.agent(entry.index, c.agent, c.id, 0, c.busy_since, self.env.now)
+            self.recorder.agent(c.last_pool, c.agent, c.id, 0, c.busy_since, self.env.now)
         self._first_handled(c)
 
     def _first_handled(self, c: Any) -> None:
         ct = c.ctype
-        entry = ct.path[0]
+        pool = self.pools[c.last_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or len(ct.path) == 1:
-            entry.finish(c.agent, self.wrap(entry.index, ct.index)(), c.id)
+            pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, 0 if c.resolved else 1)  # resolved / unresolved
         else:
-            self.env.process(after_escalation(self, c, entry, c.agent))
+            self.env.process(after_escalation(self, c, pool, c.agent))
 
     def _draws(self, ct: CallTypeRuntime, kind: str) -> Callable[[Any, int], None]:
         """A function giving a new contact its arrival-time draws.

@@ -5,7 +5,8 @@
 kind, patience that may be infinite, shift plans whose interval divides the
 horizon, every transfer policy (``rules`` included, warm and conference with a
 ``max_consult_wait`` and a fallback), callbacks with retries, e-mail with chase,
-re-contacts, segments, queue caps and stand-in pools for unstaffed ones.
+re-contacts, segments, queue caps, overflow routing and stand-in pools for
+unstaffed ones.
 
 Horizons are 30 min to 2 h with at most 60 arrivals per hour per call type, so a
 run takes milliseconds. Every pool has at least one agent in its last shift, so
@@ -194,6 +195,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         call_types[name] = {"arrivals": draw(arrivals(horizon)), "path": path}
         if draw(st.booleans()):
             call_types[name]["priority"] = draw(st.integers(0, 2))
+        others = [p for p in pools if p not in path]
+        if others and draw(st.integers(0, 2)) == 0:
+            steps = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+            call_types[name]["overflow"] = [
+                {"pool": p, "after": draw(st.sampled_from([0, 20, "1m"]))} for p in steps
+            ]
 
     segments: dict[str, Any] = {"standard": {"share": 1.0}}
     if draw(st.booleans()):
@@ -203,7 +210,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
     pool_specs: dict[str, Any] = {}
     for name in pools:
-        users = [t for t in types if name in call_types[t]["path"]]
+        users = [
+            t
+            for t in types
+            if name in call_types[t]["path"]
+            or any(step["pool"] == name for step in call_types[t].get("overflow", []))
+        ]
         spec: dict[str, Any] = {
             "tier": draw(st.integers(1, 3)),
             "agents": draw(staffing(horizon)),
