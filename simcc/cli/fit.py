@@ -70,6 +70,12 @@ def fit(
         help="'auto': a call type served by agents of its own gets its own pool; "
         "'one': one pool for every agent and call type.",
     ),
+    overflow: bool = typer.Option(
+        True,
+        "--overflow/--no-overflow",
+        help="Let general agents take a call type with its own pool when they did so in "
+        "the log (overflow routing, 'after' calibrated by simulation).",
+    ),
     name: str | None = typer.Option(None, "--name", help="The scenario's name."),
     check: bool = typer.Option(
         False, "--check", help="Simulate the fitted scenario and compare with the log."
@@ -92,7 +98,7 @@ def fit(
             for line in loaded.report.explain():
                 _say(line)
             chosen = _days(loaded.calls, days, log)
-            fitted = _fit(loaded.calls, chosen, name, log, pools)
+            fitted = _fit(loaded.calls, chosen, name, log, pools, overflow)
         except FitInputError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(USAGE_ERROR) from None
@@ -183,7 +189,12 @@ def _days(calls: pd.DataFrame, days: list[str], log: Path) -> list[dt.date]:
 
 
 def _fit(
-    calls: pd.DataFrame, chosen: list[dt.date], name: str | None, log: Path, pools: str = "auto"
+    calls: pd.DataFrame,
+    chosen: list[dt.date],
+    name: str | None,
+    log: Path,
+    pools: str = "auto",
+    overflow: bool = True,
 ) -> Fit:
     """Fit the scenario; data that cannot make one (e.g. no served call) is an input error."""
     from simcc.fit.build import fit_log
@@ -191,7 +202,14 @@ def _fit(
     if pools not in ("auto", "one"):
         raise FitInputError(f"--pools: expected auto or one, got {pools!r}")
     try:
-        return fit_log(calls, chosen, name=name, source=log.name, pools=pools)  # type: ignore[arg-type]
+        return fit_log(
+            calls,
+            chosen,
+            name=name,
+            source=log.name,
+            pools=pools,  # type: ignore[arg-type]
+            overflow="auto" if overflow else "off",
+        )
     except ValueError as exc:
         raise FitInputError(f"{log}: cannot fit a scenario: {exc}") from None
 

@@ -4,7 +4,8 @@
   it skipped and why (:func:`load_anonymous_bank`, :func:`load_csv`).
 * :mod:`simcc.fit.estimate` estimates arrival rates, handle times, patience
   (censoring-aware) and segments from that table; :mod:`simcc.fit.staffing`
-  the pools and the agents available in them.
+  the pools and the agents available in them; :mod:`simcc.fit.overflow`
+  which call types overflow to the general agents, and after how long.
 * :mod:`simcc.fit.build` assembles a MODEL.md §6 scenario for an average day
   (:func:`fit_log`), with comments saying where each number came from, and
   the log's observed metrics for comparison with simulation.

@@ -11,8 +11,10 @@ and service level per day, for comparison with simulated ones.
 The scenario's clock starts at the first half hour with calls (time 0 = that
 clock time, written in the comments), and its horizon ends with the last half
 hour with calls. The general pool ``agents`` serves every call type that has
-no pool of its own (``agents_IN`` for the bank's internet desk); the log has
-no transfers, wrap-up or escalations, so those keep their defaults.
+no pool of its own (``agents_IN`` for the bank's internet desk), and takes a
+dedicated type's calls too when the log shows it did (overflow routing, see
+:mod:`simcc.fit.overflow`); the log has no transfers, wrap-up or escalations,
+so those keep their defaults.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -40,6 +42,7 @@ from simcc.fit.estimate import (
     select_days,
 )
 from simcc.fit.logs import NO_SERVER
+from simcc.fit.overflow import OverflowFit, calibrate_after, credit, route
 from simcc.fit.staffing import (
     GENERAL_POOL,
     PoolPlan,
@@ -77,7 +80,8 @@ class Fit:
     ``patience`` the patience fits by group (``all``, ``standard``,
     ``priority`` and each call type) and ``patience_used`` which group each
     scenario key uses; ``staffing`` the unrounded mean agents per staffing
-    interval of each pool, over the span.
+    interval of each pool, over the span; ``overflow`` the overflow step
+    fitted for each call type that has one.
     """
 
     scenario: dict[str, Any]
@@ -92,6 +96,7 @@ class Fit:
     patience_used: dict[str, str]
     pools: PoolPlan
     staffing: dict[str, pd.Series]
+    overflow: dict[str, OverflowFit] = field(default_factory=dict)
 
     @property
     def span(self) -> tuple[float, float]:
@@ -124,6 +129,12 @@ class Fit:
             out.append("  " + _patience_line(label, patience))
         used = ", ".join(f"{key} ← {label}" for key, label in self.patience_used.items())
         out.append(f"  used: {used}")
+        for o in self.overflow.values():
+            out.append(
+                f"overflow {o.call_type} → {o.pool} after {_duration(o.after)}: "
+                f"{o.observed_share:.1%} of its calls taken by {o.pool} in the log, "
+                f"{o.simulated_share:.1%} simulated"
+            )
         return out
 
 
@@ -155,6 +166,11 @@ def fit_log(
     patience_tolerance: float = 0.02,
     sla_threshold: float = 20.0,
     replications: int = 10,
+    overflow: Literal["auto", "off"] = "auto",
+    min_overflow_share: float = 0.05,
+    min_overflow_calls: int = 10,
+    overflow_replications: int = 5,
+    seed: int = 1,
 ) -> Fit:
     """A scenario for the average of ``days``, the comments that explain it, and the fits.
 
@@ -175,8 +191,14 @@ def fit_log(
     (``mle``), or (``auto``) the MLE unless its mean misses the sample mean by
     more than ``max_mean_error``. Patience is fitted per segment (standard /
     priority, kept apart when they differ) or, with
-    ``patience_by="call_type"``, per call type under a ``patience`` key that
-    §6 does not define yet (the scenario then does not load).
+    ``patience_by="call_type"``, per call type (``call_types.<name>.patience``).
+
+    Overflow (``auto``): a call type with its own pool whose calls general
+    agents took often enough (``min_overflow_share`` of them and at least
+    ``min_overflow_calls``) gets ``overflow`` routing to the general pool,
+    with the general agents' own handle time for it and an ``after``
+    calibrated by simulation (``overflow_replications``, ``seed``; see
+    :mod:`simcc.fit.overflow`). ``off`` routes every call to its own pool.
     """
     chosen = _resolve_days(calls, days)
     mine = on_days(calls, chosen)
@@ -196,6 +218,11 @@ def fit_log(
     type_rates = {t: rates[t].to_numpy()[first : last + 1] for t in types}
 
     plan = _pool_plan(typed, pools)
+    if overflow == "auto":
+        route(plan, min_share=min_overflow_share, min_calls=min_overflow_calls)
+    elif overflow != "off":
+        raise ValueError(f"overflow must be 'auto' or 'off', not {overflow!r}")
+    typed = typed.assign(credit=credit(typed, plan))
     staffing = {
         pool: _staffing_mean(
             typed, chosen, plan, pool, staffing_interval, staffing_method, max_gap, start, horizon
@@ -208,7 +235,7 @@ def fit_log(
     }
     comments += _staffing_comments(plan, staffing, counts, staffing_method, max_gap)
 
-    fits = fit_handle_times(typed, by="ctype")
+    fits = fit_handle_times(typed[typed["credit"] == typed["ctype"].map(plan.pool_of)], by="ctype")
     handle, choice, handle_notes = _handle_times(fits, handle_time_method, max_mean_error)
     comments += handle_notes
     for t in types:
@@ -236,6 +263,13 @@ def fit_log(
         pool: _pool(plan.types_of(pool), counts[pool], handle, staffing_interval)
         for pool in plan.pools
     }
+    overflow_fits: dict[str, OverflowFit] = {}
+    for t, target in plan.routed.items():
+        comments += _add_overflow(scenario, typed, t, target, handle[t], handle_time_method)
+    for t, target in plan.routed.items():
+        found = _fit_overflow(scenario, plan, t, target, overflow_replications, seed)
+        overflow_fits[t] = found
+        comments.append(_overflow_comment(found, overflow_replications, seed))
     scenario["transfer"] = {"policy": "cold"}
     scenario["sla"] = {"answer": {"threshold": _duration(sla_threshold)}}
     comments += [
@@ -257,6 +291,70 @@ def fit_log(
         patience_used=patience.used,
         pools=plan,
         staffing=staffing,
+        overflow=overflow_fits,
+    )
+
+
+def _add_overflow(
+    scenario: dict[str, Any],
+    typed: pd.DataFrame,
+    call_type: str,
+    target: str,
+    own_handle: dict[str, object],
+    method: str,
+) -> list[str]:
+    """Let ``target`` take ``call_type``, with its agents' own handle time (``after``: later)."""
+    taken = typed[(typed["ctype"] == call_type) & (typed["credit"] == target)]
+    fits = fit_handle_times(taken, by="ctype")
+    pool = scenario["pools"][target]
+    pool["skills"] = [*pool["skills"], call_type]
+    if call_type in fits and fits[call_type].n >= 2:
+        block, _, notes = _handle_times(fits, method, 0.10)
+        pool["handle_time"][call_type] = block[call_type]
+        note = notes[1].strip()
+    else:
+        pool["handle_time"][call_type] = own_handle
+        note = f"{call_type}: under 2 served calls; uses {call_type}'s own pool's handle time."
+    scenario["call_types"][call_type]["overflow"] = {"pool": target, "after": "0s"}
+    return [
+        f"call_types.{call_type}.overflow: agents of {target!r} took {call_type} calls (below); "
+        f"pools.{target}.handle_time.{call_type} is fitted on those calls alone: {note}"
+    ]
+
+
+def _fit_overflow(
+    scenario: dict[str, Any],
+    plan: PoolPlan,
+    call_type: str,
+    target: str,
+    replications: int,
+    seed: int,
+) -> OverflowFit:
+    """Calibrate ``call_types.<call_type>.overflow.after`` and write it into the scenario."""
+    observed = plan.overflow[call_type]
+    after, simulated, tried = calibrate_after(
+        scenario, call_type, target, observed, replications=replications, seed=seed
+    )
+    scenario["call_types"][call_type]["overflow"] = {"pool": target, "after": _duration(after)}
+    return OverflowFit(
+        call_type=call_type,
+        pool=target,
+        after=after,
+        observed_share=observed,
+        simulated_share=simulated,
+        calls=plan.overflow_calls[call_type],
+        tried=tried,
+    )
+
+
+def _overflow_comment(o: OverflowFit, replications: int, seed: int) -> str:
+    tried = ", ".join(f"{_duration(a)} {share:.0%}" for a, share in o.tried.items())
+    return (
+        f"call_types.{o.call_type}.overflow.after {_duration(o.after)}: agents of {o.pool!r} "
+        f"took {o.calls} {o.call_type} calls ({o.observed_share:.1%} of those with a named "
+        f"agent). The log does not say when the ACD offered them, so 'after' is the value "
+        f"whose simulated share ({o.simulated_share:.1%}; {replications} replications, "
+        f"seed {seed}) is closest. Tried: {tried}."
     )
 
 
@@ -292,6 +390,7 @@ def _staffing_mean(
         interval=step,
         method=method,
         max_gap=max_gap,
+        credit=("credit", pool),
     )
     grid = start + np.arange(round(horizon / step)) * step
     out = mean.reindex(grid, fill_value=0.0)
@@ -444,7 +543,13 @@ def _staffing_comments(
         "pools: agents who took at least 90% of their calls from one call type are dedicated "
         "to it; a call type whose dedicated agents took at least half of its calls gets its own "
         "pool, the rest share the pool 'agents'. Every call of a type goes to its pool; a "
-        "service is counted as work of the pool of its call type, whoever took it.",
+        "service is counted as work of the pool of its call type, whoever took it"
+        + (
+            " — but a call of a type with overflow routing (below) taken by an agent of the "
+            "overflow pool is that pool's work."
+            if plan.routed
+            else "."
+        ),
         *(f"  {line}" for line in plan.describe()),
     ]
     gap = "a break threshold" if max_gap is None else _duration(max_gap)
@@ -599,7 +704,8 @@ def _patience(
             out.used[f"call_types.{t}.patience"] = t
             out.comments.append(_describe(f"call type {t}", out.fits[t]))
         out.comments.append(
-            "call_types.*.patience: per-type patience, a key MODEL.md §6 does not define yet."
+            "call_types.*.patience: per-type patience (simcc's addition to MODEL.md §6; a "
+            "segment's own patience would override it)."
         )
     elif share > 0 and _differ(out.fits["standard"], out.fits["priority"]):
         out.customers["patience"] = _dist(out.fits["standard"])

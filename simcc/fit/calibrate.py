@@ -155,15 +155,18 @@ def _pool_summary(pools: pd.DataFrame) -> list[str]:
     lines = [
         "Per pool, mean over the days fitted one by one (observed → simulated):",
         "",
-        "| pool | offered per day | abandonment obs → sim | ASA obs → sim (s) |",
-        "|---|---|---|---|",
+        "| pool | offered per day | abandonment obs → sim | ASA obs → sim (s) "
+        "| answered by another pool obs → sim |",
+        "|---|---|---|---|---|",
     ]
     for name, group in pools.groupby("pool"):
         lines.append(
             f"| {name} | {group['offered_observed'].mean():.0f} | "
             f"{_pct(group['abandonment_observed'].mean())} → "
             f"{_pct(group['abandonment_simulated'].mean())} | "
-            f"{group['asa_observed'].mean():.1f} → {group['asa_simulated'].mean():.1f} |"
+            f"{group['asa_observed'].mean():.1f} → {group['asa_simulated'].mean():.1f} | "
+            f"{_pct(group['overflow_observed'].mean())} → "
+            f"{_pct(group['overflow_simulated'].mean())} |"
         )
     return lines
 
@@ -223,7 +226,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "one pool, available agents": {"pools": "one"},
     "own pools, agents in sessions (no queue test)": {"staffing_method": "sessions"},
     "own pools, available agents, 15 min breaks in every pool": {"max_gap": 900.0},
-    "own pools, available agents, break threshold per pool (the default)": {},
+    "own pools, available agents, no overflow routing (the previous default)": {"overflow": "off"},
+    "own pools, available agents, overflow routing (the default)": {},
 }
 """Estimator variants compared by :func:`ablation` (options of :func:`fit_log`)."""
 
@@ -307,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pools", default="auto")
     parser.add_argument("--staffing-interval", type=float, default=900.0)
     parser.add_argument("--max-gap", type=float, default=None)
+    parser.add_argument("--overflow", default="auto", choices=["auto", "off"])
     parser.add_argument("--docs", type=Path, default=None, help="update this markdown file")
     parser.add_argument("--scenario", type=Path, default=None, help="write the average day here")
     parser.add_argument(
@@ -334,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         pools=args.pools,
         staffing_interval=args.staffing_interval,
         max_gap=args.max_gap,
+        overflow=args.overflow,
     )
     section = result.markdown()
     print(section)

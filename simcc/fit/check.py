@@ -19,6 +19,7 @@ import pandas as pd
 from simcc.analysis.stats import Estimate
 from simcc.fit.build import Fit, _clock, observed_metrics
 from simcc.fit.estimate import offered, on_days
+from simcc.fit.logs import NO_SERVER
 
 __all__ = ["CHECKED", "Check", "check_fit", "observed_over"]
 
@@ -171,7 +172,12 @@ def check_fit(
 
 
 def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
-    """Offered, abandonment rate and ASA per entry pool: observed (pooled) and simulated."""
+    """Offered, abandonment rate, ASA and overflow per entry pool: observed (pooled) and simulated.
+
+    *Overflow* is the share of the answered calls whose first agent was not
+    of the entry pool: in the log, calls with a named agent taken by an agent
+    of another pool; in the simulation, contacts answered by an overflow pool.
+    """
     mine = on_days(calls, fit.days)
     mine = mine[(mine["arrival"] >= fit.span[0]) & (mine["arrival"] < fit.span[1])]
     asked = mine[offered(mine)]
@@ -191,6 +197,11 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
             offered=("abandoned", "size"), abandoned=("abandoned", "mean")
         )
         answered = got[~got["abandoned"]].groupby("replication")["wait"].mean()
+        named = obs[(obs["outcome"] == "AGENT") & (obs["server"] != NO_SERVER)]
+        elsewhere_observed = (~named["server"].isin(fit.pools.agents.get(name, []))).mean()
+        sim_answered = got[got["answer"].notna()]
+        first = sim_answered["pools"].astype(str).str.split(">", n=1).str[0]
+        elsewhere = (first != name).groupby(sim_answered["replication"]).mean()
         rows.append(
             {
                 "pool": name,
@@ -200,6 +211,8 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
                 "abandonment_simulated": float(per_rep["abandoned"].mean()),
                 "asa_observed": float(obs.loc[~obs["abandoned"], "wait"].mean()),
                 "asa_simulated": float(answered.mean()),
+                "overflow_observed": float(elsewhere_observed),
+                "overflow_simulated": float(elsewhere.mean()),
             }
         )
     return pd.DataFrame(rows).set_index("pool")

@@ -9,8 +9,9 @@ type. A call type gets a pool of its own when its dedicated agents served
 most (``min_coverage``) of its calls — in the Anonymous Bank log the internet
 help desk, agents ``Z2…``, who take nothing but ``IN`` calls and 55–100 % of
 them depending on the day. Every other agent and call type goes to the
-general pool ``agents``. The model routes every call of a type to its pool;
-the calls that other agents took in the log (*overflow*) are reported.
+general pool ``agents``. The calls of a dedicated type that other agents
+took in the log (*overflow*) are counted; the scenario builder gives the type
+overflow routing to the general pool when they are many enough.
 
 **How many agents, when?** (:func:`infer_staffing`) Three estimators of the
 number of agents on duty per interval, averaged over the chosen days:
@@ -84,13 +85,28 @@ class PoolPlan:
 
     ``pool_of`` maps each call type to its pool; ``agents`` each pool to its
     agent names; ``overflow`` gives, for a call type with its own pool, the
-    share of its served calls that agents of other pools took (the model
-    routes all of them to the type's own pool).
+    share of its served calls that agents of other pools took, and
+    ``overflow_calls`` how many. ``routed`` names the call types the scenario
+    gives overflow routing to (set by the scenario builder).
     """
 
     pool_of: dict[str, str]
     agents: dict[str, list[str]]
     overflow: dict[str, float] = field(default_factory=dict)
+    overflow_calls: dict[str, int] = field(default_factory=dict)
+    routed: dict[str, str] = field(default_factory=dict)
+    """Call types given overflow routing in the scenario, and the pool they overflow to."""
+
+    def credit(self, call_type: str, server: str) -> str:
+        """The pool whose work a service of ``call_type`` by ``server`` is.
+
+        The call type's own pool, but with overflow routing a call taken by an
+        agent of the overflow pool is that pool's work.
+        """
+        target = self.routed.get(call_type)
+        if target is not None and server in self.agents.get(target, ()):
+            return target
+        return self.pool_of[call_type]
 
     @property
     def pools(self) -> list[str]:
@@ -138,6 +154,7 @@ def infer_pools(
     pool_of = {t: GENERAL_POOL for t in types}
     member = {str(a): GENERAL_POOL for a in table.index}
     overflow: dict[str, float] = {}
+    overflow_calls: dict[str, int] = {}
     if not table.empty:
         totals = table.sum(axis=1)
         top = table.idxmax(axis=1)
@@ -153,13 +170,16 @@ def infer_pools(
                 for agent in table.index[mine]:
                     member[str(agent)] = pool
                 overflow[str(t)] = 1 - done / total
+                overflow_calls[str(t)] = total - done
     if all(p != GENERAL_POOL for p in pool_of.values()):
         member = {a: pool_of[str(top[a])] for a in member}  # no general pool left
     agents: dict[str, list[str]] = {p: [] for p in dict.fromkeys(pool_of.values())}
     for agent, pool in member.items():
         if pool in agents:
             agents[pool].append(agent)
-    return PoolPlan(pool_of=pool_of, agents=agents, overflow=overflow)
+    return PoolPlan(
+        pool_of=pool_of, agents=agents, overflow=overflow, overflow_calls=overflow_calls
+    )
 
 
 # --------------------------------------------------------------------------- staffing
@@ -194,6 +214,7 @@ def available_agents(
     by: str = "type",
     max_gap: float = 900.0,
     when_waiting: bool = False,
+    credit: tuple[str, str] | None = None,
 ) -> np.ndarray:
     """Agents of one pool available at each second of one day (and the night after it).
 
@@ -203,10 +224,14 @@ def available_agents(
     an agent of another pool did it), and a pool agent counts while idle
     between two of its calls less than ``max_gap`` apart — except while a
     caller of those types was waiting, unless ``when_waiting`` (the
-    ``sessions`` estimator).
+    ``sessions`` estimator). With ``credit = (column, pool)`` the pool's work
+    is instead the services whose ``column`` names ``pool`` (with overflow
+    routing, a call taken by an agent of the overflow pool is that pool's
+    work).
     """
     named = day_calls[day_calls["server"] != NO_SERVER]
-    work = _services(named[named[by].isin(list(types))], None)
+    mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
+    work = _services(named[mine], None)
     busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
     services = _services(named, agents)
     end = services["ser_exit"].to_numpy(dtype=float)
@@ -282,6 +307,7 @@ def infer_staffing(
     interval: float = HALF_HOUR,
     method: StaffingMethod = "available",
     max_gap: float | None = None,
+    credit: tuple[str, str] | None = None,
 ) -> pd.Series:
     """Mean agents of one pool on duty per ``interval`` of the day, over ``days``.
 
@@ -290,7 +316,8 @@ def infer_staffing(
     break (default: :func:`break_threshold`). The index is the interval start
     in seconds since midnight (a day's intervals, or more when services run
     past midnight); values are means over the days, in agents (not rounded).
-    The threshold used is in ``series.attrs["max_gap"]``.
+    The threshold used is in ``series.attrs["max_gap"]``. ``credit`` says
+    whose work a service is (see :func:`available_agents`).
     """
     if not days:
         raise ValueError("no days to average over")
@@ -306,7 +333,13 @@ def infer_staffing(
         day_calls = on_days(calls, [day])
         sessions = method == "sessions"
         total += available_agents(
-            day_calls, agents, types, by=by, max_gap=max_gap, when_waiting=sessions
+            day_calls,
+            agents,
+            types,
+            by=by,
+            max_gap=max_gap,
+            when_waiting=sessions,
+            credit=credit,
         )
     per_second = total / len(days)
     means = per_second.reshape(-1, step).mean(axis=1)

@@ -114,6 +114,19 @@ def test_the_shipped_bank_weekday_scenario_loads():
     result = invoke("validate", ROOT / "scenarios" / "bank-weekday.yaml")
     assert result.exit_code == 0, result.output
     assert "agents_IN" in result.stdout
+    assert "path agents_IN; overflow to agents after" in result.stdout
+
+
+def test_overflow_routing_is_fitted_unless_turned_off(bank, tmp_path):
+    # on 13 October general agents took a quarter of the internet desk's calls
+    on, off = tmp_path / "on.yaml", tmp_path / "off.yaml"
+    result = invoke("fit", bank, "-d", "991013", "-o", on)
+    assert result.exit_code == 0, result.output
+    assert "overflow IN → agents after" in result.stdout
+    assert yaml.safe_load(on.read_text())["call_types"]["IN"]["overflow"]["pool"] == "agents"
+    result = invoke("fit", bank, "-d", "991013", "-o", off, "--no-overflow")
+    assert result.exit_code == 0, result.output
+    assert "overflow" not in yaml.safe_load(off.read_text())["call_types"]["IN"]
 
 
 # --------------------------------------------------------------------------- generic CSV

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+import simcc
 from simcc.fit import (
     LogFormatError,
     arrival_rates,
@@ -409,7 +410,9 @@ def test_patience_per_call_type_is_an_option():
     scenario, comments = fit_scenario(synthetic_log(n_days=2), "all", patience_by="call_type")
     for spec in scenario["call_types"].values():
         assert spec["patience"]["dist"] in {"exponential", "empirical"}
-    assert any("does not define yet" in line for line in comments)
+    assert any("per-type patience" in line for line in comments)
+    assert not any("patience" in seg for seg in scenario.get("segments", {}).values())
+    simcc.scenario_from_dict(scenario)  # loads: the key is part of simcc's scenario
 
 
 def test_rare_types_are_merged_or_dropped_with_a_note():
