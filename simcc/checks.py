@@ -15,14 +15,16 @@ redirect goes nowhere).  A pool's busy time per contact is its handle time
 and wrap-up plus the transfer steps its agents do (transfer line, consult,
 conference, rediscovery, call-back dialling).  Re-contacts, misroutes and
 abandonment are left out, so the estimate errs on the side of a lighter load
-for re-contacts and a heavier one for abandonment.
+for re-contacts and a heavier one for abandonment.  With overflow routing,
+every contact counts at its entry pool, and an overloaded entry pool's excess
+is also counted at its first overflow pool (see :func:`_with_overflow`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simcc.scenario import Pool, Scenario
 
@@ -58,6 +60,8 @@ class PoolLoad:
     """Some contact waiting in its queue may wait without limit (infinite patience)."""
     cappable: bool
     """Live customers join its queue, so a ``queue_capacity`` would bound it."""
+    overflow: float = 0.0
+    """Erlangs of :attr:`offered` that overflow from other pools (an estimate)."""
 
     @property
     def utilisation(self) -> float:
@@ -105,7 +109,7 @@ def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
             if per_second > 0 and ct_name not in types[pool]:
                 types[pool].append(ct_name)
     waits = _unbounded_waits(scenario)
-    return {
+    loads = {
         name: PoolLoad(
             pool=name,
             offered=work[name],
@@ -117,6 +121,46 @@ def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
         )
         for name, pool in scenario.pools.items()
     }
+    return _with_overflow(scenario, loads)
+
+
+def _with_overflow(scenario: Scenario, loads: dict[str, PoolLoad]) -> dict[str, PoolLoad]:
+    """Add to each call type's first overflow pool the work its entry pool cannot do.
+
+    A fluid estimate: of an overloaded entry pool's work beyond its agents,
+    the call type's share moves to its first overflow pool (at that pool's
+    handle time). The entry pool keeps its whole load, so both may be warned
+    about: where the overflowed calls end up depends on ``after`` and on
+    which pool frees first.
+    """
+    out = dict(loads)
+    for ct_name, ct in scenario.call_types.items():
+        if not ct.overflow:
+            continue
+        entry = loads[ct.path[0]]
+        if entry.offered <= entry.agents or entry.offered <= 0:
+            continue
+        entry_spec = scenario.pools[ct.path[0]]
+        own = _mean(entry_spec.for_type(entry_spec.handle_time, ct_name))
+        target_name = ct.overflow[0].pool
+        spec = scenario.pools[target_name]
+        theirs = _mean(spec.for_type(spec.handle_time, ct_name))
+        rate = ct.arrivals.mean_rate(scenario.horizon)
+        share = min(rate * own / entry.offered, 1.0)  # the call type's part of the entry work
+        spill = (entry.offered - entry.agents) * share
+        if own > 0:
+            spill *= theirs / own
+        target = out[target_name]
+        types = target.call_types
+        if ct_name not in types:
+            types = (*types, ct_name)
+        out[target_name] = replace(
+            target,
+            offered=target.offered + spill,
+            call_types=types,
+            overflow=target.overflow + spill,
+        )
+    return out
 
 
 def _flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
@@ -242,6 +286,8 @@ def _pool_warnings(
             f"busy time per contact) for at most {load.agents} agents "
             f"({load.utilisation:.0%} of what they can do)"
         )
+        if load.overflow > 0:
+            message += f", about {load.overflow:.1f} of them overflowing from other pools"
         relief = _overflow_relief(scenario, load)
         if relief:
             message += f" — counting every {relief} here, though overflow may take some"

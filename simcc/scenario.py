@@ -156,6 +156,11 @@ def _overflow_steps(value: Any) -> Any:
     """One overflow step (a mapping) or a list of them."""
     if isinstance(value, Mapping | BaseModel):
         return [value]
+    if isinstance(value, str):
+        raise ValueError(
+            f"expected one overflow step such as {{pool: {value}, after: 30s}}, or a list of "
+            f"them, got {value!r}"
+        )
     return value
 
 
@@ -581,11 +586,12 @@ class Scenario(_Model):
                     + _suggest(skill, self.call_types, prefix="; did you mean")
                 )
         for ct_name, ct in self.call_types.items():
-            serves = name in ct.path or any(step.pool == name for step in ct.overflow)
-            if serves and pool.for_type(pool.handle_time, ct_name) is None:
+            overflow = any(step.pool == name for step in ct.overflow)
+            if (name in ct.path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
                 problems.append(
-                    f"pools.{name}.handle_time: no handle time for call type {ct_name!r} "
-                    "(give one distribution for all, or one per call type)"
+                    f"pools.{name}.handle_time: no handle time for call type {ct_name!r}"
+                    + (f" (it is an overflow pool of {ct_name!r})" if overflow else "")
+                    + " (give one distribution for all, or one per call type)"
                 )
         if pool.when_unstaffed not in (None, "queue", "callback") and (
             pool.when_unstaffed not in pools or pool.when_unstaffed == name

@@ -364,6 +364,10 @@ class OverflowClock:
         self._arm()
 
 
+def _no_wrap_up() -> float:
+    return 0.0
+
+
 # ============================================================================ the centre
 
 
@@ -591,10 +595,15 @@ class Center:
             stream = f"{kind}:{pool_name}:{ct_name}"
             if kind == "resolve":
                 sampler = self.streams.uniform(stream)
-            else:
+            elif kind == "wrap_up":
                 spec = self.scenario.pools[pool_name]
-                table = spec.handle_time if kind == "handle" else spec.wrap_up
-                dist = spec.for_type(table, ct_name)
+                dist = spec.for_type(spec.wrap_up, ct_name)
+                if dist is None:  # no wrap-up given for this call type
+                    return _no_wrap_up
+                sampler = dist.sampler(self.streams.generator(stream))
+            else:  # handle times: "handle", or "overflow_handle" / "overflow_recontact_handle"
+                spec = self.scenario.pools[pool_name]
+                dist = spec.for_type(spec.handle_time, ct_name)
                 if dist is None:  # a pool standing in for another (when_unstaffed)
                     dist = spec.for_type(spec.handle_time, next(iter(spec.handle_time)))
                 sampler = dist.sampler(self.streams.generator(stream))
@@ -665,6 +674,8 @@ class Center:
         stays in every queue it is in until one of them answers it.
         """
         c = entry.owner
+        if entry.deadline <= self.env.now + _EPS:
+            return  # patience runs out now: the reneging clock, due now too, lets the caller go
         agent = pool.seize()
         if agent is not None:
             for other in entry.group or (entry,):
@@ -675,6 +686,8 @@ class Center:
             return  # no room there: the contact stays where it waits
         if entry.group is None:
             entry.group = [entry]
+        # join() hands out no agent here (seize() found none idle), so the group
+        # is in place before this entry can be answered
         second = pool.join(c.priority, 1, entry.deadline, c, then=self._on_answer)
         second.group = entry.group
         entry.group.append(second)
@@ -701,7 +714,9 @@ class Center:
         handle = c.first_handle
         if pool is not ct.path[0]:  # answered by an overflow pool: its own handle time
             c.pools = c.last_pool = pool.index
-            handle = self.handle(pool.index, ct.index)()
+            # streams of their own, first contacts apart from re-contacts (as in _draws)
+            kind = "overflow_handle" if c.attempt == 1 else "overflow_recontact_handle"
+            handle = self._sampler(kind, pool.index, ct.index)()
         resolved = c.first_resolve < ct.resolve[pool.index]
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
             handle, resolved = ct.escalate_after[pool.index], False

@@ -200,5 +200,77 @@ def test_an_overflow_pool_needs_the_skill_and_a_handle_time() -> None:
         simcc.scenario_from_dict(data)
     data = copy.deepcopy(BASE)
     data["pools"]["general"]["handle_time"] = {"phone": 200}
-    with pytest.raises(ScenarioError, match=r"pools\.general\.handle_time: no handle time .*'web'"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"pools\.general\.handle_time: no handle time for .*'web' \(it is an overflow",
+    ):
         simcc.scenario_from_dict(data)
+
+
+def test_an_overflow_pool_without_wrap_up_for_the_type_wraps_up_for_0_s() -> None:
+    # general's wrap-up table names only phone: the web call has none (not a handle time)
+    r = simcc.simulate(
+        centre(**{"pools.general.handle_time.phone": 5, "pools.general.wrap_up": {"phone": 3}})
+    )
+    _, second = web_ids(r)
+    assert [row[2] for row in log(r) if row[1] == second] == ["handle"]
+    assert ("general", phone_id(r), "wrap_up", 5, 8) in log(r)
+
+
+@pytest.mark.parametrize("others", [[0], [0, 0]])
+def test_a_caller_whose_patience_ends_as_it_overflows_abandons(others: list[float]) -> None:
+    # patience 30 = after: at 35 the caller leaves, whatever else was scheduled first
+    data = copy.deepcopy(BASE)
+    data["call_types"] = {
+        "web": {
+            "arrivals": {"times": [5]},
+            "path": ["desk"],
+            "patience": 30,
+            "overflow": {"pool": "general", "after": 30},
+        },
+        "x": {"arrivals": {"times": others}, "path": ["desk"], "patience": 20},
+    }
+    data["pools"] = {
+        "desk": {"agents": 1, "handle_time": 1000},
+        "general": {"agents": 1, "handle_time": 40},
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data))
+    c = r.contacts[r.contacts.call_type == "web"].iloc[0]
+    assert (c.outcome, c.end) == ("abandoned_queue", 35)
+
+
+def test_a_single_pool_name_is_not_an_overflow_step() -> None:
+    data = copy.deepcopy(BASE)
+    data["call_types"]["web"]["overflow"] = "general"
+    with pytest.raises(ScenarioError, match=r"expected one overflow step such as \{pool: general"):
+        simcc.scenario_from_dict(data)
+
+
+def test_the_load_check_counts_overflow_at_the_overflow_pool() -> None:
+    from simcc.checks import check
+
+    data = {
+        "horizon": "8h",
+        "call_types": {
+            "web": {
+                "arrivals": {"rate": "300/h"},
+                "path": ["desk"],
+                "overflow": {"pool": "general", "after": 0},
+            },
+            "phone": {"arrivals": {"rate": "570/h"}, "path": ["general"]},
+        },
+        "pools": {
+            "desk": {"agents": 1, "handle_time": "1m"},
+            "general": {"agents": 10, "handle_time": "1m"},
+        },
+    }
+    checked = check(simcc.scenario_from_dict(data))
+    general = checked.loads["general"]
+    # desk: 5 Erlangs for 1 agent; its excess of 4 adds to general's own 9.5
+    assert general.offered == pytest.approx(13.5) and general.overflow == pytest.approx(4.0)
+    assert "web" in general.call_types
+    assert set(checked.capped) == {"desk", "general"}
+    assert any("'general'" in w and "overflowing from other pools" in w for w in checked.warnings)
+    data["pools"]["general"]["agents"] = 15  # room for the overflow: no word about general
+    checked = check(simcc.scenario_from_dict(data))
+    assert not any("'general'" in w for w in checked.warnings)
