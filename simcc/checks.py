@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from simcc.scenario import Pool, Scenario
+from simcc.scenario import CallType, Pool, Scenario
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -225,10 +225,10 @@ class _StepTimes:
 def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     """Per pool: (someone in its queue may wait forever, live customers join it)."""
     out = {name: (False, False) for name in scenario.pools}
-    patient = _never(_patiences(scenario, "patience"))
-    patient_transfer = _never(_patiences(scenario, "transfer_patience"))
     t = scenario.transfer
     for ct in scenario.call_types.values():
+        patient = _never(_patiences(scenario, ct, "patience"))
+        patient_transfer = _never(_patiences(scenario, ct, "transfer_patience"))
         for entry in [ct.path[0], *(step.pool for step in ct.overflow)]:
             out[entry] = (out[entry][0] or patient, True)
         for pool in ct.path[1:]:
@@ -243,15 +243,19 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     return out
 
 
-def _patiences(scenario: Scenario, kind: str) -> Iterable[float]:
-    """Mean patience of each segment for the first queue or a queue after a transfer."""
+def _patiences(scenario: Scenario, ct: CallType, kind: str) -> Iterable[float]:
+    """Mean patience of each segment's callers of ``ct``, first queue or after a transfer.
+
+    The same precedence as the engine: a segment's own, else the call type's
+    (first queue), else the customers'.
+    """
     customers = scenario.customers
     for segment in scenario.segments.values():
-        own = getattr(segment, kind)
+        first = segment.patience or ct.patience or customers.patience
         if kind == "transfer_patience":
-            dist = own or customers.transfer_patience or segment.patience or customers.patience
+            dist = segment.transfer_patience or customers.transfer_patience or first
         else:
-            dist = own or customers.patience
+            dist = first
         yield dist.mean
 
 

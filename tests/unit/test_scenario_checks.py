@@ -113,3 +113,26 @@ def test_a_slight_overload_with_patience_is_not_flagged() -> None:
     """Erlang A at 107 % load is a normal, stable centre: abandonment balances it."""
     customers = {"patience": {"dist": "exponential", "mean": "3m"}}
     assert check(centre(rate="64/h", front=5, customers=customers)).warnings == []
+
+
+def test_a_call_types_own_patience_counts_like_the_engine_uses_it() -> None:
+    # customers never hang up, but billing callers do (call_types.billing.patience)
+    scenario = scenario_from_dict(
+        {
+            "horizon": "8h",
+            "call_types": {
+                "billing": {
+                    "arrivals": {"rate": "600/h"},
+                    "path": ["front", "desk"],
+                    "patience": "3m",
+                }
+            },
+            "pools": {
+                "front": {"agents": 5, "handle_time": "4m", "wrap_up": "1m", "resolve": 0.75},
+                "desk": {"tier": 2, "agents": 3, "handle_time": "10m"},
+            },
+        }
+    )
+    checked = check(scenario)
+    assert checked.capped == {}  # nobody waits forever: a warning, no cap
+    assert any("expect abandonment" in w for w in checked.warnings)
