@@ -38,12 +38,15 @@ from tests.validation.cases import (  # noqa: E402
     CONFIDENCE,
     ERLANG_A,
     ERLANG_C,
+    OVERFLOW,
     Check,
     ErlangCase,
     IntradayCase,
+    OverflowCase,
     TwoTierCase,
     run_erlang,
     run_intraday,
+    run_overflow,
     run_two_tier,
 )
 
@@ -120,6 +123,27 @@ def erlang_setup(cases: list[ErlangCase]) -> list[str]:
     return lines
 
 
+def overflow_table(cases: list[OverflowCase], checks: dict[str, list[Check]]) -> list[str]:
+    lines = [
+        f"| case | desk + overflow agents | metric | exact (Erlang A, all agents) | simulated | "
+        f"{LEVEL} CI | in CI |",
+        "|---|---|---|---:|---:|---|:-:|",
+    ]
+    for case in cases:
+        backup = case.base.agents - case.desk_agents
+        for i, c in enumerate(checks[case.name]):
+            head = (
+                f"{case.name} ({case.base.name}) | {case.desk_agents} + {backup}"
+                if i == 0
+                else " | "
+            )
+            lines.append(
+                f"| {head} | {c.metric} | {fmt(c.reference)} | {fmt(c.estimate.mean)} | "
+                f"{ci(c)} | {verdict(c)} |"
+            )
+    return lines
+
+
 def intraday_section(case: IntradayCase, checks: list[Check]) -> list[str]:
     lines = [
         f"Profile: {len(case.agents)} intervals of {case.interval_hours:g} h; rates "
@@ -175,6 +199,7 @@ def document(seed: int, jobs: int) -> tuple[str, int]:
     started = time.perf_counter()
     a_checks = {case.name: run_erlang(case, seed, jobs) for case in ERLANG_A}
     c_checks = {case.name: run_erlang(case, seed, jobs) for case in ERLANG_C}
+    o_checks = {case.name: run_overflow(case, seed, jobs) for case in OVERFLOW}
     intraday = IntradayCase()
     tv_checks = run_intraday(intraday, seed, jobs)
     two_tier = TwoTierCase()
@@ -182,6 +207,7 @@ def document(seed: int, jobs: int) -> tuple[str, int]:
     elapsed = time.perf_counter() - started
     every = [c for v in a_checks.values() for c in v]
     every += [c for v in c_checks.values() for c in v] + tv_checks + ciw_checks
+    every += [c for v in o_checks.values() for c in v]
     failed = [c for c in every if not c.ok]
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
@@ -238,6 +264,17 @@ def document(seed: int, jobs: int) -> tuple[str, int]:
         "",
         *erlang_table(ERLANG_C, c_checks),
         "",
+        "## Overflow routing with no wait: two pools that act as one",
+        "",
+        "The Erlang A cases A4 and A2 again, their agents split between the call type's",
+        "desk and an overflow pool (`overflow: {pool: backup, after: 0}`), same handle time.",
+        "A caller takes an idle agent of either pool and waits in both queues in arrival",
+        "order, so the first agent to free answers the longest waiting caller: one M/M/n+M",
+        "system, whose exact values are those of the unsplit case (occupancy: both pools",
+        "together). A delay of 10 s instead of 0 fails these checks.",
+        "",
+        *overflow_table(OVERFLOW, o_checks),
+        "",
         "## Time-varying arrivals, interval by interval",
         "",
         *intraday_section(intraday, tv_checks),
@@ -256,7 +293,8 @@ def document(seed: int, jobs: int) -> tuple[str, int]:
         "tiers, 1–3 call types with paths, every distribution kind, patience that may be",
         "infinite, shift plans, every transfer policy including rules, warm and conference",
         "with `max_consult_wait` and a fallback, callbacks with retries, e-mail with chase,",
-        "re-contacts, segments, queue caps, stand-in pools) and `tests/process/test_invariants.py`",
+        "re-contacts, segments, queue caps, overflow, stand-in pools) and",
+        "`tests/process/test_invariants.py`",
         "runs every shipped scenario. On each run's records: every contact ends in exactly one",
         "outcome (none `unfinished` when the drain is unlimited); arrival ≤ answer ≤ end;",
         "agent intervals are ordered, never overlap for one agent, and at no instant are more",

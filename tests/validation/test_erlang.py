@@ -9,6 +9,10 @@ interval of ``abandonment_rate``, ``asa``, ``service_level`` and
 ``occupancy_pool`` must contain the exact stationary value, and the exact
 start-up bias of the simulated window must be below a tenth of its half-width.
 
+Overflow routing with no wait (``after: 0``) between two pools of one call type
+makes them one M/M/n+M system: split cases must give the Erlang A values of
+their agents together.
+
 Seeds derive from ``--seed``; ``pytest tests/validation --seed N`` re-runs the
 whole family on other random numbers.
 """
@@ -25,9 +29,12 @@ from tests.validation.cases import (
     BIAS_SHARE,
     ERLANG_A,
     ERLANG_C,
+    OVERFLOW,
     ErlangCase,
+    OverflowCase,
     describe_failures,
     run_erlang,
+    run_overflow,
 )
 
 
@@ -68,3 +75,9 @@ def test_erlang_a(case: ErlangCase, seed: int) -> None:
 @pytest.mark.parametrize("case", ERLANG_C, ids=lambda c: f"{c.name}-{c.label}")
 def test_erlang_c(case: ErlangCase, seed: int) -> None:
     _check_case(case, seed)
+
+
+@pytest.mark.parametrize("case", OVERFLOW, ids=lambda c: f"{c.name}-{c.label}")
+def test_overflow_with_no_wait_pools_the_agents(case: OverflowCase, seed: int) -> None:
+    checks = run_overflow(case, seed)
+    assert all(c.ok for c in checks), describe_failures(checks)
