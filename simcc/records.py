@@ -65,7 +65,8 @@ CONTACT_FIELDS: dict[str, str] = {
     "arrival": "arrival time (s)",
     "measured": "arrived in the measurement window [warmup, horizon)",
     "entry_pool": "first pool of the call type's path",
-    "answer": "time an agent of the entry pool answered (NaN if never)",
+    "answer": "time an agent first answered (NaN if never)",
+    "answer_pool": "pool of that agent: the entry pool, or an overflow pool (missing if never)",
     "wait": "time in the entry queue: until answer, or until abandonment",
     "end": "time the contact ended (customer left or the last agent finished handling)",
     "outcome": "one of OUTCOMES",
@@ -128,6 +129,7 @@ class ContactLike(Protocol):
     entry_pool: int
     arrival: float
     answer: float
+    answer_pool: int
     wait: float
     false_resolution: bool
     escalations: int
@@ -167,6 +169,7 @@ class Recorder:
         self.c_entry = array("i")
         self.c_arrival = array("d")
         self.c_answer = array("d")
+        self.c_answer_pool = array("i")
         self.c_wait = array("d")
         self.c_end = array("d")
         self.c_outcome = array("b")
@@ -220,6 +223,7 @@ class Recorder:
             self.c_entry,
             self.c_arrival,
             self.c_answer,
+            self.c_answer_pool,
             self.c_wait,
             self.c_end,
             self.c_outcome,
@@ -267,6 +271,7 @@ class Recorder:
                 c.entry_pool,
                 c.arrival,
                 c.answer,
+                c.answer_pool,
                 c.wait,
                 end,
                 outcome,
@@ -357,6 +362,7 @@ class Recorder:
             "entry_pool": np.frombuffer(self.c_entry, dtype=np.int32),
             "arrival": np.frombuffer(self.c_arrival, dtype=np.float64),
             "answer": np.frombuffer(self.c_answer, dtype=np.float64),
+            "answer_pool": np.frombuffer(self.c_answer_pool, dtype=np.int32),
             "wait": np.frombuffer(self.c_wait, dtype=np.float64),
             "end": np.frombuffer(self.c_end, dtype=np.float64),
             "outcome": np.frombuffer(self.c_outcome, dtype=np.int8),
@@ -438,6 +444,7 @@ def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame
             "measured": (arr["arrival"] >= warmup) & (arr["arrival"] < horizon),
             "entry_pool": _categorical(arr["entry_pool"], names.pools),
             "answer": arr["answer"],
+            "answer_pool": _categorical(arr["answer_pool"], names.pools),
             "wait": arr["wait"],
             "end": arr["end"],
             "outcome": _categorical(arr["outcome"], OUTCOMES),

@@ -35,6 +35,7 @@ LABELS = {
     "cost_per_resolved_case": "Cost per resolved case",
     "callback_unreached_rate": "Callback unreached",
     "mean_transfer_wait": "Mean wait after hand-off",
+    "overflow_rate": "Answered by overflow pool",
 }
 
 

@@ -47,7 +47,13 @@ HEADLINE = (
 POOL_METRICS = ("aht", "occupancy", "transfer_time_share")
 """Per-pool metric prefixes; the full name is ``<prefix>_<pool>``."""
 
-EXTRA = ("answered", "unfinished", "callback_unreached_rate", "mean_transfer_wait")
+EXTRA = (
+    "answered",
+    "unfinished",
+    "callback_unreached_rate",
+    "mean_transfer_wait",
+    "overflow_rate",
+)
 """Counts and rates beyond MODEL.md §4 that planners ask for."""
 
 
@@ -183,6 +189,8 @@ def compute(
     ordered["mean_transfer_wait"] = (
         float(contacts["transfer_wait"][m][escalated].mean()) if escalated.any() else NAN
     )
+    elsewhere = answered & (contacts["answer_pool"][m] != contacts["entry_pool"][m])
+    ordered["overflow_rate"] = _ratio(elsewhere.sum(), n_answered)
     return ordered
 
 

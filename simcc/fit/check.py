@@ -200,8 +200,8 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
         named = obs[(obs["outcome"] == "AGENT") & (obs["server"] != NO_SERVER)]
         elsewhere_observed = (~named["server"].isin(fit.pools.agents.get(name, []))).mean()
         sim_answered = got[got["answer"].notna()]
-        first = sim_answered["pools"].astype(str).str.split(">", n=1).str[0]
-        elsewhere = (first != name).groupby(sim_answered["replication"]).mean()
+        by_rep = sim_answered["replication"]
+        elsewhere = (sim_answered["answer_pool"] != name).groupby(by_rep).mean()
         rows.append(
             {
                 "pool": name,

@@ -161,6 +161,5 @@ def _simulated_share(
         contacts = simulate(s, seed=seed, replication=rep).contacts
         mine = contacts[(contacts["call_type"] == call_type) & contacts["answer"].notna()]
         if len(mine):
-            first = mine["pools"].astype(str).str.split(">", n=1).str[0]
-            shares.append(float((first == pool).mean()))
+            shares.append(float((mine["answer_pool"] == pool).mean()))
     return float(np.mean(shares)) if shares else 0.0

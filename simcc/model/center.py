@@ -708,6 +708,7 @@ class Center:
         """An agent of ``pool`` answers the contact: the entry pool, or an overflow pool."""
         now = self.env.now
         c.answer = now
+        c.answer_pool = pool.index
         c.wait = now - c.arrival
         c.agent = agent
         ct = c.ctype

@@ -37,6 +37,7 @@ class Contact:
     __slots__ = (
         "agent",
         "answer",
+        "answer_pool",
         "arrival",
         "attempt",
         "busy_since",
@@ -90,6 +91,7 @@ class Contact:
         self.segment = segment
         self.entry_pool = ctype.path[0].index
         self.answer = NAN
+        self.answer_pool = -1
         self.wait = NAN
         self.escalations = 0
         self.false_resolution = False

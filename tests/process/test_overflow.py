@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import simcc
@@ -76,6 +77,8 @@ def test_an_idle_overflow_pool_answers_when_the_wait_reaches_after() -> None:
     c = contact(r, second)
     assert (c.answer, c.wait, c.end, c.outcome) == (40, 30, 80, "resolved")
     assert (c.entry_pool, c.pools, c.last_pool) == ("desk", "general", "general")
+    assert c.answer_pool == "general"
+    assert r.metrics()["overflow_rate"] == pytest.approx(1 / 3)  # of 3 answered: this one
     # the desk's queue no longer holds it: the desk is idle from 100 on
     assert [row for row in log(r) if row[0] == "desk"] == [("desk", first, "handle", 0, 100)]
 
@@ -85,7 +88,8 @@ def test_the_entry_pool_answers_first_when_it_frees_first() -> None:
     r = simcc.simulate(centre())
     _, second = web_ids(r)
     c = contact(r, second)
-    assert (c.answer, c.wait, c.pools) == (100, 90, "desk")
+    assert (c.answer, c.wait, c.pools, c.answer_pool) == (100, 90, "desk", "desk")
+    assert r.metrics()["overflow_rate"] == 0
     assert ("desk", second, "handle", 100, 200) in log(r)
     assert [row[1] for row in log(r) if row[0] == "general"] == [phone_id(r)]
 
@@ -124,6 +128,7 @@ def test_a_caller_in_two_queues_abandons_once() -> None:
     _, second = web_ids(r)
     c = contact(r, second)
     assert (c.outcome, c.end) == ("abandoned_queue", 70)
+    assert pd.isna(c.answer_pool)
     assert len(r.contacts) == 3  # one record for it, not one per queue
     assert all(row[1] != second for row in log(r))
     # nobody answers the departed caller later: each pool ends with its own work

@@ -14,7 +14,8 @@ property tests can throw generated scenarios at them:
   never exceeds staffed time (occupancy ≤ 1);
 - a warm transfer keeps the transferring agent A busy for the whole hold, the
   consult and the conference, side by side with the receiving agent B;
-- a case's attempts are numbered 1, 2, …, k and a contact's legs 1, 2, …, m.
+- a case's attempts are numbered 1, 2, …, k and a contact's legs 1, 2, …, m;
+- a contact is answered by its entry pool or one of its overflow pools.
 """
 
 from __future__ import annotations
@@ -245,6 +246,24 @@ def check_legs(transfers: pd.DataFrame, contacts: pd.DataFrame) -> None:
     assert bad.empty, f"engaged before the hand-off:\n{bad.head()}"
 
 
+def check_answer_pools(contacts: pd.DataFrame, allowed: dict[str, set[str]]) -> None:
+    """A contact is answered (if at all) by its entry pool or one of its call type's overflow pools.
+
+    ``allowed`` maps each call type to its overflow pools.
+    """
+    answered = contacts["answer"].notna()
+    assert (contacts["answer_pool"].notna() == answered).all(), "answer_pool without an answer"
+    a = contacts[answered]
+    pool = a["answer_pool"].astype(str)
+    ok = pool == a["entry_pool"].astype(str)
+    for call_type, pools in allowed.items():
+        ok |= (a["call_type"].astype(str) == call_type) & pool.isin(pools)
+    bad = a[~ok]
+    assert bad.empty, f"answered by a pool neither entry nor overflow:\n{bad.head()}"
+    first = a["pools"].astype(str).str.split(">", n=1).str[0]
+    assert (first == pool).all(), "the answering pool is not the first that worked on it"
+
+
 def check_all(result: object) -> None:
     """Every check above on one :class:`simcc.Result`."""
     scenario = result.scenario  # type: ignore[attr-defined]
@@ -262,3 +281,7 @@ def check_all(result: object) -> None:
     check_warm_legs(agents, transfers)
     check_attempts(contacts)
     check_legs(transfers, contacts)
+    overflow = {
+        name: {step.pool for step in ct.overflow} for name, ct in scenario.call_types.items()
+    }
+    check_answer_pools(contacts, overflow)

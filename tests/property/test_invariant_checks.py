@@ -132,6 +132,22 @@ def test_attempts_and_legs_out_of_sequence_are_caught(run: simcc.Result) -> None
         invariants.check_legs(transfers, run.contacts)
 
 
+def test_an_answer_by_a_pool_off_the_routing_is_caught(run: simcc.Result) -> None:
+    contacts = run.contacts.copy()
+    row = contacts.index[contacts["answer"].notna()][0]
+    contacts["answer_pool"] = contacts["answer_pool"].astype(object)
+    contacts.loc[row, "answer_pool"] = "desk"  # billing enters at front and has no overflow
+    with pytest.raises(AssertionError, match="neither entry nor overflow"):
+        invariants.check_answer_pools(contacts, {"billing": set()})
+    unanswered = run.contacts.copy()
+    never = unanswered["answer"].isna()
+    assert never.any()  # the fixture's callers abandon
+    unanswered["answer_pool"] = unanswered["answer_pool"].astype(object)
+    unanswered.loc[never, "answer_pool"] = "front"
+    with pytest.raises(AssertionError, match="answer_pool without an answer"):
+        invariants.check_answer_pools(unanswered, {"billing": set()})
+
+
 def test_busy_steps_count_an_agent_once_across_touching_intervals() -> None:
     rows = pd.DataFrame(
         {
