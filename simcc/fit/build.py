@@ -113,8 +113,12 @@ class Fit:
         out.append(f"clock {_clock(self.start)}–{_clock(self.start + self.horizon)}")
         for pool in self.pools.pools:
             mean = self.staffing[pool]
+            extra = [t for t, target in self.pools.routed.items() if target == pool]
+            types = ", ".join(self.pools.types_of(pool))
+            if extra:
+                types += f" (and {', '.join(extra)} by overflow)"
             out.append(
-                f"pool {pool}: {', '.join(self.pools.types_of(pool))}; agents available "
+                f"pool {pool}: {types}; agents available "
                 f"{mean.mean():.1f} on average (max {mean.max():.1f})"
             )
         out.append("handle time (lognormal; KS distance, MLE mean vs sample mean):")

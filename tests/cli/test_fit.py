@@ -123,6 +123,7 @@ def test_overflow_routing_is_fitted_unless_turned_off(bank, tmp_path):
     result = invoke("fit", bank, "-d", "991013", "-o", on)
     assert result.exit_code == 0, result.output
     assert "overflow IN → agents after" in result.stdout
+    assert "pool agents: PS, NW, NE (and IN by overflow)" in result.stdout
     assert yaml.safe_load(on.read_text())["call_types"]["IN"]["overflow"]["pool"] == "agents"
     result = invoke("fit", bank, "-d", "991013", "-o", off, "--no-overflow")
     assert result.exit_code == 0, result.output
