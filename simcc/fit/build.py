@@ -42,7 +42,7 @@ from simcc.fit.estimate import (
     select_days,
 )
 from simcc.fit.logs import NO_SERVER
-from simcc.fit.overflow import OverflowFit, calibrate_after, credit, route
+from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
 from simcc.fit.staffing import (
     GENERAL_POOL,
     PoolPlan,
@@ -335,7 +335,7 @@ def _fit_overflow(
     seed: int,
 ) -> OverflowFit:
     """Calibrate ``call_types.<call_type>.overflow.after`` and write it into the scenario."""
-    observed = plan.overflow[call_type]
+    observed = general_share(plan, call_type)
     after, simulated, tried = calibrate_after(
         scenario, call_type, target, observed, replications=replications, seed=seed
     )
@@ -346,7 +346,7 @@ def _fit_overflow(
         after=after,
         observed_share=observed,
         simulated_share=simulated,
-        calls=plan.overflow_calls[call_type],
+        calls=plan.general_calls[call_type],
         tried=tried,
     )
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from simcc.fit.staffing import GENERAL_POOL, PoolPlan
 
-__all__ = ["AFTER_GRID", "OverflowFit", "calibrate_after", "credit", "route"]
+__all__ = ["AFTER_GRID", "OverflowFit", "calibrate_after", "credit", "general_share", "route"]
 
 AFTER_GRID: tuple[float, ...] = (
     0.0,
@@ -74,16 +74,22 @@ def route(plan: PoolPlan, *, min_share: float = 0.05, min_calls: int = 10) -> di
     """Call types to give overflow routing to the general pool, and that pool.
 
     A type with its own pool overflows when agents of the general pool took
-    at least ``min_share`` of its calls and at least ``min_calls`` of them.
-    Sets and returns ``plan.routed``.
+    at least ``min_share`` of its calls (with a named agent) and at least
+    ``min_calls`` of them. Sets and returns ``plan.routed``.
     """
     routed: dict[str, str] = {}
     if GENERAL_POOL in plan.pools:
-        for t, share in plan.overflow.items():
-            if share >= min_share and plan.overflow_calls.get(t, 0) >= min_calls:
+        for t in plan.overflow:
+            if plan.general_calls.get(t, 0) >= min_calls and general_share(plan, t) >= min_share:
                 routed[t] = GENERAL_POOL
     plan.routed = routed
     return routed
+
+
+def general_share(plan: PoolPlan, call_type: str) -> float:
+    """Share of ``call_type``'s calls with a named agent that general agents took."""
+    total = plan.type_calls.get(call_type, 0)
+    return plan.general_calls.get(call_type, 0) / total if total else 0.0
 
 
 def credit(calls: pd.DataFrame, plan: PoolPlan, by: str = "ctype") -> pd.Series:
@@ -121,19 +127,15 @@ def calibrate_after(
         return tried[after]
 
     lo, hi = 0, len(grid) - 1
-    if share(grid[lo]) <= observed_share:
-        best = grid[lo]
-    elif share(grid[hi]) >= observed_share:
-        best = grid[hi]
-    else:  # share(grid[lo]) > observed > share(grid[hi]): bisect
+    if share(grid[lo]) > observed_share > share(grid[hi]):  # bisect between them
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if share(grid[mid]) > observed_share:
                 lo = mid
             else:
                 hi = mid
-        below, above = share(grid[lo]) - observed_share, observed_share - share(grid[hi])
-        best = grid[lo] if below <= above else grid[hi]
+    # the closest of every value tried (the shares need not fall strictly with after)
+    best = min(sorted(tried), key=lambda a: (abs(tried[a] - observed_share), a))
     return best, tried[best], dict(sorted(tried.items()))
 
 

@@ -86,14 +86,18 @@ class PoolPlan:
     ``pool_of`` maps each call type to its pool; ``agents`` each pool to its
     agent names; ``overflow`` gives, for a call type with its own pool, the
     share of its served calls that agents of other pools took, and
-    ``overflow_calls`` how many. ``routed`` names the call types the scenario
-    gives overflow routing to (set by the scenario builder).
+    ``overflow_calls`` how many; ``general_calls`` how many of them agents of
+    the general pool took, of ``type_calls`` with a named agent. ``routed``
+    names the call types the scenario gives overflow routing to (set by the
+    scenario builder).
     """
 
     pool_of: dict[str, str]
     agents: dict[str, list[str]]
     overflow: dict[str, float] = field(default_factory=dict)
     overflow_calls: dict[str, int] = field(default_factory=dict)
+    general_calls: dict[str, int] = field(default_factory=dict)
+    type_calls: dict[str, int] = field(default_factory=dict)
     routed: dict[str, str] = field(default_factory=dict)
     """Call types given overflow routing in the scenario, and the pool they overflow to."""
 
@@ -144,9 +148,12 @@ def infer_pools(
     """Split agents into a general pool and pools dedicated to one call type.
 
     ``calls`` are the chosen days' calls, ``by`` the column with the call
-    type. Agents with fewer than ``min_calls`` calls are never *dedicated*
-    (too little evidence); a call type needs at least ``min_calls`` served
-    calls to get its own pool.
+    type. Whether a call type gets its own pool is decided on agents with at
+    least ``min_calls`` calls (too little evidence otherwise), and on at least
+    ``min_calls`` served calls of the type; once it has one, every agent with
+    ``dedicated_share`` of its calls of that type joins it, however few its
+    calls. ``overflow`` and ``overflow_calls`` count the type's calls taken by
+    agents outside its pool, ``general_calls`` those taken by general agents.
     """
     served = calls[(calls["outcome"] == "AGENT") & (calls["server"] != NO_SERVER)]
     table = pd.crosstab(served["server"], served[by])
@@ -167,8 +174,10 @@ def infer_pools(
             if total >= min_calls and mine.any() and done >= min_coverage * total:
                 pool = f"{GENERAL_POOL}_{t}"
                 pool_of[str(t)] = pool
-                for agent in table.index[mine]:
+                members = (share >= dedicated_share) & (top == t)  # few calls or not
+                for agent in table.index[members]:
                     member[str(agent)] = pool
+                done = int(table.loc[members, t].sum())
                 overflow[str(t)] = 1 - done / total
                 overflow_calls[str(t)] = total - done
     if all(p != GENERAL_POOL for p in pool_of.values()):
@@ -177,8 +186,16 @@ def infer_pools(
     for agent, pool in member.items():
         if pool in agents:
             agents[pool].append(agent)
+    general = table.index.isin(agents.get(GENERAL_POOL, []))
+    general_calls = {t: int(table.loc[general, t].sum()) for t in overflow}
+    type_calls = {t: int(table[t].sum()) for t in overflow}
     return PoolPlan(
-        pool_of=pool_of, agents=agents, overflow=overflow, overflow_calls=overflow_calls
+        pool_of=pool_of,
+        agents=agents,
+        overflow=overflow,
+        overflow_calls=overflow_calls,
+        general_calls=general_calls,
+        type_calls=type_calls,
     )
 
 

@@ -43,6 +43,28 @@ def test_a_type_overflows_when_general_agents_took_enough_of_its_calls() -> None
     assert route(plan) == {}
 
 
+def test_only_general_agents_calls_count_towards_overflow() -> None:
+    # an agent of another dedicated desk (NE) took the IN calls, general agent A none
+    rows = [served("A", 1000 * i, 1000 * i + 100, "PS") for i in range(20)]
+    rows += [served(z, 1000 * i, 1000 * i + 400, "IN") for i in range(10) for z in ("Z1", "Z2")]
+    rows += [served("N1", 1000 * i + 500, 1000 * i + 600, "NE") for i in range(40)]
+    rows += [served("N1", 1000 * i + 700, 1000 * i + 730, "IN") for i in range(4)]
+    plan = infer_pools(pd.DataFrame(rows).assign(ctype=lambda f: f["type"]), by="ctype")
+    assert plan.pool_of["NE"] == "agents_NE" and "N1" in plan.agents["agents_NE"]
+    assert plan.overflow_calls["IN"] == 4 and plan.general_calls["IN"] == 0
+    assert route(plan, min_share=0.05, min_calls=1) == {}
+
+
+def test_a_desk_agent_with_few_calls_is_still_of_the_desk() -> None:
+    calls = desk_log(5)
+    calls = pd.concat(
+        [calls, pd.DataFrame([served("Z3", 90_000, 90_400, "IN")]).assign(ctype="IN")]
+    )
+    plan = infer_pools(calls, by="ctype")
+    assert "Z3" in plan.agents["agents_IN"]  # one call, all IN: the desk's, not general
+    assert plan.general_calls["IN"] == 5 and plan.type_calls["IN"] == 26
+
+
 def test_an_overflow_pools_agents_get_the_credit_for_their_calls() -> None:
     calls = desk_log(5)
     plan = infer_pools(calls, by="ctype")
