@@ -269,7 +269,9 @@ def fit_log(
     }
     overflow_fits: dict[str, OverflowFit] = {}
     for t, target in plan.routed.items():
-        comments += _add_overflow(scenario, typed, t, target, handle[t], handle_time_method)
+        comments += _add_overflow(
+            scenario, typed, t, target, handle[t], handle_time_method, max_mean_error
+        )
     for t, target in plan.routed.items():
         found = _fit_overflow(scenario, plan, t, target, overflow_replications, seed)
         overflow_fits[t] = found
@@ -306,6 +308,7 @@ def _add_overflow(
     target: str,
     own_handle: dict[str, object],
     method: str,
+    max_mean_error: float,
 ) -> list[str]:
     """Let ``target`` take ``call_type``, with its agents' own handle time (``after``: later)."""
     taken = typed[(typed["ctype"] == call_type) & (typed["credit"] == target)]
@@ -313,7 +316,7 @@ def _add_overflow(
     pool = scenario["pools"][target]
     pool["skills"] = [*pool["skills"], call_type]
     if call_type in fits and fits[call_type].n >= 2:
-        block, _, notes = _handle_times(fits, method, 0.10)
+        block, _, notes = _handle_times(fits, method, max_mean_error)
         pool["handle_time"][call_type] = block[call_type]
         note = notes[1].strip()
     else:

@@ -2,7 +2,7 @@
 
 In the Anonymous Bank log the internet desk's calls are mostly taken by its
 own agents, but on some days general agents took a quarter of them, in about
-a minute and a half each against eight for the desk. A scenario that sends
+two minutes each against eight for the desk. A scenario that sends
 every internet call to the desk gives the desk work it never did and misses
 the general agents' speed. :func:`route` decides which call types get
 ``overflow`` routing to the general pool (those whose calls other agents took
@@ -10,8 +10,8 @@ often enough), :func:`credit` says whose work each service was, and
 :func:`calibrate_after` chooses the overflow step's ``after``.
 
 **Choosing ``after``.** The log shows who took each call, not the ACD's
-routing rule, and the rule was not a plain timer: about half of the calls
-general agents took were answered at once. So ``after`` is calibrated, not
+routing rule, and the rule was not a plain timer: 45 % of the calls general
+agents took on the October weekdays were answered at once. So ``after`` is calibrated, not
 read off: the fitted scenario is simulated for a grid of ``after`` values
 (with common random numbers, the same seeds for every value) and the value
 whose simulated share of the type's answered calls taken by the overflow

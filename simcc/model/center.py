@@ -696,8 +696,7 @@ class Center:
         c = entry.owner
         if entry.group is not None:  # waiting in other queues too: leave them
             for other in entry.group:
-                if other is not entry:
-                    other.pool.cancel(other)
+                other.pool.cancel(other)  # (no-op for this entry, no longer waiting)
         if agent == ABANDONED:
             c.wait = self.env.now - c.arrival
             self.end(c, 2)  # abandoned_queue
@@ -731,12 +730,12 @@ class Center:
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
         if self.env.now > c.busy_since:
-            self.recorder.agent(c.last_pool, c.agent, c.id, 0, c.busy_since, self.env.now)
+            self.recorder.agent(c.answer_pool, c.agent, c.id, 0, c.busy_since, self.env.now)
         self._first_handled(c)
 
     def _first_handled(self, c: Any) -> None:
         ct = c.ctype
-        pool = self.pools[c.last_pool]  # the entry pool, or the overflow pool that answered
+        pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or len(ct.path) == 1:
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, 0 if c.resolved else 1)  # resolved / unresolved
