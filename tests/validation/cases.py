@@ -84,6 +84,16 @@ def describe_failures(checks: list[Check]) -> str:
 # ============================================================================ Erlang A and C
 
 
+def erlang_metrics(m: theory.QueueMeasures) -> dict[str, float]:
+    """Exact Erlang values under the metric names the checks compare."""
+    return {
+        "abandonment_rate": m.abandonment_rate,
+        "asa": m.asa,
+        "service_level": theory.service_level_sla(m),
+        "occupancy": m.occupancy,
+    }
+
+
 @dataclass(frozen=True)
 class ErlangCase:
     """One pool, one call type, exponential handle time and patience (``inf``: Erlang C)."""
@@ -153,12 +163,7 @@ class ErlangCase:
             threshold=self.threshold,
             short_abandon=self.short_abandon,
         )
-        return {
-            "abandonment_rate": m.abandonment_rate,
-            "asa": m.asa,
-            "service_level": theory.service_level_sla(m),
-            "occupancy": m.occupancy,
-        }
+        return erlang_metrics(m)
 
     def window(self) -> dict[str, float]:
         """Exact expected values of the simulated window (starting empty)."""
@@ -344,12 +349,7 @@ class IntradayCase:
             self.agents[i],
             threshold=self.threshold,
         )
-        return {
-            "abandonment_rate": m.abandonment_rate,
-            "asa": m.asa,
-            "service_level": theory.service_level_sla(m),
-            "occupancy": m.occupancy,
-        }
+        return erlang_metrics(m)
 
     def window(self, i: int) -> dict[str, float]:
         """Expected window values, the interval starting from the previous one's steady state.
