@@ -1,0 +1,252 @@
+"""The cross-checks: references between blocks that pydantic cannot check field by field.
+
+A path names pools that exist and take the call type; overflow goes to other
+pools; per-call-type tables name known call types; intervals divide the
+horizon; segment shares sum to 1; rules name known call types, segments and
+pools.  :func:`problems` returns each problem as ``yaml.path: message``;
+the loader puts the file and line in front.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Protocol
+
+from simcc.scenario.demand import CallType, Segment
+from simcc.scenario.fields import POLICIES
+from simcc.scenario.limits import MAX_INTERVALS
+from simcc.scenario.pools import Pool
+from simcc.scenario.sla import Sla
+from simcc.scenario.transfer import Rule, Transfer
+from simcc.units import duration_text
+
+
+class Checked(Protocol):
+    """What the cross-checks read of a :class:`~simcc.scenario.Scenario` (which calls them)."""
+
+    horizon: float
+    warmup: float
+    call_types: dict[str, CallType]
+    segments: dict[str, Segment]
+    pools: dict[str, Pool]
+    transfer: Transfer
+    sla: Sla
+
+    def takes(self, pool: str, call_type: str) -> bool: ...
+
+
+def problems(scenario: Checked) -> list[str]:
+    """Cross-references pydantic cannot check field by field, as ``path: message``."""
+    problems: list[str] = []
+    if scenario.warmup >= scenario.horizon:
+        problems.append(
+            f"warmup: {duration_text(scenario.warmup)} must be shorter than the horizon "
+            f"({duration_text(scenario.horizon)})"
+        )
+    for kind in ("call_types", "segments", "pools"):
+        for name in getattr(scenario, kind):
+            if "." in name or not name.strip():
+                problems.append(
+                    f"{kind}: the name {name!r} cannot be used: names must be non-empty "
+                    "and contain no '.' (dots separate the parts of a YAML path)"
+                )
+    for name, ct in scenario.call_types.items():
+        problems += _path_problems(scenario, name, ct)
+        problems += _overflow_problems(scenario, name, ct)
+        if ct.arrivals.interval is not None:
+            problems += _interval_problems(
+                scenario, f"call_types.{name}.arrivals.interval", ct.arrivals.interval
+            )
+    total = sum(s.share for s in scenario.segments.values())
+    if abs(total - 1.0) > 1e-6:
+        shares = ", ".join(f"{k} {s.share:g}" for k, s in scenario.segments.items())
+        problems.append(f"segments: shares must sum to 1, got {total:g} ({shares})")
+    for name, pool in scenario.pools.items():
+        problems += _pool_problems(scenario, name, pool)
+    problems += _transfer_problems(scenario)
+    return problems
+
+
+def _path_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
+    """Unknown pools, loops and pools that would refuse the call type on its path."""
+    problems: list[str] = []
+    pools = set(scenario.pools)
+    where = f"call_types.{name}.path"
+    for step in ct.path:
+        if step not in pools:
+            problems.append(
+                f"{where}: unknown pool {step!r}"
+                + suggest(step, pools, prefix="; did you mean")
+                + f" (pools: {', '.join(sorted(pools))})"
+            )
+    seen = [p for i, p in enumerate(ct.path) if p in ct.path[:i]]
+    if seen:
+        problems.append(
+            f"{where}: pool {seen[0]!r} appears twice — an escalation path may not loop "
+            f"back (got {' → '.join(ct.path)})"
+        )
+    refusing = [p for p in dict.fromkeys(ct.path) if p in pools and not scenario.takes(p, name)]
+    if refusing and refusing[0] == ct.path[0]:
+        takers = [p for p in scenario.pools if scenario.takes(p, name)]
+        problems.append(
+            f"call_types.{name}: no pool can take it — its entry pool {ct.path[0]!r} "
+            f"lists skills {scenario.pools[ct.path[0]].skills} without {name!r}"
+            + (f" (pools that take it: {', '.join(takers)})" if takers else "")
+        )
+        refusing = refusing[1:]
+    for pool in refusing:
+        problems.append(
+            f"{where}: pool {pool!r} is on the path but its skills "
+            f"{scenario.pools[pool].skills} do not include {name!r}"
+        )
+    return problems
+
+
+def _overflow_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
+    """Overflow pools must exist, take the call type and not be on its path."""
+    problems: list[str] = []
+    pools = set(scenario.pools)
+    seen: set[str] = set()
+    for i, step in enumerate(ct.overflow):
+        where = f"call_types.{name}.overflow.{i}.pool"
+        if step.pool not in pools:
+            problems.append(
+                f"{where}: unknown pool {step.pool!r}"
+                + suggest(step.pool, pools, prefix="; did you mean")
+                + f" (pools: {', '.join(sorted(pools))})"
+            )
+        elif step.pool in ct.path:
+            problems.append(
+                f"{where}: {step.pool!r} is on the call type's path "
+                f"({' → '.join(ct.path)}); an overflow pool answers in place of the "
+                "entry pool, so it must be another pool"
+            )
+        elif step.pool in seen:
+            problems.append(f"{where}: {step.pool!r} is already an overflow pool")
+        elif not scenario.takes(step.pool, name):
+            problems.append(
+                f"{where}: pool {step.pool!r} lists skills {scenario.pools[step.pool].skills} "
+                f"without {name!r}"
+            )
+        seen.add(step.pool)
+    return problems
+
+
+def _interval_problems(scenario: Checked, where: str, interval: float) -> list[str]:
+    """An interval must divide the horizon into a sensible number of pieces."""
+    if scenario.horizon / interval > MAX_INTERVALS:
+        return [
+            f"{where}: {duration_text(interval)} gives more than {MAX_INTERVALS:,} "
+            f"intervals over the horizon ({duration_text(scenario.horizon)})"
+        ]
+    if not _divides(interval, scenario.horizon):
+        return [
+            f"{where}: {duration_text(interval)} does not divide the horizon "
+            f"({duration_text(scenario.horizon)}); use an interval such as "
+            f"{_divisor_hint(interval, scenario.horizon)}"
+        ]
+    return []
+
+
+def _pool_problems(scenario: Checked, name: str, pool: Pool) -> list[str]:
+    """Per-pool cross-references: call types named, handle times, fallbacks, shifts."""
+    problems: list[str] = []
+    pools = set(scenario.pools)
+    for table in ("handle_time", "wrap_up", "resolve"):
+        for key in getattr(pool, table):
+            if key != "*" and key not in scenario.call_types:
+                problems.append(
+                    f"pools.{name}.{table}.{key}: unknown call type"
+                    + suggest(key, scenario.call_types, prefix="; did you mean")
+                    + f" (call types: {', '.join(scenario.call_types)})"
+                )
+    for table in ("handle_time", "wrap_up"):
+        for key, dist in getattr(pool, table).items():
+            if math.isinf(dist.mean):
+                path = f"pools.{name}.{table}" + ("" if key == "*" else f".{key}")
+                problems.append(f"{path}: must be a finite duration, got inf")
+    for skill in pool.skills or []:
+        if skill not in scenario.call_types:
+            problems.append(
+                f"pools.{name}.skills: unknown call type {skill!r}"
+                + suggest(skill, scenario.call_types, prefix="; did you mean")
+            )
+    for ct_name, ct in scenario.call_types.items():
+        overflow = any(step.pool == name for step in ct.overflow)
+        if (name in ct.path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
+            problems.append(
+                f"pools.{name}.handle_time: no handle time for call type {ct_name!r}"
+                + (f" (it is an overflow pool of {ct_name!r})" if overflow else "")
+                + " (give one distribution for all, or one per call type)"
+            )
+    if pool.when_unstaffed not in (None, "queue", "callback") and (
+        pool.when_unstaffed not in pools or pool.when_unstaffed == name
+    ):
+        problems.append(
+            f"pools.{name}.when_unstaffed: expected 'queue', 'callback' or another "
+            f"pool, got {pool.when_unstaffed!r}"
+        )
+    if pool.agents.interval is not None:
+        problems += _interval_problems(
+            scenario, f"pools.{name}.agents.interval", pool.agents.interval
+        )
+    return problems
+
+
+def _transfer_problems(scenario: Checked) -> list[str]:
+    """Finite policy step times, known names in SLA targets and rules."""
+    problems: list[str] = []
+    pools = set(scenario.pools)
+    for policy in POLICIES:
+        block = getattr(scenario.transfer, policy)
+        for key in _STEP_TIMES:
+            dist = getattr(block, key, None)
+            if dist is not None and math.isinf(dist.mean):
+                problems.append(f"transfer.{policy}.{key}: must be a finite duration, got inf")
+    for pool_name in scenario.sla.escalation:
+        if pool_name not in pools:
+            problems.append(
+                f"sla.escalation.{pool_name}: unknown pool"
+                + suggest(pool_name, pools, prefix="; did you mean")
+            )
+    for i, rule in enumerate(scenario.transfer.rules):
+        problems += _rule_problems(scenario, i, rule)
+    return problems
+
+
+def _rule_problems(scenario: Checked, i: int, rule: Rule) -> list[str]:
+    """Names in a rule's condition that the scenario does not define."""
+    problems: list[str] = []
+    where = f"transfer.rules.{i}.when"
+    known = (
+        ("call_type", rule.when.call_type, scenario.call_types),
+        ("segment", rule.when.segment, scenario.segments),
+        ("target_pool", rule.when.target_pool, scenario.pools),
+    )
+    for key, names, choices in known:
+        for value in names or []:
+            if value not in choices:
+                problems.append(
+                    f"{where}.{key}: unknown {value!r}"
+                    + suggest(value, choices, prefix="; did you mean")
+                )
+    return problems
+
+
+_STEP_TIMES = ("transfer_time", "rediscovery_time", "consult_time", "conference_time", "dial_time")
+
+
+def _divisor_hint(interval: float, horizon: float) -> str:
+    """An interval near ``interval`` that divides ``horizon``."""
+    return duration_text(horizon / max(1, round(horizon / interval)))
+
+
+def _divides(interval: float, horizon: float) -> bool:
+    ratio = horizon / interval
+    return abs(ratio - round(ratio)) < 1e-9 * max(1.0, ratio)
+
+
+def suggest(word: str, choices: Any, prefix: str = "did you mean") -> str:
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"{prefix} {match[0]!r}?" if match else ""

@@ -1,0 +1,168 @@
+"""Who calls and how they behave: arrivals, call types, segments, customers' patience.
+
+A call type is a kind of contact with its arrival process, its escalation
+path through the pools and, optionally, overflow to other pools while a
+contact waits at its entry pool.  Segments share out each call type's
+callers (e.g. 5 % VIP); patience and re-contacts belong to the customers,
+and a segment or a call type may set its own patience
+(:meth:`simcc.scenario.Scenario.patience` says which one applies).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+
+from simcc.dists import NEVER, ZERO, Distribution, Seconds
+from simcc.scenario.fields import (
+    Block,
+    FiniteSeconds,
+    PositiveRate,
+    Probability,
+    RatePerSecond,
+)
+
+
+class Arrivals(Block):
+    """Poisson arrivals: a constant ``rate`` or one rate per ``interval``.
+
+    With a profile the last rate holds until the horizon, unless ``repeat`` is
+    true, in which case the profile starts over (a daily profile in a multi-day
+    run).  ``times`` instead replays a trace: arrivals at exactly those times.
+    """
+
+    rate: PositiveRate | None = None
+    interval: FiniteSeconds | None = Field(default=None, gt=0)
+    rates: list[RatePerSecond] | None = None
+    repeat: bool = False
+    times: list[Annotated[Seconds, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Arrivals:
+        if self.times is not None:
+            if self.rate is not None or self.rates is not None or self.interval is not None:
+                raise ValueError("give `times` (a replayed trace) alone, without rates")
+            return self
+        if self.rate is not None and (self.rates is not None or self.interval is not None):
+            raise ValueError("give either `rate` or `interval` with `rates`, not both")
+        if self.rate is None:
+            if self.rates is None or self.interval is None:
+                raise ValueError("give `rate` (e.g. 180/h) or `interval` and `rates`")
+            if not self.rates:
+                raise ValueError("`rates` must list at least one rate, e.g. [60/h, 90/h]")
+            if not any(self.rates):
+                raise ValueError("every rate in `rates` is 0: this call type never arrives")
+        return self
+
+    def profile(self) -> tuple[float, list[float], bool]:
+        """(interval seconds, rates per second, repeat) — a constant rate is one interval."""
+        if self.times is not None:
+            return math.inf, [0.0], False
+        if self.rate is not None:
+            return math.inf, [self.rate], False
+        assert self.interval is not None and self.rates is not None
+        return self.interval, list(self.rates), self.repeat
+
+    def mean_rate(self, horizon: float) -> float:
+        """Average arrival rate (per second) over ``[0, horizon)``."""
+        if self.times is not None:
+            return sum(1 for t in self.times if t < horizon) / horizon
+        interval, rates, repeat = self.profile()
+        if math.isinf(interval) or interval >= horizon:
+            return rates[0]
+        full = int(horizon // interval)  # whole intervals, then a partial one
+        rest = horizon - full * interval
+        if repeat:
+            cycles, extra = divmod(full, len(rates))
+            total = cycles * sum(rates) + sum(rates[:extra])
+            last = rates[extra]
+        else:
+            shown = min(full, len(rates))
+            total = sum(rates[:shown]) + (full - shown) * rates[-1]
+            last = rates[min(full, len(rates) - 1)]
+        return (total * interval + last * rest) / horizon
+
+
+class Overflow(Block):
+    """A second pool that may also answer a contact still waiting after ``after``.
+
+    From ``after`` (counted from the contact's arrival) the contact waits in
+    both queues, and the first agent of either pool to take it answers it.
+    """
+
+    pool: str
+    after: FiniteSeconds = Field(default=0.0, ge=0)
+
+
+def _overflow_steps(value: Any) -> Any:
+    """One overflow step (a mapping) or a list of them."""
+    if isinstance(value, Mapping | BaseModel):
+        return [value]
+    if isinstance(value, str):
+        raise ValueError(
+            f"expected one overflow step such as {{pool: {value}, after: 30s}}, or a list of "
+            f"them, got {value!r}"
+        )
+    return value
+
+
+class CallType(Block):
+    """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
+    its callers' patience, which a segment's own patience overrides, and overflow
+    routing to other pools while a contact waits at its entry pool."""
+
+    arrivals: Arrivals
+    path: list[str] = Field(min_length=1)
+    priority: int = 1
+    patience: Distribution | None = None
+    overflow: Annotated[list[Overflow], BeforeValidator(_overflow_steps)] = Field(
+        default_factory=list
+    )
+
+
+class Segment(Block):
+    """A customer segment (e.g. VIP): its share and optional own priority and patience."""
+
+    share: Probability
+    priority: int | None = None
+    patience: Distribution | None = None
+    hold_patience: Distribution | None = None
+    transfer_patience: Distribution | None = None
+
+
+RecontactKey = Literal[
+    "abandoned",
+    "abandoned_queue",
+    "abandoned_hold",
+    "abandoned_transfer_queue",
+    "unresolved",
+    "false_resolution",
+    "callback_unreached",
+]
+
+
+class Recontact(Block):
+    """Customers who call again about the same case after an outcome."""
+
+    probability: dict[RecontactKey, Probability] = Field(default_factory=dict)
+    delay: Distribution = Field(default_factory=lambda: ZERO)
+
+    def probability_of(self, outcome: str) -> float:
+        """Re-contact probability after ``outcome`` (``false_resolution`` included)."""
+        if outcome in self.probability:
+            return self.probability[outcome]  # type: ignore[index]
+        if outcome.startswith("abandoned"):
+            return self.probability.get("abandoned", 0.0)
+        return 0.0
+
+
+class Customers(Block):
+    """Patience and re-contact behaviour of the customers."""
+
+    patience: Distribution = Field(default_factory=lambda: NEVER)
+    hold_patience: Distribution | None = None
+    transfer_patience: Distribution | None = None
+    recontact: Recontact | None = None

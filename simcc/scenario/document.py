@@ -1,0 +1,242 @@
+"""The whole scenario: :class:`Scenario`, a contact centre and the experiment to run on it.
+
+A :class:`Scenario` holds the blocks of the file (call types, segments,
+customers, pools, transfer, SLA) with the horizon, warm-up, seed and
+replications; :func:`validate` builds one from parsed YAML, runs the
+cross-checks and turns every problem into a located message.  A scenario
+remembers the document it was read from, so that :meth:`Scenario.with_changes`
+and :meth:`Scenario.to_yaml` keep the planner's units and spelling.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
+
+from simcc.dists import Distribution, Empirical, Seconds
+from simcc.scenario.cross_checks import problems as cross_check_problems
+from simcc.scenario.demand import CallType, Customers, Segment
+from simcc.scenario.errors import ScenarioError, join
+from simcc.scenario.fields import Block
+from simcc.scenario.limits import MAX_REPLICATIONS
+from simcc.scenario.messages import as_written, explain, locate
+from simcc.scenario.pools import Pool
+from simcc.scenario.reading import Index
+from simcc.scenario.sla import Sla
+from simcc.scenario.transfer import Transfer
+from simcc.units import duration_text
+
+PatienceKind = Literal["patience", "hold_patience", "transfer_patience"]
+"""Which wait a patience is for: the first queue, a hold, a queue after a transfer."""
+
+
+class Scenario(Block):
+    """A whole contact centre and the experiment to run on it."""
+
+    name: str | None = None
+    description: str | None = None
+    horizon: Seconds = Field(gt=0)
+    warmup: Seconds = Field(default=0.0, ge=0)
+    drain: Seconds = Field(default=math.inf, gt=0)
+    seed: int = Field(default=0, ge=0)
+    replications: int = Field(default=1, ge=1, le=MAX_REPLICATIONS)
+    call_types: dict[str, CallType] = Field(min_length=1)
+    segments: dict[str, Segment] = Field(
+        default_factory=lambda: {"standard": Segment(share=1.0)}, min_length=1
+    )
+    customers: Customers = Field(default_factory=Customers)
+    pools: dict[str, Pool] = Field(min_length=1)
+    transfer: Transfer = Field(default_factory=Transfer)
+    sla: Sla = Field(default_factory=Sla)
+
+    _source: Path | None = PrivateAttr(default=None)
+    _raw: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @field_validator("horizon")
+    @classmethod
+    def _finite_horizon(cls, value: float) -> float:
+        if math.isinf(value):
+            raise ValueError("the horizon must be finite (arrivals stop there)")
+        return value
+
+    def problems(self) -> list[str]:
+        """Cross-references pydantic cannot check field by field, as ``path: message``."""
+        return cross_check_problems(self)
+
+    # ----------------------------------------------------------------- helpers
+
+    def takes(self, pool: str, call_type: str) -> bool:
+        """Whether ``pool`` takes ``call_type``: its skills, or each type whose path names it.
+
+        A pool without ``skills`` takes every call type whose path or overflow
+        routing names it.
+        """
+        skills = self.pools[pool].skills
+        if skills is None:
+            return any(
+                pool in ct.path or any(step.pool == pool for step in ct.overflow)
+                for ct in self.call_types.values()
+            )
+        return call_type in skills
+
+    def patience(self, call_type: str, segment: str, kind: PatienceKind) -> Distribution:
+        """The patience of ``segment``'s callers of ``call_type`` for one kind of wait.
+
+        ``patience`` (the first queue): the segment's own, else the call
+        type's, else the customers'.  ``hold_patience`` (every hold) and
+        ``transfer_patience`` (every queue after a cold transfer): the
+        segment's own, else the customers', else that first-queue patience.
+        A call type sets no hold or transfer patience of its own.
+        """
+        own = self.segments[segment]
+        first = own.patience or self.call_types[call_type].patience or self.customers.patience
+        if kind == "patience":
+            return first
+        if kind == "hold_patience":
+            return own.hold_patience or self.customers.hold_patience or first
+        if kind == "transfer_patience":
+            return own.transfer_patience or self.customers.transfer_patience or first
+        raise ValueError(
+            f"unknown kind of patience {kind!r}; expected patience, hold_patience or "
+            "transfer_patience"
+        )
+
+    @property
+    def source(self) -> Path | None:
+        """The file this scenario was loaded from, if any."""
+        return self._source
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        return self._source.stem if self._source else "scenario"
+
+    def with_policy(self, policy: str) -> Scenario:
+        """A copy with another transfer policy (for comparisons)."""
+        return self.with_changes({"transfer.policy": policy})
+
+    def to_yaml(self) -> str:
+        """The scenario as a YAML document that loads back to an equal scenario.
+
+        It is the document as written (with any changes applied), so units and
+        comments-free keys read as the planner wrote them; ``empirical`` files
+        are inlined as values so the document stands on its own.
+        """
+        data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
+        _inline_empirical_files(data, self)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
+        """A validated copy with dotted YAML paths set, e.g. ``{"pools.front.agents": 42}``."""
+        data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
+        for path, value in changes.items():
+            _set_path(data, path, value)
+        base = self._source.parent if self._source else Path(".")
+        return validate(data, source=self._source, base_dir=base, index=None)
+
+    def summary(self) -> str:
+        """A few lines describing the centre, for ``simcc validate``."""
+        lines = [f"{self.display_name}: horizon {self.horizon / 3600:g} h"]
+        if self.warmup:
+            lines[0] += f", warm-up {self.warmup / 60:g} min"
+        lines[0] += f", {self.replications} replication(s), seed {self.seed}"
+        for name, ct in self.call_types.items():
+            rate = ct.arrivals.mean_rate(self.horizon) * 3600
+            line = f"  call type {name}: {rate:.0f}/h on average, path {' → '.join(ct.path)}"
+            if ct.overflow:
+                steps = ", ".join(f"{o.pool} after {duration_text(o.after)}" for o in ct.overflow)
+                line += f"; overflow to {steps}"
+            lines.append(line)
+        for name, pool in self.pools.items():
+            counts = pool.agents.counts
+            staff = str(counts[0]) if len(counts) == 1 else f"{min(counts)}–{max(counts)}"
+            lines.append(f"  pool {name}: tier {pool.tier}, {staff} agents")
+        lines.append(f"  transfer policy: {self.transfer.policy}")
+        return "\n".join(lines)
+
+
+def validate(
+    data: dict[str, Any], source: Path | None, base_dir: Path, index: Index | None
+) -> Scenario:
+    """``data`` as a :class:`Scenario`, or a :class:`ScenarioError` naming each problem's line.
+
+    ``index`` (from :func:`~simcc.scenario.reading.parse`) gives the lines; without
+    one (a mapping built in Python) the messages name the YAML path alone.
+    """
+    where = str(source) if source is not None else "<scenario>"
+    index = index or Index()
+    try:
+        scenario = Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+    except ValidationError as exc:
+        located = [
+            locate(index, as_written(data, loc), message)
+            for loc, message in explain(exc, data, index, Scenario)
+        ]
+        raise ScenarioError(join(where, located), [f"{where}{p}" for p in located]) from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: nested too deeply or refers to itself") from None
+    problems = scenario.problems()
+    if problems:
+        located = []
+        for problem in problems:
+            path, message = problem.split(": ", 1)
+            loc = [int(p) if p.isdigit() else p for p in path.split(".")]
+            located.append(locate(index, as_written(data, loc), message))
+        raise ScenarioError(join(where, located), [f"{where}{p}" for p in located])
+    scenario._source = source
+    scenario._raw = data
+    return scenario
+
+
+def _inline_empirical_files(data: Any, scenario: Scenario) -> None:
+    """Replace ``{dist: empirical, file: F}`` blocks by their values (read when loaded)."""
+
+    def walk(node: Any, model: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("dist") == "empirical" and "file" in node and isinstance(model, Empirical):
+                node.pop("file")
+                node["values"] = list(model.values or ())
+                return
+            for key, value in node.items():
+                walk(value, _child(model, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, _child(model, i))
+
+    walk(data, scenario)
+
+
+def _child(model: Any, key: Any) -> Any:
+    if isinstance(model, BaseModel):
+        for name, field in type(model).model_fields.items():
+            if key in (name, field.alias):
+                return getattr(model, name)
+        return None
+    if isinstance(model, dict):
+        return model.get(key, model.get("*"))
+    if isinstance(model, list) and isinstance(key, int) and key < len(model):
+        return model[key]
+    return None
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    keys = path.split(".")
+    node: Any = data
+    for key in keys[:-1]:
+        if isinstance(node, list):
+            node = node[int(key)]
+            continue
+        if key not in node or not isinstance(node[key], dict | list):
+            node[key] = {}
+        node = node[key]
+    if isinstance(node, list):
+        node[int(keys[-1])] = value
+    else:
+        node[keys[-1]] = value

@@ -1,0 +1,185 @@
+"""Reading a scenario file: its text within the size limits, parsed as YAML with its lines.
+
+:func:`read_text` reads a file (or says why it cannot); :func:`parse` turns
+the text into Python data and an :class:`Index` of where each YAML path is
+written, so that every later message can name the line.  Syntax errors,
+tabs, duplicate keys, absurd nesting and alias bombs are refused here, with
+the line where they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simcc.scenario.errors import ScenarioError, join
+from simcc.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+
+
+def read_text(path: Path) -> str:
+    """The text of a scenario file, or a :class:`ScenarioError` saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{path}: file too large ({size / 1e6:.1f} MB; a scenario is at most "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB — put long empirical samples in a `file:`)"
+            )
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{path}: not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
+            "save the scenario as UTF-8 YAML"
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def parse(text: str, where: str) -> tuple[Any, Index]:
+    """YAML text → (Python data, index of lines); syntax problems become ScenarioError."""
+    loader = None
+    try:
+        _check_depth(text, where)
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, Index()
+        index = Index.of(node, where)
+        return loader.construct_document(node), index
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError(_syntax_message(where, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            f"{where}:{line}: not a text file: character U+{code:04X} is not allowed in YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{where}: YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{where}: nested too deeply (a scenario is a few levels of keys and lists)"
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _check_depth(text: str, where: str) -> None:
+    """Refuse absurd nesting from the event stream, before the recursive composer sees it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise ScenarioError(
+                    f"{where}:{line}: nested too deeply (more than {MAX_DEPTH} levels; "
+                    "a scenario is a few levels of keys and lists)"
+                )
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _syntax_message(where: str, exc: yaml.MarkedYAMLError) -> str:
+    """``file:LINE:COLUMN: YAML syntax error: problem`` with the offending line and a hint."""
+    mark = exc.problem_mark or exc.context_mark
+    at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+    problem = exc.problem or exc.context or "invalid YAML"
+    message = f"{where}{at}: YAML syntax error: {problem}"
+    if exc.context and exc.problem:
+        message += f" ({exc.context})"
+    if "'\\t'" in problem:
+        message += "; indent with spaces, YAML does not allow tabs"
+    elif "could not determine a constructor" in problem:
+        message += "; tags such as !!python/… are not allowed in a scenario"
+    return message
+
+
+class Index:
+    """Where each YAML path is in the text: its line, and the scalar as written."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.written: dict[tuple[Any, ...], str] = {}
+
+    @classmethod
+    def of(cls, root: yaml.Node, where: str) -> Index:
+        """Index a composed document; refuse duplicate keys and alias bombs."""
+        size = _expanded_size(root, {}, set())
+        if size > MAX_NODES:
+            raise ScenarioError(
+                f"{where}: the document expands to {size:,} values through YAML aliases "
+                f"(at most {MAX_NODES:,}); write the values out"
+            )
+        index = cls()
+        duplicates: list[str] = []
+        index._walk(root, (), duplicates)
+        if duplicates:
+            raise ScenarioError(join(where, duplicates), [f"{where}{d}" for d in duplicates])
+        return index
+
+    def _walk(self, node: yaml.Node, path: tuple[Any, ...], duplicates: list[str]) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            self.written[path] = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*path, i), duplicates)
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    self._walk(value, path, duplicates)
+                    continue
+                name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+                line = key.start_mark.line + 1
+                if name in first:
+                    dotted = ".".join(str(p) for p in (*path, name))
+                    duplicates.append(
+                        f":{line}: {dotted}: key given twice (first on line {first[name]}); "
+                        "keep one"
+                    )
+                    continue
+                first[name] = line
+                self.lines[(*path, name)] = line
+                self._walk(value, (*path, name), duplicates)
+
+    def line(self, loc: list[Any] | tuple[Any, ...]) -> int | None:
+        """The line of ``loc`` or of its nearest parent in the text."""
+        key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
+        while key:
+            for candidate in (key, tuple(str(p) for p in key)):
+                if candidate in self.lines:
+                    return self.lines[candidate]
+            key = key[:-1]
+        return None
+
+    def text(self, loc: list[Any]) -> str | None:
+        """A scalar exactly as the file wrote it, if ``loc`` is one."""
+        key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
+        return self.written.get(key, self.written.get(tuple(str(p) for p in key)))
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], visiting: set[int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded."""
+    if id(node) in memo:
+        return memo[id(node)]
+    if id(node) in visiting:
+        raise yaml.YAMLError("a YAML alias refers to a node that contains it (a loop)")
+    visiting.add(id(node))
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, memo, visiting) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            size += _expanded_size(key, memo, visiting) + _expanded_size(value, memo, visiting)
+    visiting.discard(id(node))
+    memo[id(node)] = min(size, MAX_NODES + 1)
+    return memo[id(node)]
