@@ -23,10 +23,9 @@ is also counted at its first overflow pool (see :func:`_with_overflow`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from simcc.scenario import CallType, Pool, Scenario
+from simcc.scenario import PatienceKind, Pool, Scenario
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -226,9 +225,9 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     """Per pool: (someone in its queue may wait forever, live customers join it)."""
     out = {name: (False, False) for name in scenario.pools}
     t = scenario.transfer
-    for ct in scenario.call_types.values():
-        patient = _never(_patiences(scenario, ct, "patience"))
-        patient_transfer = _never(_patiences(scenario, ct, "transfer_patience"))
+    for ct_name, ct in scenario.call_types.items():
+        patient = _waits_forever(scenario, ct_name, "patience")
+        patient_transfer = _waits_forever(scenario, ct_name, "transfer_patience")
         for entry in [ct.path[0], *(step.pool for step in ct.overflow)]:
             out[entry] = (out[entry][0] or patient, True)
         for pool in ct.path[1:]:
@@ -243,24 +242,15 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     return out
 
 
-def _patiences(scenario: Scenario, ct: CallType, kind: str) -> Iterable[float]:
-    """Mean patience of each segment's callers of ``ct``, first queue or after a transfer.
+def _waits_forever(scenario: Scenario, call_type: str, kind: PatienceKind) -> bool:
+    """Some segment's callers of ``call_type`` never give up in that kind of wait.
 
-    The same precedence as the engine: a segment's own, else the call type's
-    (first queue), else the customers'.
+    The patience is the engine's, from :meth:`~simcc.scenario.Scenario.patience`.
     """
-    customers = scenario.customers
-    for segment in scenario.segments.values():
-        first = segment.patience or ct.patience or customers.patience
-        if kind == "transfer_patience":
-            dist = segment.transfer_patience or customers.transfer_patience or first
-        else:
-            dist = first
-        yield dist.mean
-
-
-def _never(means: Iterable[float]) -> bool:
-    return any(math.isinf(m) for m in means)
+    return any(
+        math.isinf(scenario.patience(call_type, segment, kind).mean)
+        for segment in scenario.segments
+    )
 
 
 def _overflow_relief(scenario: Scenario, load: PoolLoad) -> str:
