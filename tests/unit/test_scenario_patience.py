@@ -1,7 +1,7 @@
 """Which patience a caller has: Scenario.patience, the one precedence rule.
 
 The engine draws each caller's patience from this spec and the load checks
-read it; ``docs/model-choices.md`` states the rule.
+read it; ``docs/scenario.md`` states the rule.
 """
 
 from __future__ import annotations
