@@ -22,7 +22,7 @@ from simcc.scenario.transfer import Rule, Transfer
 from simcc.units import duration_text
 
 
-class Checked(Protocol):
+class ScenarioFields(Protocol):
     """What the cross-checks read of a :class:`~simcc.scenario.Scenario` (which calls them)."""
 
     horizon: float
@@ -36,7 +36,7 @@ class Checked(Protocol):
     def takes(self, pool: str, call_type: str) -> bool: ...
 
 
-def problems(scenario: Checked) -> list[str]:
+def problems(scenario: ScenarioFields) -> list[str]:
     """Cross-references pydantic cannot check field by field, as ``path: message``."""
     problems: list[str] = []
     if scenario.warmup >= scenario.horizon:
@@ -68,7 +68,7 @@ def problems(scenario: Checked) -> list[str]:
     return problems
 
 
-def _path_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
+def _path_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
     """Unknown pools, loops and pools that would refuse the call type on its path."""
     problems: list[str] = []
     pools = set(scenario.pools)
@@ -103,7 +103,7 @@ def _path_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
     return problems
 
 
-def _overflow_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
+def _overflow_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
     """Overflow pools must exist, take the call type and not be on its path."""
     problems: list[str] = []
     pools = set(scenario.pools)
@@ -133,7 +133,7 @@ def _overflow_problems(scenario: Checked, name: str, ct: CallType) -> list[str]:
     return problems
 
 
-def _interval_problems(scenario: Checked, where: str, interval: float) -> list[str]:
+def _interval_problems(scenario: ScenarioFields, where: str, interval: float) -> list[str]:
     """An interval must divide the horizon into a sensible number of pieces."""
     if scenario.horizon / interval > MAX_INTERVALS:
         return [
@@ -149,7 +149,7 @@ def _interval_problems(scenario: Checked, where: str, interval: float) -> list[s
     return []
 
 
-def _pool_problems(scenario: Checked, name: str, pool: Pool) -> list[str]:
+def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]:
     """Per-pool cross-references: call types named, handle times, fallbacks, shifts."""
     problems: list[str] = []
     pools = set(scenario.pools)
@@ -194,7 +194,7 @@ def _pool_problems(scenario: Checked, name: str, pool: Pool) -> list[str]:
     return problems
 
 
-def _transfer_problems(scenario: Checked) -> list[str]:
+def _transfer_problems(scenario: ScenarioFields) -> list[str]:
     """Finite policy step times, known names in SLA targets and rules."""
     problems: list[str] = []
     pools = set(scenario.pools)
@@ -215,7 +215,7 @@ def _transfer_problems(scenario: Checked) -> list[str]:
     return problems
 
 
-def _rule_problems(scenario: Checked, i: int, rule: Rule) -> list[str]:
+def _rule_problems(scenario: ScenarioFields, i: int, rule: Rule) -> list[str]:
     """Names in a rule's condition that the scenario does not define."""
     problems: list[str] = []
     where = f"transfer.rules.{i}.when"

@@ -106,6 +106,7 @@ def _models_in(tp: Any) -> list[type[BaseModel]]:
 
 
 def has(node: Any, part: Any) -> bool:
+    """Whether the YAML data ``node`` has the key or list index ``part``."""
     if isinstance(node, dict):
         try:
             return part in node
