@@ -20,6 +20,8 @@ An AST walk over ``simcc/`` (no module is imported) finds every ``import`` and
 The engine rule counts the same edges, function-local ones included: a
 function-local ``import pandas`` still loads pandas into the engine's process
 the first time that function runs.
+
+Imports by computed name (``importlib.import_module(name)``) are not seen.
 """
 
 from __future__ import annotations
@@ -39,16 +41,14 @@ ENGINE = "simcc.model"
 ENGINE_FORBIDDEN = ("pandas", "pydantic", "matplotlib")
 """Third-party packages the engine must not import, directly or through a simcc module."""
 
-LAZY_ALLOWED: dict[tuple[str, str], str] = {
-    ("simcc", "simcc.experiments"): (
-        "simcc.compare/sweep/staff are loaded on first use (simcc.__getattr__): they pull"
-        " scipy.stats, which every worker process would otherwise pay for at start-up"
-    ),
-}
+LAZY_ALLOWED: dict[tuple[str, str], str] = {}
 """(importer, imported) function-local imports that are not cycle edges, with the reason.
 
 Only for an import made lazy to keep a heavy third-party library out of start-up
-(e.g. a module that pulls scipy or dask); never to dodge a cycle."""
+(e.g. ``simcc.__getattr__`` loading ``simcc.experiments``, which pulls scipy.stats),
+and only when that import closes a cycle; never to dodge a cycle between simcc's
+own layers. Empty today: the lazy loads of ``simcc/__init__.py`` close a cycle only
+through ``from simcc import __version__`` in lower modules, which is the cycle."""
 
 
 @dataclass(frozen=True)
@@ -174,30 +174,36 @@ def forbidden_imports(root: Path, engine: str, forbidden: tuple[str, ...]) -> li
     return chains
 
 
-def import_cycles(root: Path, allowed: dict[tuple[str, str], str]) -> list[list[Edge]]:
-    """Import cycles among the package's own modules, each as its list of edges.
+def import_tangles(
+    root: Path, allowed: dict[tuple[str, str], str]
+) -> list[tuple[list[str], list[list[Edge]]]]:
+    """Groups of the package's modules that import one another, with cycles to show.
 
-    Within each group of modules that reach one another, edges are taken in
-    order and each edge no cycle found so far goes through gives the shortest
-    cycle through it: every import that closes a cycle is shown, none twice.
+    Each group (modules that all reach each other) comes with, for every import
+    back into its first module by name (the highest in the package, usually),
+    the shortest cycle that import closes. Breaking those imports breaks the
+    group's cycles through that module; what remains shows on the next run.
     """
     modules = module_names(root)
     graph: dict[str, dict[str, Edge]] = {m: {} for m in modules}
     for e in imports(root):
         if e.target in modules and not (e.lazy and (e.source, e.target) in allowed):
             graph[e.source].setdefault(e.target, e)
-    cycles: list[list[Edge]] = []
-    for component in _strongly_connected(graph):
-        covered: set[tuple[str, str]] = set()
-        for u in sorted(component):
-            for v, edge in sorted(graph[u].items()):
-                if v not in component or (u, v) in covered:
-                    continue
-                cycle = [edge, *_shortest_path(graph, v, u, component)]
-                covered |= {(e.source, e.target) for e in cycle}
-                first = min(range(len(cycle)), key=lambda i: cycle[i].source)
-                cycles.append(cycle[first:] + cycle[:first])
-    return sorted(cycles, key=lambda c: [e.source for e in c])
+    tangles = []
+    for group in _strongly_connected(graph):
+        first = min(group)
+        cycles = [
+            [*_shortest_path(graph, first, source, group), graph[source][first]]
+            for source in sorted(group)
+            if first in graph[source]
+        ]
+        tangles.append((sorted(group), cycles))
+    return sorted(tangles)
+
+
+def import_cycles(root: Path, allowed: dict[tuple[str, str], str]) -> list[list[Edge]]:
+    """The cycles :func:`import_tangles` shows, one list of edges each."""
+    return [cycle for _, cycles in import_tangles(root, allowed) for cycle in cycles]
 
 
 def _strongly_connected(graph: dict[str, dict[str, Edge]]) -> list[set[str]]:
@@ -274,10 +280,13 @@ def test_the_engine_imports_neither_pandas_nor_pydantic_nor_matplotlib():
 
 
 def test_no_simcc_module_is_in_an_import_cycle():
-    cycles = import_cycles(PACKAGE_ROOT, LAZY_ALLOWED)
-    report = "\n".join("  " + describe(c, PACKAGE_ROOT) for c in cycles)
-    if cycles:
-        pytest.fail(f"{len(cycles)} import cycle(s) among simcc modules:\n{report}", False)
+    tangles = import_tangles(PACKAGE_ROOT, LAZY_ALLOWED)
+    report = []
+    for group, cycles in tangles:
+        report.append(f"{len(group)} modules import one another: {', '.join(group)}")
+        report += ["  " + describe(c, PACKAGE_ROOT) for c in cycles]
+    if tangles:
+        pytest.fail("import cycles among simcc modules:\n" + "\n".join(report), False)
 
 
 def test_every_allowed_lazy_import_exists_and_is_lazy():
