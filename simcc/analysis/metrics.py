@@ -4,7 +4,8 @@ Every metric is counted over contacts that *arrive* in the measurement window
 ``[warmup, horizon)``; time-based ones (occupancy, cost) over the same window
 of the clock.  Rates are fractions in [0, 1]; a metric whose denominator is
 zero is ``NaN`` (e.g. ``repeat_escalation_rate`` when nothing was escalated).
-docs/metrics.md gives the choices MODEL.md leaves open.
+docs/metrics.md gives each metric's exact definition and the choices MODEL.md
+leaves open.
 """
 
 from __future__ import annotations

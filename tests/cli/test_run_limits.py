@@ -119,6 +119,18 @@ def test_wall_clock_stops_the_run_and_keeps_what_was_measured(
     assert summary["metrics"]["offered"]["mean"] > 0
 
 
+def test_a_run_that_ends_within_its_wall_clock_limit_is_complete_and_not_flagged() -> None:
+    # two calls, done in simulated minutes: the limit must not be waited out nor reported
+    data = {
+        "horizon": "1h",
+        "call_types": {"x": {"arrivals": {"times": [10, 20]}, "path": ["front"]}},
+        "pools": {"front": {"agents": 1, "handle_time": 60}},
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=1, wall_clock=5.0)
+    assert r.stopped_early is None
+    assert list(r.contacts.outcome) == ["resolved", "resolved"]
+
+
 def test_a_run_without_limits_matches_replicate(tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "out"
     path = write(tmp_path, SMALL)

@@ -290,6 +290,24 @@ def test_agent_finishes_the_contact_in_hand_after_the_shift_ends() -> None:
     assert staffing == [(0, 1, 1), (1800, 0, 1), (2010, 0, 0)]
 
 
+def test_a_repeated_shift_plan_goes_on_after_the_horizon_for_contacts_still_waiting() -> None:
+    # one agent from 0 to 30 min, none to 60 min, repeated: a call at 3000 s waits for the
+    # plan's next cycle, which starts at the horizon (3600 s)
+    data = {
+        "horizon": "1h",
+        "call_types": {"x": {"arrivals": {"times": [3000]}, "path": ["front"]}},
+        "pools": {
+            "front": {
+                "agents": {"interval": "30m", "counts": [1, 0], "repeat": True},
+                "handle_time": 60,
+            }
+        },
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=1)
+    c = r.contacts.iloc[0]
+    assert (c.outcome, c.answer) == ("resolved", 3600)
+
+
 def test_transferred_contacts_go_ahead_of_new_ones() -> None:
     # the desk is busy until 320; a new contact enters the desk's queue at 170, before the
     # transferred one (175); with transfer_priority the transferred one is answered first
@@ -304,6 +322,42 @@ def test_transferred_contacts_go_ahead_of_new_ones() -> None:
         desk = r.agents[(r.agents.pool == "desk") & (r.agents.start >= 320)]
         served_first = desk.sort_values("start").iloc[0].contact_id
         assert after.set_index("contact_id").loc[served_first, "call_type"] == first
+
+
+def test_a_full_queue_gives_busy_signals_that_stay_in_the_service_level_denominator() -> None:
+    # no room to wait: the first call is answered at once, the next three get a busy signal
+    data = {
+        "horizon": "1h",
+        "call_types": {"billing": {"arrivals": {"times": [0, 10, 20, 30]}, "path": ["front"]}},
+        "pools": {"front": {"agents": 1, "handle_time": 100, "queue_capacity": 0}},
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=1)
+    assert r.contacts.outcome.tolist()[1:] == ["abandoned_queue"] * 3
+    assert r.contacts.wait.tolist()[1:] == [0.0] * 3
+    m = r.metrics()
+    assert (m["offered"], m["abandoned"]) == (4, 3)
+    assert m["service_level"] == 0.25  # 1 answered at once out of 4 offered
+
+
+def test_queue_capacity_counts_waiting_customers_not_callbacks_or_tickets() -> None:
+    # the desk may hold one waiting customer; a callback or ticket from front (at 70) waits
+    # there too, and the caller at 100 still finds room
+    for policy in ("email", "callback"):
+        data = {
+            "horizon": "1h",
+            "call_types": {
+                "x": {"arrivals": {"times": [10]}, "path": ["front", "desk"]},
+                "y": {"arrivals": {"times": [0, 100]}, "path": ["desk"]},
+            },
+            "pools": {
+                "front": {"agents": 1, "handle_time": 60, "resolve": 0.0},
+                "desk": {"agents": 1, "handle_time": 1000, "queue_capacity": 1},
+            },
+            "transfer": {"policy": policy},
+        }
+        r = simcc.simulate(simcc.scenario_from_dict(data), seed=1)
+        late = r.contacts[r.contacts.arrival == 100].iloc[0]
+        assert late.outcome == "resolved", policy  # it queued behind the task, no busy signal
 
 
 def test_cold_misroute_lands_in_the_wrong_desk_then_goes_on() -> None:

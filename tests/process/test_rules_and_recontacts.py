@@ -42,6 +42,28 @@ def test_rule_by_segment() -> None:
         assert row.policy == ("warm" if row.segment == "vip" else "cold")
 
 
+def test_rules_keep_an_emailed_ticket_an_email_on_its_next_hand_off() -> None:
+    # the rules e-mail the hand-off to tier 2 and say warm beyond; the desk's hand-off of
+    # the ticket to the supervisor stays an e-mail: the customer is not on the line
+    data = {
+        "horizon": "1h",
+        "call_types": {"billing": {"arrivals": {"times": [100]}, "path": ["front", "desk", "sup"]}},
+        "pools": {
+            "front": {"agents": 1, "handle_time": 60, "resolve": 0.0},
+            "desk": {"tier": 2, "agents": 1, "handle_time": 120, "resolve": 0.0},
+            "sup": {"tier": 3, "agents": 1, "handle_time": 100},
+        },
+        "transfer": {
+            "policy": "rules",
+            "warm": {"consult_time": 60, "conference_time": 40},
+            "rules": [{"when": {"target_tier": 2}, "policy": "email"}, {"policy": "warm"}],
+        },
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=1)
+    assert r.transfers.policy.tolist() == ["email", "email"]
+    assert r.contacts.hold_time.iloc[0] == 0
+
+
 def test_recontacts_keep_the_case_and_number_attempts() -> None:
     data = copy.deepcopy(BASE)
     data["horizon"] = "4h"
@@ -70,6 +92,34 @@ def test_recontacts_keep_the_case_and_number_attempts() -> None:
     assert m["recontact_rate"] == np.mean(measured.attempt > 1)
     first = measured[measured.attempt == 1]
     assert m["fcr"] == np.mean((first.outcome == "resolved") & ~first.false_resolution)
+
+
+def test_a_case_keeps_its_one_chase_until_one_of_its_tickets_waits_past_chase_after() -> None:
+    # ticket 1 is started at once (no chase); ticket 2 of the same case waits: it chases
+    data = {
+        "horizon": "1h",
+        "call_types": {
+            "billing": {"arrivals": {"times": [100]}, "path": ["front", "desk"]},
+            "other": {"arrivals": {"times": [500]}, "path": ["desk"]},
+        },
+        "customers": {"recontact": {"probability": {"false_resolution": 1.0}, "delay": 0}},
+        "pools": {
+            "front": {"agents": 1, "handle_time": 60, "resolve": 0.0, "skills": ["billing"]},
+            "desk": {"agents": 1, "handle_time": {"billing": 120, "other": 1000}},
+        },
+        "transfer": {
+            "policy": "email",
+            "email": {"transfer_time": 120, "chase_after": 100, "chase_probability": 1.0},
+            "false_resolution": {"email": 1.0},
+        },
+    }
+    r = simcc.simulate(simcc.scenario_from_dict(data), seed=1)
+    case = r.contacts[r.contacts.case_id == 0].sort_values("arrival")
+    # attempt 1 at 100: its ticket (handed off at 280) is started at once, so no chase;
+    # it ends falsely resolved at 400 and the customer calls again at once (attempt 2);
+    # that ticket, handed off at 580, waits behind the 1000 s call: it chases at 680
+    assert case.arrival.tolist()[:3] == [100.0, 400.0, 680.0]
+    assert case.attempt.tolist()[:3] == [1, 2, 3]
 
 
 def test_same_seed_same_records_bit_for_bit() -> None:
