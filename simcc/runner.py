@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import numpy as np
 import pandas as pd
 
-from simcc import __version__
+from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
 from simcc.records import (
     Names,
