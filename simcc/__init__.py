@@ -33,9 +33,10 @@ from simcc.scenario import (
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison, StaffingResult, compare, staff, sweep
-    from simcc.runner import Replications, Result, replicate, simulate
+    from simcc.runner import Interrupted, Replications, Result, replicate, simulate
 
 _LAZY = {
+    "Interrupted": "simcc.runner",
     "Replications": "simcc.runner",
     "Result": "simcc.runner",
     "replicate": "simcc.runner",
@@ -65,6 +66,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Comparison",
+    "Interrupted",
     "Replications",
     "Result",
     "Scenario",

@@ -10,9 +10,6 @@ written, each file atomically.
 
 from __future__ import annotations
 
-import contextlib
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,32 +93,43 @@ def run(
         scenario = checked.scenario
         if out is not None:
             prepare_out(out)
-        n = replications or scenario.replications
-        limits = Limits(max_contacts, None if wall_clock is None else time.time() + wall_clock)
-        outcome = run_replications(
+        reps = _replicate(
             scenario,
-            n,
+            replications,
             seed,
             jobs=jobs,
             scheduler=scheduler,
             keep_records=out is not None,
-            limits=limits,
+            max_contacts=max_contacts,
+            wall_clock=wall_clock,
         )
-        if outcome.replications is None:
-            why = "interrupted" if outcome.interrupted else "the wall-clock limit was reached"
+        if reps.n == 0:
+            why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
             err.print(f"{why} before any replication finished; nothing to report", markup=False)
-            raise typer.Exit(INTERRUPTED if outcome.interrupted else FAILURE)
-        _report(outcome)
+            raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
+        _report(reps)
         if out is not None:
-            _write(out, outcome)
+            _write(out, reps)
             finish_outputs(out, scenario, report)
-        if outcome.interrupted:
+        if reps.interrupted:
             err.print(
-                f"interrupted: kept the {outcome.replications.n} finished replication(s)"
+                f"interrupted: kept the {reps.n} finished replication(s)"
                 + (f" in {out}" if out is not None else ""),
                 markup=False,
             )
             raise typer.Exit(INTERRUPTED)
+
+
+def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:
+    """:func:`simcc.runner.replicate` under a progress bar; Ctrl-C keeps what had finished."""
+    from simcc.cli.compare import progress
+    from simcc.runner import Interrupted, replicate
+
+    try:
+        with progress("run") as update:
+            return replicate(scenario, n, seed, progress=update, **options)
+    except Interrupted as stop:
+        return stop.replications
 
 
 def _policy(name: str) -> str:
@@ -137,100 +145,10 @@ def _policy(name: str) -> str:
     return name
 
 
-# ============================================================================ running
-
-
-@dataclass(frozen=True)
-class Limits:
-    """When to stop a replication early: a contact cap and an absolute wall-clock deadline."""
-
-    max_contacts: int | None = None
-    deadline: float | None = None
-    """``time.time()`` after which no replication starts and a running one stops."""
-
-
-@dataclass
-class Outcome:
-    """The replications that finished, and why the run may have stopped early."""
-
-    requested: int
-    replications: Replications | None
-    stopped_early: dict[int, str] = field(default_factory=dict)
-    skipped: int = 0
-    interrupted: bool = False
-
-    def notes(self) -> list[str]:
-        """Lines saying what was cut short, for the terminal and ``summary.json``."""
-        notes = [f"replication {i}: {why}" for i, why in sorted(self.stopped_early.items())]
-        if self.skipped:
-            notes.append(
-                f"{self.skipped} of {self.requested} replication(s) not started: "
-                "the wall-clock limit was reached"
-            )
-        if self.interrupted:
-            done = self.replications.n if self.replications is not None else 0
-            notes.append(f"interrupted after {done} of {self.requested} replication(s)")
-        return notes
-
-
-def run_replications(
-    scenario: Scenario,
-    n: int,
-    seed: int | None = None,
-    *,
-    jobs: int | None = None,
-    scheduler: Any = None,
-    keep_records: bool = False,
-    limits: Limits | None = None,
-) -> Outcome:
-    """Run ``n`` replications, keeping every finished one even if interrupted.
-
-    Like :func:`simcc.runner.replicate` (same tasks, same streams, so the same
-    numbers), plus early stops: ``limits`` and Ctrl-C / SIGTERM.
-    """
-    from simcc.cli.compare import progress
-    from simcc.runner import Replications, Task, executor_for, run_task
-
-    limits = limits or Limits()
-    seed = scenario.seed if seed is None else seed
-    tasks = [
-        Task(scenario, seed, i, (), keep_records, limits.max_contacts, limits.deadline)
-        for i in range(n)
-    ]
-    outcome = Outcome(requested=n, replications=None)
-    done: list[Any] = []
-    started = time.perf_counter()
-    try:
-        # leaving the block through Ctrl-C / SIGTERM stops the workers without waiting
-        with (
-            executor_for(jobs, scheduler) as executor,
-            contextlib.closing(executor.map_unordered(run_task, tasks)) as results,
-            progress("run") as update,
-        ):
-            for result in results:
-                if result.skipped:
-                    outcome.skipped += 1
-                else:
-                    done.append(result)
-                    if result.stopped_early:
-                        outcome.stopped_early[result.replication] = result.stopped_early
-                if update is not None:
-                    update(len(done) + outcome.skipped, n)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-    if done:
-        outcome.replications = Replications.from_results(
-            scenario, seed, done, time.perf_counter() - started
-        )
-    return outcome
-
-
 # ============================================================================ reporting
 
 
-def _report(outcome: Outcome) -> None:
-    reps = outcome.replications
-    assert reps is not None
+def _report(reps: Replications) -> None:
     summary = reps.summary()
     console.print(
         f"{reps.scenario.display_name}\npolicy {reps.scenario.transfer.policy}, "
@@ -239,15 +157,15 @@ def _report(outcome: Outcome) -> None:
     )
     console.print(metrics_table("", summary, reps.n))
     unfinished = summary.get("unfinished")
-    if unfinished is not None and unfinished.mean and not outcome.stopped_early:
+    if unfinished is not None and unfinished.mean and not reps.stopped_early:
         err.print(
             "warning: some contacts were still in the system at the drain limit "
             "(outcome 'unfinished')",
             markup=False,
         )
-    for note in outcome.notes():
+    for note in reps.notes():
         err.print(f"stopped early: {note}", markup=False)
-    if outcome.stopped_early:
+    if reps.stopped_early:
         err.print(
             "the numbers above cover the contacts that arrived before the stop (contacts "
             "still in the system then count as 'unfinished'); occupancy and cost are over "
@@ -256,14 +174,9 @@ def _report(outcome: Outcome) -> None:
         )
 
 
-def _write(out: Path, outcome: Outcome) -> None:
+def _write(out: Path, reps: Replications) -> None:
     """summary.json, the replication table and the records, each written atomically."""
-    reps = outcome.replications
-    assert reps is not None
-    document = reps.to_json()
-    document["replications_requested"] = outcome.requested
-    document["stopped_early"] = outcome.notes() or None
-    write_json(out / "summary.json", document)
+    write_json(out / "summary.json", reps.to_json())
     write_parquet(out / "replications.parquet", reps.table)
     if reps.records is not None:
         for name in ("contacts", "agents", "transfers"):
