@@ -32,7 +32,7 @@ from simcc.scenario import (
 )
 
 if TYPE_CHECKING:
-    from simcc.experiments import Comparison, StaffingResult, compare, staff, sweep
+    from simcc.experiments import Comparison, Execution, StaffingResult, compare, staff, sweep
     from simcc.runner import Interrupted, Replications, Result, replicate, simulate
 
 _LAZY = {
@@ -42,6 +42,7 @@ _LAZY = {
     "replicate": "simcc.runner",
     "simulate": "simcc.runner",
     "Comparison": "simcc.experiments",
+    "Execution": "simcc.experiments",
     "StaffingResult": "simcc.experiments",
     "compare": "simcc.experiments",
     "staff": "simcc.experiments",
@@ -66,6 +67,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Comparison",
+    "Execution",
     "Interrupted",
     "Replications",
     "Result",
