@@ -11,7 +11,7 @@ written, each file atomically.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -19,7 +19,17 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.analysis.stats import Estimate
 from simcc.cli import app
-from simcc.cli.common import FAILURE, INTERRUPTED, console, err, finish_outputs, load, user_errors
+from simcc.cli import options as opt
+from simcc.cli.common import (
+    FAILURE,
+    INTERRUPTED,
+    console,
+    err,
+    finish_outputs,
+    load,
+    progress,
+    user_errors,
+)
 from simcc.io import prepare_out, write_json, write_parquet
 from simcc.scenario import POLICIES, Scenario, ScenarioError
 
@@ -42,41 +52,45 @@ def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
 
 @app.command()
 def run(
-    file: Path = typer.Argument(..., help="Scenario YAML file."),
-    replications: int | None = typer.Option(
-        None, "--replications", "-n", min=1, help="Replications (default: the scenario's)."
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
-    policy: str | None = typer.Option(None, "--policy", help="Override transfer.policy."),
-    out: Path | None = typer.Option(None, "--out", help="Directory for summary.json and records."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
-    scheduler: str | None = typer.Option(
-        None,
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786.",
-    ),
-    max_contacts: int | None = typer.Option(
-        None,
-        "--max-contacts",
-        min=1,
-        help="Stop arrivals after N contacts in a replication; what was measured is kept.",
-    ),
-    wall_clock: float | None = typer.Option(
-        None,
-        "--wall-clock",
-        help="Stop after SECONDS of real time; finished replications and the one stopped are kept.",
-    ),
-    cap_queues: bool = typer.Option(
-        True,
-        "--cap-queues/--no-cap-queues",
-        help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
-    ),
-    report: bool = typer.Option(
-        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
-    ),
+    file: opt.ScenarioFile,
+    replications: opt.Replications = None,
+    seed: opt.Seed = None,
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="Override transfer.policy.")
+    ] = None,
+    out: opt.Out = None,
+    jobs: opt.Jobs = None,
+    scheduler: opt.Scheduler = None,
+    max_contacts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-contacts",
+            min=1,
+            help="Stop arrivals after N contacts in a replication; what was measured is kept.",
+        ),
+    ] = None,
+    wall_clock: Annotated[
+        float | None,
+        typer.Option(
+            "--wall-clock",
+            help="Stop after SECONDS of real time; finished replications and the one stopped "
+            "are kept.",
+        ),
+    ] = None,
+    cap_queues: Annotated[
+        bool,
+        typer.Option(
+            "--cap-queues/--no-cap-queues",
+            help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
+        ),
+    ] = True,
+    report: opt.Report = False,
 ) -> None:
-    """Run a scenario and print its metrics with 95 % confidence intervals."""
+    """Run a scenario and print its metrics with 95 % confidence intervals.
+
+    Under --out: summary.json, replications.parquet and the records (contacts, agents,
+    transfers).
+    """
     from simcc.checks import check
 
     if wall_clock is not None and not wall_clock > 0:
@@ -122,7 +136,6 @@ def run(
 
 def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:
     """:func:`simcc.runner.replicate` under a progress bar; Ctrl-C keeps what had finished."""
-    from simcc.cli.compare import progress
     from simcc.runner import Interrupted, replicate
 
     try:
