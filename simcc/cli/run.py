@@ -50,40 +50,50 @@ def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
     return table
 
 
+def _positive_seconds(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"must be > 0 seconds, got {value:g}", param_hint="--wall-clock")
+    return value
+
+
+Policy = Annotated[str | None, typer.Option("--policy", help="Override transfer.policy.")]
+MaxContacts = Annotated[
+    int | None,
+    typer.Option(
+        "--max-contacts",
+        min=1,
+        help="Stop arrivals after N contacts in a replication; what was measured is kept.",
+    ),
+]
+WallClock = Annotated[
+    float | None,
+    typer.Option(
+        "--wall-clock",
+        callback=_positive_seconds,
+        help="Stop after SECONDS of real time; finished replications and the one stopped are kept.",
+    ),
+]
+CapQueues = Annotated[
+    bool,
+    typer.Option(
+        "--cap-queues/--no-cap-queues",
+        help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
+    ),
+]
+
+
 @app.command()
 def run(
     file: opt.ScenarioFile,
     replications: opt.Replications = None,
     seed: opt.Seed = None,
-    policy: Annotated[
-        str | None, typer.Option("--policy", help="Override transfer.policy.")
-    ] = None,
+    policy: Policy = None,
     out: opt.Out = None,
     jobs: opt.Jobs = None,
     scheduler: opt.Scheduler = None,
-    max_contacts: Annotated[
-        int | None,
-        typer.Option(
-            "--max-contacts",
-            min=1,
-            help="Stop arrivals after N contacts in a replication; what was measured is kept.",
-        ),
-    ] = None,
-    wall_clock: Annotated[
-        float | None,
-        typer.Option(
-            "--wall-clock",
-            help="Stop after SECONDS of real time; finished replications and the one stopped "
-            "are kept.",
-        ),
-    ] = None,
-    cap_queues: Annotated[
-        bool,
-        typer.Option(
-            "--cap-queues/--no-cap-queues",
-            help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
-        ),
-    ] = True,
+    max_contacts: MaxContacts = None,
+    wall_clock: WallClock = None,
+    cap_queues: CapQueues = True,
     report: opt.Report = False,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
@@ -93,10 +103,6 @@ def run(
     """
     from simcc.checks import check
 
-    if wall_clock is not None and not wall_clock > 0:
-        raise typer.BadParameter(
-            f"must be > 0 seconds, got {wall_clock:g}", param_hint="--wall-clock"
-        )
     with user_errors():
         scenario = load(file)
         if policy is not None:
