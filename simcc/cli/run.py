@@ -2,7 +2,8 @@
 
 Before running, :func:`simcc.checks.check` warns about pools that cannot carry
 their load and caps queues that would grow without bound.  ``--max-contacts``
-and ``--wall-clock`` stop a run early; Ctrl-C and SIGTERM stop it too.  In
+and ``--wall-clock`` stop a run early (options of :func:`simcc.runner.replicate`,
+which this command calls); Ctrl-C and SIGTERM stop it too.  In
 every case what was measured is kept: the replications that finished (and,
 for the limits, the one stopped, up to that moment) are summarised and
 written, each file atomically.
