@@ -10,11 +10,19 @@ Quick start::
     reps = simcc.replicate(scenario, 10)
     reps.summary_frame()   # mean, std, 95 % CI per metric
     simcc.compare([scenario.with_policy("cold"), scenario], replications=10)  # paired CIs
+
+The runner (``simulate``, ``replicate``…) and the experiments (``compare``,
+``sweep``, ``staff``…) are imported on first use: ``import simcc`` stays
+light, and a module low in the package (the analysis layer, say) can import
+``simcc._version`` without loading the runner.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from simcc.runner import Replications, Result, replicate, simulate
+import importlib
+from typing import TYPE_CHECKING
+
+from simcc._version import __version__
 from simcc.scenario import (
     Scenario,
     ScenarioError,
@@ -23,24 +31,44 @@ from simcc.scenario import (
     scenario_from_dict,
 )
 
-_EXPERIMENTS = ("Comparison", "StaffingResult", "compare", "staff", "sweep")
+if TYPE_CHECKING:
+    from simcc.experiments import Comparison, Execution, StaffingResult, compare, staff, sweep
+    from simcc.runner import Interrupted, Replications, Result, replicate, simulate
+
+_LAZY = {
+    "Interrupted": "simcc.runner",
+    "Replications": "simcc.runner",
+    "Result": "simcc.runner",
+    "replicate": "simcc.runner",
+    "simulate": "simcc.runner",
+    "Comparison": "simcc.experiments",
+    "Execution": "simcc.experiments",
+    "StaffingResult": "simcc.experiments",
+    "compare": "simcc.experiments",
+    "staff": "simcc.experiments",
+    "sweep": "simcc.experiments",
+}
+"""Public names imported on first use, and the module each comes from."""
 
 
 def __getattr__(name: str) -> object:
-    """``simcc.compare``, ``simcc.sweep``, ``simcc.staff``: imported on first use.
+    """``simcc.replicate``, ``simcc.compare``…: imported on first use.
 
-    (They pull in scipy.stats, which every worker process would otherwise pay
-    for at start-up.)
+    (The experiments pull in scipy.stats, which every worker process would
+    otherwise pay for at start-up.)
     """
-    if name in _EXPERIMENTS:
-        from simcc import experiments
-
-        return getattr(experiments, name)
-    raise AttributeError(f"module 'simcc' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simcc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
     "Comparison",
+    "Execution",
+    "Interrupted",
     "Replications",
     "Result",
     "Scenario",

@@ -4,7 +4,8 @@
   records as DataFrames and its metrics.
 - :func:`replicate` runs ``n`` replications (in parallel processes by default)
   and returns a :class:`Replications` with a row of metrics per replication
-  and their summary with confidence intervals.
+  and their summary with confidence intervals.  It can stop early
+  (``max_contacts``, ``wall_clock``, Ctrl-C) and keeps what was measured.
 
 - An *executor* runs replications somewhere: :class:`SerialExecutor` (this
   process), :class:`ProcessExecutor` (local worker processes, ``--jobs``) or
@@ -26,7 +27,7 @@ import os
 import platform
 import signal
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import numpy as np
 import pandas as pd
 
-from simcc import __version__
+from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
 from simcc.records import (
     Names,
@@ -438,13 +439,30 @@ def executor_for(jobs: int | None = None, scheduler: Any = None) -> Executor:
 
 @dataclass
 class Replications:
-    """Many replications of one scenario: a metrics row each, and their summary."""
+    """Many replications of one scenario: a metrics row each, and their summary.
+
+    After an early stop (:func:`replicate`'s ``max_contacts`` or
+    ``wall_clock``, or Ctrl-C) it holds what was measured, and says what was
+    cut short: :meth:`notes` in words, the fields below in data.
+    """
 
     scenario: Scenario
     seed: int
     table: pd.DataFrame
     wall_time: float
     records: dict[str, pd.DataFrame] | None = None
+    requested: int = 0
+    """Replications asked for (0 when built by hand: as many as ran or were skipped)."""
+    stopped_early: dict[int, str] = field(default_factory=dict)
+    """Replication → why it was cut short (its numbers cover the contacts up to the stop)."""
+    skipped: int = 0
+    """Replications never started: the wall clock had run out."""
+    interrupted: bool = False
+    """Ctrl-C (or SIGTERM under the command line) stopped the run."""
+
+    def __post_init__(self) -> None:
+        if not self.requested:
+            self.requested = self.n + self.skipped
 
     @property
     def n(self) -> int:
@@ -452,9 +470,17 @@ class Replications:
 
     @classmethod
     def from_results(
-        cls, scenario: Scenario, seed: int, results: list[TaskResult], wall_time: float
+        cls,
+        scenario: Scenario,
+        seed: int,
+        results: list[TaskResult],
+        wall_time: float,
+        *,
+        requested: int = 0,
+        interrupted: bool = False,
     ) -> Replications:
-        """Assemble finished task results (in any order; skipped ones left out)."""
+        """Assemble task results (in any order; skipped ones are counted, not kept)."""
+        skipped = sum(r.skipped for r in results)
         results = sorted((r for r in results if not r.skipped), key=lambda r: r.replication)
         table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
         records = None
@@ -470,7 +496,22 @@ class Replications:
                 )
                 for name in ("contacts", "agents", "transfers")
             }
-        return cls(scenario, seed, table, wall_time, records)
+        stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
+        return cls(
+            scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
+        )
+
+    def notes(self) -> list[str]:
+        """What was cut short, one line each (for the terminal and ``summary.json``)."""
+        notes = [f"replication {i}: {why}" for i, why in sorted(self.stopped_early.items())]
+        if self.skipped:
+            notes.append(
+                f"{self.skipped} of {self.requested} replication(s) not started: "
+                "the wall-clock limit was reached"
+            )
+        if self.interrupted:
+            notes.append(f"interrupted after {self.n} of {self.requested} replication(s)")
+        return notes
 
     def summary(self, level: float = 0.95) -> dict[str, Estimate]:
         """Each metric's mean, std and Student-t confidence interval over replications."""
@@ -495,11 +536,25 @@ class Replications:
             "replications": self.n,
             "metrics": {name: _clean(e.as_dict()) for name, e in self.summary().items()},
             "provenance": provenance(self.scenario, self.seed) | {"wall_time_s": self.wall_time},
+            "replications_requested": self.requested,
+            "stopped_early": self.notes() or None,
         }
 
 
 def _clean(values: dict[str, float]) -> dict[str, float | None]:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in values.items()}
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM under the command line) stopped :func:`replicate`.
+
+    ``replications`` holds the ones that had finished (``n`` may be 0).  A
+    ``KeyboardInterrupt``, so code that does not look for it stops as before.
+    """
+
+    def __init__(self, replications: Replications) -> None:
+        super().__init__(replications.notes()[-1])
+        self.replications = replications
 
 
 def replicate(
@@ -511,26 +566,55 @@ def replicate(
     scheduler: Any = None,
     keep_records: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    max_contacts: int | None = None,
+    wall_clock: float | None = None,
 ) -> Replications:
-    """Run ``n`` independent replications (the scenario's count unless given)."""
+    """Run ``n`` independent replications (the scenario's count unless given).
+
+    Args:
+        scenario: the centre to simulate.
+        n, seed: replications and seed (defaults: the scenario's).
+        jobs: local worker processes (default: all cores; 1 runs in this process).
+        scheduler: a Dask scheduler address, client or cluster, instead of local processes.
+        keep_records: also keep every replication's records (``.records``).
+        progress: called as ``progress(done, total)`` after each replication.
+        max_contacts: stop each replication's arrivals after this many contacts; the
+            contacts already in the system finish, and the numbers cover them
+            (occupancy and cost are over the whole window, so they read low).
+        wall_clock: seconds of real time for the whole run: no replication starts
+            after that, and one still running stops then (its contacts still in
+            the system count as ``unfinished``).
+
+    What was measured before an early stop is kept: ``.stopped_early`` names
+    the replications cut short, ``.skipped`` counts those never started (``n``
+    may then be 0) and ``.notes()`` says both in words.  Ctrl-C raises
+    :class:`Interrupted`, which carries the replications that had finished.
+    """
     n = scenario.replications if n is None else n
     seed = scenario.seed if seed is None else seed
-    tasks = [Task(scenario, seed, i, (), keep_records) for i in range(n)]
+    if max_contacts is not None and max_contacts < 1:
+        raise ValueError(f"max_contacts must be at least 1, got {max_contacts}")
+    if wall_clock is not None and not wall_clock > 0:
+        raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
+    deadline = None if wall_clock is None else time.time() + wall_clock
+    tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
+    results: list[TaskResult] = []
     started = time.perf_counter()
-    with (
-        executor_for(jobs, scheduler) as executor,
-        contextlib.closing(executor.map_unordered(run_task, tasks)) as finished,
-    ):
-        results = _collect(finished, len(tasks), progress)
-    return Replications.from_results(scenario, seed, results, time.perf_counter() - started)
-
-
-def _collect(
-    results: Iterable[TaskResult], total: int, progress: Callable[[int, int], None] | None
-) -> list[TaskResult]:
-    out = []
-    for result in results:
-        out.append(result)
-        if progress is not None:
-            progress(len(out), total)
-    return out
+    try:
+        # leaving the block through Ctrl-C stops the workers without waiting for them
+        with (
+            executor_for(jobs, scheduler) as executor,
+            contextlib.closing(executor.map_unordered(run_task, tasks)) as finished,
+        ):
+            for result in finished:
+                results.append(result)
+                if progress is not None:
+                    progress(len(results), n)
+    except KeyboardInterrupt:
+        reps = Replications.from_results(
+            scenario, seed, results, time.perf_counter() - started, requested=n, interrupted=True
+        )
+        raise Interrupted(reps) from None
+    return Replications.from_results(
+        scenario, seed, results, time.perf_counter() - started, requested=n
+    )

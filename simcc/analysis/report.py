@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simcc import __version__
+from simcc._version import __version__
 from simcc.analysis import format as fmt
 from simcc.analysis import plots
 from simcc.analysis.metrics import HEADLINE as METRIC_HEADLINE

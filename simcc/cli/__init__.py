@@ -30,7 +30,7 @@ def _register_commands() -> None:
     import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
-        if module.name not in ("common",):
+        if module.name not in ("common", "options"):
             importlib.import_module(f"{__name__}.{module.name}")
 
 

@@ -1,4 +1,6 @@
-"""What every command shares: error handling, consoles, option types.
+"""What every command shares: error handling, consoles, the progress bar.
+
+The options several commands share are declared in :mod:`simcc.cli.options`.
 
 :func:`user_errors` is the one place where the project's errors become a
 message and an exit code:
@@ -21,7 +23,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -123,6 +125,15 @@ def load(path: Path) -> Scenario:
 
 def is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when stderr is a terminal; ``None`` otherwise."""
+    from simcc.experiments.progress import progress_bar
+
+    with progress_bar(description, enabled=is_terminal(), console=err) as update:
+        yield update
 
 
 def finish_outputs(out: Path, scenario: Scenario, report: bool) -> None:

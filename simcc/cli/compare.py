@@ -1,33 +1,18 @@
-"""``simcc compare``: variants of a centre side by side, with paired differences.
-
-Also holds what the experiment commands (compare, sweep, staff) share: the
-``--jobs``/``--scheduler`` executor options, the progress bar, and clean
-interruption (Ctrl-C or SIGTERM keeps the journal, exit code 130).
-"""
+"""``simcc compare``: variants of a centre side by side, with paired differences."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from simcc.analysis import format as fmt
 from simcc.cli import app
-from simcc.cli.common import (
-    FAILURE,
-    INTERRUPTED,
-    console,
-    err,
-    finish_outputs,
-    is_terminal,
-    load,
-    say_error,
-    user_errors,
-)
-from simcc.io import prepare_out, write_json, write_parquet
+from simcc.cli import options as opt
+from simcc.cli.common import console, finish_outputs, load, user_errors
+from simcc.io import write_json, write_parquet
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison
@@ -35,116 +20,38 @@ if TYPE_CHECKING:
 WIDE = 12
 """Variant names longer than this are shown as A, B, C… with a legend."""
 
-# ------------------------------------------------------ shared by the experiment commands
-
-JOBS_HELP = "Local worker processes (default: all cores)."
-SCHEDULER_HELP = "Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786."
-RESUME_HELP = "Finish an interrupted run: run only the replications missing from --out."
-
-
-@contextlib.contextmanager
-def experiment(out: Path | None) -> Iterator[None]:
-    """Run an experiment command inside :func:`user_errors` (where SIGTERM acts as Ctrl-C).
-
-    On interruption says where the finished replications are kept and exits
-    130; a Dask scheduler that cannot be reached, or a worker process that
-    died, exits 1 with one line.
-    """
-    from simcc.runner import ExecutorError
-
-    try:
-        yield
-    except KeyboardInterrupt:
-        if out is not None:
-            err.print(
-                f"interrupted: every finished replication is kept in {out}/journal.jsonl; "
-                "run the same command with --resume to run only what is missing",
-                markup=False,
-            )
-        else:
-            err.print(
-                "interrupted: nothing kept (give --out DIR to keep finished replications)",
-                markup=False,
-            )
-        raise typer.Exit(INTERRUPTED) from None
-    except ExecutorError as exc:
-        say_error(str(exc))
-        raise typer.Exit(FAILURE) from None
-
-
-@contextlib.contextmanager
-def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when stderr is a terminal; ``None`` otherwise."""
-    from simcc.experiments.progress import progress_bar
-
-    with progress_bar(description, enabled=is_terminal(), console=err) as update:
-        yield update
-
-
-def journal_in(out: Path | None) -> Path | None:
-    """The journal file under ``--out`` (created with the directory, before any work)."""
-    from simcc.experiments import JOURNAL_NAME
-
-    if out is None:
-        return None
-    return prepare_out(out) / JOURNAL_NAME
-
 
 # ----------------------------------------------------------------- compare
 
 
 @app.command()
 def compare(
-    files: list[Path] = typer.Argument(..., help="Scenario YAML files; the first is the baseline."),
-    policy: list[str] | None = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        metavar="POLICY",
-        help="Compare these transfer policies (repeat: --policy warm --policy cold).",
-    ),
-    replications: int | None = typer.Option(
-        None,
-        "--replications",
-        "-n",
-        min=1,
-        help="Replications per variant (default: the first scenario's).",
-    ),
-    seed: int | None = typer.Option(
-        None, "--seed", min=0, help="Seed (default: the first scenario's)."
-    ),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP
-    ),
-    out: Path | None = typer.Option(
-        None, "--out", help="Directory for summary.json, replications.parquet and the journal."
-    ),
-    resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
-    all_metrics: bool = typer.Option(
-        False, "--all", help="Show every metric, not only the headline ones."
-    ),
-    report: bool = typer.Option(
-        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
-    ),
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario YAML files; the first is the baseline.")
+    ],
+    policy: opt.Policies = None,
+    replications: opt.Replications = None,
+    seed: opt.Seed = None,
+    jobs: opt.Jobs = None,
+    scheduler: opt.Scheduler = None,
+    out: opt.Out = None,
+    resume: opt.Resume = False,
+    all_metrics: Annotated[
+        bool, typer.Option("--all", help="Show every metric, not only the headline ones.")
+    ] = False,
+    report: opt.Report = False,
 ) -> None:
-    """Compare scenarios or transfer policies with common random numbers and paired CIs."""
+    """Compare scenarios or transfer policies with common random numbers and paired CIs.
+
+    Each variant runs --replications (default: the first file's) with the first file's
+    seed unless --seed says otherwise.
+    """
     from simcc.experiments import compare as run_comparison
 
-    with user_errors(), experiment(out):
+    with user_errors():
         variants = _variants([load(f) for f in files], policy or [])
-        journal = journal_in(out)
-        with progress("compare") as update:
-            result = run_comparison(
-                variants,
-                replications,
-                seed,
-                jobs=jobs,
-                scheduler=scheduler,
-                journal=journal,
-                resume=resume,
-                progress=update,
-            )
+        with opt.execution("compare", out, jobs, scheduler, resume) as execution:
+            result = run_comparison(variants, replications, seed, execution=execution)
         _print(result, all_metrics)
         if out is not None:
             write_json(out / "summary.json", result.to_json())

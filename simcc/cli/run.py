@@ -2,7 +2,8 @@
 
 Before running, :func:`simcc.checks.check` warns about pools that cannot carry
 their load and caps queues that would grow without bound.  ``--max-contacts``
-and ``--wall-clock`` stop a run early; Ctrl-C and SIGTERM stop it too.  In
+and ``--wall-clock`` stop a run early (options of :func:`simcc.runner.replicate`,
+which this command calls); Ctrl-C and SIGTERM stop it too.  In
 every case what was measured is kept: the replications that finished (and,
 for the limits, the one stopped, up to that moment) are summarised and
 written, each file atomically.
@@ -10,11 +11,8 @@ written, each file atomically.
 
 from __future__ import annotations
 
-import contextlib
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,7 +20,17 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.analysis.stats import Estimate
 from simcc.cli import app
-from simcc.cli.common import FAILURE, INTERRUPTED, console, err, finish_outputs, load, user_errors
+from simcc.cli import options as opt
+from simcc.cli.common import (
+    FAILURE,
+    INTERRUPTED,
+    console,
+    err,
+    finish_outputs,
+    load,
+    progress,
+    user_errors,
+)
 from simcc.io import prepare_out, write_json, write_parquet
 from simcc.scenario import POLICIES, Scenario, ScenarioError
 
@@ -43,49 +51,59 @@ def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
     return table
 
 
-@app.command()
-def run(
-    file: Path = typer.Argument(..., help="Scenario YAML file."),
-    replications: int | None = typer.Option(
-        None, "--replications", "-n", min=1, help="Replications (default: the scenario's)."
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
-    policy: str | None = typer.Option(None, "--policy", help="Override transfer.policy."),
-    out: Path | None = typer.Option(None, "--out", help="Directory for summary.json and records."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
-    scheduler: str | None = typer.Option(
-        None,
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786.",
-    ),
-    max_contacts: int | None = typer.Option(
-        None,
+def _positive_seconds(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"must be > 0 seconds, got {value:g}", param_hint="--wall-clock")
+    return value
+
+
+Policy = Annotated[str | None, typer.Option("--policy", help="Override transfer.policy.")]
+MaxContacts = Annotated[
+    int | None,
+    typer.Option(
         "--max-contacts",
         min=1,
         help="Stop arrivals after N contacts in a replication; what was measured is kept.",
     ),
-    wall_clock: float | None = typer.Option(
-        None,
+]
+WallClock = Annotated[
+    float | None,
+    typer.Option(
         "--wall-clock",
+        callback=_positive_seconds,
         help="Stop after SECONDS of real time; finished replications and the one stopped are kept.",
     ),
-    cap_queues: bool = typer.Option(
-        True,
+]
+CapQueues = Annotated[
+    bool,
+    typer.Option(
         "--cap-queues/--no-cap-queues",
         help="Cap the queue of a pool that cannot keep up with customers who never hang up.",
     ),
-    report: bool = typer.Option(
-        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
-    ),
+]
+
+
+@app.command()
+def run(
+    file: opt.ScenarioFile,
+    replications: opt.Replications = None,
+    seed: opt.Seed = None,
+    policy: Policy = None,
+    out: opt.Out = None,
+    jobs: opt.Jobs = None,
+    scheduler: opt.Scheduler = None,
+    max_contacts: MaxContacts = None,
+    wall_clock: WallClock = None,
+    cap_queues: CapQueues = True,
+    report: opt.Report = False,
 ) -> None:
-    """Run a scenario and print its metrics with 95 % confidence intervals."""
+    """Run a scenario and print its metrics with 95 % confidence intervals.
+
+    Under --out: summary.json, replications.parquet and the records (contacts, agents,
+    transfers).
+    """
     from simcc.checks import check
 
-    if wall_clock is not None and not wall_clock > 0:
-        raise typer.BadParameter(
-            f"must be > 0 seconds, got {wall_clock:g}", param_hint="--wall-clock"
-        )
     with user_errors():
         scenario = load(file)
         if policy is not None:
@@ -96,32 +114,42 @@ def run(
         scenario = checked.scenario
         if out is not None:
             prepare_out(out)
-        n = replications or scenario.replications
-        limits = Limits(max_contacts, None if wall_clock is None else time.time() + wall_clock)
-        outcome = run_replications(
+        reps = _replicate(
             scenario,
-            n,
+            replications,
             seed,
             jobs=jobs,
             scheduler=scheduler,
             keep_records=out is not None,
-            limits=limits,
+            max_contacts=max_contacts,
+            wall_clock=wall_clock,
         )
-        if outcome.replications is None:
-            why = "interrupted" if outcome.interrupted else "the wall-clock limit was reached"
+        if reps.n == 0:
+            why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
             err.print(f"{why} before any replication finished; nothing to report", markup=False)
-            raise typer.Exit(INTERRUPTED if outcome.interrupted else FAILURE)
-        _report(outcome)
+            raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
+        _report(reps)
         if out is not None:
-            _write(out, outcome)
+            _write(out, reps)
             finish_outputs(out, scenario, report)
-        if outcome.interrupted:
+        if reps.interrupted:
             err.print(
-                f"interrupted: kept the {outcome.replications.n} finished replication(s)"
+                f"interrupted: kept the {reps.n} finished replication(s)"
                 + (f" in {out}" if out is not None else ""),
                 markup=False,
             )
             raise typer.Exit(INTERRUPTED)
+
+
+def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:
+    """:func:`simcc.runner.replicate` under a progress bar; Ctrl-C keeps what had finished."""
+    from simcc.runner import Interrupted, replicate
+
+    try:
+        with progress("run") as update:
+            return replicate(scenario, n, seed, progress=update, **options)
+    except Interrupted as stop:
+        return stop.replications
 
 
 def _policy(name: str) -> str:
@@ -137,100 +165,10 @@ def _policy(name: str) -> str:
     return name
 
 
-# ============================================================================ running
-
-
-@dataclass(frozen=True)
-class Limits:
-    """When to stop a replication early: a contact cap and an absolute wall-clock deadline."""
-
-    max_contacts: int | None = None
-    deadline: float | None = None
-    """``time.time()`` after which no replication starts and a running one stops."""
-
-
-@dataclass
-class Outcome:
-    """The replications that finished, and why the run may have stopped early."""
-
-    requested: int
-    replications: Replications | None
-    stopped_early: dict[int, str] = field(default_factory=dict)
-    skipped: int = 0
-    interrupted: bool = False
-
-    def notes(self) -> list[str]:
-        """Lines saying what was cut short, for the terminal and ``summary.json``."""
-        notes = [f"replication {i}: {why}" for i, why in sorted(self.stopped_early.items())]
-        if self.skipped:
-            notes.append(
-                f"{self.skipped} of {self.requested} replication(s) not started: "
-                "the wall-clock limit was reached"
-            )
-        if self.interrupted:
-            done = self.replications.n if self.replications is not None else 0
-            notes.append(f"interrupted after {done} of {self.requested} replication(s)")
-        return notes
-
-
-def run_replications(
-    scenario: Scenario,
-    n: int,
-    seed: int | None = None,
-    *,
-    jobs: int | None = None,
-    scheduler: Any = None,
-    keep_records: bool = False,
-    limits: Limits | None = None,
-) -> Outcome:
-    """Run ``n`` replications, keeping every finished one even if interrupted.
-
-    Like :func:`simcc.runner.replicate` (same tasks, same streams, so the same
-    numbers), plus early stops: ``limits`` and Ctrl-C / SIGTERM.
-    """
-    from simcc.cli.compare import progress
-    from simcc.runner import Replications, Task, executor_for, run_task
-
-    limits = limits or Limits()
-    seed = scenario.seed if seed is None else seed
-    tasks = [
-        Task(scenario, seed, i, (), keep_records, limits.max_contacts, limits.deadline)
-        for i in range(n)
-    ]
-    outcome = Outcome(requested=n, replications=None)
-    done: list[Any] = []
-    started = time.perf_counter()
-    try:
-        # leaving the block through Ctrl-C / SIGTERM stops the workers without waiting
-        with (
-            executor_for(jobs, scheduler) as executor,
-            contextlib.closing(executor.map_unordered(run_task, tasks)) as results,
-            progress("run") as update,
-        ):
-            for result in results:
-                if result.skipped:
-                    outcome.skipped += 1
-                else:
-                    done.append(result)
-                    if result.stopped_early:
-                        outcome.stopped_early[result.replication] = result.stopped_early
-                if update is not None:
-                    update(len(done) + outcome.skipped, n)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-    if done:
-        outcome.replications = Replications.from_results(
-            scenario, seed, done, time.perf_counter() - started
-        )
-    return outcome
-
-
 # ============================================================================ reporting
 
 
-def _report(outcome: Outcome) -> None:
-    reps = outcome.replications
-    assert reps is not None
+def _report(reps: Replications) -> None:
     summary = reps.summary()
     console.print(
         f"{reps.scenario.display_name}\npolicy {reps.scenario.transfer.policy}, "
@@ -239,15 +177,15 @@ def _report(outcome: Outcome) -> None:
     )
     console.print(metrics_table("", summary, reps.n))
     unfinished = summary.get("unfinished")
-    if unfinished is not None and unfinished.mean and not outcome.stopped_early:
+    if unfinished is not None and unfinished.mean and not reps.stopped_early:
         err.print(
             "warning: some contacts were still in the system at the drain limit "
             "(outcome 'unfinished')",
             markup=False,
         )
-    for note in outcome.notes():
+    for note in reps.notes():
         err.print(f"stopped early: {note}", markup=False)
-    if outcome.stopped_early:
+    if reps.stopped_early:
         err.print(
             "the numbers above cover the contacts that arrived before the stop (contacts "
             "still in the system then count as 'unfinished'); occupancy and cost are over "
@@ -256,14 +194,9 @@ def _report(outcome: Outcome) -> None:
         )
 
 
-def _write(out: Path, outcome: Outcome) -> None:
+def _write(out: Path, reps: Replications) -> None:
     """summary.json, the replication table and the records, each written atomically."""
-    reps = outcome.replications
-    assert reps is not None
-    document = reps.to_json()
-    document["replications_requested"] = outcome.requested
-    document["stopped_early"] = outcome.notes() or None
-    write_json(out / "summary.json", document)
+    write_json(out / "summary.json", reps.to_json())
     write_parquet(out / "replications.parquet", reps.table)
     if reps.records is not None:
         for name in ("contacts", "agents", "transfers"):

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from simcc.analysis import format as fmt
 from simcc.cli import app
+from simcc.cli import options as opt
 from simcc.cli.common import console, load, user_errors
-from simcc.cli.compare import (
-    JOBS_HELP,
-    RESUME_HELP,
-    SCHEDULER_HELP,
-    experiment,
-    journal_in,
-    progress,
-)
 from simcc.io import write_csv, write_json
 
 if TYPE_CHECKING:
@@ -27,57 +19,50 @@ if TYPE_CHECKING:
 
 @app.command()
 def staff(
-    file: Path = typer.Argument(..., help="Scenario YAML file."),
-    target: list[str] = typer.Option(
-        ...,
-        "--target",
-        "-t",
-        metavar="TARGET",
-        help="METRIC>=VALUE or METRIC<=VALUE, e.g. service_level>=0.8 (repeat).",
-    ),
-    pool: list[str] | None = typer.Option(
-        None,
-        "--pool",
-        metavar="POOL",
-        help="Pool whose agents the search may change (repeat; default: all).",
-    ),
-    policy: list[str] | None = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        metavar="POLICY",
-        help="Transfer policy to staff for (repeat; default: the file's).",
-    ),
-    replications: int | None = typer.Option(
-        None,
-        "--replications",
-        "-n",
-        min=1,
-        help="Replications per staffing tried (default: the scenario's).",
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
-    by_mean: bool = typer.Option(
-        False, "--by-mean", help="Judge a target by the mean, not by its 95% CI bound."
-    ),
-    max_agents: int = typer.Option(1000, "--max-agents", min=1, help="Give up above this."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP
-    ),
-    out: Path | None = typer.Option(
-        None, "--out", help="Directory for staffing.json, evaluations.csv and the journal."
-    ),
-    resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
+    file: opt.ScenarioFile,
+    target: Annotated[
+        list[str],
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="TARGET",
+            help="METRIC>=VALUE or METRIC<=VALUE, e.g. service_level>=0.8 (repeat).",
+        ),
+    ],
+    pool: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pool",
+            metavar="POOL",
+            help="Pool whose agents the search may change (repeat; default: all).",
+        ),
+    ] = None,
+    policy: opt.Policies = None,
+    replications: opt.Replications = None,
+    seed: opt.Seed = None,
+    by_mean: Annotated[
+        bool, typer.Option("--by-mean", help="Judge a target by the mean, not by its 95% CI bound.")
+    ] = False,
+    max_agents: Annotated[
+        int, typer.Option("--max-agents", min=1, help="Give up above this.")
+    ] = 1000,
+    jobs: opt.Jobs = None,
+    scheduler: opt.Scheduler = None,
+    out: opt.Out = None,
+    resume: opt.Resume = False,
 ) -> None:
-    """Find the fewest agents per pool meeting every target, for each transfer policy."""
+    """Find the fewest agents per pool meeting every target, for each transfer policy.
+
+    Each staffing tried runs --replications; under --out: staffing.json, evaluations.csv
+    and the journal.
+    """
     from simcc.experiments import staff as run_search
     from simcc.experiments.staffing import search_inputs
 
-    with user_errors(), experiment(out):
+    with user_errors():
         scenario = load(file)
         search_inputs(scenario, target, pool, policy)  # bad options stop here, before work
-        journal = journal_in(out)
-        with progress("staff") as update:
+        with opt.execution("staff", out, jobs, scheduler, resume) as execution:
             result = run_search(
                 scenario,
                 target,
@@ -85,13 +70,9 @@ def staff(
                 policy,
                 replications,
                 seed,
-                jobs=jobs,
-                scheduler=scheduler,
-                journal=journal,
-                resume=resume,
-                progress=update,
                 max_agents=max_agents,
                 conservative=not by_mean,
+                execution=execution,
             )
         console.print(
             f"Fewest agents meeting every target ({result.replications} replication(s) "

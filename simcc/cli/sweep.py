@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from simcc.analysis import format as fmt
 from simcc.cli import app
+from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.cli.compare import (
-    JOBS_HELP,
-    RESUME_HELP,
-    SCHEDULER_HELP,
-    experiment,
-    journal_in,
-    progress,
-)
 from simcc.io import write_csv, write_parquet
 
 if TYPE_CHECKING:
@@ -31,65 +23,49 @@ SHOWN = ("service_level", "abandonment_rate", "fcr", "cost_per_contact")
 
 @app.command()
 def sweep(
-    file: Path = typer.Argument(..., help="Scenario YAML file."),
-    assignments: list[str] = typer.Option(
-        ...,
-        "--set",
-        "-s",
-        metavar="PATH=VALUES",
-        help="PATH=VALUES: a dotted YAML path and its values: 6..14, 6..14..2 or a,b,c "
-        "(repeat for a grid).",
-    ),
-    replications: int | None = typer.Option(
-        None,
-        "--replications",
-        "-n",
-        min=1,
-        help="Replications per grid point (default: the scenario's).",
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP
-    ),
-    out: Path | None = typer.Option(
-        None, "--out", help="Directory for results.parquet, results.csv and the journal."
-    ),
-    resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
-    metric: list[str] | None = typer.Option(
-        None,
-        "--metric",
-        "-m",
-        metavar="METRIC",
-        help="Metric to print per grid point (repeat; default: a few).",
-    ),
-    report: bool = typer.Option(
-        False, "--report", help="Also write report.html (plots, tables, verdicts) under --out."
-    ),
+    file: opt.ScenarioFile,
+    assignments: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            "-s",
+            metavar="PATH=VALUES",
+            help="PATH=VALUES: a dotted YAML path and its values: 6..14, 6..14..2 or a,b,c "
+            "(repeat for a grid).",
+        ),
+    ],
+    replications: opt.Replications = None,
+    seed: opt.Seed = None,
+    jobs: opt.Jobs = None,
+    scheduler: opt.Scheduler = None,
+    out: opt.Out = None,
+    resume: opt.Resume = False,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="METRIC",
+            help="Metric to print per grid point (repeat; default: a few).",
+        ),
+    ] = None,
+    report: opt.Report = False,
 ) -> None:
-    """Simulate every combination of scenario fields, with common random numbers."""
+    """Simulate every combination of scenario fields, with common random numbers.
+
+    Under --out: results.parquet, results.csv and the journal.
+    """
     from simcc.experiments import parse_grid
     from simcc.experiments import sweep as run_sweep
     from simcc.experiments.grid import grid_points
 
-    with user_errors(), experiment(out):
+    with user_errors():
         scenario = load(file)
         grid = parse_grid(assignments)
         grid_points(scenario, grid)  # every grid point is valid before any work starts
         shown = _shown_metrics(scenario, metric or [])
-        journal = journal_in(out)
-        with progress("sweep") as update:
-            table = run_sweep(
-                scenario,
-                grid,
-                replications,
-                seed,
-                jobs=jobs,
-                scheduler=scheduler,
-                journal=journal,
-                resume=resume,
-                progress=update,
-            )
+        with opt.execution("sweep", out, jobs, scheduler, resume) as execution:
+            table = run_sweep(scenario, grid, replications, seed, execution=execution)
         points = len(table) // max(1, table["replication"].nunique())
         console.print(
             f"{points} grid point(s) × {table['replication'].nunique()} replication(s), "

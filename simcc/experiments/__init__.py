@@ -16,12 +16,19 @@ cluster, and return tidy pandas tables::
     plan = staff(scenario, ["service_level>=0.8"], pools=["front"], policies=["warm"])
     plan.to_json()       # {"warm": {"front": 38}}
 
+How they run is one :class:`Execution` value (worker processes or a Dask
+scheduler, a journal, resume, a progress callback), or its fields as
+keywords::
+
+    sweep(scenario, grid, 10, execution=Execution(jobs=4, journal="out/journal.jsonl"))
+    sweep(scenario, grid, 10, jobs=4, journal="out/journal.jsonl")    # the same
+
 With a ``journal`` file every finished replication is kept on disk and
 ``resume=True`` runs only what is missing (docs/experiments.md).
 """
 
 from simcc.experiments.comparison import Comparison, compare, policy_variants
-from simcc.experiments.engine import Engine, Point
+from simcc.experiments.engine import Engine, Execution, Point
 from simcc.experiments.grid import parse_grid, parse_set, parse_values, summarize, sweep
 from simcc.experiments.journal import JOURNAL_NAME, ExperimentError, Journal
 from simcc.experiments.staffing import StaffingResult, Target, parse_target, staff
@@ -30,6 +37,7 @@ __all__ = [
     "JOURNAL_NAME",
     "Comparison",
     "Engine",
+    "Execution",
     "ExperimentError",
     "Journal",
     "Point",

@@ -16,13 +16,18 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
 from simcc.analysis.stats import Estimate, estimate, paired_difference, unpaired_difference
-from simcc.experiments.engine import Point, Progress, engine_for, metrics_frame
+from simcc.experiments.engine import (
+    Execution,
+    ExecutionOptions,
+    Point,
+    engine_for,
+    metrics_frame,
+)
 from simcc.experiments.journal import ExperimentError
 from simcc.runner import provenance
 from simcc.scenario import Scenario, ScenarioError
@@ -184,11 +189,8 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     *,
-    jobs: int | None = None,
-    scheduler: Any = None,
-    journal: str | Path | None = None,
-    resume: bool = False,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
+    **options: Unpack[ExecutionOptions],
 ) -> Comparison:
     """Run every variant with common random numbers and compare them.
 
@@ -197,11 +199,10 @@ def compare(
             the first is the baseline.  :func:`policy_variants` makes one per policy.
         replications: per variant (default: the first scenario's).
         seed: for every variant (default: the first scenario's).
-        jobs: local worker processes (default: all cores).
-        scheduler: Dask scheduler address or client, instead of local processes.
-        journal: file that keeps finished replications (see
-            :mod:`simcc.experiments.journal`); ``resume`` picks it up.
-        progress: ``progress(done, total)`` callback.
+        execution: how to run: local processes or a Dask scheduler, a journal to keep
+            finished replications in and resume from, a progress callback
+            (:class:`~simcc.experiments.engine.Execution`); its fields may be given
+            as keywords instead (``jobs=2``, ``journal=path, resume=True``…).
 
     Returns:
         A :class:`Comparison`; ``.table`` has one row per variant × replication.
@@ -212,9 +213,7 @@ def compare(
     seed = first.seed if seed is None else seed
     points = [Point(name, scenario) for name, scenario in named.items()]
     started = time.perf_counter()
-    with engine_for(
-        "comparison", points, seed, jobs, scheduler, journal, resume, progress
-    ) as engine:
+    with engine_for("comparison", points, seed, Execution.of(execution, **options)) as engine:
         results = engine.run(points, n, seed)
         table = metrics_frame({"variant": list(named)}, results)
         engine.finish()

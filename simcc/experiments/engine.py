@@ -12,6 +12,10 @@ asks for many small batches) and, under an output directory, the
 :class:`~simcc.experiments.journal.Journal`: replications already in the
 journal are not run again, and each new one is written there as it finishes.
 Two points with the same scenario run once.
+
+:class:`Execution` says how an experiment runs — where (local processes or a
+Dask cluster), with which journal, and who hears of progress — as one value
+that the command line builds once and every experiment function takes.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 
@@ -152,46 +156,59 @@ class Engine:
             self.progress(self.done, self.total)
 
 
-def engine_for(
-    kind: str,
-    points: list[Point],
-    seed: int,
-    jobs: int | None,
-    scheduler: Any,
-    journal: str | Path | None,
-    resume: bool,
-    progress: Progress | None,
-) -> Engine:
-    """An engine for a fixed list of points, with its journal if one is asked for."""
-    return journaled_engine(
-        kind,
-        fingerprint(kind, points, seed),
-        f"{kind} of {len(points)} point(s), seed {seed}",
-        seed,
-        jobs,
-        scheduler,
-        journal,
-        resume,
-        progress,
-    )
+@dataclass(frozen=True)
+class Execution:
+    """How an experiment runs; the same for a comparison, a sweep and a staffing search.
+
+    Args:
+        jobs: local worker processes (default: all cores; 1 runs in this process).
+        scheduler: a Dask scheduler address, client or cluster, instead of local processes.
+        journal: a file that keeps every finished replication
+            (:mod:`simcc.experiments.journal`).
+        resume: pick up the journal of an interrupted run; run only what it lacks.
+        progress: ``progress(done, total)`` callback, e.g. a progress bar.
+    """
+
+    jobs: int | None = None
+    scheduler: Any = None
+    journal: str | Path | None = None
+    resume: bool = False
+    progress: Progress | None = None
+
+    @classmethod
+    def of(
+        cls, execution: Execution | None = None, **options: Unpack[ExecutionOptions]
+    ) -> Execution:
+        """``execution`` (default: local processes, no journal) with ``options`` set on it."""
+        return replace(execution or cls(), **options)
+
+    def engine(self, kind: str, fingerprint: str, description: str, seed: int) -> Engine:
+        """An engine running this way; its journal (if any) is keyed by ``fingerprint``."""
+        journal = open_journal(
+            self.journal,
+            self.resume,
+            kind=kind,
+            fingerprint=fingerprint,
+            description=description,
+            seed=seed,
+        )
+        return Engine(self.jobs, self.scheduler, journal=journal, progress=self.progress)
 
 
-def journaled_engine(
-    kind: str,
-    fingerprint: str,
-    description: str,
-    seed: int,
-    jobs: int | None,
-    scheduler: Any,
-    journal: str | Path | None,
-    resume: bool,
-    progress: Progress | None,
-) -> Engine:
-    """An engine whose journal (if a path is given) is keyed by ``fingerprint``."""
-    opened = open_journal(
-        journal, resume, kind=kind, fingerprint=fingerprint, description=description, seed=seed
-    )
-    return Engine(jobs, scheduler, journal=opened, progress=progress)
+class ExecutionOptions(TypedDict, total=False):
+    """The fields of :class:`Execution` as keywords: ``compare(..., jobs=2)``."""
+
+    jobs: int | None
+    scheduler: Any
+    journal: str | Path | None
+    resume: bool
+    progress: Progress | None
+
+
+def engine_for(kind: str, points: list[Point], seed: int, execution: Execution) -> Engine:
+    """An engine for a fixed list of points, keyed by their fingerprint."""
+    description = f"{kind} of {len(points)} point(s), seed {seed}"
+    return execution.engine(kind, fingerprint(kind, points, seed), description, seed)
 
 
 def open_journal(

@@ -22,15 +22,20 @@ import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from simcc.analysis.stats import estimate
-from simcc.experiments.engine import Point, Progress, engine_for, metrics_frame
+from simcc.experiments.engine import (
+    Execution,
+    ExecutionOptions,
+    Point,
+    engine_for,
+    metrics_frame,
+)
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
 
@@ -192,11 +197,8 @@ def sweep(
     replications: int | None = None,
     seed: int | None = None,
     *,
-    jobs: int | None = None,
-    scheduler: Any = None,
-    journal: str | Path | None = None,
-    resume: bool = False,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
+    **options: Unpack[ExecutionOptions],
 ) -> pd.DataFrame:
     """Simulate every point of ``grid`` on ``scenario``, with common random numbers.
 
@@ -205,10 +207,10 @@ def sweep(
         grid: ``{dotted path: values}``, e.g. ``{"pools.tier2.agents": [6, 8, 10]}``.
         replications: per grid point (default: the scenario's).
         seed: for every grid point (default: the scenario's).
-        jobs, scheduler: where to run (local processes, or a Dask scheduler).
-        journal, resume: keep finished replications in a journal and pick it up
-            (see :mod:`simcc.experiments.journal`).
-        progress: ``progress(done, total)`` callback.
+        execution: how to run: local processes or a Dask scheduler, a journal to keep
+            finished replications in and resume from, a progress callback
+            (:class:`~simcc.experiments.engine.Execution`); its fields may be given
+            as keywords instead (``jobs=2``, ``journal=path, resume=True``…).
 
     Returns:
         One row per grid point × replication: a column per path, ``replication``,
@@ -218,7 +220,7 @@ def sweep(
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     paths = list(grid)
-    with engine_for("sweep", points, seed, jobs, scheduler, journal, resume, progress) as engine:
+    with engine_for("sweep", points, seed, Execution.of(execution, **options)) as engine:
         results = engine.run(points, n, seed)
         keys = {path: [p.key[i] for p in points] for i, path in enumerate(paths)}  # type: ignore[index]
         table = metrics_frame(keys, results)

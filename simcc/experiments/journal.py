@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from simcc import __version__
+from simcc._version import __version__
 from simcc.io import OutputError, write_text
 from simcc.scenario import ScenarioError
 

@@ -37,8 +37,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
@@ -46,7 +45,7 @@ from simcc.analysis import format as fmt
 from simcc.analysis.metrics import metric_names
 from simcc.analysis.stats import Estimate, estimate
 from simcc.analysis.theory import min_agents
-from simcc.experiments.engine import Engine, Point, Progress, journaled_engine, point_id
+from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
 from simcc.units import parse_duration
@@ -341,15 +340,12 @@ def staff(
     replications: int | None = None,
     seed: int | None = None,
     *,
-    jobs: int | None = None,
-    scheduler: Any = None,
-    journal: str | Path | None = None,
-    resume: bool = False,
-    progress: Progress | None = None,
     start: Mapping[str, int] | None = None,
     max_agents: int = 1000,
     conservative: bool = True,
     on_evaluation: Callable[[Evaluation], None] | None = None,
+    execution: Execution | None = None,
+    **options: Unpack[ExecutionOptions],
 ) -> StaffingResult:
     """Find the fewest agents per pool meeting every target, for each policy.
 
@@ -359,13 +355,15 @@ def staff(
         pools: pools whose staffing the search may change (default: all).
         policies: transfer policies to staff for (default: the scenario's).
         replications, seed: per staffing tried (defaults: the scenario's).
-        jobs, scheduler: where to run (local processes, or a Dask scheduler).
-        journal, resume: keep every simulated replication in a journal and reuse it.
-        progress: ``progress(done, total)`` callback (the total grows as the search goes).
         start: starting agents per pool instead of the Erlang estimate.
         max_agents: give up above this many agents in a pool.
         conservative: a target is met by its CI bound (default) or by the mean.
         on_evaluation: called with each staffing once simulated.
+        execution: how to run: local processes or a Dask scheduler, a journal that
+            keeps every staffing simulated and is reused on resume, a progress
+            callback whose total grows as the search goes
+            (:class:`~simcc.experiments.engine.Execution`); its fields may be given
+            as keywords instead (``jobs=2``, ``journal=path, resume=True``…).
 
     Returns:
         A :class:`StaffingResult`; ``.to_json()`` is ``{policy: {pool: agents}}``.
@@ -376,7 +374,13 @@ def staff(
     first = erlang_estimate(scenario, pools, parsed)
     begin = first | {p: int(v) for p, v in (start or {}).items() if p in pools}
     result = StaffingResult({}, {}, parsed, [], n, seed, conservative)
-    with _engine(scenario, seed, jobs, scheduler, journal, resume, progress) as engine:
+    how = Execution.of(execution, **options)
+    with how.engine(
+        "staffing",  # the journal caches every staffing simulated
+        point_id(scenario, seed),
+        f"staffing search on {scenario.display_name}, seed {seed}",
+        seed,
+    ) as engine:
         for policy, variant in variants.items():
             search = _Search(
                 engine, variant, policy, parsed, n, seed, conservative, max_agents, on_evaluation
@@ -427,26 +431,3 @@ def _with_policy(scenario: Scenario, policy: str) -> Scenario:
         return scenario.with_policy(policy)
     except ScenarioError as exc:
         raise ExperimentError(f"--policy {policy}: {exc}") from None
-
-
-def _engine(
-    scenario: Scenario,
-    seed: int,
-    jobs: int | None,
-    scheduler: Any,
-    journal: str | Path | None,
-    resume: bool,
-    progress: Progress | None,
-) -> Engine:
-    """The search's engine; its journal is a cache of every staffing simulated."""
-    return journaled_engine(
-        "staffing",
-        point_id(scenario, seed),
-        f"staffing search on {scenario.display_name}, seed {seed}",
-        seed,
-        jobs,
-        scheduler,
-        journal,
-        resume,
-        progress,
-    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,6 +14,7 @@ import pytest
 import simcc
 from simcc.analysis.metrics import HEADLINE
 from simcc.experiments import (
+    Execution,
     ExperimentError,
     compare,
     parse_grid,
@@ -301,3 +305,55 @@ def test_progress_bar_shows_replications_rate_and_time_left(one_pool: simcc.Scen
     assert "rep/s" in shown and "left" in shown
     with progress_bar("sweep", enabled=False) as nothing:
         assert nothing is None
+
+
+# --------------------------------------------------------------------------- Execution
+
+
+def test_an_execution_runs_a_sweep_as_its_fields_given_as_keywords(
+    one_pool: simcc.Scenario, tmp_path: Path
+) -> None:
+    grid = {"pools.desk.agents": [5, 6]}
+    seen: dict[str, list[tuple[int, int]]] = {"value": [], "keywords": []}
+
+    def heard(name: str) -> Callable[[int, int], None]:
+        return lambda done, total: seen[name].append((done, total))
+
+    by_value = sweep(
+        one_pool,
+        grid,
+        3,
+        seed=1,
+        execution=Execution(jobs=1, journal=tmp_path / "a.jsonl", progress=heard("value")),
+    )
+    by_keywords = sweep(
+        one_pool, grid, 3, seed=1, jobs=1, journal=tmp_path / "b.jsonl", progress=heard("keywords")
+    )
+    pd.testing.assert_frame_equal(by_value, by_keywords, check_exact=True)
+    assert seen["value"] == seen["keywords"]
+    assert seen["value"][-1] == (6, 6)
+    journals = [(tmp_path / name).read_text().splitlines()[1:] for name in ("a.jsonl", "b.jsonl")]
+    assert journals[0] == journals[1]
+    assert len(journals[0]) == 6 + 1  # a line per replication, then {"complete": true}
+
+
+def test_keywords_override_the_fields_of_an_execution() -> None:
+    base = Execution(jobs=4, resume=True)
+    assert Execution.of(base, jobs=1) == Execution(jobs=1, resume=True)
+    assert Execution.of(None) == Execution()
+    assert Execution.of(base) == base
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        base.jobs = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("experiment", ["compare", "sweep", "staff"])
+def test_every_experiment_takes_its_execution(one_pool: simcc.Scenario, experiment: str) -> None:
+    """``resume`` without a journal is refused before any work: the value reached the engine."""
+    execution = Execution(jobs=1, resume=True)
+    run: dict[str, Callable[[], object]] = {
+        "compare": lambda: compare([one_pool, one_pool], 2, execution=execution),
+        "sweep": lambda: sweep(one_pool, {"pools.desk.agents": [5]}, 2, execution=execution),
+        "staff": lambda: simcc.staff(one_pool, ["service_level>=0.5"], execution=execution),
+    }
+    with pytest.raises(ExperimentError, match="--resume needs --out"):
+        run[experiment]()

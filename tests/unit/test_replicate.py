@@ -1,0 +1,130 @@
+"""``simcc.replicate`` from Python: its early stops (max_contacts, wall_clock) and Ctrl-C.
+
+What was measured before a stop is kept, and the stop is said in data
+(``stopped_early``, ``skipped``, ``interrupted``) and in words (``notes()``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import simcc
+import simcc.runner
+from simcc.scenario import Scenario
+
+SMALL = Path(__file__).resolve().parents[1] / "small-centre.yaml"
+
+LONG = """\
+name: long
+horizon: 1000h
+call_types:
+  billing:
+    arrivals: {rate: 120/h}
+    path: [front]
+customers:
+  patience: {dist: exponential, mean: 5m}
+pools:
+  front: {agents: 5, handle_time: {dist: exponential, mean: 2m}}
+"""
+
+
+@pytest.fixture
+def small() -> Scenario:
+    return simcc.load_scenario(SMALL)
+
+
+def test_max_contacts_stops_the_arrivals_of_each_replication_after_n_contacts(
+    small: Scenario,
+) -> None:
+    whole = simcc.replicate(small, 2, jobs=1, keep_records=True)
+    cut = simcc.replicate(small, 2, jobs=1, keep_records=True, max_contacts=30)
+    assert whole.records is not None and cut.records is not None
+    for rep in (0, 1):
+        every = whole.records["contacts"].loc[lambda c, r=rep: c["replication"] == r]
+        first = cut.records["contacts"].loc[lambda c, r=rep: c["replication"] == r]
+        assert len(every) > 30
+        assert len(first) == 30
+        # the same customers as the whole run's first 30: the limit only cuts
+        assert first["arrival"].tolist() == sorted(every["arrival"])[:30]
+        assert "unfinished" not in set(first["outcome"])  # those in the system finished
+    assert cut.stopped_early == {
+        0: "stopped at --max-contacts 30",
+        1: "stopped at --max-contacts 30",
+    }
+    assert cut.to_json()["stopped_early"] == [
+        "replication 0: stopped at --max-contacts 30",
+        "replication 1: stopped at --max-contacts 30",
+    ]
+
+
+def test_limits_that_are_not_reached_change_nothing(small: Scenario) -> None:
+    plain = simcc.replicate(small, 2, jobs=1)
+    limited = simcc.replicate(small, 2, jobs=1, max_contacts=10**6, wall_clock=3600)
+    assert limited.table.equals(plain.table)
+    assert limited.notes() == []
+    assert limited.to_json()["stopped_early"] is None
+    assert limited.to_json()["metrics"] == plain.to_json()["metrics"]
+
+
+def test_wall_clock_keeps_the_finished_replications_and_starts_no_more(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clock that moves 1000 s per reading: replication 0 starts before the
+    1500 s deadline, replications 1 and 2 would start after it."""
+    readings = iter(range(0, 10_000, 1000))
+    clock = SimpleNamespace(time=lambda: float(next(readings)), perf_counter=lambda: 0.0)
+    monkeypatch.setattr(simcc.runner, "time", clock)
+    reps = simcc.replicate(small, 3, jobs=1, wall_clock=1500)
+    assert reps.n == 1
+    assert reps.table["replication"].tolist() == [0]
+    assert reps.table.iloc[0].equals(simcc.replicate(small, 1, jobs=1).table.iloc[0])
+    assert (reps.requested, reps.skipped, reps.stopped_early) == (3, 2, {})
+    assert reps.notes() == ["2 of 3 replication(s) not started: the wall-clock limit was reached"]
+    assert reps.to_json()["replications_requested"] == 3
+
+
+def test_wall_clock_stops_the_replication_running_then_and_keeps_it() -> None:
+    long = simcc.loads_scenario(LONG)
+    reps = simcc.replicate(long, 2, jobs=1, wall_clock=1.0)
+    assert reps.n == 1
+    assert reps.stopped_early[0].startswith("stopped at the wall-clock limit of")
+    assert reps.skipped == 1
+    assert reps.summary()["offered"].mean > 0
+
+
+def test_ctrl_c_raises_interrupted_with_the_finished_replications(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = simcc.runner.simulate
+
+    def interrupted_at_third(scenario, seed=None, replication=0, **limits):  # type: ignore[no-untyped-def]
+        if replication == 2:
+            raise KeyboardInterrupt
+        return real(scenario, seed, replication, **limits)
+
+    monkeypatch.setattr(simcc.runner, "simulate", interrupted_at_third)
+    with pytest.raises(simcc.Interrupted) as stop:
+        simcc.replicate(small, 5, jobs=1)
+    assert isinstance(stop.value, KeyboardInterrupt)
+    reps = stop.value.replications
+    assert reps.table["replication"].tolist() == [0, 1]
+    assert reps.interrupted
+    assert reps.notes() == ["interrupted after 2 of 5 replication(s)"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ({"max_contacts": 0}, "max_contacts must be at least 1"),
+        ({"wall_clock": 0.0}, "wall_clock must be > 0 seconds"),
+        ({"wall_clock": float("nan")}, "wall_clock must be > 0 seconds"),
+    ],
+)
+def test_a_limit_that_cannot_be_met_is_refused(
+    small: Scenario, limit: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        simcc.replicate(small, 1, jobs=1, **limit)  # type: ignore[arg-type]
