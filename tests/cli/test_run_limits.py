@@ -88,12 +88,12 @@ def test_max_contacts_stops_each_replication_and_keeps_what_was_measured(
     assert leftovers(out) == []
 
 
+@pytest.mark.timeout(120)  # a run the limit fails to stop would otherwise run for hours
 def test_wall_clock_stops_the_run_and_keeps_what_was_measured(
     tmp_path: Path, runner: CliRunner
 ) -> None:
     long = SMALL.replace("horizon: 2h", "horizon: 400h")
     out = tmp_path / "out"
-    started = time.monotonic()
     result = runner.invoke(
         app,
         [
@@ -109,7 +109,6 @@ def test_wall_clock_stops_the_run_and_keeps_what_was_measured(
             str(out),
         ],
     )
-    assert time.monotonic() - started < 30
     assert result.exit_code == 0, result.output
     assert "stopped at the wall-clock limit of" in result.output
     assert "not started: the wall-clock limit was reached" in result.output
