@@ -9,8 +9,10 @@ shows them.
 
 Every chart shows the uncertainty of replications: a 95 % Student-t
 confidence interval across replications, drawn as error bars or a shaded
-band (none with a single replication).  Metrics keep their MODEL.md §4
-names in titles; axis labels carry the unit of :mod:`simcc.analysis.format`.
+band (none with a single replication).  Titles and axis labels use the
+metrics' labels and units of :mod:`simcc.analysis.format`; charts over the
+day read in clock time when given the opening time (``opens_at="08:00"``),
+else in hours since opening, and money carries the currency when given.
 
 Inputs:
 
@@ -37,6 +39,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from numpy.typing import ArrayLike
 from scipy import stats
 
@@ -172,7 +175,9 @@ def _float(x: Any) -> float:
 # ============================================================================ units and colours
 
 
-def unit_scale(metric: str, values: Sequence[float] | np.ndarray = ()) -> tuple[float, str]:
+def unit_scale(
+    metric: str, values: Sequence[float] | np.ndarray = (), currency: str | None = None
+) -> tuple[float, str]:
     """Factor from the stored value to the shown one, and the unit (``%``, ``s``, ``min``…)."""
     kind = fmt.kind(metric)
     if kind == "rate":
@@ -184,7 +189,7 @@ def unit_scale(metric: str, values: Sequence[float] | np.ndarray = ()) -> tuple[
             return 1 / 60, "min"
         return 1.0, "s"
     if kind == "money":
-        return 1.0, "money"
+        return 1.0, currency or "money"
     if kind == "count":
         return 1.0, "contacts"
     return 1.0, ""
@@ -192,7 +197,7 @@ def unit_scale(metric: str, values: Sequence[float] | np.ndarray = ()) -> tuple[
 
 def axis_label(metric: str, unit: str) -> str:
     """``Abandonment (all), %`` — the readable label and the unit."""
-    text = fmt.label(metric).strip()
+    text = fmt.title(metric)
     return f"{text}, {unit}" if unit else text
 
 
@@ -256,11 +261,13 @@ def comparison_chart(
     comparison: pd.DataFrame | Mapping[str, Any],
     metrics: Sequence[str] | None = None,
     ncols: int = 4,
+    currency: str | None = None,
 ) -> Figure:
     """Headline metrics per variant as bars with 95 % CI error bars, one panel per metric.
 
     ``comparison``: the comparison table (``variant``, ``replication``, metrics)
-    or the ``summary.json`` document of ``simcc compare``.
+    or the ``summary.json`` document of ``simcc compare``.  Panels are titled
+    with the metrics' labels.
     """
     wanted = list(metrics) if metrics is not None else list(HEADLINE_PLOT)
     variants, est = variant_estimates(comparison, wanted)
@@ -273,7 +280,7 @@ def comparison_chart(
     fig = Figure(figsize=(3.2 * ncols, 2.9 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, metric in zip(axes, shown, strict=False):
-        _comparison_panel(ax, metric, variants, est[metric], colours)
+        _comparison_panel(ax, metric, variants, est[metric], colours, currency)
     for ax in axes[len(shown) :]:
         ax.set_visible(False)
     fig.suptitle("Policy comparison: mean and 95 % CI over replications")
@@ -281,13 +288,18 @@ def comparison_chart(
 
 
 def _comparison_panel(
-    ax: Axes, metric: str, variants: list[str], points: dict[str, Point], colours: dict[str, str]
+    ax: Axes,
+    metric: str,
+    variants: list[str],
+    points: dict[str, Point],
+    colours: dict[str, str],
+    currency: str | None = None,
 ) -> None:
     names = [v for v in variants if v in points]
     means = np.array([points[v].mean for v in names])
     lows = np.array([points[v].low for v in names])
     highs = np.array([points[v].high for v in names])
-    scale, unit = unit_scale(metric, np.concatenate([means, highs]))
+    scale, unit = unit_scale(metric, np.concatenate([means, highs]), currency)
     x = np.arange(len(names))
     err = np.vstack([means - lows, highs - means]) * scale
     ax.bar(
@@ -301,7 +313,7 @@ def _comparison_panel(
     for xi, m, hi in zip(x, means, highs, strict=True):
         if np.isfinite(m):
             ax.annotate(
-                fmt.value(metric, float(m)),
+                fmt.value(metric, float(m), currency=currency),
                 (xi, max(m, hi if np.isfinite(hi) else m) * scale),
                 textcoords="offset points",
                 xytext=(0, 3),
@@ -309,7 +321,7 @@ def _comparison_panel(
                 fontsize=8,
             )
     ax.set_xticks(x, [_legend_name(v) for v in names], rotation=20 if len(names) > 3 else 0)
-    ax.set_title(metric, fontsize=10)
+    ax.set_title(fmt.title(metric), fontsize=10)
     ax.set_ylabel(axis_label(metric, unit), fontsize=8)
     ax.margins(y=0.15)
     ax.grid(axis="y", alpha=0.3)
@@ -497,6 +509,7 @@ def intraday_chart(
     staffing: pd.DataFrame | None = None,
     bin_size: float = 900.0,
     pools: Sequence[str] | None = None,
+    opens_at: object = None,
 ) -> Figure:
     """Queue length and agents busy over the day, one row per pool, with 95 % CI bands.
 
@@ -504,6 +517,8 @@ def intraday_chart(
     :func:`queue_intervals`).  Right: mean agents busy, against the staffing
     line (``scheduled`` of a staffing table — ``Result.staffing`` or
     :func:`staffing_plan` — drawn as steps; omitted when ``staffing`` is None).
+    ``opens_at``: the opening time (``"08:00"``) for a clock-time axis; by
+    default the axis runs in hours since opening.
     """
     c = with_variant(contacts)
     a = with_variant(agents)
@@ -534,10 +549,20 @@ def intraday_chart(
     axes[0, 0].set_title("Queue length (mean per interval)", fontsize=10)
     axes[0, 1].set_title("Agents busy vs staffing", fontsize=10)
     for ax in axes[-1]:
-        ax.set_xlabel("hours since opening")
+        _clock_axis(ax, opens_at)
     axes[0, 1].legend(fontsize=8, loc="upper right")
     fig.suptitle(f"Over the day, {bin_size / 60:g}-minute intervals (95 % CI bands)")
     return fig
+
+
+def _clock_axis(ax: Axes, opens_at: object) -> None:
+    """Label an axis in hours since opening as clock time (``09:00``), if the opening is known."""
+    if fmt.opening_seconds(opens_at) is None:
+        ax.set_xlabel("hours since opening")
+        return
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda h, _: fmt.clock(3600 * h, opens_at)))
+    ax.set_xlabel("time of day")
 
 
 def _pool_names(agents: pd.DataFrame, contacts: pd.DataFrame) -> list[str]:
@@ -678,6 +703,64 @@ def _total_error(ax: Axes, x: float, totals: np.ndarray) -> None:
         ax.errorbar(x, b.mean[0], yerr=err, color="black", capsize=3, lw=1)
 
 
+def pool_time_chart(
+    comparison: pd.DataFrame | Mapping[str, Any], pools: Sequence[str] | None = None
+) -> Figure:
+    """Where each pool's staffed time goes under each variant, side by side, from the metrics.
+
+    A bar per pool and variant, stacked to 100 % of staffed time: consult
+    and conference (occupancy × ``transfer_time_share``), the other work
+    (handling, wrap-up, rediscovery, hand-off steps, dials) and idle time;
+    the error bar is the 95 % CI of the occupancy.  Needs no records: it
+    reads the comparison table or ``summary.json`` of ``simcc compare``.
+    """
+    if pools is None:
+        metrics = comparison.get("metrics", {}) if isinstance(comparison, Mapping) else comparison
+        pools = [str(m)[len("occupancy_") :] for m in metrics if str(m).startswith("occupancy_")]
+    names = list(pools)
+    wanted = [f"{p}_{pool}" for pool in names for p in ("occupancy", "transfer_time_share")]
+    variants, est = variant_estimates(comparison, wanted)
+    names = [pool for pool in names if f"occupancy_{pool}" in est]
+    if not names:
+        raise ValueError("no occupancy_<pool> metric in the comparison")
+    width = 0.8 / max(1, len(variants))
+    size = (max(8.0, 1.3 * len(names) * len(variants) + 2), 4.6)
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    parts = (
+        ("consult and conference", ACTIVITY_COLOURS["consult"]),
+        ("other work", ACTIVITY_COLOURS["handle"]),
+        ("idle", "#dfe3e8"),
+    )
+    ticks, labels = [], []
+    for i, pool in enumerate(names):
+        for j, v in enumerate(variants):
+            x = i + (j - (len(variants) - 1) / 2) * width
+            occ = est[f"occupancy_{pool}"].get(v, Point(math.nan, math.nan, math.nan))
+            share = est.get(f"transfer_time_share_{pool}", {}).get(v, Point(0.0, 0.0, 0.0))
+            busy = 100 * occ.mean
+            consult = busy * (share.mean if math.isfinite(share.mean) else 0.0)
+            bottom = 0.0
+            for (name, colour), h in zip(parts, (consult, busy - consult, 100 - busy), strict=True):
+                label = name if (i, j) == (0, 0) else None
+                ax.bar(x, h, width * 0.9, bottom=bottom, color=colour, label=label)
+                bottom += h
+            err = [[busy - 100 * occ.low], [100 * occ.high - busy]]
+            ax.errorbar(x, busy, yerr=np.nan_to_num(err), color="black", capsize=3, lw=1)
+            top = 100 * occ.high if math.isfinite(occ.high) else busy
+            ax.annotate(f"{busy:.1f}%", (x, top), textcoords="offset points", xytext=(0, 3),
+                        ha="center", fontsize=8)  # fmt: skip
+            ticks.append(x)
+            labels.append(f"{pool}\n{_legend_name(v)}" if len(variants) > 1 else pool)
+    ax.set_xticks(ticks, labels, fontsize=8)
+    ax.set_ylabel("share of staffed time, %")
+    ax.set_ylim(0, 105)
+    ax.grid(axis="y", alpha=0.3)
+    fig.legend(fontsize=8, loc="outside right center")
+    fig.suptitle("Staffed time per pool by activity (label: occupancy, error bar: its 95 % CI)")
+    return fig
+
+
 # ============================================================================ 5. sweep
 
 
@@ -745,12 +828,14 @@ def sweep_chart(
         if b.n > 1:
             ax.fill_between(xs, b.low * scale, b.high * scale, color=colours[g], alpha=0.2, lw=0)
     found = _mark_crossings(ax, xs, means, scale)
+    if np.all(xs == np.round(xs)):  # agents, attempts…: no ticks at half an agent
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(x)
     ax.set_ylabel(axis_label(metric, unit))
     ax.grid(alpha=0.3)
     if by:
         ax.legend(title=by, fontsize=9)
-    title = f"{metric} against {x}: " + ("; ".join(found) if found else "no crossing")
+    title = f"{fmt.title(metric)} against {x}: " + ("; ".join(found) if found else "no crossing")
     fig.suptitle("\n".join(textwrap.wrap(title, 90)))
     return fig
 
