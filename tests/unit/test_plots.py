@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 import simcc
 from simcc.analysis import format as fmt
 from simcc.analysis import plots
+from simcc.analysis.plots import records as plots_records
 from simcc.analysis.stats import estimate, paired_difference
 
 SMALL = (Path(__file__).resolve().parents[1] / "small-centre.yaml").read_text()
@@ -146,7 +147,7 @@ def test_busy_agents_never_exceed_the_staffing(runs: dict, scenario: simcc.Scena
     agents = plots.with_variant(records(runs, "agents"))
     edges = np.arange(0.0, scenario.horizon + 1, 600.0)
     for pool, cap in (("front", 7), ("desk", 2)):
-        matrix = plots._per_replication(agents, "warm", pool, edges, "start", "end")
+        matrix = plots_records._per_replication(agents, "warm", pool, edges, "start", "end")
         assert matrix.max() <= cap + 1e-9
         assert matrix.mean() > 0
 
