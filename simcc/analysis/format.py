@@ -1,4 +1,9 @@
-"""How metrics read to a planner: percentages, seconds or minutes, money, counts."""
+"""How metrics read to a planner: percentages, seconds or minutes, money, counts.
+
+Labels and footnotes are defined here once, for the console and the report
+alike.  Money shows with an optional currency (``currency="€"`` →
+``€9.66``; a code such as ``"EUR"`` follows the number: ``9.66 EUR``).
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,24 @@ LABELS = {
     "overflow_rate": "Answered by overflow pool",
 }
 
+LOWER_BOUND = {"customer_effort": 1.0}
+"""Metrics whose smallest possible value is not 0 (every contact tells its story once)."""
+
+ANSWERED_NOTE = (
+    "Answered + abandoned can exceed offered: a contact answered at the front and later "
+    "lost on hold or in a later queue counts in both."
+)
+"""Footnote for any table that shows answered, abandoned and offered contacts."""
+
+CLIPPED_NOTE = (
+    "A confidence bound past what the quantity can take (below 0, or above 100 % for a "
+    "share) is shown at that limit."
+)
+"""Footnote for a table where :func:`interval` clipped a bound (see :func:`clipped`)."""
+
+SIGNIFICANT_NOTE = "* the 95% CI of the paired difference excludes zero"
+"""Footnote for the mark after a paired difference whose interval excludes zero."""
+
 
 def kind(name: str) -> str:
     """``count``, ``time``, ``money``, ``plain`` or ``rate`` (a fraction shown in %)."""
@@ -53,51 +76,126 @@ def kind(name: str) -> str:
 
 
 def label(name: str) -> str:
-    """Readable label of a metric (the metric name itself for per-pool ones)."""
+    """Readable label of a metric (the metric name itself for unknown ones)."""
     if name in LABELS:
         return LABELS[name]
-    for prefix, text in (
-        ("aht_", "AHT"),
-        ("occupancy_", "Occupancy"),
-        ("transfer_time_share_", "Transfer share"),
-    ):
+    for prefix, text in (("aht_", "AHT"), ("occupancy_", "Occupancy")):
         if name.startswith(prefix):
             return f"{text} {name[len(prefix) :]}"
+    if name.startswith("transfer_time_share_"):
+        pool = name[len("transfer_time_share_") :]
+        return f"{pool[:1].upper()}{pool[1:]} time in consult/conference"
     return name
 
 
-def value(name: str, x: float, signed: bool = False) -> str:
+def title(name: str) -> str:
+    """A label that stands alone (a chart title): ``Abandonment in first queue``."""
+    text = label(name)
+    return f"Abandonment {text.strip()}" if text.startswith("  ") else text
+
+
+def opening_seconds(opens_at: object) -> float | None:
+    """When the centre opens, in seconds after midnight: ``"08:00"``, a ``datetime.time``,
+    or seconds (None: not given, times stay in hours since opening)."""
+    if opens_at is None:
+        return None
+    if isinstance(opens_at, int | float):
+        return float(opens_at)
+    if hasattr(opens_at, "hour") and hasattr(opens_at, "minute"):
+        return 3600.0 * opens_at.hour + 60.0 * opens_at.minute  # type: ignore[attr-defined]
+    hours, _, minutes = str(opens_at).strip().partition(":")
+    try:
+        return 3600.0 * int(hours) + 60.0 * int(minutes or 0)
+    except ValueError:
+        raise ValueError(f"opening time {opens_at!r} is not HH:MM") from None
+
+
+def clock(seconds: float, opens_at: object) -> str:
+    """A time since opening as the clock shows it (``09:30``), or ``1.5 h`` with no opening."""
+    start = opening_seconds(opens_at)
+    if start is None:
+        return f"{seconds / 3600:g} h"
+    minutes = round((start + seconds) / 60) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def display_order(names: list[str]) -> list[str]:
+    """Metric names in table order, the escalation rate moved next to the consult/conference
+    time of the pools (one is the share of contacts handed on, the other the share of
+    agents' time the hand-offs take)."""
+    shares = [n for n in names if n.startswith("transfer_time_share_")]
+    if not shares or "escalation_rate" not in names:
+        return list(names)
+    rest = [n for n in names if n != "escalation_rate"]
+    at = rest.index(shares[0])
+    return [*rest[:at], "escalation_rate", *rest[at:]]
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The values a metric can take: a share lies in [0, 1], anything else is at least 0."""
+    low = LOWER_BOUND.get(name, 0.0)
+    return (low, 1.0) if kind(name) == "rate" else (low, math.inf)
+
+
+def value(
+    name: str, x: float, signed: bool = False, currency: str | None = None, extra: int = 0
+) -> str:
     """One number in the metric's unit: ``12.3%``, ``42s``, ``3.5m``, ``4.12``.
 
     ``signed`` shows a difference: ``+2.1 pt``, ``−3s``; a difference that
-    rounds to zero shows as ``0`` without a sign.
+    rounds to zero shows as ``0`` without a sign.  ``extra``: decimals beyond
+    the usual ones.
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    text = _unsigned(kind(name), abs(x), signed)
-    if signed and any(ch in "123456789" for ch in text):
-        return ("+" if x > 0 else "−") + text
-    if not signed and x < 0:
-        return "−" + text
-    return text
+    text = _unsigned(kind(name), abs(x), signed, extra)
+    nonzero = _shows_digit(text)
+    sign = ("+" if x > 0 else "−") if signed and nonzero else "−" if x < 0 and nonzero else ""
+    if currency and kind(name) == "money":
+        return f"{sign}{currency}{text}" if len(currency) == 1 else f"{sign}{text} {currency}"
+    return sign + text
 
 
-def _unsigned(k: str, x: float, signed: bool) -> str:
+def _unsigned(k: str, x: float, signed: bool, extra: int) -> str:
     if k == "rate":
-        return f"{100 * x:.1f} pt" if signed else f"{100 * x:.1f}%"
+        return f"{100 * x:.{1 + extra}f} pt" if signed else f"{100 * x:.{1 + extra}f}%"
     if k == "time":
         if x < 120:
-            return f"{x:.0f}s" if x >= 10 else f"{x:.1f}s"
-        return f"{x / 60:.1f}m"
+            return f"{x:.{(0 if x >= 10 else 1) + extra}f}s"
+        return f"{x / 60:.{1 + extra}f}m"
     if k == "money":
-        return f"{x:.2f}"
+        return f"{x:.{2 + extra}f}"
     if k == "count":
-        return f"{x:,.0f}"
-    return f"{x:.2f}"
+        return f"{x:,.{extra}f}"
+    return f"{x:.{2 + extra}f}"
 
 
-def interval(name: str, e: Estimate, signed: bool = False) -> str:
-    """The CI as ``lo – hi`` in the metric's unit ('' with a single replication)."""
+def clipped(name: str, e: Estimate) -> bool:
+    """Whether :func:`interval` shows a bound of this (non-difference) estimate clipped."""
+    low, high = bounds(name)
+    return e.n >= 2 and (e.ci_low < low or e.ci_high > high)
+
+
+def interval(name: str, e: Estimate, signed: bool = False, currency: str | None = None) -> str:
+    """The CI as ``lo – hi`` in the metric's unit ('' with a single replication).
+
+    A bound that is not zero never shows as zero: decimals are added until
+    each bound shows a digit, so an interval that excludes 0 reads so on
+    screen.  An estimate (not a difference, ``signed=False``) has its bounds
+    clipped to what the metric can take (:func:`bounds`; :data:`CLIPPED_NOTE`).
+    """
     if e.n < 2 or math.isnan(e.ci_low):
         return ""
-    return f"{value(name, e.ci_low, signed)} – {value(name, e.ci_high, signed)}"
+    lo, hi = e.ci_low, e.ci_high
+    if not signed:
+        low, high = bounds(name)
+        lo, hi = min(max(lo, low), high), min(max(hi, low), high)
+    for extra in range(6):
+        texts = [value(name, x, signed, currency, extra) for x in (lo, hi)]
+        if all(_shows_digit(t) for x, t in zip((lo, hi), texts, strict=True) if x != 0):
+            break
+    return f"{texts[0]} – {texts[1]}"
+
+
+def _shows_digit(text: str) -> bool:
+    return any(ch in "123456789" for ch in text)

@@ -4,9 +4,12 @@
 wrote it by its files, and writes ``report.html`` beside them:
 
 - ``summary.json`` with ``variants`` → a comparison (``simcc compare``):
-  the verdict per headline metric in words, the table of each variant with
-  its 95 % CI and the paired differences, the comparison chart, and the
-  record plots if the directory holds records;
+  the bottom line (who wins, by how much, at what cost, against the file's
+  targets) and why (the mechanism sentence, each pool's occupancy and time
+  in consult and conference, side by side), the verdict per headline metric
+  in words, the table of each variant with its 95 % CI and the paired
+  differences, the comparison chart, and the record plots if the directory
+  holds records;
 - ``results.parquet`` / ``results.csv`` → a sweep (``simcc sweep``): where
   the policies cross, the sweep charts and a table per grid point;
 - ``summary.json`` with ``metrics`` → a run (``simcc run``): the metric table
@@ -21,77 +24,25 @@ to read each part.
 
 from __future__ import annotations
 
-import base64
-import datetime as _dt
 import html
-import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from simcc._version import __version__
+from simcc.analysis import explain, plots
 from simcc.analysis import format as fmt
-from simcc.analysis import plots
-from simcc.analysis.metrics import HEADLINE as METRIC_HEADLINE
-from simcc.analysis.stats import Estimate, estimate, paired_difference
+from simcc.analysis.explain import HEADLINE, noun, verdict
+from simcc.analysis.page import Page, facts_html, plot_into, table_html
+from simcc.analysis.stats import Estimate, estimate, excludes_zero, paired_difference
 from simcc.io import OutputError, write_text
 
 REPORT = "report.html"
-
-HEADLINE = tuple(name for name in METRIC_HEADLINE if fmt.kind(name) != "count")
-"""Metrics that get a verdict in a comparison (MODEL.md §4, counts left out)."""
-
-LOWER_IS_BETTER = {
-    "abandonment_rate",
-    "abandonment_queue_rate",
-    "abandonment_hold_rate",
-    "abandonment_transfer_rate",
-    "repeat_escalation_rate",
-    "recontact_rate",
-    "asa",
-    "mean_hold_time",
-    "customer_effort",
-    "cost_per_contact",
-    "cost_per_resolved_case",
-    "callback_unreached_rate",
-    "mean_transfer_wait",
-}
-HIGHER_IS_BETTER = {
-    "fcr",
-    "first_touch_resolution",
-    "service_level",
-    "escalation_sla_rate",
-    "sla_compliance",
-}
-"""Direction of good; other metrics (escalation rate, AHT, occupancy) are reported without
-a judgement: more or less of them is neither better nor worse in itself."""
-
-NOUNS = {
-    "abandonment_rate": "abandonment",
-    "abandonment_queue_rate": "abandonment in the first queue",
-    "abandonment_hold_rate": "abandonment on hold",
-    "abandonment_transfer_rate": "abandonment in the queue after a transfer",
-    "fcr": "first-contact resolution (FCR)",
-    "first_touch_resolution": "first-touch resolution",
-    "escalation_rate": "the escalation rate",
-    "repeat_escalation_rate": "repeat escalation",
-    "recontact_rate": "re-contacts",
-    "service_level": "the service level",
-    "escalation_sla_rate": "escalations engaged within their SLA",
-    "sla_compliance": "SLA compliance",
-    "asa": "ASA",
-    "mean_hold_time": "the mean hold time",
-    "customer_effort": "customer effort (tellings of the story)",
-    "cost_per_contact": "the cost per contact",
-    "cost_per_resolved_case": "the cost per resolved case",
-}
 
 SWEEP_METRICS = (
     "abandonment_rate",
@@ -106,125 +57,6 @@ SWEEP_METRICS = (
 
 class ReportError(OutputError):
     """An output directory the report cannot read; the message says why."""
-
-
-# ============================================================================ verdicts
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A plain-language reading of one paired difference; ``tone``: better, worse, neutral…"""
-
-    metric: str
-    text: str
-    tone: str
-
-
-def noun(metric: str) -> str:
-    """What a metric is called in a sentence: ``abandonment``, ``ASA``, ``occupancy of front``."""
-    if metric in NOUNS:
-        return NOUNS[metric]
-    for prefix, text in (
-        ("aht_", "the AHT of"),
-        ("occupancy_", "the occupancy of"),
-        ("transfer_time_share_", "the share of transfer time in"),
-    ):
-        if metric.startswith(prefix):
-            return f"{text} {metric[len(prefix) :]}"
-    return fmt.label(metric).strip().lower() or metric
-
-
-def verdict(metric: str, variant: str, baseline: str, diff: Estimate) -> Verdict:
-    """Read ``diff`` (``variant − baseline``, paired, with its 95 % CI) in words.
-
-    ``warm lowers abandonment by 2.1 points (95 % CI 1.6 to 2.6) — better`` when
-    the interval excludes zero; ``no clear difference in ASA between warm and
-    cold (95 % CI −3 s to +4 s)`` when it holds zero.
-    """
-    what = noun(metric)
-    if not math.isfinite(diff.mean):
-        return Verdict(metric, f"{what}: not measured for {variant} or {baseline}", "unclear")
-    if diff.n < 2 or not (math.isfinite(diff.ci_low) and math.isfinite(diff.ci_high)):
-        text = (
-            f"{variant} changes {what} by {_amount(metric, diff.mean, signed=True)} "
-            f"against {baseline} (one replication: no confidence interval)"
-        )
-        return Verdict(metric, text, "unclear")
-    lo, hi = diff.ci_low, diff.ci_high
-    if lo == hi == diff.mean == 0:
-        return Verdict(metric, f"no difference in {what} (the same in every replication)", "same")
-    if lo > 0 or hi < 0:
-        up = diff.mean > 0
-        a, b = sorted((abs(lo), abs(hi)))
-        digits = _digits(metric, (diff.mean, lo, hi))
-        text = (
-            f"{variant} {'raises' if up else 'lowers'} {what} by "
-            f"{_amount(metric, abs(diff.mean), digits=digits)} "
-            f"(95 % CI {_amount(metric, a, digits=digits, unit=False)} to "
-            f"{_amount(metric, b, digits=digits)})"
-        )
-        tone = _tone(metric, up)
-        if tone != "neutral":
-            text += f" — {tone}"
-        return Verdict(metric, text, tone)
-    digits = _digits(metric, (lo, hi))
-    text = (
-        f"no clear difference in {what} between {variant} and {baseline} "
-        f"(95 % CI {_amount(metric, lo, signed=True, digits=digits, unit=False)} to "
-        f"{_amount(metric, hi, signed=True, digits=digits)})"
-    )
-    return Verdict(metric, text, "unclear")
-
-
-def _tone(metric: str, up: bool) -> str:
-    if metric in HIGHER_IS_BETTER:
-        return "better" if up else "worse"
-    if metric in LOWER_IS_BETTER:
-        return "worse" if up else "better"
-    return "neutral"
-
-
-def _shown(metric: str, x: float) -> tuple[float, str]:
-    """A stored value in the unit a sentence uses, and the unit's words."""
-    kind = fmt.kind(metric)
-    if kind == "rate":
-        return 100 * x, "points"
-    if kind == "time":
-        return x, "s"
-    if kind == "count":
-        return x, "contacts"
-    return x, ""
-
-
-def _digits(metric: str, values: Iterable[float]) -> int:
-    """Decimals that show the largest of ``values`` with two or three significant digits
-    and none of the others as a zero it is not."""
-    if fmt.kind(metric) == "money":
-        return 2
-    if fmt.kind(metric) == "time" and max(abs(v) for v in values) >= 120:
-        return 1
-    shown = [abs(_shown(metric, v)[0]) for v in values]
-    digits = 0 if max(shown) >= 10 else 1 if max(shown) >= 1 else 2
-    # a bound that is not zero must not print as zero ("0.1 to 30", not "0 to 30")
-    while digits < 3 and any(x > 0 and round(x, digits) == 0 for x in shown):
-        digits += 1
-    return digits
-
-
-def _amount(
-    metric: str, x: float, signed: bool = False, digits: int | None = None, unit: bool = True
-) -> str:
-    """``2.1 points``, ``+4 s``, ``−1.5 min``, ``0.42``: a number in a sentence."""
-    digits = _digits(metric, (x,)) if digits is None else digits
-    value, words = _shown(metric, x)
-    if words == "s" and digits == 1 and fmt.kind(metric) == "time" and abs(x) >= 120:
-        value, words = x / 60, "min"
-    text = f"{abs(value):,.{digits}f}"
-    if signed:
-        text = ("+" if value > 0 else "−" if value < 0 else "±") + text
-    elif value < 0:
-        text = "−" + text
-    return f"{text} {words}" if unit and words else text
 
 
 # ============================================================================ reading outputs
@@ -307,142 +139,41 @@ def _load_scenario(scenario: Any, out: Output) -> Any:
 # ============================================================================ building
 
 
-def build_report(out_dir: str | Path, scenario: Any = None) -> Path:
+def build_report(
+    out_dir: str | Path, scenario: Any = None, currency: str | None = None, opens_at: Any = None
+) -> Path:
     """Write ``out_dir/report.html`` from what run/compare/sweep wrote there; return its path.
 
     ``scenario``: the scenario (a :class:`~simcc.scenario.Scenario` or a file)
     the output came from, for the staffing line, the measurement window and
     the SLA threshold; by default ``out_dir/scenario.yaml`` if present.
+    ``currency`` (``"€"``, ``"EUR"``) marks money; ``opens_at`` (``"08:00"``)
+    puts charts over the day in clock time.  Both default to the scenario's
+    ``currency`` and ``opens_at`` if it has them, else none and hours since
+    opening.
     """
     out = detect(out_dir)
     scen = _load_scenario(scenario, out)
+    look = Look(
+        currency if currency is not None else getattr(scen, "currency", None),
+        opens_at if opens_at is not None else getattr(scen, "opens_at", None),
+    )
     page = Page(title="simcc report")
     if out.kind == "run":
-        _run_report(page, out, scen)
+        _run_report(page, out, scen, look)
     elif out.kind == "compare":
-        _compare_report(page, out, scen)
+        _compare_report(page, out, scen, look)
     else:
-        _sweep_report(page, out, scen)
+        _sweep_report(page, out, scen, look)
     return write_text(out.path / REPORT, page.html())
 
 
-@dataclass
-class Page:
-    """An HTML page built section by section; :meth:`html` gives the whole document."""
+@dataclass(frozen=True)
+class Look:
+    """How numbers read on the page: the currency of money, the clock time of the opening."""
 
-    title: str
-    subtitle: str = ""
-    sections: list[str] = field(default_factory=list)
-
-    def section(self, ident: str, heading: str, *parts: str) -> None:
-        body = "\n".join(parts)
-        self.sections.append(
-            f'<section id="{ident}">\n<h2>{html.escape(heading)}</h2>\n{body}\n</section>'
-        )
-
-    def html(self) -> str:
-        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return _TEMPLATE.format(
-            title=html.escape(self.title),
-            subtitle=html.escape(self.subtitle),
-            css=_CSS,
-            body="\n".join(self.sections),
-            footer=html.escape(f"simcc {__version__} · generated {stamp}"),
-        )
-
-
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: #1d2733; background: #f6f7f9; line-height: 1.45; }
-main { max-width: 1180px; margin: 0 auto; padding: 1.5rem 2rem 3rem; background: #fff; }
-h1 { margin: 0 0 .2rem; font-size: 1.7rem; }
-.subtitle { color: #5a6675; margin: 0 0 1rem; }
-h2 { border-bottom: 2px solid #d9dee5; padding-bottom: .2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
-th, td { padding: .25rem .7rem; border-bottom: 1px solid #e3e7ec; text-align: right;
-         white-space: nowrap; }
-th { white-space: normal; }
-.ci { color: #5a6675; font-size: .8rem; }
-th { background: #eef1f5; }
-td.name, th.name, td.key { text-align: left; }
-td.name code { color: #5a6675; font-size: .8rem; }
-tr.group td { background: #fafbfc; font-weight: 600; text-align: left; }
-ul.verdicts { list-style: none; padding-left: 0; }
-ul.verdicts li { padding: .3rem .6rem; margin: .25rem 0; border-left: 5px solid #aab3bf;
-                 background: #f7f8fa; }
-ul.verdicts li.better { border-color: #2e8b57; }
-ul.verdicts li.worse { border-color: #c0392b; }
-ul.verdicts li.neutral { border-color: #4a78b0; }
-figure { margin: 1.2rem 0 2rem; }
-figure img { max-width: 100%; height: auto; border: 1px solid #e3e7ec; }
-figcaption { color: #3d4855; font-size: .92rem; max-width: 60rem; }
-pre { background: #f3f5f8; padding: .6rem .8rem; overflow-x: auto; }
-.note { color: #5a6675; font-size: .9rem; }
-footer { color: #8a94a1; font-size: .8rem; margin-top: 3rem; }
-"""
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-<p class="subtitle">{subtitle}</p>
-{body}
-<footer>{footer}</footer>
-</main>
-</body>
-</html>
-"""
-
-
-# ---------------------------------------------------------------------------- HTML pieces
-
-
-def figure_html(fig: Figure, alt: str, caption: str) -> str:
-    """A figure as an ``<img>`` with its PNG inline (``data:`` URI) and a caption."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-    )
-
-
-def _facts(rows: Iterable[tuple[str, Any]]) -> str:
-    cells = "".join(
-        f'<tr><td class="key">{html.escape(str(k))}</td>'
-        f'<td class="name">{html.escape(str(v))}</td></tr>'
-        for k, v in rows
-        if v not in (None, "")
-    )
-    return f"<table>{cells}</table>"
-
-
-def _table(
-    header: Sequence[str], rows: Iterable[Sequence[str]], name_cols: int = 1, raw: bool = False
-) -> str:
-    """An HTML table; the first ``name_cols`` cells of a row (all with ``raw``) are HTML."""
-    head = "".join(
-        f'<th class="name">{html.escape(h)}</th>' if i < name_cols else f"<th>{html.escape(h)}</th>"
-        for i, h in enumerate(header)
-    )
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="name">{c}</td>'
-            if i < name_cols
-            else f"<td>{c if raw else html.escape(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    currency: str | None = None
+    opens_at: Any = None
 
 
 def _metric_cell(metric: str) -> str:
@@ -450,30 +181,40 @@ def _metric_cell(metric: str) -> str:
     return f"{html.escape(label)}<br><code>{html.escape(metric)}</code>"
 
 
-def _value_ci(metric: str, e: Estimate, signed: bool = False) -> tuple[str, str]:
-    return fmt.value(metric, e.mean, signed), fmt.interval(metric, e, signed)
+def _value_ci(
+    metric: str, e: Estimate, signed: bool = False, look: Look = Look()
+) -> tuple[str, str]:
+    return (
+        fmt.value(metric, e.mean, signed, currency=look.currency),
+        fmt.interval(metric, e, signed, currency=look.currency),
+    )
 
 
-def _plot(parts: list[str], draw: Any, alt: str, caption: str) -> None:
-    """Draw one figure into ``parts``; a figure that cannot be drawn becomes a note."""
-    try:
-        fig = draw()
-    except (ValueError, KeyError) as exc:
-        parts.append(
-            f'<p class="note">{html.escape(alt)}: not drawn ({html.escape(str(exc))}).</p>'
-        )
-        return
-    parts.append(figure_html(fig, alt, caption))
+def _scenario_text(scenario: Any, replications: int, seed: Any) -> str:
+    """The scenario's description, with the replications and seed the run used (not the file's)."""
+    if scenario is None:
+        return ""
+    used: dict[str, Any] = {"replications": replications} if replications else {}
+    if isinstance(seed, int):
+        used["seed"] = seed
+    return f"<pre>{html.escape(scenario.model_copy(update=used).summary())}</pre>"
 
 
-def _scenario_text(scenario: Any) -> str:
-    return f"<pre>{html.escape(scenario.summary())}</pre>" if scenario is not None else ""
+def _footnotes(estimates: Mapping[str, Estimate]) -> str:
+    """The notes a metric table needs: answered + abandoned > offered, clipped bounds."""
+    notes = []
+    mean = {m: e.mean for m, e in estimates.items()}
+    if mean.get("answered", 0) + mean.get("abandoned", 0) > mean.get("offered", math.inf):
+        notes.append(fmt.ANSWERED_NOTE)
+    if any(fmt.clipped(m, e) for m, e in estimates.items()):
+        notes.append(fmt.CLIPPED_NOTE)
+    return "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
 
 
 # ============================================================================ run
 
 
-def _run_report(page: Page, out: Output, scenario: Any) -> None:
+def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     s = out.summary
     n = int(s.get("replications") or 0)
     policy = scenario.transfer.policy if scenario is not None else None
@@ -482,7 +223,7 @@ def _run_report(page: Page, out: Output, scenario: Any) -> None:
         f", transfer policy {policy}" if policy else ""
     )
     prov = s.get("provenance", {})
-    facts = _facts(
+    facts = facts_html(
         [
             ("scenario", s.get("scenario")),
             ("transfer policy", policy),
@@ -500,21 +241,22 @@ def _run_report(page: Page, out: Output, scenario: Any) -> None:
         "(scenario.yaml) nor given (--scenario): no staffing line, and agent time "
         "is counted over the whole run.</p>"
     )
-    page.section("scenario", "Scenario", facts, _scenario_text(scenario), missing)
+    page.section("scenario", "Scenario", facts, _scenario_text(scenario, n, s.get("seed")), missing)
     estimates = {m: _estimate(v, n) for m, v in s.get("metrics", {}).items()}
     rows = [
-        (_metric_cell(m), *_value_ci(m, e))
-        for m, e in estimates.items()
-        if not (m == "unfinished" and not e.mean)
+        (_metric_cell(m), *_value_ci(m, estimates[m], look=look))
+        for m in fmt.display_order(list(estimates))
+        if not (m == "unfinished" and not estimates[m].mean)
     ]
     page.section(
         "metrics",
         "Metrics",
         f'<p class="note">Mean over {n} replication(s) and its 95 % confidence interval '
         "(Student t). Rates are shares of contacts, times are seconds (s) or minutes (m).</p>",
-        _table(["metric", "mean", "95 % CI"], rows),
+        table_html(["metric", "mean", "95 % CI"], rows),
+        _footnotes(estimates),
     )
-    page.section("plots", "Plots", *_record_plots(out, scenario, policy))
+    page.section("plots", "Plots", *_record_plots(out, scenario, policy, look))
 
 
 def _main_policy(contacts: pd.DataFrame) -> str:
@@ -524,7 +266,7 @@ def _main_policy(contacts: pd.DataFrame) -> str:
     return str(used.mode().iloc[0]) if len(used) else "run"
 
 
-def _record_plots(out: Output, scenario: Any, label: str | None) -> list[str]:
+def _record_plots(out: Output, scenario: Any, label: str | None, look: Look) -> list[str]:
     """The plots drawn from Parquet records (waits, the day, agent time), if any."""
     contacts = out.frame("contacts")
     agents = out.frame("agents")
@@ -540,7 +282,7 @@ def _record_plots(out: Output, scenario: Any, label: str | None) -> list[str]:
     window = (scenario.warmup, scenario.horizon) if scenario is not None else None
     staffing = plots.staffing_plan(scenario) if scenario is not None else None
     parts: list[str] = []
-    _plot(
+    plot_into(
         parts,
         lambda: plots.wait_distributions(contacts, threshold=threshold),
         "Waiting-time distributions",
@@ -550,16 +292,18 @@ def _record_plots(out: Output, scenario: Any, label: str | None) -> list[str]:
         "hand-off, for escalated contacts. Shaded: 95 % CI over replications. A curve lower "
         "and further left means shorter waits.",
     )
-    _plot(
+    plot_into(
         parts,
-        lambda: plots.intraday_chart(contacts, agents, transfers, staffing=staffing),
+        lambda: plots.intraday_chart(
+            contacts, agents, transfers, staffing=staffing, opens_at=look.opens_at
+        ),
         "Queues and busy agents over the day",
         "One row per pool, 15-minute intervals. Left: mean number of customers waiting for "
         "the pool (first queue, queue after a cold transfer, on hold for a consult, "
         "callbacks and tickets). Right: mean agents busy against the staffing plan (dashed). "
         "Busy close to staffing while the queue grows marks the pool that limits the day.",
     )
-    _plot(
+    plot_into(
         parts,
         lambda: plots.activity_chart(agents, window=window),
         "Agent time by activity",
@@ -574,7 +318,7 @@ def _record_plots(out: Output, scenario: Any, label: str | None) -> list[str]:
 # ============================================================================ compare
 
 
-def _compare_report(page: Page, out: Output, scenario: Any) -> None:
+def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     s = out.summary
     variants = [str(v) for v in s.get("variants", [])]
     if not variants:
@@ -595,7 +339,7 @@ def _compare_report(page: Page, out: Output, scenario: Any) -> None:
     page.section(
         "scenario",
         "Scenario",
-        _facts(
+        facts_html(
             [
                 ("variants", ", ".join(variants)),
                 ("baseline", baseline),
@@ -604,9 +348,17 @@ def _compare_report(page: Page, out: Output, scenario: Any) -> None:
                 ("simcc", prov.get("simcc")),
             ]
         ),
-        _scenario_text(scenario),
+        _scenario_text(scenario, n, s.get("seed")),
     )
     differences = _differences(s, table, variants)
+    estimates = {
+        m: {v: _estimate(per.get(v), n) for v in variants}
+        for m, per in s.get("metrics", {}).items()
+    }
+    numbers = explain.Numbers(variants, estimates, differences)
+    source = table if table is not None and "variant" in table else s
+    page.section("bottom", "Bottom line", *_bottom_line(numbers, scenario, look))
+    page.section("why", "Why", *_why(numbers, scenario, source))
     items = []
     for variant in variants[1:]:
         for metric in HEADLINE:
@@ -626,18 +378,103 @@ def _compare_report(page: Page, out: Output, scenario: Any) -> None:
         else '<p class="note">No differences in this output.</p>',
     )
     parts: list[str] = []
-    source = table if table is not None and "variant" in table else s
-    _plot(
+    plot_into(
         parts,
-        lambda: plots.comparison_chart(source),
+        lambda: plots.comparison_chart(source, currency=look.currency),
         "Policy comparison",
         "Each panel is one headline metric; a bar per variant is its mean over replications "
         "and the whiskers its 95 % confidence interval. Overlapping whiskers do not mean "
         "'no difference': the verdict above uses the paired differences, which are sharper.",
     )
-    records = _record_plots(out, scenario, baseline) if out.has("contacts.parquet") else []
+    records = _record_plots(out, scenario, baseline, look) if out.has("contacts.parquet") else []
     page.section("plots", "Plots", *parts, *records)
-    page.section("metrics", "Metrics", _compare_table(s, variants, differences, n))
+    page.section("metrics", "Metrics", _compare_table(numbers, n, look))
+
+
+def _bottom_line(numbers: explain.Numbers, scenario: Any, look: Look) -> list[str]:
+    """Who wins against the baseline, at what cost, and each variant against the file's targets."""
+    parts = []
+    for variant in numbers.variants[1:]:
+        line = explain.bottom_line(numbers, variant, currency=look.currency)
+        parts.append(f'<p class="bottom">{html.escape(line.text)}</p>')
+    target = scenario.sla.answer.target if scenario is not None else None
+    checks = explain.target_checks(numbers, target)
+    tone = {"met": "better", "missed": "worse", "unclear": "unclear"}
+    if checks:
+        items = "".join(f'<li class="{tone[c.status]}">{html.escape(c.text)}</li>' for c in checks)
+        parts.append(f'<p>Against the file’s own targets:</p><ul class="verdicts">{items}</ul>')
+    elif scenario is None:
+        parts.append('<p class="note">The scenario was not found: no targets to check.</p>')
+    parts.append(
+        '<p class="note">A variant wins when it is clearly better (its paired 95 % CI '
+        "excludes zero) on at least one of abandonment, service level and FCR and clearly "
+        "worse on none; the cost is the agent cost per truly resolved case.</p>"
+    )
+    return parts
+
+
+def _why(numbers: explain.Numbers, scenario: Any, source: Any) -> list[str]:
+    """The mechanism sentence, each pool's occupancy and consult time side by side, the chart."""
+    entry = [ct.path[0] for ct in scenario.call_types.values()] if scenario is not None else []
+    parts = [
+        f'<p class="why">{html.escape(explain.mechanism(numbers, v, entry))}</p>'
+        for v in numbers.variants[1:]
+    ]
+    parts.append(_pool_table(numbers))
+    plot_into(
+        parts,
+        lambda: plots.pool_time_chart(source, pools=numbers.pools),
+        "Staffed time per pool",
+        "A bar per pool and variant, side by side: the share of staffed time agents spend "
+        "in consult and conference (occupancy × the consult/conference share of busy time), "
+        "on other work (handling, wrap-up, rediscovery, hand-off steps, dials) and idle. The "
+        "label is the occupancy; the error bar its 95 % CI.",
+    )
+    return parts
+
+
+def _pool_table(numbers: explain.Numbers) -> str:
+    """Per pool: occupancy, time in consult/conference and AHT of each variant, and the changes."""
+    variants, base = numbers.variants, numbers.baseline
+    groups = (("occupancy", "Occupancy"), ("transfer_time_share", "In consult/conference"),
+              ("aht", "AHT"))  # fmt: skip
+    columns = [*variants, *(f"Δ {v} − {base}" for v in variants[1:])]
+    top = "".join(f'<th colspan="{len(columns)}">{t}</th>' for _, t in groups)
+    sub = "".join(f"<th>{html.escape(c)}</th>" for c in columns) * len(groups)
+    rows = []
+    for pool in numbers.pools:
+        cells = [f'<td class="name">{html.escape(pool)}</td>']
+        for prefix, _ in groups:
+            metric = f"{prefix}_{pool}"
+            cells += [
+                f"<td>{html.escape(fmt.value(metric, numbers.mean(metric, v)))}</td>"
+                for v in variants
+            ]
+            cells += [f"<td>{_difference_cell(metric, numbers.diff(metric, v))}</td>"
+                      for v in variants[1:]]  # fmt: skip
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    escalated = ", ".join(
+        f"{v} {fmt.value('escalation_rate', numbers.mean('escalation_rate', v))}" for v in variants
+    )
+    note = (
+        '<p class="note">Occupancy: busy share of staffed time. In consult/conference: the '
+        "share of the pool’s busy time spent waiting for, consulting or conferencing with a "
+        "specialist (not the share of contacts handed on). Contacts escalated (share of "
+        f"answered contacts): {html.escape(escalated)}. * the paired 95 % CI excludes zero.</p>"
+    )
+    return (
+        f'<table><thead><tr><th class="name" rowspan="2">pool</th>{top}</tr><tr>{sub}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table>{note}"
+    )
+
+
+def _difference_cell(metric: str, d: Estimate | None) -> str:
+    if d is None:
+        return "–"
+    mark = "*" if excludes_zero(d) else ""
+    ci = fmt.interval(metric, d, signed=True)
+    shown = html.escape(fmt.value(metric, d.mean, signed=True) + mark)
+    return f'{shown}<br><span class="ci">{html.escape(ci)}</span>' if ci else shown
 
 
 def _replications_of(summary: Mapping[str, Any], table: pd.DataFrame | None, first: str) -> int:
@@ -670,40 +507,43 @@ def _differences(
     return out
 
 
-def _compare_table(
-    summary: Mapping[str, Any],
-    variants: list[str],
-    differences: Mapping[str, Mapping[str, Estimate]],
-    n: int,
-) -> str:
+def _compare_table(numbers: explain.Numbers, n: int, look: Look) -> str:
+    variants, base = numbers.variants, numbers.baseline
     header = ["metric"]
     for v in variants:
         header += [v, "95 % CI"]
     for v in variants[1:]:
-        header += [f"{v} − {variants[0]}", "95 % CI"]
+        header += [f"{v} − {base}", "95 % CI"]
     rows = []
-    for metric, per in summary.get("metrics", {}).items():
+    for metric in fmt.display_order(list(numbers.estimates)):
         if metric == "unfinished":
             continue
         row = [_metric_cell(metric)]
         for v in variants:
-            row += list(_value_ci(metric, _estimate(per.get(v), n)))
+            row += list(_value_ci(metric, numbers.estimates[metric][v], look=look))
         for v in variants[1:]:
-            diff = differences.get(metric, {}).get(v)
-            row += list(_value_ci(metric, diff, signed=True)) if diff else ["–", ""]
+            diff = numbers.diff(metric, v)
+            if diff is None:
+                row += ["–", ""]
+                continue
+            mean, ci = _value_ci(metric, diff, signed=True, look=look)
+            row += [mean + ("*" if excludes_zero(diff) else ""), ci]
         rows.append(row)
     note = (
         f'<p class="note">Mean of each variant over {n} replication(s) with its 95 % CI, '
         "then the paired difference against the baseline with its CI (rates in percentage "
         "points, pt).</p>"
     )
-    return note + _table(header, rows)
+    per_variant = [{m: numbers.estimates[m][v] for m in numbers.estimates} for v in variants]
+    notes = dict.fromkeys(_footnotes(e) for e in per_variant)
+    significant = f'<p class="note">{html.escape(fmt.SIGNIFICANT_NOTE)}</p>' if n > 1 else ""
+    return note + table_html(header, rows) + significant + "".join(notes)
 
 
 # ============================================================================ sweep
 
 
-def _sweep_report(page: Page, out: Output, scenario: Any) -> None:
+def _sweep_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     results = out.frame("results")
     if results is None or results.empty:
         raise ReportError(f"{out.path}/results.parquet holds no rows")
@@ -718,19 +558,19 @@ def _sweep_report(page: Page, out: Output, scenario: Any) -> None:
     page.section(
         "scenario",
         "Scenario",
-        _facts([*values, ("replications per point", n)]),
-        _scenario_text(scenario),
+        facts_html([*values, ("replications per point", n)]),
+        _scenario_text(scenario, n, None),
         note,
     )
     metrics = [m for m in SWEEP_METRICS if m in results]
     page.section("verdict", "Where the policies cross", _crossing_list(shown, metrics))
     parts: list[str] = []
     for metric in metrics:
-        _plot(
+        plot_into(
             parts,
             lambda metric=metric: plots.sweep_chart(shown, metric),
-            f"{metric} against staffing",
-            f"{fmt.label(metric).strip()} at each grid point, one line per policy with its "
+            f"{fmt.title(metric)} against staffing",
+            f"{fmt.title(metric)} at each grid point, one line per policy with its "
             "95 % CI band. A cross marks where the mean curves meet (linear interpolation "
             "between grid points); read it together with the bands.",
         )
@@ -805,4 +645,4 @@ def _sweep_table(results: pd.DataFrame, fields: list[str], metrics: list[str]) -
             row.append(f'{html.escape(mean)}<br><span class="ci">{html.escape(ci)}</span>')
         rows.append(row)
     note = '<p class="note">Mean over the replications of each grid point, its 95 % CI below.</p>'
-    return note + _table(header, rows, name_cols=len(fields), raw=True)
+    return note + table_html(header, rows, name_cols=len(fields), raw=True)

@@ -73,3 +73,8 @@ def unpaired_difference(
     dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
     half = float(stdtrit(dof, 0.5 + level / 2)) * se
     return Estimate(diff, se, diff - half, diff + half, min(len(x), len(y)))
+
+
+def excludes_zero(e: Estimate) -> bool:
+    """Whether a difference's CI lies wholly on one side of zero (needs 2+ replications)."""
+    return e.n >= 2 and (e.ci_low > 0 or e.ci_high < 0)

@@ -125,9 +125,9 @@ def test_run_report_without_the_scenario_says_what_is_missing(
 
 def test_compare_report_reads_each_headline_metric_in_words(outputs: dict[str, Path]) -> None:
     html = page(outputs, "compare")
-    assert sections(html) == ["scenario", "verdict", "plots", "metrics"]
+    assert sections(html) == ["scenario", "bottom", "why", "verdict", "plots", "metrics"]
     assert "simcc comparison: cold vs warm" in html
-    verdicts = re.findall(r'<li class="(\w+)">([^<]*)</li>', html)
+    verdicts = re.findall(r'<li class="(\w+)">([^<]*)</li>', section(html, "verdict"))
     assert len(verdicts) >= 15
     for tone, text in verdicts:
         assert "95 % CI" in text or text.endswith("(the same in every replication)")
@@ -135,7 +135,47 @@ def test_compare_report_reads_each_headline_metric_in_words(outputs: dict[str, P
         assert text.startswith(("warm raises", "warm lowers", "no clear difference", "no diff"))
     assert any("abandonment" in text for _, text in verdicts)
     assert "warm − cold" in html
-    assert len(images(html)) == 1
+    assert alts(html) == ["Staffed time per pool", "Policy comparison"]
+
+
+def alts(html: str) -> list[str]:
+    return re.findall(r'<img [^>]*alt="([^"]*)"', html)
+
+
+def section(html: str, ident: str) -> str:
+    match = re.search(rf'<section id="{ident}">(.*?)</section>', html, re.S)
+    assert match, f"no section {ident}"
+    return match.group(1)
+
+
+def test_compare_report_gives_the_bottom_line_and_why(outputs: dict[str, Path]) -> None:
+    html = page(outputs, "compare")
+    bottom = section(html, "bottom")
+    assert re.search(r'<p class="bottom">(warm beats cold|cold beats warm|Neither wins|No clear)',
+                     bottom)  # fmt: skip
+    assert "service-level target of 80.0%" in bottom  # sla.answer.target of the file
+    why = section(html, "why")
+    assert re.search(r'<p class="why">(Under warm|No share)', why)
+    for pool in ("front", "desk"):
+        assert f'<td class="name">{pool}</td>' in why
+    assert "Contacts escalated (share of answered contacts): cold " in why
+
+
+def test_report_scenario_block_states_the_replications_the_run_used(
+    outputs: dict[str, Path],
+) -> None:
+    assert "\nreplications: 3\n" in SMALL  # the file's; `run -n 2` used 2
+    block = section(page(outputs, "run"), "scenario")
+    assert "2 replication(s)" in block and "3 replication(s)" not in block
+
+
+def test_report_tables_mark_significance_and_footnote_it(outputs: dict[str, Path]) -> None:
+    metrics = section(page(outputs, "compare"), "metrics")
+    assert "the 95% CI of the paired difference excludes zero" in metrics
+    labels = re.findall(r"<code>(\w+)</code>", metrics)
+    shares = [i for i, m in enumerate(labels) if m.startswith("transfer_time_share_")]
+    assert labels[shares[0] - 1] == "escalation_rate"  # shown next to the consult time
+    assert "Front time in consult/conference" in metrics
 
 
 def test_sweep_report_says_where_the_policies_cross(outputs: dict[str, Path]) -> None:
@@ -145,6 +185,7 @@ def test_sweep_report_says_where_the_policies_cross(outputs: dict[str, Path]) ->
     assert "pools.desk.agents" in html and "transfer.policy" in html
     assert re.search(r"(cross at pools\.desk\.agents = |no crossing in the range)", html)
     assert len(images(html)) == 6
+    assert "Abandonment (all) against staffing" in alts(html)
 
 
 def test_report_of_a_directory_without_outputs_fails_clearly(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
 import simcc
+from simcc.analysis import format as fmt
 from simcc.analysis import plots
+from simcc.analysis.plots import records as plots_records
 from simcc.analysis.stats import estimate, paired_difference
 
 SMALL = (Path(__file__).resolve().parents[1] / "small-centre.yaml").read_text()
@@ -145,7 +147,7 @@ def test_busy_agents_never_exceed_the_staffing(runs: dict, scenario: simcc.Scena
     agents = plots.with_variant(records(runs, "agents"))
     edges = np.arange(0.0, scenario.horizon + 1, 600.0)
     for pool, cap in (("front", 7), ("desk", 2)):
-        matrix = plots._per_replication(agents, "warm", pool, edges, "start", "end")
+        matrix = plots_records._per_replication(agents, "warm", pool, edges, "start", "end")
         assert matrix.max() <= cap + 1e-9
         assert matrix.mean() > 0
 
@@ -202,7 +204,8 @@ def test_comparison_chart_has_a_panel_per_metric_with_ci_error_bars(
 ) -> None:
     fig = plots.comparison_chart(comparison)
     panels = [ax for ax in fig.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in panels] == list(plots.HEADLINE_PLOT)
+    assert [ax.get_title() for ax in panels] == [fmt.title(m) for m in plots.HEADLINE_PLOT]
+    assert panels[0].get_title() == "Abandonment (all)"
     assert errorbars(fig) == len(plots.HEADLINE_PLOT)
     abandonment = panels[0]
     heights = [p.get_height() for p in abandonment.patches]
@@ -246,6 +249,37 @@ def test_intraday_chart_draws_queue_busy_and_staffing_per_pool(
     assert len(staffing) == 1
     assert max(staffing[0].get_ydata()) == 7 and min(staffing[0].get_ydata()) == 5
     assert bands(fig) == 8  # a band per policy in each panel
+
+
+def test_intraday_chart_reads_in_clock_time_when_given_the_opening(runs: dict) -> None:
+    args = records(runs, "contacts"), records(runs, "agents")
+    hours = plots.intraday_chart(*args)
+    assert hours.axes[-1].get_xlabel() == "hours since opening"
+    clock = plots.intraday_chart(*args, opens_at="08:00")
+    axis = clock.axes[-1]
+    assert axis.get_xlabel() == "time of day"
+    formatter = axis.xaxis.get_major_formatter()
+    assert formatter(1.5, 0) == "09:30"
+
+
+def test_pool_time_chart_splits_staffed_time_per_pool_and_variant(
+    comparison: pd.DataFrame,
+) -> None:
+    fig = plots.pool_time_chart(comparison)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["consult and conference", "other work", "idle"]
+    assert errorbars(fig) == 4  # occupancy CI per pool × policy
+    tops: dict[float, float] = {}
+    busy: dict[float, float] = {}
+    for i, patch in enumerate(ax.patches):
+        x = round(patch.get_x(), 6)
+        tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
+        if i % 3 == 1:  # the top of "other work" is the occupancy
+            busy[x] = patch.get_y() + patch.get_height()
+    assert list(tops.values()) == pytest.approx([100.0] * 4)
+    expected = comparison.groupby("variant")["occupancy_front"].mean() * 100
+    assert list(busy.values())[:2] == pytest.approx(expected.loc[["cold", "warm"]].tolist())
 
 
 def test_intraday_chart_takes_one_result(scenario: simcc.Scenario) -> None:
@@ -299,6 +333,14 @@ def test_sweep_chart_marks_where_the_policies_cross() -> None:
     assert len(marks) >= 1
     x = float(title.split("cross at ")[1].split()[0].rstrip(","))
     assert 2 < x < 6
+    assert title.startswith("Abandonment (all) against pools.desk.agents")
+
+
+def test_sweep_chart_puts_ticks_at_whole_agents_only() -> None:
+    table = sweep_table({"cold": [0.10, 0.08, 0.06], "warm": [0.14, 0.08, 0.02]}, [2, 3, 4])
+    (ax,) = plots.sweep_chart(table, "abandonment_rate").axes
+    ticks = [t for t in ax.get_xticks() if 2 <= t <= 4]
+    assert ticks and all(t == int(t) for t in ticks)
 
 
 def test_sweep_chart_says_no_crossing() -> None:

@@ -1,0 +1,151 @@
+"""The bottom line, the mechanism sentence and the target checks, from hand-built numbers.
+
+Each case builds the estimates and paired differences a comparison would
+hold, with chosen means and intervals, and checks the words: who wins in
+either direction, what a tie or an unclear difference says, which pool
+numbers the mechanism names.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simcc.analysis.explain import Numbers, bottom_line, mechanism, target_checks
+from simcc.analysis.stats import Estimate
+
+N = 10
+
+
+def est(mean: float, half: float = 0.0) -> Estimate:
+    return Estimate(mean, math.nan, mean - half, mean + half, N)
+
+
+def numbers(values: dict[str, tuple[float, float]], clear: set[str] = frozenset()) -> Numbers:
+    """Baseline ``warm`` and variant ``cold``: ``{metric: (warm, cold)}``; the difference of a
+    metric in ``clear`` has a tight interval (excludes zero), any other one holds zero."""
+    estimates, differences = {}, {}
+    for metric, (warm, cold) in values.items():
+        estimates[metric] = {"warm": est(warm, 0.01), "cold": est(cold, 0.01)}
+        d = cold - warm
+        half = abs(d) / 4 if metric in clear else abs(d) + 0.01
+        differences[metric] = {"cold": est(d, half)}
+    return Numbers(["warm", "cold"], estimates, differences)
+
+
+CENTRE = {
+    "abandonment_rate": (0.148, 0.122),
+    "abandonment_queue_rate": (0.082, 0.049),
+    "service_level": (0.66, 0.78),
+    "fcr": (0.847, 0.859),
+    "customer_effort": (1.04, 1.31),
+    "cost_per_resolved_case": (9.66, 9.52),
+    "occupancy_front": (0.90, 0.866),
+    "occupancy_desk": (0.78, 0.79),
+    "transfer_time_share_front": (0.079, 0.0),
+    "aht_front": (462.0, 430.0),
+    "mean_hold_time": (82.0, 0.0),
+    "mean_transfer_wait": (15.0, 41.0),
+}
+
+
+def test_bottom_line_names_the_variant_that_wins_on_the_outcomes_and_its_cost() -> None:
+    line = bottom_line(numbers(CENTRE, clear=set(CENTRE)), "cold")
+    assert line.winner == "cold"
+    assert line.text.startswith(
+        "cold beats warm: abandonment 12.2% against 14.8% (2.6 points lower), "
+        "service level 78.0% against 66.0% (12.0 points higher)"
+    )
+    assert "cold is cheaper by 0.14 per resolved case (9.52 against 9.66)" in line.text
+    assert "In return it does worse on customer effort (1.31 against 1.04)" in line.text
+
+
+def test_bottom_line_names_the_baseline_when_the_variant_is_worse() -> None:
+    flipped = {m: (b, a) for m, (a, b) in CENTRE.items()}
+    line = bottom_line(numbers(flipped, clear=set(CENTRE)), "cold", currency="€")
+    assert line.winner == "warm"
+    assert line.text.startswith("warm beats cold: abandonment 12.2% against 14.8%")
+    assert "warm is cheaper by €0.14 per resolved case (€9.52 against €9.66)" in line.text
+
+
+def test_bottom_line_calls_a_split_a_trade_off() -> None:
+    values = {"abandonment_rate": (0.15, 0.12), "service_level": (0.80, 0.75), "fcr": (0.8, 0.8)}
+    line = bottom_line(numbers(values, clear={"abandonment_rate", "service_level"}), "cold")
+    assert line.winner is None
+    assert line.text.startswith("Neither wins outright: cold is better on abandonment")
+    assert "but worse on service level 75.0% against 80.0%" in line.text
+
+
+def test_bottom_line_without_clear_differences_names_no_winner() -> None:
+    line = bottom_line(numbers(CENTRE, clear=set()), "cold")
+    assert line.winner is None
+    assert line.text.startswith(
+        "No clear winner: abandonment, service level and FCR do not differ clearly "
+        "between cold and warm over 10 replication(s)."
+    )
+    assert "The cost per resolved case does not differ clearly (9.52 against 9.66)." in line.text
+
+
+def test_mechanism_ties_the_first_queue_to_the_entry_pool_occupancy() -> None:
+    text = mechanism(numbers(CENTRE, clear=set(CENTRE)), "cold", ["front"])
+    assert text == (
+        "Under cold, front agents spend 0.0% of their busy time in consult and conference "
+        "(warm: 7.9%); front AHT is 7.2m (warm: 7.7m); front occupancy falls from 90.0% "
+        "to 86.6%: the service level rises by 12.0 points and abandonment in the first "
+        "queue falls by 3.3 points."
+    )
+
+
+def test_mechanism_reads_the_other_direction_too() -> None:
+    flipped = {m: (b, a) for m, (a, b) in CENTRE.items()}
+    text = mechanism(numbers(flipped, clear=set(CENTRE)), "cold", ["front"])
+    assert text.startswith("Under cold, front agents spend 7.9% of their busy time")
+    assert "front occupancy rises from 86.6% to 90.0%: the service level falls by 12.0" in text
+
+
+def test_mechanism_says_when_the_pools_do_not_explain_the_change() -> None:
+    clear = set(CENTRE) - {"occupancy_front"}
+    text = mechanism(numbers(CENTRE, clear=clear), "cold", ["front"])
+    assert text == (
+        "Under cold, the service level rises by 12.0 points and abandonment in the first "
+        "queue falls by 3.3 points against warm; the pool numbers show no clear change "
+        "that explains it."
+    )
+
+
+def test_mechanism_of_a_hand_off_share_names_the_hold_and_the_next_queue() -> None:
+    values = {
+        "abandonment_transfer_rate": (0.025, 0.072),
+        "mean_hold_time": (82.0, 0.0),
+        "mean_transfer_wait": (15.0, 41.0),
+        "occupancy_front": (0.9, 0.9),
+        "occupancy_desk": (0.78, 0.80),
+    }
+    text = mechanism(numbers(values, clear=set(values) - {"occupancy_front"}), "cold")
+    assert text == (
+        "Under cold, escalated customers hold with the agent for 0.0s on average (warm: 82s); "
+        "escalated customers wait after the hand-off for 41s on average (warm: 15s); "
+        "desk occupancy is 80.0% (warm: 78.0%): abandonment in the queue after a transfer "
+        "rises by 4.7 points."
+    )
+
+
+def test_mechanism_with_nothing_clear_says_there_is_nothing_to_explain() -> None:
+    assert mechanism(numbers(CENTRE), "cold") == (
+        "No share of contacts differs clearly between cold and warm: there is no change to explain."
+    )
+
+
+def test_target_checks_read_the_mean_and_say_when_the_interval_holds_the_target() -> None:
+    values = Numbers(
+        ["warm", "cold"],
+        {"service_level": {"warm": est(0.66, 0.03), "cold": est(0.79, 0.03)}},
+        {},
+    )
+    warm, cold = target_checks(values, 0.8)
+    assert (warm.status, cold.status) == ("missed", "unclear")
+    assert (
+        warm.text == "warm misses the service-level target of 80.0%: 66.0% (95 % CI 63.0% – 69.0%)"
+    )
+    assert cold.text.startswith("cold misses the service-level target of 80.0%: 79.0%")
+    assert "the interval holds the target" in cold.text
+    assert target_checks(values, None) == []
