@@ -32,6 +32,16 @@ import simpy
 from simpy.events import PENDING, Event, Timeout
 
 from simcc.model.contact import Contact, after_escalation
+from simcc.model.records import OUTCOMES, Activity, Outcome, Reason
+
+# module constants for the first leg, run for every contact (a class attribute costs more)
+_HANDLE, _WRAP_UP = Activity.HANDLE, Activity.WRAP_UP
+_RESOLVED, _UNRESOLVED, _ABANDONED_QUEUE = (
+    Outcome.RESOLVED,
+    Outcome.UNRESOLVED,
+    Outcome.ABANDONED_QUEUE,
+)
+_HANDLING_TIME = Reason.HANDLING_TIME
 
 ABANDONED = -1
 """Value of a queue entry's event when the customer's deadline passed first."""
@@ -105,7 +115,7 @@ class Pool:
         self.when_unstaffed: str | None = None
         self.fallback_pool: Pool | None = None
         self.queue_capacity: int | None = None
-        recorder.staffing(index, env.now, agents, agents)
+        recorder.staffing(pool=index, time=env.now, scheduled=agents, present=agents)
 
     # -------------------------------------------------------------- seizing
 
@@ -172,7 +182,7 @@ class Pool:
         if self.present > self.scheduled:
             self.present -= 1
             heapq.heappush(self._free_ids, agent)
-            self.recorder.staffing(self.index, self.env.now, self.scheduled, self.present)
+            self._record_staffing()
             return
         self._dispatch(agent)
 
@@ -180,7 +190,7 @@ class Pool:
         """Start the agent's wrap-up (after-call work) and free it when it ends."""
         if wrap_up > 0.0:
             now = self.env.now
-            self.recorder.agent(self.index, agent, contact, 1, now, now + wrap_up)
+            self.recorder.agent(self.index, agent, contact, _WRAP_UP, now, now + wrap_up)
             done = self.env.timeout(wrap_up)
             done.callbacks.append(lambda _event: self.release(agent))
         else:
@@ -252,7 +262,12 @@ class Pool:
             while self.present > agents and self.idle:
                 heapq.heappush(self._free_ids, self.idle.pop())
                 self.present -= 1
-        self.recorder.staffing(self.index, self.env.now, self.scheduled, self.present)
+        self._record_staffing()
+
+    def _record_staffing(self) -> None:
+        self.recorder.staffing(
+            pool=self.index, time=self.env.now, scheduled=self.scheduled, present=self.present
+        )
 
     # -------------------------------------------------------------- what rules see
 
@@ -699,7 +714,7 @@ class Center:
                 other.pool.cancel(other)  # (no-op for this entry, no longer waiting)
         if agent == ABANDONED:
             c.wait = self.env.now - c.arrival
-            self.end(c, 2)  # abandoned_queue
+            self.end(c, _ABANDONED_QUEUE)
         else:
             self._answer(c, entry.pool, agent)
 
@@ -720,6 +735,7 @@ class Center:
         resolved = c.first_resolve < ct.resolve[pool.index]
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
             handle, resolved = ct.escalate_after[pool.index], False
+            c.reason = _HANDLING_TIME
         c.resolved = resolved
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not
@@ -730,7 +746,7 @@ class Center:
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
         if self.env.now > c.busy_since:
-            self.recorder.agent(c.answer_pool, c.agent, c.id, 0, c.busy_since, self.env.now)
+            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, self.env.now)
         self._first_handled(c)
 
     def _first_handled(self, c: Any) -> None:
@@ -738,7 +754,7 @@ class Center:
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or len(ct.path) == 1:
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
-            self.end(c, 0 if c.resolved else 1)  # resolved / unresolved
+            self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
             self.env.process(after_escalation(self, c, pool, c.agent))
 
@@ -864,18 +880,19 @@ class Center:
             met = float(not math.isnan(engaged) and engaged - sla_start <= target)
             c.sla_legs += 1
             c.sla_legs_met += int(met)
-        self.recorder.leg(
-            c.id,
-            leg_no,
-            policy,
-            src.index,
-            dst.index,
-            handoff,
-            engaged,
-            outcome,
-            target,
-            met,
-            attempts,
+        self.recorder.handoff(
+            contact_id=c.id,
+            leg=leg_no,
+            reason=c.reason,
+            policy=policy,
+            from_pool=src.index,
+            to_pool=dst.index,
+            handoff=handoff,
+            engaged=engaged,
+            outcome=outcome,
+            sla_target=target,
+            sla_met=met,
+            attempts=attempts,
         )
 
     def schedule_chase(self, c: Any, at: float, started: list[bool]) -> None:
@@ -897,17 +914,17 @@ class Center:
 
     # ------------------------------------------------------------------ endings
 
-    def end(self, c: Any, outcome: int) -> None:
+    def end(self, c: Any, outcome: Outcome) -> None:
         """Contact ``c`` ends with ``outcome``; record it and maybe schedule a re-contact."""
         now = self.env.now
-        self.recorder.contact(c, outcome, now)
+        c.outcome = outcome
+        c.end = now
+        self.recorder.contact(c)
         self.live.pop(c.id, None)
         self.ended += 1
         recontact = self.recontact
         if recontact is None or (outcome == 0 and not c.false_resolution):
             return
-        from simcc.records import OUTCOMES
-
         key = "false_resolution" if outcome == 0 else OUTCOMES[outcome]
         p = recontact.probability_of(key)
         if p > 0 and self.recontact_draw() < p:
@@ -978,8 +995,8 @@ class Center:
                     continue
                 if env.peek() < math.inf or not self._break_circular_wait():
                     break  # reached the drain limit, or nothing left to do
-        from simcc.model.contact import UNFINISHED
-
         for c in list(self.live.values()):
-            self.recorder.contact(c, UNFINISHED, env.now)
+            c.outcome = Outcome.UNFINISHED
+            c.end = env.now
+            self.recorder.contact(c)
         self.live.clear()

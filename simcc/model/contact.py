@@ -18,17 +18,13 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from simcc.model.records import Activity, Outcome, Reason
+
 if TYPE_CHECKING:
     from simcc.model.center import Center, Pool
 
 NAN = math.nan
-
-# outcome codes: the index in simcc.records.OUTCOMES
-RESOLVED, UNRESOLVED, ABANDONED_QUEUE, ABANDONED_HOLD, ABANDONED_TRANSFER = 0, 1, 2, 3, 4
-CALLBACK_UNREACHED, UNFINISHED = 5, 6
-
-# activity codes: the index in simcc.records.ACTIVITIES
-HANDLE, WRAP_UP, CONSULT_WAIT, CONSULT, CONFERENCE, REDISCOVERY, TRANSFER, DIAL = range(8)
+_NOT_RESOLVED = Reason.NOT_RESOLVED  # a module constant: a class attribute costs more per contact
 
 
 class Contact:
@@ -44,6 +40,7 @@ class Contact:
         "call_type",
         "case_id",
         "ctype",
+        "end",
         "entry_pool",
         "escalations",
         "false_resolution",
@@ -55,10 +52,12 @@ class Contact:
         "id",
         "last_pool",
         "legs",
+        "outcome",
         "patience",
         "policy",
         "pools",
         "priority",
+        "reason",
         "rediscoveries",
         "resolved",
         "segment",
@@ -81,6 +80,9 @@ class Contact:
     agent: int
     busy_since: float
     resolved: bool
+    # set when the contact ends
+    end: float
+    outcome: Outcome
 
     def __init__(self, cid: int, case_id: int, attempt: int, ctype: Any, segment: int) -> None:
         self.id = cid
@@ -105,6 +107,7 @@ class Contact:
         self.sla_legs_met = 0
         self.legs = 0
         self.ticket = False
+        self.reason = _NOT_RESOLVED  # why the contact is being handed on
         self.pools: list[int] | int = self.entry_pool
 
     def visit(self, pool: int) -> None:
@@ -166,7 +169,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | Non
     start = env.now
     if leg.rediscovery > 0.0:
         yield env.timeout(leg.rediscovery)
-        record(pool.index, agent, c.id, REDISCOVERY, start, env.now)
+        record(pool.index, agent, c.id, Activity.REDISCOVERY, start, env.now)
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
@@ -176,19 +179,22 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | Non
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
+    reason = Reason.NOT_RESOLVED
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
+        reason = Reason.HANDLING_TIME
     if handle > 0.0:
         yield env.timeout(handle)
-        record(pool.index, agent, c.id, HANDLE, start, env.now)
+        record(pool.index, agent, c.id, Activity.HANDLE, start, env.now)
     if resolved or target is None:
         pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)
         if resolved:
             c.false_resolution = (
                 c.policy != 0 and center.false_draw() < center.false_resolution[c.policy]
             )
-            center.end(c, RESOLVED)
+            center.end(c, Outcome.RESOLVED)
         else:
-            center.end(c, UNRESOLVED)
+            center.end(c, Outcome.UNRESOLVED)
         return None
+    c.reason = reason
     return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -16,20 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simcc.model.center import ABANDONED
-from simcc.model.contact import (
-    ABANDONED_HOLD,
-    ABANDONED_TRANSFER,
-    CALLBACK_UNREACHED,
-    CONFERENCE,
-    CONSULT,
-    CONSULT_WAIT,
-    DIAL,
-    RESOLVED,
-    TRANSFER,
-    UNRESOLVED,
-    Contact,
-    Leg,
-)
+from simcc.model.contact import Contact, Leg
+from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
 
 if TYPE_CHECKING:
     from simcc.model.center import Center, Pool
@@ -38,8 +26,20 @@ NAN = math.nan
 TRANSFERRED = 0  # queue rank of transferred contacts when transfer_priority is on
 NEW = 1
 
-# leg outcome codes: the index in simcc.records.LEG_OUTCOMES
-ENGAGED, LEG_HOLD, LEG_TRANSFER_QUEUE, LEG_FALLBACK, LEG_UNREACHED, LEG_REDIRECTED = range(6)
+ENGAGED = HandoffOutcome.ENGAGED
+LEG_HOLD = HandoffOutcome.ABANDONED_HOLD
+LEG_TRANSFER_QUEUE = HandoffOutcome.ABANDONED_TRANSFER_QUEUE
+LEG_FALLBACK = HandoffOutcome.FALLBACK
+LEG_UNREACHED = HandoffOutcome.CALLBACK_UNREACHED
+LEG_REDIRECTED = HandoffOutcome.REDIRECTED
+ABANDONED_HOLD, ABANDONED_TRANSFER = Outcome.ABANDONED_HOLD, Outcome.ABANDONED_TRANSFER_QUEUE
+CALLBACK_UNREACHED, RESOLVED, UNRESOLVED = (
+    Outcome.CALLBACK_UNREACHED,
+    Outcome.RESOLVED,
+    Outcome.UNRESOLVED,
+)
+CONFERENCE, CONSULT, CONSULT_WAIT = Activity.CONFERENCE, Activity.CONSULT, Activity.CONSULT_WAIT
+DIAL, TRANSFER = Activity.DIAL, Activity.TRANSFER
 
 Process = Generator[Any, Any, Leg | None]
 
@@ -118,9 +118,10 @@ def cold(
         start = env.now
         if rediscovery > 0.0:
             yield env.timeout(rediscovery)
-            center.recorder.agent(receiving.index, b, c.id, 5, start, env.now)
+            center.recorder.agent(receiving.index, b, c.id, Activity.REDISCOVERY, start, env.now)
         c.rediscoveries += 1
         c.escalations += 1
+        c.reason = Reason.MISROUTE
         return (yield from cold(center, c, receiving, b, target, position, False, handoff))
     center.leg(
         c, leg_no, center.codes["cold"], pool, receiving, handoff, env.now, ENGAGED, sla_from
