@@ -59,6 +59,7 @@ __all__ = [
     "staffing_frame",
 ]
 
+
 def _categorical(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(names))
 

@@ -16,15 +16,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from simcc.model.pool import OverflowClock, Pool
 from simcc.model.records import Activity, Outcome, Reason
 
 if TYPE_CHECKING:
-    from simcc.model.center import Center, Pool
+    from simpy.events import Event
+
+    from simcc.model.center import Center
 
 NAN = math.nan
 _NOT_RESOLVED = Reason.NOT_RESOLVED  # a module constant: a class attribute costs more per contact
+
+
+class CallTypeRuntime:
+    """What the engine needs of a call type, indexed for speed."""
+
+    def __init__(self, index: int, name: str, path: list[Pool], priority: int) -> None:
+        self.index = index
+        self.name = name
+        self.path = path
+        self.priority = priority
+        self.resolve: list[float] = []
+        self.escalate_after: list[float] = []
+        self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
+        self.overflow_later: list[OverflowClock[Contact]] = []
 
 
 class Contact:
@@ -84,7 +101,9 @@ class Contact:
     end: float
     outcome: Outcome
 
-    def __init__(self, cid: int, case_id: int, attempt: int, ctype: Any, segment: int) -> None:
+    def __init__(
+        self, cid: int, case_id: int, attempt: int, ctype: CallTypeRuntime, segment: int
+    ) -> None:
         self.id = cid
         self.case_id = case_id
         self.attempt = attempt
@@ -147,7 +166,7 @@ class Leg:
 
 def after_escalation(
     center: Center, c: Contact, pool: Pool, agent: int
-) -> Generator[Any, Any, None]:
+) -> Generator[Event, int, None]:
     """The contact's life from its first hand-off: the process that goes on leg by leg.
 
     Its first leg (queue, answer, handle at the entry pool) ran as event
@@ -159,7 +178,7 @@ def after_escalation(
         leg = yield from serve(center, c, leg)
 
 
-def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | None]:
+def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
     """One agent works on the contact; returns the next leg, or None when it ended."""
     env = center.env
     pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool

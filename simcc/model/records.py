@@ -240,9 +240,7 @@ HANDOFFS = Table(
             "engaged", "float64", "time a B agent engaged (seized, answered, reached; NaN if never)"
         ),
         Field("outcome", "int8", "how the hand-off ended", HandoffOutcome),
-        Field(
-            "sla_target", "float64", "escalation SLA target of the receiving pool (NaN if none)"
-        ),
+        Field("sla_target", "float64", "escalation SLA target of the receiving pool (NaN if none)"),
         Field("sla_met", "float64", "1 engaged within target, 0 not, NaN no target"),
         Field("attempts", "int32", "callback dial attempts (0 for other policies)"),
     ),
@@ -274,7 +272,7 @@ class _Columns:
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.columns = tuple(array(f.typecode) for f in table.stored)  # type: ignore[var-annotated]
+        self.columns = tuple(array(f.typecode) for f in table.stored)
         self.rows: list[tuple[Any, ...]] = []
 
     def flush(self) -> None:
@@ -342,9 +340,7 @@ class Recorder:
         rows = self._contact_rows
         rows.append(self._contact_row(c))
         pools: list[int] | int = c.pools  # type: ignore[attr-defined]
-        self.paths.append(
-            self._single[pools] if pools.__class__ is int else self._path_name(pools)
-        )
+        self.paths.append(self._single[pools] if pools.__class__ is int else self._path_name(pools))
         if len(rows) >= CHUNK:
             self._contacts.flush()
 
