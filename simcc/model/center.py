@@ -31,14 +31,13 @@ if TYPE_CHECKING:
     from simcc.rng import Streams
     from simcc.scenario import Arrivals, Scenario
 
-# module constants for the first leg, run for every contact (a class attribute costs more)
-_HANDLE = Activity.HANDLE
-_RESOLVED, _UNRESOLVED, _ABANDONED_QUEUE = (
-    Outcome.RESOLVED,
-    Outcome.UNRESOLVED,
-    Outcome.ABANDONED_QUEUE,
-)
-_HANDLING_TIME = Reason.HANDLING_TIME
+# codes as plain ints, for the first leg run by every contact (see simcc.model.records)
+_HANDLE = Activity.HANDLE.value
+_RESOLVED = Outcome.RESOLVED.value
+_UNRESOLVED = Outcome.UNRESOLVED.value
+_ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
+_UNFINISHED = Outcome.UNFINISHED.value
+_HANDLING_TIME = Reason.HANDLING_TIME.value
 _ANSWERED = Wait.ANSWERED
 
 
@@ -399,8 +398,9 @@ class Center:
 
     # ------------------------------------------------------------------ endings
 
-    def end(self, c: Contact, outcome: Outcome) -> None:
-        """Contact ``c`` ends with ``outcome``; record it and maybe schedule a re-contact."""
+    def end(self, c: Contact, outcome: int) -> None:
+        """Contact ``c`` ends with ``outcome`` (an :class:`Outcome`'s plain code); record it and
+        maybe schedule a re-contact."""
         now = self.env.now
         c.outcome = outcome
         c.end = now
@@ -467,7 +467,7 @@ class Center:
             self._run_with_wall_clock(until, wall_clock)
         env = self.env
         for c in list(self.live.values()):
-            c.outcome = Outcome.UNFINISHED
+            c.outcome = _UNFINISHED
             c.end = env.now
             self.recorder.contact(c)
         self.live.clear()

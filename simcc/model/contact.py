@@ -27,7 +27,10 @@ if TYPE_CHECKING:
     from simcc.model.center import Center
 
 NAN = math.nan
-_NOT_RESOLVED = Reason.NOT_RESOLVED  # a module constant: a class attribute costs more per contact
+# codes as plain ints (see simcc.model.records)
+_NOT_RESOLVED, _HANDLING_TIME = Reason.NOT_RESOLVED.value, Reason.HANDLING_TIME.value
+_HANDLE, _REDISCOVERY = Activity.HANDLE.value, Activity.REDISCOVERY.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
 
 class CallTypeRuntime:
@@ -99,7 +102,7 @@ class Contact:
     resolved: bool
     # set when the contact ends
     end: float
-    outcome: Outcome
+    outcome: int  # an Outcome's plain code
 
     def __init__(
         self, cid: int, case_id: int, attempt: int, ctype: CallTypeRuntime, segment: int
@@ -188,7 +191,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     start = env.now
     if leg.rediscovery > 0.0:
         yield env.timeout(leg.rediscovery)
-        record(pool.index, agent, c.id, Activity.REDISCOVERY, start, env.now)
+        record(pool.index, agent, c.id, _REDISCOVERY, start, env.now)
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
@@ -198,22 +201,22 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
-    reason = Reason.NOT_RESOLVED
+    reason = _NOT_RESOLVED
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
-        reason = Reason.HANDLING_TIME
+        reason = _HANDLING_TIME
     if handle > 0.0:
         yield env.timeout(handle)
-        record(pool.index, agent, c.id, Activity.HANDLE, start, env.now)
+        record(pool.index, agent, c.id, _HANDLE, start, env.now)
     if resolved or target is None:
         pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)
         if resolved:
             c.false_resolution = (
                 c.policy != 0 and center.false_draw() < center.false_resolution[c.policy]
             )
-            center.end(c, Outcome.RESOLVED)
+            center.end(c, _RESOLVED)
         else:
-            center.end(c, Outcome.UNRESOLVED)
+            center.end(c, _UNRESOLVED)
         return None
     c.reason = reason
     return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -56,7 +56,7 @@ WAITING, SERVED, GONE = 0, 1, 2
 EPS = 1e-9
 # module constants for the per-contact paths (a class attribute costs more)
 _ANSWERED, _QUEUE_FULL, _HUNG_UP = Wait.ANSWERED, Wait.QUEUE_FULL, Wait.HUNG_UP
-_WRAP_UP = Activity.WRAP_UP
+_WRAP_UP = Activity.WRAP_UP.value  # a plain int (see simcc.model.records)
 
 O = TypeVar("O")  # noqa: E741  (the owner of a queue entry: a contact)
 

@@ -33,6 +33,18 @@ if TYPE_CHECKING:
     from simcc.scenario import Transfer
 
 NAN = math.nan
+# the codes recorded per agent interval and per contact, as plain ints (see simcc.model.records)
+_TRANSFER, _REDISCOVERY, _DIAL = (
+    Activity.TRANSFER.value,
+    Activity.REDISCOVERY.value,
+    Activity.DIAL.value,
+)
+_CONSULT_WAIT, _CONSULT = Activity.CONSULT_WAIT.value, Activity.CONSULT.value
+_CONFERENCE = Activity.CONFERENCE.value
+_ABANDONED_HOLD = Outcome.ABANDONED_HOLD.value
+_ABANDONED_TRANSFER_QUEUE = Outcome.ABANDONED_TRANSFER_QUEUE.value
+_CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
 Process = Generator["Event", int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
@@ -136,7 +148,7 @@ def _handoff_step(
     duration = draw()
     if duration > 0.0:
         yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, Activity.TRANSFER, start, env.now)
+        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, env.now)
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
 
 
@@ -186,7 +198,7 @@ def cold(
         sla_from=handoff if math.isnan(sla_start) else sla_start,
     )
     if not answered:
-        center.end(c, Outcome.ABANDONED_TRANSFER_QUEUE)
+        center.end(c, _ABANDONED_TRANSFER_QUEUE)
         return None
     # B answers; the customer tells the story again (rediscovery_time)
     rediscovery = cfg.rediscovery_time()
@@ -215,10 +227,10 @@ def _misrouted(
     start = env.now
     if rediscovery > 0.0:
         yield env.timeout(rediscovery)
-        center.recorder.agent(wrong.index, b, c.id, Activity.REDISCOVERY, start, env.now)
+        center.recorder.agent(wrong.index, b, c.id, _REDISCOVERY, start, env.now)
     c.rediscoveries += 1
     c.escalations += 1
-    c.reason = Reason.MISROUTE
+    c.reason = Reason.MISROUTE.value
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
@@ -262,7 +274,7 @@ def _consult(
         b = yield request
         del center.consults[request]
         if env.now > t0:
-            record(pool.index, agent, c.id, Activity.CONSULT_WAIT, t0, env.now)
+            record(pool.index, agent, c.id, _CONSULT_WAIT, t0, env.now)
         if request.ended == Wait.HUNG_UP:
             _hung_up_on_hold(center, c, policy, pool, agent, target, t0, NAN)
             return None
@@ -274,16 +286,16 @@ def _consult(
     duration = cfg.consult_time()
     if hold_deadline < engaged + duration:  # the customer hangs up during the consult
         yield env.timeout(max(hold_deadline - engaged, 0.0))
-        record(pool.index, agent, c.id, Activity.CONSULT, engaged, env.now)
-        record(target.index, b, c.id, Activity.CONSULT, engaged, env.now)
+        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
+        record(target.index, b, c.id, _CONSULT, engaged, env.now)
         target.release(b)
         c.last_pool = pool.index
         _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
         return None
     if duration > 0.0:
         yield env.timeout(duration)
-        record(pool.index, agent, c.id, Activity.CONSULT, engaged, env.now)
-        record(target.index, b, c.id, Activity.CONSULT, engaged, env.now)
+        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
+        record(target.index, b, c.id, _CONSULT, engaged, env.now)
     return Consulted(b, t0, engaged)
 
 
@@ -339,7 +351,7 @@ def _hung_up_on_hold(
         sla_from=t0,
     )
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
-    center.end(c, Outcome.ABANDONED_HOLD)
+    center.end(c, _ABANDONED_HOLD)
 
 
 def warm(
@@ -356,8 +368,8 @@ def warm(
     duration = center.settings["warm"].conference_time()
     if duration > 0.0:
         yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, Activity.CONFERENCE, start, env.now)
-        center.recorder.agent(target.index, b, c.id, Activity.CONFERENCE, start, env.now)
+        center.recorder.agent(pool.index, agent, c.id, _CONFERENCE, start, env.now)
+        center.recorder.agent(target.index, b, c.id, _CONFERENCE, start, env.now)
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
     record_handoff(
         center,
@@ -424,13 +436,13 @@ def callback(
         duration = cfg.dial_time()
         if duration > 0.0:
             yield env.timeout(duration)
-            center.recorder.agent(target.index, b, c.id, Activity.DIAL, start, env.now)
+            center.recorder.agent(target.index, b, c.id, _DIAL, start, env.now)
         if cfg.reach() < cfg.reach_probability:
             break
         target.release(b)
         if attempts >= cfg.max_attempts:
             _record_callback(center, c, pool, target, handoff, NAN, attempts)
-            center.end(c, Outcome.CALLBACK_UNREACHED)
+            center.end(c, _CALLBACK_UNREACHED)
             return None
         if cfg.retry_delay > 0:
             yield env.timeout(cfg.retry_delay)
@@ -521,9 +533,9 @@ def self_service(
     )
     if cfg.success() < cfg.success_probability:
         c.false_resolution = center.false_draw() < center.false_resolution[c.policy]
-        center.end(c, Outcome.RESOLVED)
+        center.end(c, _RESOLVED)
     else:
-        center.end(c, Outcome.UNRESOLVED)
+        center.end(c, _UNRESOLVED)
     return None
 
 
