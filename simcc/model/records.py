@@ -318,6 +318,10 @@ class Recorder:
         self._agent_rows = self._agents.rows
         # a contact's row, read by name from the engine's contact in the declared order
         self._contact_row = _CONTACT_ROW
+        self.handoff = _row_appender(HANDOFFS, self._handoffs.rows)
+        """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
+        self.staffing = _row_appender(STAFFING, self._staffing.rows)
+        """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
         self.paths: list[str] = []
         """The ``pools`` field of each contact row (a name, not a code)."""
         self._path_names: dict[tuple[int, ...], str] = {}
@@ -356,14 +360,6 @@ class Recorder:
             name = ">".join(self.names.pools[p] for p in pools)
             self._path_names[key] = name
         return name
-
-    def handoff(self, **row: float) -> None:
-        """One hand-off of one contact, every field of HANDOFFS given by name."""
-        self._handoffs.rows.append(_row(HANDOFFS, row))
-
-    def staffing(self, **row: float) -> None:
-        """A change of a pool's staffing, every field of STAFFING given by name."""
-        self._staffing.rows.append(_row(STAFFING, row))
 
     # ------------------------------------------------------------------ output
 
@@ -410,12 +406,16 @@ def _row_reader(table: Table) -> Callable[[object], tuple[Any, ...]]:
 _CONTACT_ROW = _row_reader(CONTACTS)
 
 
-def _row(table: Table, values: dict[str, float]) -> tuple[float, ...]:
-    """A row of ``table`` from its stored fields given by name (no field missing, none extra)."""
-    fields = table.stored
-    if len(values) != len(fields):
-        unknown = set(values) - {f.name for f in fields}
-        missing = {f.name for f in fields} - set(values)
-        raise TypeError(f"{table.name} row: unknown fields {unknown}, missing {missing}")
-    # codes as plain ints: a row holding an enum member would be tracked by the garbage collector
-    return tuple(int(v) if isinstance(v, IntEnum) else v for v in (values[f.name] for f in fields))
+def _row_appender(table: Table, rows: list[tuple[Any, ...]]) -> Callable[..., None]:
+    """A function appending a row of ``table`` to ``rows``, every stored field given by keyword.
+
+    Generated from the declaration: ``lambda *, contact_id, leg, …: append((contact_id, …))``,
+    so that a missing or unknown field is a ``TypeError`` and the row is in the declared
+    order.  Codes are stored as plain ints (an enum member may be given).
+    """
+    names = [f.name for f in table.stored]
+    assert all(name.isidentifier() for name in names), names
+    values = [f"int({f.name})" if isinstance(f.codes, type) else f.name for f in table.stored]
+    source = f"lambda *, {', '.join(names)}: append(({', '.join(values)},))"
+    appender: Callable[..., None] = eval(source, {"append": rows.append, "int": int})
+    return appender

@@ -45,6 +45,7 @@ _ABANDONED_HOLD = Outcome.ABANDONED_HOLD.value
 _ABANDONED_TRANSFER_QUEUE = Outcome.ABANDONED_TRANSFER_QUEUE.value
 _CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
+_ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
 
 Process = Generator["Event", int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
@@ -179,7 +180,7 @@ def cold(
     if b is None:
         waiting = receiving.join(c.priority, center.transfer_rank, handoff + c.transfer_patience, c)
         b = yield waiting
-        answered = waiting.ended == Wait.ANSWERED  # else hung up, or found the queue full
+        answered = waiting.ended == _ANSWERED  # else hung up, or found the queue full
     else:
         answered = True
     c.transfer_wait += env.now - handoff
@@ -268,17 +269,17 @@ def _consult(
             min(hold_deadline, limit),
             c,
             capped=False,
-            expires=Wait.HUNG_UP if hold_deadline <= limit else Wait.TIMED_OUT,
+            expires=_HUNG_UP if hold_deadline <= limit else _TIMED_OUT,
         )
         center.consults[request] = t0
         b = yield request
         del center.consults[request]
         if env.now > t0:
             record(pool.index, agent, c.id, _CONSULT_WAIT, t0, env.now)
-        if request.ended == Wait.HUNG_UP:
+        if request.ended == _HUNG_UP:
             _hung_up_on_hold(center, c, policy, pool, agent, target, t0, NAN)
             return None
-        if request.ended != Wait.ANSWERED:  # timed out, or given up in a circular wait
+        if request.ended != _ANSWERED:  # timed out, or given up in a circular wait
             return (yield from _fall_back(center, c, policy, pool, agent, target, position, t0))
     # A and B consult (consult_time), the customer still on hold
     engaged = env.now

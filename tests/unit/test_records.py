@@ -71,9 +71,13 @@ def test_the_agent_append_takes_the_agent_fields_in_order() -> None:
 
 def test_a_hand_off_row_must_name_every_field() -> None:
     rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
+    rec.handoff(**{name: 1 for name in records.HANDOFFS.names})
+    assert {name: a.tolist() for name, a in rec.handoff_arrays().items()} == {
+        name: [1] for name in records.HANDOFFS.names
+    }
     with pytest.raises(TypeError, match="missing"):
         rec.handoff(contact_id=0, leg=1)
-    with pytest.raises(TypeError, match="unknown"):
+    with pytest.raises(TypeError, match="unexpected"):
         rec.staffing(pool=0, time=0.0, scheduled=1, present=1, agents=1)
 
 
