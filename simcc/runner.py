@@ -77,23 +77,23 @@ class Result:
 
     @property
     def contacts(self) -> pd.DataFrame:
-        """One row per contact (fields in :data:`simcc.records.CONTACT_FIELDS`)."""
+        """One row per contact (fields: docs/records.md, :data:`simcc.records.CONTACTS`)."""
         s = self.scenario
         return contacts_frame(self.recorder, s.warmup, s.horizon)
 
     @property
     def agents(self) -> pd.DataFrame:
-        """One row per agent busy interval (fields in :data:`simcc.records.AGENT_FIELDS`)."""
+        """One row per agent busy interval (fields: :data:`simcc.records.AGENTS`)."""
         return agents_frame(self.recorder)
 
     @property
     def transfers(self) -> pd.DataFrame:
-        """One row per hand-off (fields in :data:`simcc.records.LEG_FIELDS`)."""
+        """One row per hand-off (fields: :data:`simcc.records.HANDOFFS`)."""
         return legs_frame(self.recorder)
 
     @property
     def staffing(self) -> pd.DataFrame:
-        """One row per staffing change (fields in :data:`simcc.records.STAFFING_FIELDS`)."""
+        """One row per staffing change (fields: :data:`simcc.records.STAFFING`)."""
         return staffing_frame(self.recorder)
 
     def metrics(self) -> dict[str, float]:

@@ -16,19 +16,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from simcc.model.pool import OverflowClock, Pool
+from simcc.model.records import Activity, Outcome, Reason
 
 if TYPE_CHECKING:
-    from simcc.model.center import Center, Pool
+    from simpy.events import Event
+
+    from simcc.model.center import Center
 
 NAN = math.nan
+# codes as plain ints (see simcc.model.records)
+_NOT_RESOLVED, _HANDLING_TIME = Reason.NOT_RESOLVED.value, Reason.HANDLING_TIME.value
+_HANDLE, _REDISCOVERY = Activity.HANDLE.value, Activity.REDISCOVERY.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
-# outcome codes: the index in simcc.records.OUTCOMES
-RESOLVED, UNRESOLVED, ABANDONED_QUEUE, ABANDONED_HOLD, ABANDONED_TRANSFER = 0, 1, 2, 3, 4
-CALLBACK_UNREACHED, UNFINISHED = 5, 6
 
-# activity codes: the index in simcc.records.ACTIVITIES
-HANDLE, WRAP_UP, CONSULT_WAIT, CONSULT, CONFERENCE, REDISCOVERY, TRANSFER, DIAL = range(8)
+class CallTypeRuntime:
+    """What the engine needs of a call type, indexed for speed."""
+
+    def __init__(self, index: int, name: str, path: list[Pool], priority: int) -> None:
+        self.index = index
+        self.name = name
+        self.path = path
+        self.priority = priority
+        self.resolve: list[float] = []
+        self.escalate_after: list[float] = []
+        self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
+        self.overflow_later: list[OverflowClock[Contact]] = []
 
 
 class Contact:
@@ -44,6 +60,7 @@ class Contact:
         "call_type",
         "case_id",
         "ctype",
+        "end",
         "entry_pool",
         "escalations",
         "false_resolution",
@@ -55,10 +72,12 @@ class Contact:
         "id",
         "last_pool",
         "legs",
+        "outcome",
         "patience",
         "policy",
         "pools",
         "priority",
+        "reason",
         "rediscoveries",
         "resolved",
         "segment",
@@ -81,8 +100,13 @@ class Contact:
     agent: int
     busy_since: float
     resolved: bool
+    # set when the contact ends
+    end: float
+    outcome: int  # an Outcome's plain code
 
-    def __init__(self, cid: int, case_id: int, attempt: int, ctype: Any, segment: int) -> None:
+    def __init__(
+        self, cid: int, case_id: int, attempt: int, ctype: CallTypeRuntime, segment: int
+    ) -> None:
         self.id = cid
         self.case_id = case_id
         self.attempt = attempt
@@ -105,6 +129,7 @@ class Contact:
         self.sla_legs_met = 0
         self.legs = 0
         self.ticket = False
+        self.reason = _NOT_RESOLVED  # why the contact is being handed on
         self.pools: list[int] | int = self.entry_pool
 
     def visit(self, pool: int) -> None:
@@ -144,7 +169,7 @@ class Leg:
 
 def after_escalation(
     center: Center, c: Contact, pool: Pool, agent: int
-) -> Generator[Any, Any, None]:
+) -> Generator[Event, int, None]:
     """The contact's life from its first hand-off: the process that goes on leg by leg.
 
     Its first leg (queue, answer, handle at the entry pool) ran as event
@@ -156,7 +181,7 @@ def after_escalation(
         leg = yield from serve(center, c, leg)
 
 
-def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | None]:
+def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
     """One agent works on the contact; returns the next leg, or None when it ended."""
     env = center.env
     pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool
@@ -166,7 +191,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | Non
     start = env.now
     if leg.rediscovery > 0.0:
         yield env.timeout(leg.rediscovery)
-        record(pool.index, agent, c.id, REDISCOVERY, start, env.now)
+        record(pool.index, agent, c.id, _REDISCOVERY, start, env.now)
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
@@ -176,19 +201,22 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Any, Any, Leg | Non
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
+    reason = _NOT_RESOLVED
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
+        reason = _HANDLING_TIME
     if handle > 0.0:
         yield env.timeout(handle)
-        record(pool.index, agent, c.id, HANDLE, start, env.now)
+        record(pool.index, agent, c.id, _HANDLE, start, env.now)
     if resolved or target is None:
         pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)
         if resolved:
             c.false_resolution = (
                 c.policy != 0 and center.false_draw() < center.false_resolution[c.policy]
             )
-            center.end(c, RESOLVED)
+            center.end(c, _RESOLVED)
         else:
-            center.end(c, UNRESOLVED)
+            center.end(c, _UNRESOLVED)
         return None
+    c.reason = reason
     return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -9,8 +9,10 @@ with no condition always matches; if no rule matches, the hand-off is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from simcc.scenario import Condition, Rule
+if TYPE_CHECKING:
+    from simcc.scenario import Condition, Rule
 
 DEFAULT_POLICY = "cold"
 

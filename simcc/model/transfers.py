@@ -5,55 +5,151 @@ contact) and returns the :class:`~simcc.model.contact.Leg` the contact goes on
 with — the receiving agent B, or A itself for ``conference`` — or ``None`` when
 the contact ended during the hand-off.  Every step that takes time is a draw
 from the scenario's distribution for it and every agent in a step is recorded
-busy for it.  docs/policies.md shows each one as a timeline.
+busy for it.  docs/policies.md shows each one as a timeline; the functions
+read in the same order.
+
+Every hand-off is recorded once, by :func:`record_handoff`, when it ends
+(B engaged, the customer gone, or the policy fallen back).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simcc.model.center import ABANDONED
-from simcc.model.contact import (
-    ABANDONED_HOLD,
-    ABANDONED_TRANSFER,
-    CALLBACK_UNREACHED,
-    CONFERENCE,
-    CONSULT,
-    CONSULT_WAIT,
-    DIAL,
-    RESOLVED,
-    TRANSFER,
-    UNRESOLVED,
-    Contact,
-    Leg,
-)
+from simcc.model.contact import Contact, Leg
+from simcc.model.pool import Pool, Wait
+from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
 
 if TYPE_CHECKING:
-    from simcc.model.center import Center, Pool
+    from pydantic import BaseModel
+    from simpy.events import Event
+
+    from simcc.dists import Distribution
+    from simcc.model.center import Center
+    from simcc.rng import Streams
+    from simcc.scenario import Transfer
 
 NAN = math.nan
-TRANSFERRED = 0  # queue rank of transferred contacts when transfer_priority is on
-NEW = 1
+# the codes recorded per agent interval and per contact, as plain ints (see simcc.model.records)
+_TRANSFER, _REDISCOVERY, _DIAL = (
+    Activity.TRANSFER.value,
+    Activity.REDISCOVERY.value,
+    Activity.DIAL.value,
+)
+_CONSULT_WAIT, _CONSULT = Activity.CONSULT_WAIT.value, Activity.CONSULT.value
+_CONFERENCE = Activity.CONFERENCE.value
+_ABANDONED_HOLD = Outcome.ABANDONED_HOLD.value
+_ABANDONED_TRANSFER_QUEUE = Outcome.ABANDONED_TRANSFER_QUEUE.value
+_CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
+_ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
 
-# leg outcome codes: the index in simcc.records.LEG_OUTCOMES
-ENGAGED, LEG_HOLD, LEG_TRANSFER_QUEUE, LEG_FALLBACK, LEG_UNREACHED, LEG_REDIRECTED = range(6)
+Process = Generator["Event", int, Leg | None]
+"""A transfer policy's sub-process: it ends with the leg the contact goes on with."""
 
-Process = Generator[Any, Any, Leg | None]
+
+class PolicySettings:
+    """A transfer policy's settings, with its distributions turned into samplers.
+
+    Every field of the policy's scenario block is an attribute (a sampler for a
+    distribution, the value otherwise), plus the uniform draws a policy may
+    need (``misroute``, ``reach``, ``chase``, ``success``).
+    """
+
+    def __getattr__(self, name: str) -> Any:  # fields are set in __init__
+        raise AttributeError(name)
+
+    def __init__(
+        self, name: str, spec: BaseModel, streams: Streams, fallback_rediscovery: Distribution
+    ) -> None:
+        self.name = name
+        for field in type(spec).model_fields:
+            value = getattr(spec, field)
+            if hasattr(value, "sampler"):
+                value = value.sampler(streams.generator(f"{name}:{field}"))
+            setattr(self, field, value)
+        if getattr(spec, "rediscovery_time", "absent") is None:
+            self.rediscovery_time = fallback_rediscovery.sampler(
+                streams.generator(f"{name}:rediscovery_time")
+            )
+        self.misroute = streams.uniform(f"{name}:misroute")
+        self.reach = streams.uniform(f"{name}:reach")
+        self.chase = streams.uniform(f"{name}:chase")
+        self.success = streams.uniform(f"{name}:success")
+
+
+def policy_settings(transfer: Transfer, streams: Streams) -> dict[str, PolicySettings]:
+    """Every transfer policy's settings, by policy name."""
+    default = transfer.cold.rediscovery_time
+    return {
+        name: PolicySettings(name, getattr(transfer, name), streams, default) for name in TRANSFERS
+    }
+
+
+def record_handoff(
+    center: Center,
+    c: Contact,
+    *,
+    policy: str,
+    source: Pool,
+    to: Pool,
+    start: float,
+    engaged: float,
+    outcome: HandoffOutcome,
+    sla: Pool | None,
+    sla_from: float = NAN,
+    attempts: int = 0,
+) -> None:
+    """Record one hand-off of contact ``c`` (numbered in turn) with the reason it was made.
+
+    ``sla`` is the pool whose escalation SLA target the hand-off counts against
+    (``None`` when none applies: a misroute's first hop, a fallback, a
+    self-service redirect), met when B engaged within the target of ``sla_from``.
+    """
+    c.legs += 1
+    target = center.sla_target[sla.index] if sla is not None else NAN
+    met = NAN
+    if not math.isnan(target):
+        met = float(not math.isnan(engaged) and engaged - sla_from <= target)
+        c.sla_legs += 1
+        c.sla_legs_met += int(met)
+    center.recorder.handoff(
+        contact_id=c.id,
+        leg=c.legs,
+        reason=c.reason,
+        policy=center.codes[policy],
+        from_pool=source.index,
+        to_pool=to.index,
+        handoff=start,
+        engaged=engaged,
+        outcome=outcome,
+        sla_target=target,
+        sla_met=met,
+        attempts=attempts,
+    )
+
+
+def fallback(
+    center: Center, policy: str, c: Contact, pool: Pool, agent: int, target: Pool, position: int
+) -> Process:
+    """Warm/conference fallback when no B came in time: ``cold`` or ``callback``."""
+    c.policy = center.codes[policy]
+    return (yield from TRANSFERS[policy](center, c, pool, agent, target, position))
 
 
 def _handoff_step(
-    center: Center, c: Contact, pool: Pool, agent: int, draw: Any
-) -> Generator[Any, Any, None]:
+    center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
+) -> Generator[Event, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
     env = center.env
     start = env.now
     duration = draw()
     if duration > 0.0:
         yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, TRANSFER, start, env.now)
+        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, env.now)
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
 
 
@@ -69,7 +165,8 @@ def cold(
 ) -> Process:
     """Blind transfer: A says a line and queues the contact at B; B rediscovers, then handles."""
     env = center.env
-    cfg = center.cold
+    cfg = center.settings["cold"]
+    # A says a line (transfer_time), then wraps up while the customer waits for B
     yield from _handoff_step(center, c, pool, agent, cfg.transfer_time)
     handoff = env.now
     receiving = target
@@ -78,54 +175,64 @@ def cold(
     )
     if misrouted:
         receiving = center.wrong_pool(pool, target)
-    leg_no = center.start_leg(c)
+    # the customer waits in B's queue (may hang up: transfer_patience)
     b = receiving.seize()
     if b is None:
-        b = yield receiving.join(c.priority, center.transfer_rank, handoff + c.transfer_patience, c)
+        waiting = receiving.join(c.priority, center.transfer_rank, handoff + c.transfer_patience, c)
+        b = yield waiting
+        answered = waiting.ended == _ANSWERED  # else hung up, or found the queue full
+    else:
+        answered = True
     c.transfer_wait += env.now - handoff
-    # the escalation SLA runs from the first hand-off to the right pool's engagement
-    sla_from = handoff if math.isnan(sla_start) else sla_start
-    if b == ABANDONED:
-        center.leg(
-            c,
-            leg_no,
-            center.codes["cold"],
-            pool,
-            receiving,
-            handoff,
-            NAN,
-            LEG_TRANSFER_QUEUE,
-            sla_from,
-            sla_pool=target,  # never reached the right pool: a miss of its target
-        )
-        center.end(c, ABANDONED_TRANSFER)
-        return None
-    rediscovery = cfg.rediscovery_time()
-    if misrouted:
-        center.leg(
-            c,
-            leg_no,
-            center.codes["cold"],
-            pool,
-            receiving,
-            handoff,
-            env.now,
-            ENGAGED,
-            sla_from,
-            count_sla=False,
-        )
-        c.visit(receiving.index)
-        start = env.now
-        if rediscovery > 0.0:
-            yield env.timeout(rediscovery)
-            center.recorder.agent(receiving.index, b, c.id, 5, start, env.now)
-        c.rediscoveries += 1
-        c.escalations += 1
-        return (yield from cold(center, c, receiving, b, target, position, False, handoff))
-    center.leg(
-        c, leg_no, center.codes["cold"], pool, receiving, handoff, env.now, ENGAGED, sla_from
+    record_handoff(
+        center,
+        c,
+        policy="cold",
+        source=pool,
+        to=receiving,
+        start=handoff,
+        engaged=env.now if answered else NAN,
+        outcome=HandoffOutcome.ENGAGED if answered else HandoffOutcome.ABANDONED_TRANSFER_QUEUE,
+        # the escalation SLA runs from the first hand-off to the right pool's engagement:
+        # a misroute's first hop is not measured; a hang-up misses the right pool's target
+        sla=None if answered and misrouted else target,
+        sla_from=handoff if math.isnan(sla_start) else sla_start,
     )
+    if not answered:
+        center.end(c, _ABANDONED_TRANSFER_QUEUE)
+        return None
+    # B answers; the customer tells the story again (rediscovery_time)
+    rediscovery = cfg.rediscovery_time()
+    if misrouted:  # ... to the wrong pool's agent, who sends it on
+        wrong = receiving
+        return (yield from _misrouted(center, c, wrong, b, target, position, rediscovery, handoff))
     return Leg(receiving, b, receiving, position, rediscovery, True)
+
+
+def _misrouted(
+    center: Center,
+    c: Contact,
+    wrong: Pool,
+    b: int,
+    target: Pool,
+    position: int,
+    rediscovery: float,
+    handoff: float,
+) -> Process:
+    """The wrong pool's agent hears the story, then cold-transfers it on (no second misroute).
+
+    The escalation SLA still runs from the first hand-off (at ``handoff``).
+    """
+    env = center.env
+    c.visit(wrong.index)
+    start = env.now
+    if rediscovery > 0.0:
+        yield env.timeout(rediscovery)
+        center.recorder.agent(wrong.index, b, c.id, _REDISCOVERY, start, env.now)
+    c.rediscoveries += 1
+    c.escalations += 1
+    c.reason = Reason.MISROUTE.value
+    return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
 @dataclass(frozen=True)
@@ -139,71 +246,113 @@ class Consulted:
 
 def _consult(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int, policy: str
-) -> Generator[Any, Any, Consulted | Leg | None]:
+) -> Generator[Event, int, Consulted | Leg | None]:
     """Hold the customer and seize a B, then consult (warm and conference alike).
 
     Returns :class:`Consulted` when A and B have consulted; ``None`` when the
     customer hung up on hold (the contact has ended); or, when no B came within
-    ``max_consult_wait``, what the policy's fallback returns.
+    ``max_consult_wait`` (or the wait was given up), what the policy's fallback
+    returns.
     """
     env = center.env
-    cfg = getattr(center, policy)
-    consult_time, max_wait = cfg.consult_time, cfg.max_consult_wait
+    cfg = center.settings[policy]
     record = center.recorder.agent
+    # A puts the customer on hold (may hang up: hold_patience) and waits for a B
     t0 = env.now
     hold_deadline = t0 + c.hold_patience
     b = target.seize()
     if b is None:
-        deadline = min(hold_deadline, t0 + max_wait)
-        request = target.join(c.priority, center.transfer_rank, deadline, c, capped=False)
+        limit = t0 + cfg.max_consult_wait
+        request = target.join(
+            c.priority,
+            center.transfer_rank,
+            min(hold_deadline, limit),
+            c,
+            capped=False,
+            expires=_HUNG_UP if hold_deadline <= limit else _TIMED_OUT,
+        )
         center.consults[request] = t0
         b = yield request
         del center.consults[request]
         if env.now > t0:
-            record(pool.index, agent, c.id, CONSULT_WAIT, t0, env.now)
-        if b == ABANDONED:
-            c.hold_time += env.now - t0
-            leg_no = center.start_leg(c)
-            timed_out = env.now >= deadline - 1e-9  # else given up (a circular wait): fall back
-            if timed_out and hold_deadline <= t0 + max_wait:  # the customer hung up on hold
-                center.leg(c, leg_no, center.codes[policy], pool, target, t0, NAN, LEG_HOLD, t0)
-                pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
-                center.end(c, ABANDONED_HOLD)
-                return None
-            center.leg(
-                c,
-                leg_no,
-                center.codes[policy],
-                pool,
-                target,
-                t0,
-                NAN,
-                LEG_FALLBACK,
-                t0,
-                count_sla=False,
-            )
-            return (yield from center.fallback(cfg.fallback, c, pool, agent, target, position))
+            record(pool.index, agent, c.id, _CONSULT_WAIT, t0, env.now)
+        if request.ended == _HUNG_UP:
+            _hung_up_on_hold(center, c, policy, pool, agent, target, t0, NAN)
+            return None
+        if request.ended != _ANSWERED:  # timed out, or given up in a circular wait
+            return (yield from _fall_back(center, c, policy, pool, agent, target, position, t0))
+    # A and B consult (consult_time), the customer still on hold
     engaged = env.now
     c.visit(target.index)
-    start = env.now
-    duration = consult_time()
-    if hold_deadline < start + duration:  # hangs up during the consult
-        yield env.timeout(max(hold_deadline - start, 0.0))
-        record(pool.index, agent, c.id, CONSULT, start, env.now)
-        record(target.index, b, c.id, CONSULT, start, env.now)
+    duration = cfg.consult_time()
+    if hold_deadline < engaged + duration:  # the customer hangs up during the consult
+        yield env.timeout(max(hold_deadline - engaged, 0.0))
+        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
+        record(target.index, b, c.id, _CONSULT, engaged, env.now)
         target.release(b)
-        c.hold_time += env.now - t0
-        leg_no = center.start_leg(c)
-        center.leg(c, leg_no, center.codes[policy], pool, target, t0, engaged, LEG_HOLD, t0)
         c.last_pool = pool.index
-        pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
-        center.end(c, ABANDONED_HOLD)
+        _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
         return None
     if duration > 0.0:
         yield env.timeout(duration)
-        record(pool.index, agent, c.id, CONSULT, start, env.now)
-        record(target.index, b, c.id, CONSULT, start, env.now)
+        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
+        record(target.index, b, c.id, _CONSULT, engaged, env.now)
     return Consulted(b, t0, engaged)
+
+
+def _fall_back(
+    center: Center,
+    c: Contact,
+    policy: str,
+    pool: Pool,
+    agent: int,
+    target: Pool,
+    position: int,
+    t0: float,
+) -> Process:
+    """No B came within ``max_consult_wait`` (or the wait was given up): A applies the fallback."""
+    c.hold_time += center.env.now - t0
+    record_handoff(
+        center,
+        c,
+        policy=policy,
+        source=pool,
+        to=target,
+        start=t0,
+        engaged=NAN,
+        outcome=HandoffOutcome.FALLBACK,
+        sla=None,
+    )
+    then = center.settings[policy].fallback
+    return (yield from fallback(center, then, c, pool, agent, target, position))
+
+
+def _hung_up_on_hold(
+    center: Center,
+    c: Contact,
+    policy: str,
+    pool: Pool,
+    agent: int,
+    target: Pool,
+    t0: float,
+    engaged: float,
+) -> None:
+    """The customer hung up on hold (before or during the consult): A wraps up; it ends."""
+    c.hold_time += center.env.now - t0
+    record_handoff(
+        center,
+        c,
+        policy=policy,
+        source=pool,
+        to=target,
+        start=t0,
+        engaged=engaged,
+        outcome=HandoffOutcome.ABANDONED_HOLD,
+        sla=target,
+        sla_from=t0,
+    )
+    pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
+    center.end(c, _ABANDONED_HOLD)
 
 
 def warm(
@@ -217,14 +366,24 @@ def warm(
     b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
     c.hold_time += env.now - t0  # the hold ends when the conference starts
     start = env.now
-    duration = center.warm.conference_time()
+    duration = center.settings["warm"].conference_time()
     if duration > 0.0:
         yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, CONFERENCE, start, env.now)
-        center.recorder.agent(target.index, b, c.id, CONFERENCE, start, env.now)
+        center.recorder.agent(pool.index, agent, c.id, _CONFERENCE, start, env.now)
+        center.recorder.agent(target.index, b, c.id, _CONFERENCE, start, env.now)
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
-    leg_no = center.start_leg(c)
-    center.leg(c, leg_no, center.codes["warm"], pool, target, t0, engaged, ENGAGED, t0)
+    record_handoff(
+        center,
+        c,
+        policy="warm",
+        source=pool,
+        to=target,
+        start=t0,
+        engaged=engaged,
+        outcome=HandoffOutcome.ENGAGED,
+        sla=target,
+        sla_from=t0,
+    )
     return Leg(target, b, target, position)
 
 
@@ -240,8 +399,18 @@ def conference(
     target.release(b)
     c.hold_time += env.now - t0
     c.visit(pool.index)
-    leg_no = center.start_leg(c)
-    center.leg(c, leg_no, center.codes["conference"], pool, target, t0, engaged, ENGAGED, t0)
+    record_handoff(
+        center,
+        c,
+        policy="conference",
+        source=pool,
+        to=target,
+        start=t0,
+        engaged=engaged,
+        outcome=HandoffOutcome.ENGAGED,
+        sla=target,
+        sla_from=t0,
+    )
     return Leg(pool, agent, target, position)
 
 
@@ -250,10 +419,10 @@ def callback(
 ) -> Process:
     """The customer hangs up with a promise; B dials from its queue when free."""
     env = center.env
-    cfg = center.callback
+    cfg = center.settings["callback"]
+    # A promises a call back (transfer_time), then wraps up; the promise waits in B's queue
     yield from _handoff_step(center, c, pool, agent, cfg.transfer_time)
     handoff = env.now
-    leg_no = center.start_leg(c)
     priority = c.priority if cfg.priority is None else cfg.priority
     attempts = 0
     while True:
@@ -263,45 +432,51 @@ def callback(
         if b is None:
             b = yield target.join(priority, center.transfer_rank, math.inf, c, capped=False)
         c.transfer_wait += env.now - queued
+        # B dials (dial_time); the customer answers with reach_probability
         start = env.now
         duration = cfg.dial_time()
         if duration > 0.0:
             yield env.timeout(duration)
-            center.recorder.agent(target.index, b, c.id, DIAL, start, env.now)
+            center.recorder.agent(target.index, b, c.id, _DIAL, start, env.now)
         if cfg.reach() < cfg.reach_probability:
             break
         target.release(b)
         if attempts >= cfg.max_attempts:
-            center.leg(
-                c,
-                leg_no,
-                center.codes["callback"],
-                pool,
-                target,
-                handoff,
-                NAN,
-                LEG_UNREACHED,
-                handoff,
-                attempts=attempts,
-            )
-            center.end(c, CALLBACK_UNREACHED)
+            _record_callback(center, c, pool, target, handoff, NAN, attempts)
+            center.end(c, _CALLBACK_UNREACHED)
             return None
         if cfg.retry_delay > 0:
             yield env.timeout(cfg.retry_delay)
-    center.leg(
-        c,
-        leg_no,
-        center.codes["callback"],
-        pool,
-        target,
-        handoff,
-        start,
-        ENGAGED,
-        handoff,
-        attempts=attempts,
-    )
+    _record_callback(center, c, pool, target, handoff, start, attempts)
     rediscovery = cfg.rediscovery_time() * cfg.context_factor
     return Leg(target, b, target, position, rediscovery, cfg.context_factor > 0)
+
+
+def _record_callback(
+    center: Center,
+    c: Contact,
+    pool: Pool,
+    target: Pool,
+    handoff: float,
+    reached: float,
+    attempts: int,
+) -> None:
+    """A callback hand-off: the customer reached at ``reached``, or never (NaN)."""
+    record_handoff(
+        center,
+        c,
+        policy="callback",
+        source=pool,
+        to=target,
+        start=handoff,
+        engaged=reached,
+        outcome=HandoffOutcome.CALLBACK_UNREACHED
+        if math.isnan(reached)
+        else HandoffOutcome.ENGAGED,
+        sla=target,
+        sla_from=handoff,
+        attempts=attempts,
+    )
 
 
 def email(
@@ -309,11 +484,10 @@ def email(
 ) -> Process:
     """A writes a ticket; B works it as back-office work from its queue."""
     env = center.env
-    cfg = center.email
+    cfg = center.settings["email"]
     c.ticket = True  # from now on the customer is not on the line: it stays a ticket
     yield from _handoff_step(center, c, pool, agent, cfg.transfer_time)
     handoff = env.now
-    leg_no = center.start_leg(c)
     state = [False]  # whether B has started, for the chase
     if cfg.chase_probability > 0 and cfg.chase_after < math.inf:
         chase = cfg.chase()
@@ -325,7 +499,18 @@ def email(
         b = yield target.join(priority, center.transfer_rank, math.inf, c, capped=False)
     state[0] = True
     c.transfer_wait += env.now - handoff
-    center.leg(c, leg_no, center.codes["email"], pool, target, handoff, env.now, ENGAGED, handoff)
+    record_handoff(
+        center,
+        c,
+        policy="email",
+        source=pool,
+        to=target,
+        start=handoff,
+        engaged=env.now,
+        outcome=HandoffOutcome.ENGAGED,
+        sla=target,
+        sla_from=handoff,
+    )
     rediscovery = cfg.rediscovery_time() * cfg.context_factor
     return Leg(target, b, target, position, rediscovery, cfg.context_factor > 0, cfg.work_factor)
 
@@ -334,30 +519,31 @@ def self_service(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int
 ) -> Process:
     """A points the customer to self-service, where it succeeds alone or not."""
-    cfg = center.self_service
+    cfg = center.settings["self_service"]
     yield from _handoff_step(center, c, pool, agent, cfg.transfer_time)
-    leg_no = center.start_leg(c)
-    center.leg(
+    record_handoff(
+        center,
         c,
-        leg_no,
-        center.codes["self_service"],
-        pool,
-        target,
-        center.env.now,
-        NAN,
-        LEG_REDIRECTED,
-        NAN,
-        count_sla=False,
+        policy="self_service",
+        source=pool,
+        to=target,
+        start=center.env.now,
+        engaged=NAN,
+        outcome=HandoffOutcome.REDIRECTED,
+        sla=None,
     )
     if cfg.success() < cfg.success_probability:
         c.false_resolution = center.false_draw() < center.false_resolution[c.policy]
-        center.end(c, RESOLVED)
+        center.end(c, _RESOLVED)
     else:
-        center.end(c, UNRESOLVED)
+        center.end(c, _UNRESOLVED)
     return None
 
 
-TRANSFERS = {
+TransferPolicy = Callable[["Center", Contact, Pool, int, Pool, int], Process]
+"""A transfer policy: (centre, contact, A's pool, A, B's pool, position on the path) → leg."""
+
+TRANSFERS: dict[str, TransferPolicy] = {
     "cold": cold,
     "warm": warm,
     "conference": conference,

@@ -163,6 +163,9 @@ def test_warm_transfer_falls_back_to_cold_after_max_consult_wait() -> None:
     c = the_contact(r)
     assert (c.outcome, c.policy, c.hold_time) == ("resolved", "cold", 60)
     assert list(r.transfers.outcome) == ["fallback", "engaged"]
+    # the fallback is the same hand-off, made another way: same reason, numbered on
+    assert list(r.transfers.reason) == ["not_resolved", "not_resolved"]
+    assert list(r.transfers.leg) == [1, 2]
 
 
 def test_warm_transfer_falls_back_to_callback() -> None:
@@ -271,6 +274,7 @@ def test_escalate_after_ends_the_diagnosis() -> None:
     r = simcc.simulate(s)
     assert log(r)[:2] == [("front", 0, "handle", 100, 400), ("front", 0, "transfer", 400, 415)]
     assert the_contact(r).escalations == 1
+    assert list(r.transfers.reason) == ["handling_time"]  # resolve 1.0: only the limit hands on
 
 
 def test_agent_finishes_the_contact_in_hand_after_the_shift_ends() -> None:
@@ -387,6 +391,7 @@ def test_cold_misroute_lands_in_the_wrong_desk_then_goes_on() -> None:
     assert (c.escalations, c.rediscoveries, c.pools) == (2, 2, "front>other_desk>desk")
     legs = r.transfers
     assert legs.to_pool.tolist() == ["other_desk", "desk"]
+    assert legs.reason.tolist() == ["not_resolved", "misroute"]
     # the escalation SLA runs from the first hand-off (175) to the right desk's answer (220)
     assert np.isnan(legs.sla_met.iloc[0]) and legs.sla_met.iloc[1] == 1
     assert (c.sla_legs, c.sla_legs_met) == (1, 1)

@@ -91,6 +91,9 @@ def test_opposite_escalation_paths_with_warm_transfers_do_not_deadlock() -> None
     )
     result = simcc.simulate(scenario, seed=1)
     invariants.check_outcomes(result.contacts, drain_unlimited=True)
+    # the consult given up to break the wait falls back (cold): nobody hung up on hold
+    outcomes = result.transfers.outcome.astype(str).tolist()
+    assert "fallback" in outcomes and "abandoned_hold" not in outcomes
 
 
 def test_an_unstaffed_target_never_hands_back_to_the_transferring_pool() -> None:

@@ -1,0 +1,120 @@
+"""Contacts arriving: the arrival times of a call type and the draws a new contact gets.
+
+A first contact of a case arrives from its call type's :class:`ArrivalStream`;
+a re-contact when its case calls again.  Either way :func:`contact_draws`
+gives it its priority, patience and first handle time at arrival, from
+streams of their own (:mod:`simcc.rng`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from simcc.model.contact import CallTypeRuntime, Contact
+
+if TYPE_CHECKING:
+    import simpy
+
+    from simcc.rng import Streams
+    from simcc.scenario import Arrivals, Scenario
+
+Prepare = Callable[[Contact, int], None]
+"""Gives a new contact of a segment its arrival-time draws."""
+
+
+class ArrivalStream:
+    """The arrival times of one call type: Poisson with a piecewise-constant rate, or a trace.
+
+    Gaps are unit exponential draws divided by the rate of the current
+    interval; at an interval boundary the clock restarts with the next rate
+    (exact for a Poisson process, by memorylessness; no thinning).
+    """
+
+    def __init__(
+        self,
+        ct: CallTypeRuntime,
+        spec: Arrivals,
+        streams: Streams,
+        horizon: float,
+        prepare: Prepare,
+    ) -> None:
+        self.ct = ct
+        self.prepare = prepare
+        self.horizon = horizon
+        self.times = sorted(spec.times) if spec.times is not None else None
+        self._i = 0
+        self.interval, self.rates, self.repeat = spec.profile()
+        self.unit = streams.exponential(f"arrivals:{ct.name}")
+        self.t = 0.0
+        self.index = 0
+        self.end = self.interval
+        self.rate = self.rates[0]
+
+    def next_time(self) -> float | None:
+        """The next arrival time before the horizon, or None when there is none."""
+        if self.times is not None:
+            if self._i < len(self.times) and self.times[self._i] < self.horizon:
+                self._i += 1
+                return self.times[self._i - 1]
+            return None
+        rates, horizon = self.rates, self.horizon
+        while True:
+            gap = self.unit() / self.rate if self.rate > 0 else math.inf
+            if self.t + gap >= self.end:
+                if self.end >= horizon:
+                    return None
+                self.t = self.end
+                self.index += 1
+                i = self.index
+                self.rate = rates[i % len(rates)] if self.repeat else rates[min(i, len(rates) - 1)]
+                self.end = min(self.end + self.interval, horizon)
+                continue
+            self.t += gap
+            return self.t if self.t < horizon else None
+
+
+def contact_draws(
+    scenario: Scenario,
+    streams: Streams,
+    env: simpy.Environment,
+    ct: CallTypeRuntime,
+    kind: str,
+) -> Prepare:
+    """A function giving a new contact of call type ``ct`` its arrival-time draws.
+
+    First contacts (``kind="first"``) and re-contacts (``"recontact"``) draw
+    from separate streams, so that re-contacts (whose timing depends on the
+    policy) never shift the draws of first contacts: with common random
+    numbers every policy sees the same first contacts, with the same patience
+    and first handle time.
+    """
+    spec = scenario.pools[ct.path[0].name]
+    handle = spec.for_type(spec.handle_time, ct.name).sampler(
+        streams.generator(f"{kind}_handle:{ct.name}")
+    )
+    resolve = streams.uniform(f"{kind}_resolve:{ct.name}")
+    patience, hold, transfer = [], [], []
+    for name in scenario.segments:
+        p, h, x = (
+            scenario.patience(ct.name, name, which)
+            for which in ("patience", "hold_patience", "transfer_patience")
+        )
+        key = f"{kind}:{ct.name}:{name}"
+        patience.append(p.sampler(streams.generator(f"patience:{key}")))
+        hold.append(h.sampler(streams.generator(f"hold_patience:{key}")))
+        transfer.append(x.sampler(streams.generator(f"transfer_patience:{key}")))
+    seg_priority = [seg.priority for seg in scenario.segments.values()]
+
+    def prepare(c: Contact, segment: int) -> None:
+        c.arrival = env.now
+        own = seg_priority[segment]
+        c.priority = ct.priority if own is None else min(own, ct.priority)
+        c.first_handle = handle()
+        c.first_resolve = resolve()
+        c.patience = patience[segment]()
+        c.hold_patience = hold[segment]()
+        c.transfer_patience = transfer[segment]()
+
+    return prepare

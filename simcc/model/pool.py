@@ -1,0 +1,427 @@
+"""Pools of agents, their queues, the reneging clock and staffing changes.
+
+A :class:`Pool` is a SimPy resource made for contact centres.  Its capacity is
+a number of interchangeable agents that changes with the shift plan; its queue
+is ordered by priority (lower first), then by whether the contact was
+transferred (when ``transfer_priority`` is on), then first come, first served.
+
+Waiting customers abandon when their patience runs out.  Instead of one
+timeout event per waiting customer (``request | timeout(patience)``), each
+queue entry carries its deadline and the pool keeps a *reneging clock*: a
+single pending timeout at the earliest deadline of the customers still waiting.
+When it rings, every customer whose deadline has passed leaves the queue at
+exactly that deadline, and the clock is set for the next one.  Customers who
+are answered before their deadline cost no event at all, and the queue length
+seen by routing rules never counts a customer who has already hung up.
+
+An agent is busy from the moment it picks a contact (or is seized for a
+consult) until its wrap-up ends; :meth:`Pool.finish` starts the wrap-up and
+frees the agent when it ends, without a process of its own.  An agent whose
+shift has ended finishes the contact in hand, then leaves.
+
+A queue entry is *settled* once, with the reason its wait ended
+(:class:`Wait`): answered, hung up, timed out, given up, or refused by a full
+queue.  Whoever waits reads that reason from :attr:`Entry.ended`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable, Sized
+from enum import IntEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+import simpy
+from simpy.events import PENDING, Event, ProcessGenerator
+
+from simcc.model.records import Activity, Recorder
+
+
+class Wait(IntEnum):
+    """Why a wait in a queue ended: what :attr:`Entry.ended` says once it is settled."""
+
+    ANSWERED = 0  # an agent took the contact
+    HUNG_UP = 1  # the customer's patience ran out
+    TIMED_OUT = 2  # the wait's own limit ran out first (a consult's max_consult_wait)
+    GIVEN_UP = 3  # given up to break a circular wait (agents on hold for each other)
+    QUEUE_FULL = 4  # the queue was at its queue_capacity: a busy signal
+
+
+ABANDONED = -1
+"""Value of a settled entry's event when no agent took the contact (see :attr:`Entry.ended`)."""
+
+WAITING, SERVED, GONE = 0, 1, 2
+EPS = 1e-9
+# module constants for the per-contact paths (a class attribute costs more)
+_ANSWERED, _QUEUE_FULL, _HUNG_UP = Wait.ANSWERED, Wait.QUEUE_FULL, Wait.HUNG_UP
+_WRAP_UP = Activity.WRAP_UP.value  # a plain int (see simcc.model.records)
+
+O = TypeVar("O")  # noqa: E741  (the owner of a queue entry: a contact)
+
+
+class Entry(Event, Generic[O]):
+    """A place in a pool's queue; the event succeeds with an agent, or ABANDONED.
+
+    :attr:`ended` says why the wait ended; ``expires`` is what the entry's
+    deadline means (the customer hangs up, or the wait times out).  An entry
+    made with ``then`` (the first leg's callbacks) is not triggered as an event:
+    the pool calls ``then(entry, agent_or_ABANDONED)`` at that moment.
+    """
+
+    def settle(self, ended: Wait, agent: int = ABANDONED) -> None:
+        """The wait is over, for reason ``ended`` (with ``agent`` when answered)."""
+        self.ended = ended
+        if self.then is not None:
+            self.then(self, agent)
+        else:
+            self.succeed(agent)
+
+    __slots__ = (
+        "capped",
+        "deadline",
+        "ended",
+        "expires",
+        "group",
+        "owner",
+        "pool",
+        "state",
+        "then",
+    )
+
+    ended: Wait
+
+    def __init__(self, env: simpy.Environment, deadline: float, owner: O, pool: Pool) -> None:
+        self.env = env
+        self.pool = pool
+        self.then: Callable[[Entry[O], int], None] | None = None
+        self.capped = False
+        self.callbacks: list[Callable[[Event], None]] = []
+        self._value = PENDING
+        self.deadline = deadline
+        self.expires = _HUNG_UP
+        self.owner = owner
+        self.state = WAITING
+        self.group: list[Entry[O]] | None = None  # the same contact's entries in other queues
+
+
+class Pool:
+    """A group of interchangeable agents with one priority queue."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        name: str,
+        tier: int,
+        agents: int,
+        recorder: Recorder,
+        mean_handle: float,
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.name = name
+        self.tier = tier
+        self.recorder = recorder
+        self.mean_handle = mean_handle
+        self.scheduled = agents
+        self.present = agents
+        self.busy = 0
+        self.idle: deque[int] = deque(range(agents))
+        self._free_ids: list[int] = []
+        self._next_id = agents
+        self._queue: list[tuple[int, int, float, int, Entry[Any]]] = []
+        self._deadlines: list[tuple[float, int, Entry[Any]]] = []
+        self._seq = 0
+        self.waiting = 0
+        self.waiting_live = 0  # waiting live customers (not callbacks, tickets or consults)
+        self._clock_at = math.inf
+        self._clocks: list[float] = []
+        self.recent_starts: deque[float] = deque(maxlen=20)
+        self.when_unstaffed: str | None = None
+        self.fallback_pool: Pool | None = None
+        self.queue_capacity: int | None = None
+        recorder.staffing(pool=index, time=env.now, scheduled=agents, present=agents)
+
+    # -------------------------------------------------------------- seizing
+
+    def seize(self) -> int | None:
+        """An idle agent at once, if there is one and nobody is waiting; else None."""
+        if self.idle and not self.waiting:
+            self.busy += 1
+            self.recent_starts.append(self.env.now)
+            return self.idle.popleft()
+        return None
+
+    def join(
+        self,
+        priority: int,
+        rank: int,
+        deadline: float,
+        owner: O,
+        capped: bool = True,
+        then: Callable[[Entry[O], int], None] | None = None,
+        expires: Wait = _HUNG_UP,
+    ) -> Entry[O]:
+        """Join the queue; the returned event gives an agent, or ABANDONED at ``deadline``.
+
+        At the deadline the entry is settled with ``expires`` (the customer hung
+        up, unless the deadline is the wait's own limit).  A live customer
+        (``capped``) who finds the queue at its ``queue_capacity`` gets a busy
+        signal: the entry is settled at once with ``QUEUE_FULL``.
+        """
+        env = self.env
+        entry = Entry(env, deadline, owner, self)
+        entry.then = then
+        entry.expires = expires
+        if capped and self.queue_capacity is not None and self.waiting_live >= self.queue_capacity:
+            entry.state = GONE
+            entry.settle(_QUEUE_FULL)
+            return entry
+        self._seq += 1
+        heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
+        self.waiting += 1
+        if capped:
+            entry.capped = True
+            self.waiting_live += 1
+        if deadline < math.inf:
+            heapq.heappush(self._deadlines, (deadline, self._seq, entry))
+            if deadline < self._clock_at:
+                self._arm()
+        if self.idle:  # only possible for an entry ahead of nobody at a shift start
+            self._dispatch(self.idle.popleft())
+        return entry
+
+    def _leave(self, entry: Entry[Any], state: int = GONE) -> None:
+        """A waiting entry leaves the queue (answered, gone, or given up)."""
+        entry.state = state
+        self.waiting -= 1
+        if entry.capped:
+            self.waiting_live -= 1
+
+    def cancel(self, entry: Entry[Any]) -> None:
+        """Take a still-waiting entry out of the queue (e.g. a consult request given up)."""
+        if entry.state == WAITING:
+            self._leave(entry)
+
+    # -------------------------------------------------------------- freeing
+
+    def release(self, agent: int) -> None:
+        """The agent is free: it leaves if its shift is over, else takes the next contact."""
+        self.busy -= 1
+        if self.present > self.scheduled:
+            self.present -= 1
+            heapq.heappush(self._free_ids, agent)
+            self._record_staffing()
+            return
+        self._dispatch(agent)
+
+    def finish(self, agent: int, wrap_up: float, contact: int) -> None:
+        """Start the agent's wrap-up (after-call work) and free it when it ends."""
+        if wrap_up > 0.0:
+            now = self.env.now
+            self.recorder.agent(self.index, agent, contact, _WRAP_UP, now, now + wrap_up)
+            done = self.env.timeout(wrap_up)
+            done.callbacks.append(lambda _event: self.release(agent))
+        else:
+            self.release(agent)
+
+    def _dispatch(self, agent: int) -> None:
+        queue = self._queue
+        now = self.env.now
+        while queue:
+            entry = heapq.heappop(queue)[4]
+            if entry.state != WAITING:
+                continue
+            self._leave(entry, SERVED)
+            if entry.deadline <= now:
+                entry.state = GONE
+                entry.settle(entry.expires)
+                continue
+            self.busy += 1
+            self.recent_starts.append(now)
+            entry.settle(_ANSWERED, agent)
+            return
+        self.idle.append(agent)
+
+    # -------------------------------------------------------------- reneging clock
+
+    def _arm(self) -> None:
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][2].state != WAITING:
+            heapq.heappop(deadlines)
+        if not deadlines:
+            return
+        at = deadlines[0][0]
+        if at >= self._clock_at:
+            return
+        self._clock_at = at
+        heapq.heappush(self._clocks, at)
+        ring = self.env.timeout(max(at - self.env.now, 0.0))
+        ring.callbacks.append(self._ring)
+
+    def _ring(self, _event: Event) -> None:
+        now = self.env.now
+        clocks = self._clocks
+        while clocks and clocks[0] <= now + EPS:
+            heapq.heappop(clocks)
+        self._clock_at = clocks[0] if clocks else math.inf
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now + EPS:
+            entry = heapq.heappop(deadlines)[2]
+            if entry.state == WAITING:
+                self._leave(entry)
+                entry.settle(entry.expires)
+        self._arm()
+
+    # -------------------------------------------------------------- shifts
+
+    def set_staffing(self, agents: int) -> None:
+        """Change the scheduled number of agents (a shift boundary)."""
+        self.scheduled = agents
+        if self.present < agents:
+            for _ in range(agents - self.present):
+                self.present += 1
+                if self._free_ids:
+                    agent = heapq.heappop(self._free_ids)
+                else:
+                    agent = self._next_id
+                    self._next_id += 1
+                self._dispatch(agent)
+        else:
+            while self.present > agents and self.idle:
+                heapq.heappush(self._free_ids, self.idle.pop())
+                self.present -= 1
+        self._record_staffing()
+
+    def _record_staffing(self) -> None:
+        self.recorder.staffing(
+            pool=self.index, time=self.env.now, scheduled=self.scheduled, present=self.present
+        )
+
+    # -------------------------------------------------------------- what rules see
+
+    @property
+    def idle_agents(self) -> int:
+        return len(self.idle)
+
+    @property
+    def queue_length(self) -> int:
+        """Customers waiting now (those past their deadline already left)."""
+        return self.waiting
+
+    def expected_wait(self) -> float:
+        """Expected wait of a newcomer, from the queue and the recent answer rate.
+
+        ``(waiting − idle + 1) / rate``, where ``rate`` is the answers per second
+        over the last 20 answers; with fewer than two recent answers, the
+        rate of present agents working at the pool's mean handle time.
+        """
+        ahead = self.waiting - len(self.idle) + 1
+        if ahead <= 0:
+            return 0.0
+        starts = self.recent_starts
+        span = starts[-1] - starts[0] if len(starts) >= 2 else 0.0
+        if span > 0:
+            rate = (len(starts) - 1) / span
+        elif self.present > 0 and self.mean_handle > 0:
+            rate = self.present / self.mean_handle
+        else:
+            return math.inf
+        return ahead / rate
+
+
+class Progress(Protocol):
+    """What a repeated shift plan looks at after the horizon: is anything still going on?"""
+
+    horizon: float
+    ended: int  # contacts ended so far
+
+    @property
+    def live(self) -> Sized: ...  # contacts still in the system
+
+
+def staffing_process(
+    env: simpy.Environment,
+    pool: Pool,
+    interval: float,
+    counts: list[int],
+    repeat: bool,
+    center: Progress,
+) -> ProcessGenerator:
+    """Apply a shift plan: one count per interval, the last held (or the plan repeated).
+
+    A repeated plan goes on after the horizon while contacts are still in the
+    system, so that those waiting for a later shift are served; it stops when
+    a whole cycle of the plan passes without any contact ending (nothing the
+    plan could still change).
+    """
+    i = 1
+    ended_at_cycle = -1
+    while True:
+        at = i * interval
+        if not repeat and (i >= len(counts) or at >= center.horizon):
+            return
+        yield env.timeout(at - env.now)
+        if repeat and at >= center.horizon:
+            if not center.live:
+                return
+            if i % len(counts) == 0:
+                if center.ended == ended_at_cycle:
+                    return
+                ended_at_cycle = center.ended
+        pool.set_staffing(counts[i % len(counts)] if repeat else counts[i])
+        i += 1
+
+
+class OverflowClock(Generic[O]):
+    """When contacts still waiting at a call type's entry pool reach one overflow step.
+
+    Every entry joins at the current time and the step's ``after`` is the same
+    for all, so the times are in order: one pending timeout for the oldest,
+    like a pool's reneging clock, instead of one per waiting contact.
+    """
+
+    __slots__ = ("after", "armed", "due", "env", "overflow", "pool")
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        pool: Pool,
+        after: float,
+        overflow: Callable[[Entry[O], Pool], None],
+    ) -> None:
+        self.env = env
+        self.pool = pool
+        self.after = after
+        self.overflow = overflow  # called with each entry still waiting when it is due
+        self.due: deque[tuple[float, Entry[O]]] = deque()
+        self.armed = False
+
+    def add(self, entry: Entry[O]) -> None:
+        """``entry`` (at the entry pool) overflows at ``now + after`` if still waiting."""
+        self.due.append((self.env.now + self.after, entry))
+        if not self.armed:
+            self._arm()
+
+    def _arm(self) -> None:
+        due = self.due
+        while due and due[0][1].state != WAITING:
+            due.popleft()
+        if not due:
+            self.armed = False
+            return
+        self.armed = True
+        env = self.env
+        ring = env.timeout(max(due[0][0] - env.now, 0.0))
+        ring.callbacks.append(self._ring)
+
+    def _ring(self, _event: Event) -> None:
+        now = self.env.now
+        due = self.due
+        while due and due[0][0] <= now + EPS:
+            entry = due.popleft()[1]
+            if entry.state == WAITING:
+                self.overflow(entry, self.pool)
+        self._arm()

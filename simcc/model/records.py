@@ -1,0 +1,421 @@
+"""What a run records: four tables, each declared once, and the recorder that fills them.
+
+Each table (contacts, agent intervals, hand-offs, staffing changes) is a
+:class:`Table` of :class:`Field` — name, numpy dtype and one-line meaning.
+The recorder's typed columns, the order a row is filled in, the numpy arrays
+the metrics read, the DataFrames of :mod:`simcc.records` and the field lists
+of docs/records.md all come from these declarations.
+
+The engine appends to columnar buffers (``array.array``, 8 bytes a number, no
+Python object per value).  The engine's hot paths pass codes as plain ``int``
+(``Activity.HANDLE.value``): a buffered row holding an enum member would be
+tracked by the garbage collector, which costs more than the whole append.
+
+Names are stored as small integer codes: the codes of outcomes, hand-off
+outcomes, activities and hand-off reasons are the enums below; pools, call
+types, segments and policies index the scenario's :class:`Names`.  Times are
+seconds of simulated time from the start of the run; ``NaN`` marks a time that
+never happened (e.g. ``answer`` of a contact that abandoned).
+
+This module imports numpy and the standard library only: the engine imports it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+
+class Outcome(IntEnum):
+    """How a contact ended (MODEL.md §2), plus ``UNFINISHED`` for a contact still in the
+    system when the ``drain`` limit stopped the run."""
+
+    RESOLVED = 0
+    UNRESOLVED = 1
+    ABANDONED_QUEUE = 2
+    ABANDONED_HOLD = 3
+    ABANDONED_TRANSFER_QUEUE = 4
+    CALLBACK_UNREACHED = 5
+    UNFINISHED = 6
+
+
+class HandoffOutcome(IntEnum):
+    """How one hand-off ended."""
+
+    ENGAGED = 0  # a B agent engaged (seized for a consult, answered, reached)
+    ABANDONED_HOLD = 1  # the customer hung up on hold
+    ABANDONED_TRANSFER_QUEUE = 2  # the customer hung up in the receiving queue
+    FALLBACK = 3  # no B came in time: the policy's fallback took over
+    CALLBACK_UNREACHED = 4  # every callback attempt failed
+    REDIRECTED = 5  # sent to self-service
+    UNFINISHED = 6
+
+
+class Activity(IntEnum):
+    """What an agent is busy with.
+
+    ``TRANSFER`` is A's hand-off step (the line said to the customer, the ticket
+    written, the redirect), ``DIAL`` a callback attempt.
+    """
+
+    HANDLE = 0
+    WRAP_UP = 1
+    CONSULT_WAIT = 2
+    CONSULT = 3
+    CONFERENCE = 4
+    REDISCOVERY = 5
+    TRANSFER = 6
+    DIAL = 7
+
+
+class Reason(IntEnum):
+    """Why a contact was handed on (MODEL.md §7's triggers).
+
+    The engine produces ``NOT_RESOLVED``, ``HANDLING_TIME`` and ``MISROUTE`` so
+    far; the others are the contract's triggers still to come.
+    """
+
+    NOT_RESOLVED = 0  # the agent's resolution draw failed at the end of handling
+    HANDLING_TIME = 1  # the pool's escalate_after ran out
+    NEED = 2
+    COMPLAINT = 3
+    REPEAT_CONTACT = 4
+    CASE_AGE = 5
+    MISROUTE = 6  # a cold transfer landed in the wrong pool, which sends it on
+
+
+def labels(codes: type[IntEnum]) -> tuple[str, ...]:
+    """The names the records give an enum's codes, in code order (``abandoned_hold``)."""
+    members = sorted(codes, key=int)
+    assert [int(m) for m in members] == list(range(len(members))), codes
+    return tuple(m.name.lower() for m in members)
+
+
+ACTIVITIES = labels(Activity)
+"""Names of the agent activities, in code order."""
+
+OUTCOMES = labels(Outcome)
+"""Names of the contact outcomes, in code order."""
+
+LEG_OUTCOMES = labels(HandoffOutcome)
+"""Names of the hand-off outcomes, in code order."""
+
+REASONS = labels(Reason)
+"""Names of the hand-off reasons, in code order."""
+
+
+@dataclass(frozen=True)
+class Names:
+    """The name lists the integer codes of the records refer to."""
+
+    pools: tuple[str, ...]
+    call_types: tuple[str, ...]
+    segments: tuple[str, ...]
+    policies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a record table.
+
+    ``codes`` says what an integer code names: an enum, or a :class:`Names`
+    list (``"pools"``); the DataFrame shows it as a categorical of those names.
+    ``source`` is the attribute of the engine's object the value is read from
+    (the field's own name unless given); ``derived`` fields are not recorded
+    but computed when the table is made (their dtype is the DataFrame's).
+    """
+
+    name: str
+    dtype: str
+    meaning: str
+    codes: type[IntEnum] | str | None = None
+    source: str | None = None
+    derived: bool = False
+
+    @property
+    def typecode(self) -> str:
+        """The ``array.array`` type code the recorder stores the field in."""
+        return _TYPECODES[self.dtype]
+
+
+_TYPECODES = {"int64": "q", "int32": "i", "int8": "b", "bool": "b", "float64": "d"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A record table: its name and its fields, in column order."""
+
+    name: str
+    meaning: str
+    fields: tuple[Field, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column name, in order."""
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def stored(self) -> tuple[Field, ...]:
+        """The fields the recorder stores (the derived ones apart), in order."""
+        return tuple(f for f in self.fields if not f.derived)
+
+
+CONTACTS = Table(
+    "contacts",
+    "one row per contact",
+    (
+        Field("contact_id", "int64", "unique id of the contact (one call)", source="id"),
+        Field("case_id", "int64", "the customer's problem; re-contacts keep it"),
+        Field("attempt", "int32", "1 for the first contact of a case, then 2, 3, …"),
+        Field("call_type", "int32", "call type name", "call_types"),
+        Field("segment", "int32", "customer segment name", "segments"),
+        Field("priority", "int32", "queue priority of the contact (lower is served first)"),
+        Field("arrival", "float64", "arrival time (s)"),
+        Field(
+            "measured", "bool", "arrived in the measurement window [warmup, horizon)", derived=True
+        ),
+        Field("entry_pool", "int32", "first pool of the call type's path", "pools"),
+        Field("answer", "float64", "time an agent first answered (NaN if never)"),
+        Field(
+            "answer_pool",
+            "int32",
+            "pool of that agent: the entry pool, or an overflow pool (missing if never)",
+            "pools",
+        ),
+        Field("wait", "float64", "time in the entry queue: until answer, or until abandonment"),
+        Field(
+            "end",
+            "float64",
+            "time the contact ended (customer left or the last agent finished handling)",
+        ),
+        Field("outcome", "int8", "how the contact ended", Outcome),
+        Field("false_resolution", "bool", "resolved, but falsely: the customer will call again"),
+        Field(
+            "escalations", "int32", "number of times the contact was handed on (misroutes included)"
+        ),
+        Field(
+            "pools",
+            "category",
+            "pools that worked on the contact, in order, joined by '>'",
+            derived=True,
+        ),
+        Field("last_pool", "int32", "pool whose agent last worked on the contact", "pools"),
+        Field("policy", "int8", "transfer policy of the last hand-off ('' if none)", "policies"),
+        Field("hold_time", "float64", "total time on hold during warm/conference transfers (s)"),
+        Field("transfer_wait", "float64", "total time in receiving queues after hand-offs (s)"),
+        Field("rediscoveries", "int32", "times the customer had to tell the story again"),
+        Field("first_handoff", "float64", "time of the first hand-off (NaN if none)"),
+        Field("sla_legs", "int32", "hand-offs to a pool with an escalation SLA target"),
+        Field("sla_legs_met", "int32", "of those, the ones engaged within target"),
+    ),
+)
+
+AGENTS = Table(
+    "agents",
+    "one row per busy interval of an agent",
+    (
+        Field("pool", "int32", "pool of the agent", "pools"),
+        Field("agent", "int32", "agent number within the pool"),
+        Field("contact_id", "int64", "contact the agent was busy for"),
+        Field("activity", "int8", "what the agent was busy with", Activity),
+        Field("start", "float64", "start of the busy interval (s)"),
+        Field("end", "float64", "end of the busy interval (s)"),
+    ),
+)
+
+HANDOFFS = Table(
+    "transfers",
+    "one row per hand-off of a contact",
+    (
+        Field("contact_id", "int64", "the contact handed on"),
+        Field("leg", "int32", "1 for the first hand-off of the contact, then 2, …"),
+        Field("reason", "int8", "why the contact was handed on", Reason),
+        Field("policy", "int8", "transfer policy used", "policies"),
+        Field("from_pool", "int32", "pool of the transferring agent A", "pools"),
+        Field("to_pool", "int32", "receiving pool B", "pools"),
+        Field("handoff", "float64", "time the hand-off started (hold, ticket or queue entry)"),
+        Field(
+            "engaged", "float64", "time a B agent engaged (seized, answered, reached; NaN if never)"
+        ),
+        Field("outcome", "int8", "how the hand-off ended", HandoffOutcome),
+        Field("sla_target", "float64", "escalation SLA target of the receiving pool (NaN if none)"),
+        Field("sla_met", "float64", "1 engaged within target, 0 not, NaN no target"),
+        Field("attempts", "int32", "callback dial attempts (0 for other policies)"),
+    ),
+)
+
+STAFFING = Table(
+    "staffing",
+    "one row per staffing change of a pool",
+    (
+        Field("pool", "int32", "pool", "pools"),
+        Field("time", "float64", "time of the change (s)"),
+        Field("scheduled", "int32", "agents on the shift plan from this time"),
+        Field(
+            "present",
+            "int32",
+            "agents present from this time (scheduled, plus those finishing a contact)",
+        ),
+    ),
+)
+
+TABLES = (CONTACTS, AGENTS, HANDOFFS, STAFFING)
+
+CHUNK = 4096
+"""Rows buffered as tuples before they move to the typed columns."""
+
+
+class _Columns:
+    """A table's typed columns and the rows waiting to move into them."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.columns = tuple(array(f.typecode) for f in table.stored)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def flush(self) -> None:
+        """Move the buffered rows to the columns, one C-level extend per column."""
+        rows = self.rows
+        if rows:
+            for column, values in zip(self.columns, zip(*rows, strict=True), strict=True):
+                column.extend(values)
+            rows.clear()
+
+    def arrays(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The stored columns as numpy arrays (no copy), by field name."""
+        self.flush()
+        out: dict[str, np.ndarray[Any, Any]] = {}
+        for f, column in zip(self.table.stored, self.columns, strict=True):
+            values = np.frombuffer(column, dtype=np.int8 if f.dtype == "bool" else f.dtype)
+            out[f.name] = values.view(bool) if f.dtype == "bool" else values
+        return out
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) + len(self.rows)
+
+
+class Recorder:
+    """Columnar buffers the engine appends to; one per replication."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self._contacts = _Columns(CONTACTS)
+        self._agents = _Columns(AGENTS)
+        self._handoffs = _Columns(HANDOFFS)
+        self._staffing = _Columns(STAFFING)
+        self._tables = {
+            t.name: columns
+            for t, columns in zip(
+                TABLES, (self._contacts, self._agents, self._handoffs, self._staffing), strict=True
+            )
+        }
+        self._contact_rows = self._contacts.rows
+        self._agent_rows = self._agents.rows
+        # a contact's row, read by name from the engine's contact in the declared order
+        self._contact_row = _CONTACT_ROW
+        self.handoff = _row_appender(HANDOFFS, self._handoffs.rows)
+        """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
+        self.staffing = _row_appender(STAFFING, self._staffing.rows)
+        """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
+        self.paths: list[str] = []
+        """The ``pools`` field of each contact row (a name, not a code)."""
+        self._path_names: dict[tuple[int, ...], str] = {}
+        self._single = list(names.pools)
+
+    # ------------------------------------------------------------------ appends
+
+    def agent(
+        self, pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
+    ) -> None:
+        """One busy interval of one agent (the arguments are AGENTS' fields, in order)."""
+        rows = self._agent_rows
+        rows.append((pool, agent, contact_id, activity, start, end))
+        if len(rows) >= CHUNK:
+            self._agents.flush()
+
+    def contact(self, c: object) -> None:
+        """The final record of one contact (called once, when it has ended).
+
+        Every stored field of CONTACTS is read from the attribute of ``c`` the
+        field names; ``c.pools`` is a pool code or the list of them.
+        """
+        rows = self._contact_rows
+        rows.append(self._contact_row(c))
+        pools: list[int] | int = c.pools  # type: ignore[attr-defined]
+        self.paths.append(self._single[pools] if pools.__class__ is int else self._path_name(pools))
+        if len(rows) >= CHUNK:
+            self._contacts.flush()
+
+    def _path_name(self, pools: list[int] | int) -> str:
+        if isinstance(pools, int):
+            return self.names.pools[pools]
+        key = tuple(pools)
+        name = self._path_names.get(key)
+        if name is None:
+            name = ">".join(self.names.pools[p] for p in pools)
+            self._path_names[key] = name
+        return name
+
+    # ------------------------------------------------------------------ output
+
+    @property
+    def n_contacts(self) -> int:
+        return len(self._contacts)
+
+    def arrays(self, table: Table) -> dict[str, np.ndarray[Any, Any]]:
+        """The stored fields of ``table`` as numpy arrays (codes for names), by name."""
+        return self._tables[table.name].arrays()
+
+    def contact_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The contact table as numpy arrays (codes for names), for fast metrics."""
+        return self._contacts.arrays()
+
+    def agent_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The agent-interval table as numpy arrays (codes for names)."""
+        return self._agents.arrays()
+
+    def handoff_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The hand-off table as numpy arrays (codes for names)."""
+        return self._handoffs.arrays()
+
+    def staffing_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The staffing-change table as numpy arrays."""
+        return self._staffing.arrays()
+
+
+def _row_reader(table: Table) -> Callable[[object], tuple[Any, ...]]:
+    """A function reading a row of ``table``'s stored fields from an object, in declared order.
+
+    Generated from the declaration, as ``namedtuple`` generates its methods:
+    ``lambda c: (c.id, c.case_id, …)`` costs half what ``operator.attrgetter``
+    does, once per contact.
+    """
+    sources = [f.source or f.name for f in table.stored]
+    assert all(name.isidentifier() for name in sources), sources
+    reader: Callable[[object], tuple[Any, ...]] = eval(
+        "lambda c: (" + "".join(f"c.{name}, " for name in sources) + ")"
+    )
+    return reader
+
+
+_CONTACT_ROW = _row_reader(CONTACTS)
+
+
+def _row_appender(table: Table, rows: list[tuple[Any, ...]]) -> Callable[..., None]:
+    """A function appending a row of ``table`` to ``rows``, every stored field given by keyword.
+
+    Generated from the declaration: ``lambda *, contact_id, leg, …: append((contact_id, …))``,
+    so that a missing or unknown field is a ``TypeError`` and the row is in the declared
+    order.  Codes are stored as plain ints (an enum member may be given).
+    """
+    names = [f.name for f in table.stored]
+    assert all(name.isidentifier() for name in names), names
+    values = [f"int({f.name})" if isinstance(f.codes, type) else f.name for f in table.stored]
+    source = f"lambda *, {', '.join(names)}: append(({', '.join(values)},))"
+    appender: Callable[..., None] = eval(source, {"append": rows.append, "int": int})
+    return appender

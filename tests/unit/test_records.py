@@ -1,0 +1,112 @@
+"""The record tables: their field lists, and that every view of them follows the declaration."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import simcc
+from simcc import records
+from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, STAFFING, Recorder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the published field lists: a change here is a change to every reader of the records
+PINNED = {
+    "contacts": (
+        "contact_id", "case_id", "attempt", "call_type", "segment", "priority", "arrival",
+        "measured", "entry_pool", "answer", "answer_pool", "wait", "end", "outcome",
+        "false_resolution", "escalations", "pools", "last_pool", "policy", "hold_time",
+        "transfer_wait", "rediscoveries", "first_handoff", "sla_legs", "sla_legs_met",
+    ),
+    "agents": ("pool", "agent", "contact_id", "activity", "start", "end"),
+    "transfers": (
+        "contact_id", "leg", "reason", "policy", "from_pool", "to_pool", "handoff", "engaged",
+        "outcome", "sla_target", "sla_met", "attempts",
+    ),
+    "staffing": ("pool", "time", "scheduled", "present"),
+}  # fmt: skip
+
+
+def test_each_table_has_its_pinned_field_list() -> None:
+    assert {t.name: t.names for t in records.TABLES} == PINNED
+
+
+def test_the_code_names_are_pinned() -> None:
+    assert records.OUTCOMES == (
+        "resolved", "unresolved", "abandoned_queue", "abandoned_hold",
+        "abandoned_transfer_queue", "callback_unreached", "unfinished",
+    )  # fmt: skip
+    assert records.LEG_OUTCOMES == (
+        "engaged", "abandoned_hold", "abandoned_transfer_queue", "fallback",
+        "callback_unreached", "redirected", "unfinished",
+    )  # fmt: skip
+    assert records.ACTIVITIES == (
+        "handle", "wrap_up", "consult_wait", "consult", "conference", "rediscovery",
+        "transfer", "dial",
+    )  # fmt: skip
+    # MODEL.md §7's triggers
+    assert records.REASONS == (
+        "not_resolved", "handling_time", "need", "complaint", "repeat_contact", "case_age",
+        "misroute",
+    )  # fmt: skip
+
+
+def test_every_field_has_a_meaning_and_a_known_dtype() -> None:
+    for table in records.TABLES:
+        for f in table.fields:
+            assert f.meaning, f.name
+            if not f.derived:
+                assert f.typecode, f.name
+
+
+def test_the_agent_append_takes_the_agent_fields_in_order() -> None:
+    # the hot append is positional: its parameters are the declared fields, in order
+    params = list(inspect.signature(Recorder.agent).parameters)[1:]
+    assert tuple(params) == AGENTS.names
+
+
+def test_a_hand_off_row_must_name_every_field() -> None:
+    rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
+    rec.handoff(**{name: 1 for name in records.HANDOFFS.names})
+    assert {name: a.tolist() for name, a in rec.handoff_arrays().items()} == {
+        name: [1] for name in records.HANDOFFS.names
+    }
+    with pytest.raises(TypeError, match="missing"):
+        rec.handoff(contact_id=0, leg=1)
+    with pytest.raises(TypeError, match="unexpected"):
+        rec.staffing(pool=0, time=0.0, scheduled=1, present=1, agents=1)
+
+
+@pytest.fixture(scope="module")
+def result() -> simcc.Result:
+    s = simcc.load_scenario(ROOT / "scenarios" / "centre-cold.yaml")
+    return simcc.simulate(s.with_changes({"horizon": "2h"}), seed=3)
+
+
+@pytest.mark.parametrize("table", [CONTACTS, AGENTS, HANDOFFS, STAFFING], ids=lambda t: t.name)
+def test_frames_and_arrays_follow_the_declaration(
+    result: simcc.Result, table: records.Table
+) -> None:
+    frame = getattr(result, table.name)
+    assert tuple(frame.columns) == table.names
+    assert len(frame) > 0
+    arrays = result.recorder.arrays(table)
+    assert tuple(arrays) == tuple(f.name for f in table.stored)
+    for f in table.fields:
+        column = frame[f.name]
+        if f.codes is not None or f.dtype == "category":
+            assert isinstance(column.dtype, pd.CategoricalDtype), f.name
+        else:
+            assert column.dtype == f.dtype, f.name
+
+
+def test_docs_list_the_declared_fields() -> None:
+    text = (ROOT / "docs" / "records.md").read_text()
+    assert records.fields_markdown() in text, (
+        "docs/records.md is stale: paste the output of "
+        "python -c \"import simcc.records as r; print(r.fields_markdown(), end='')\""
+    )
