@@ -68,12 +68,25 @@ def staff(
         None, "--out", help="Directory for staffing.json, evaluations.csv and the journal."
     ),
     resume: bool = typer.Option(False, "--resume", help=RESUME_HELP),
+    interval: str | None = typer.Option(
+        None, "--interval", metavar="DURATION", help="Staff per interval of this length (30m)."
+    ),
+    shrinkage: float = typer.Option(
+        0.0, "--shrinkage", help="With --interval: absence share s; scheduled = ⌈required/(1−s)⌉."
+    ),
 ) -> None:
     """Find the fewest agents per pool meeting every target, for each transfer policy."""
     from simcc.experiments import staff as run_search
     from simcc.experiments.staffing import search_inputs
 
     with user_errors(), experiment(out):
+        if interval is not None or shrinkage:  # per interval: simcc/cli/interval_staff.py
+            from simcc.cli.interval_staff import staff_by_interval
+
+            return staff_by_interval(
+                file, target, pool, policy, replications, seed, by_mean, max_agents,
+                jobs, scheduler, out, interval, shrinkage, resume,
+            )  # fmt: skip
         scenario = load(file)
         search_inputs(scenario, target, pool, policy)  # bad options stop here, before work
         journal = journal_in(out)
