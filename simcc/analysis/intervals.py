@@ -13,8 +13,10 @@ What reaches a pool's queue in an interval:
   level's denominator as in the day's metric);
 - at a pool reached by a **hand-off**, the transfer legs whose hand-off
   starts in the interval (their wait runs from the hand-off until a B agent
-  engages; abandoning on hold or in B's queue is an abandonment; a leg
-  redirected to another pool because B had nobody on duty is left out).
+  engages; hanging up on hold or in B's queue before a B agent engages is an
+  abandonment — a customer lost on hold after B engaged, during the consult,
+  was answered; a leg redirected to another pool because B had nobody on duty
+  is left out).
 
 Per pool and interval :func:`interval_counts` adds these up; :func:`rates`
 turns the counts of one replication into ``service_level`` (answered within
@@ -135,7 +137,8 @@ def interval_counts(
     engaged = legs["engaged"][mine]
     answered = ~np.isnan(engaged)
     leg_outcome = legs["outcome"][mine]
-    ab = (leg_outcome == _L["abandoned_hold"]) | (leg_outcome == _L["abandoned_transfer_queue"])
+    lost = (leg_outcome == _L["abandoned_hold"]) | (leg_outcome == _L["abandoned_transfer_queue"])
+    ab = lost & ~answered  # lost on hold after B engaged was answered by B
     lag = np.where(answered, engaged - handoff[mine], 0.0)
     _queue(out, pool, k, answered, ab, np.zeros_like(ab), lag, grid)
 
@@ -242,3 +245,88 @@ def interval_table(
             row["n"] = len(replications)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- from record tables
+
+
+def _codes(column: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """Integer codes of a name column (categorical or text) in the order of ``names``."""
+    return np.asarray(pd.Categorical(column.astype(str), categories=list(names)).codes)
+
+
+def plan_staffing(scenario: object) -> pd.DataFrame:
+    """The scenario's shift plan as staffing changes (``present`` is the plan too)."""
+    rows = []
+    pools = scenario.pools  # type: ignore[attr-defined]
+    horizon = float(scenario.horizon)  # type: ignore[attr-defined]
+    for pool, spec in pools.items():
+        counts, interval = spec.agents.counts, spec.agents.interval
+        if interval is None or len(counts) == 1:
+            rows.append((pool, 0.0, counts[0]))
+            continue
+        k, t = 0, 0.0
+        while t < horizon:
+            j = k % len(counts) if spec.agents.repeat else min(k, len(counts) - 1)
+            rows.append((pool, t, counts[j]))
+            k, t = k + 1, (k + 1) * interval
+    frame = pd.DataFrame(rows, columns=["pool", "time", "scheduled"])
+    return frame.assign(present=frame["scheduled"])
+
+
+def records_interval_table(
+    records: Mapping[str, pd.DataFrame], scenario: object, interval: float, level: float = 0.95
+) -> pd.DataFrame:
+    """:func:`interval_table` from record tables (``contacts``, ``transfers``, ``agents`` and,
+    if there, ``staffing``; a ``replication`` column splits replications), as
+    ``Replications.records`` holds them.  Without a staffing table the scenario's
+    plan gives the scheduled (and present) agents."""
+    grid = Grid.of(scenario, interval)
+    staffing = records.get("staffing")
+    if staffing is None:
+        staffing = plan_staffing(scenario)
+    tables = {name: records[name] for name in ("contacts", "transfers", "agents")} | {
+        "staffing": staffing
+    }
+    reps = sorted(
+        set().union(*(set(t["replication"]) for t in tables.values() if "replication" in t))
+    ) or [None]
+    out = []
+    for rep in reps:
+        part = {
+            name: t[t["replication"] == rep] if rep is not None and "replication" in t else t
+            for name, t in tables.items()
+        }
+        out.append(rates(_arrays(part, grid), grid))
+    return interval_table(out, grid, level)
+
+
+def _arrays(tables: Mapping[str, pd.DataFrame], grid: Grid) -> dict[str, np.ndarray]:
+    c, legs, a, s = (tables[n] for n in ("contacts", "transfers", "agents", "staffing"))
+    return interval_counts(
+        {
+            "arrival": c["arrival"].to_numpy(float),
+            "entry_pool": _codes(c["entry_pool"], grid.pools),
+            "answer": c["answer"].to_numpy(float),
+            "wait": c["wait"].to_numpy(float),
+            "outcome": _codes(c["outcome"], OUTCOMES),
+        },
+        {
+            "handoff": legs["handoff"].to_numpy(float),
+            "to_pool": _codes(legs["to_pool"], grid.pools),
+            "engaged": legs["engaged"].to_numpy(float),
+            "outcome": _codes(legs["outcome"], LEG_OUTCOMES),
+        },
+        {
+            "pool": _codes(a["pool"], grid.pools),
+            "start": a["start"].to_numpy(float),
+            "end": a["end"].to_numpy(float),
+        },
+        {
+            "pool": _codes(s["pool"], grid.pools),
+            "time": s["time"].to_numpy(float),
+            "scheduled": s["scheduled"].to_numpy(float),
+            "present": s["present"].to_numpy(float),
+        },
+        grid,
+    )

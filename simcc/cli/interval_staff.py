@@ -108,19 +108,21 @@ def _slug(text: str) -> str:
 
 
 def requirements_table(table: pd.DataFrame, metrics: list[str]) -> Table:
-    """Per policy, pool and interval: Erlang start, required, scheduled, each target metric."""
+    """Per (policy,) pool and interval: Erlang start, required, scheduled, busy, each target
+    metric; the policy column only when there are several."""
     from simcc.analysis import format as fmt
 
+    policies = table["policy"].nunique() > 1
     out = Table(box=None, pad_edge=False)
-    for name in ("policy", "pool", "interval"):
+    for name in ("policy", "pool", "from") if policies else ("pool", "from"):
         out.add_column(name, no_wrap=True)
-    for name in ("Erlang", "required", "scheduled", "busy", *metrics):
+    for name in ("Erlang", "required", "scheduled", "busy", *dict.fromkeys(metrics)):
         out.add_column(name, justify="right", no_wrap=True)
     for row in table.to_dict("records"):
-        cells = [
-            str(row["policy"]),
+        cells = [str(row["policy"])] if policies else []
+        cells += [
             str(row["pool"]),
-            f"{_clock(row['start'])}–{_clock(row['end'])}",
+            _clock(row["start"]),
             str(row["erlang"]),
             str(row["required"]),
             str(row["scheduled"]),

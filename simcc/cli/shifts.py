@@ -138,14 +138,14 @@ def check_table(table: object, metrics: list[str]) -> Table:
     from simcc.analysis import format as fmt
 
     out = Table(box=None, pad_edge=False)
-    for name in ("pool", "interval"):
+    for name in ("pool", "from"):
         out.add_column(name, no_wrap=True)
     for name in ("required", "scheduled", "covered", "on floor", *dict.fromkeys(metrics), "met"):
         out.add_column(name, justify="right", no_wrap=True)
     for row in table.to_dict("records"):  # type: ignore[attr-defined]
         cells = [
             str(row["pool"]),
-            f"{_clock(row['start'])}–{_clock(row['end'])}",
+            _clock(row["start"]),
             str(row["required"]),
             str(row["scheduled"]),
             str(row["covered"]),

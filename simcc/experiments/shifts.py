@@ -192,9 +192,13 @@ def check_shifts(shifts: Sequence[Shift], interval: float, horizon: float) -> No
 # --------------------------------------------------------------------------- the cover
 
 
+Pattern = tuple[Shift, int, int | None, np.ndarray]
+"""A shift, its start and break start (in intervals) and the intervals it works."""
+
+
 def _patterns(
     shifts: Sequence[Shift], n: int, interval: float, break_window: float, starts_every: float
-) -> list[tuple[Shift, int, int | None, np.ndarray]]:
+) -> list[Pattern]:
     """Every (shift, start, break start) on the grid and the intervals it works."""
     step = max(1, _steps(starts_every, interval, "--starts-every"))
     out = []
@@ -227,8 +231,6 @@ def plan_shifts(
     workers: int = 1,
 ) -> ShiftPlan:
     """The fewest paid agent-hours of shifts covering every interval's requirement."""
-    from ortools.sat.python import cp_model
-
     interval = requirements.interval
     n = len(next(iter(requirements.counts.values())))
     check_shifts(shifts, interval, n * interval)
@@ -238,31 +240,11 @@ def plan_shifts(
     hours = bound = 0.0
     optimal = True
     for pool, need in requirements.counts.items():
-        reach = np.any([p[3] for p in patterns], axis=0)
-        unreachable = [k for k in range(n) if need[k] > 0 and not reach[k]]
-        if unreachable:
-            raise ExperimentError(
-                f"pool {pool}: no shift can cover the interval(s) "
-                + ", ".join(_label(k, interval) for k in unreachable)
-                + " that require agents; add a shorter --shift or start shifts more often "
-                "(--starts-every)"
-            )
-        model = cp_model.CpModel()
-        top = max(need) if need else 0
-        x = [model.new_int_var(0, top, f"x{j}") for j in range(len(patterns))]
-        for k in range(n):
-            if need[k] > 0:
-                model.add(sum(x[j] for j, p in enumerate(patterns) if p[3][k]) >= need[k])
-        cost = [round(p[0].length / interval) for p in patterns]  # paid intervals
-        model.minimize(sum(c * v for c, v in zip(cost, x, strict=True)))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = workers
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise ExperimentError(f"pool {pool}: the solver found no cover in {time_limit:g} s")
-        optimal &= status == cp_model.OPTIMAL
-        values = [solver.value(v) for v in x]
+        _check_reach(pool, need, patterns, interval)
+        values, objective, lower, solved = _solve(
+            pool, need, patterns, interval, time_limit, workers
+        )
+        optimal &= solved
         cover = np.zeros(n, dtype=int)
         for (s, start, b, works), v in zip(patterns, values, strict=True):
             if v:
@@ -270,9 +252,50 @@ def plan_shifts(
                 brk = None if b is None else (start + b) * interval
                 starts.append(Start(pool, s, start * interval, brk, int(v)))
         covered[pool] = [int(c) for c in cover]
-        hours += solver.objective_value * interval / 3600
-        bound += solver.best_objective_bound * interval / 3600
+        hours += objective * interval / 3600
+        bound += lower * interval / 3600
     return ShiftPlan(interval, starts, dict(requirements.counts), covered, hours, bound, optimal)
+
+
+def _check_reach(pool: str, need: Sequence[int], patterns: list[Pattern], interval: float) -> None:
+    reach = np.any([p[3] for p in patterns], axis=0)
+    unreachable = [k for k in range(len(need)) if need[k] > 0 and not reach[k]]
+    if unreachable:
+        raise ExperimentError(
+            f"pool {pool}: no shift can cover the interval(s) "
+            + ", ".join(_label(k, interval) for k in unreachable)
+            + " that require agents; add a shorter --shift or start shifts more often "
+            "(--starts-every)"
+        )
+
+
+def _solve(
+    pool: str,
+    need: Sequence[int],
+    patterns: list[Pattern],
+    interval: float,
+    time_limit: float,
+    workers: int,
+) -> tuple[list[int], float, float, bool]:
+    """CP-SAT: agents per pattern, paid intervals, the solver's lower bound, optimal."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    top = max(need) if need else 0
+    x = [model.new_int_var(0, top, f"x{j}") for j in range(len(patterns))]
+    for k, required in enumerate(need):
+        if required > 0:
+            model.add(sum(x[j] for j, p in enumerate(patterns) if p[3][k]) >= required)
+    cost = [round(p[0].length / interval) for p in patterns]  # paid intervals, break included
+    model.minimize(sum(c * v for c, v in zip(cost, x, strict=True)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise ExperimentError(f"pool {pool}: the solver found no cover in {time_limit:g} s")
+    values = [int(solver.value(v)) for v in x]
+    return values, solver.objective_value, solver.best_objective_bound, status == cp_model.OPTIMAL
 
 
 def _label(k: int, interval: float) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from simcc.analysis.intervals import Grid, interval_counts, interval_table, rates
 from simcc.records import LEG_OUTCOMES, OUTCOMES
+
+SMALL = (Path(__file__).resolve().parents[1] / "small-centre.yaml").read_text()
 
 OUT = {n: i for i, n in enumerate(OUTCOMES)}
 L = {n: i for i, n in enumerate(LEG_OUTCOMES)}
@@ -75,3 +78,42 @@ def test_the_interval_table_gives_a_mean_and_ci_per_pool_and_interval() -> None:
     assert row["service_level"] == pytest.approx(0.5)
     assert row["service_level_ci_low"] < 0.5 < row["service_level_ci_high"]
     assert table.iloc[2]["service_level"] != table.iloc[2]["service_level"]  # NaN: no data
+
+
+def test_record_tables_give_the_same_interval_table_as_the_recorder() -> None:
+    import simcc
+    from simcc.analysis.intervals import records_interval_table, replication_rates
+
+    scenario = simcc.loads_scenario(SMALL)
+    reps = simcc.replicate(scenario, 2, seed=3, jobs=1, keep_records=True)
+    assert reps.records is not None
+    grid = Grid.of(scenario, 1800)
+    direct = [
+        replication_rates(simcc.simulate(scenario, seed=3, replication=i), grid) for i in (0, 1)
+    ]
+    from_recorder = interval_table(direct, grid)
+    from_records = records_interval_table(reps.records, scenario, 1800)
+    columns = ["service_level", "abandonment_rate", "asa", "busy", "scheduled"]
+    assert np.allclose(
+        from_records[columns].to_numpy(float),
+        from_recorder[columns].to_numpy(float),
+        equal_nan=True,
+    )
+
+
+def test_the_interval_chart_marks_the_intervals_that_miss_the_target() -> None:
+    from simcc.analysis.interval_plots import interval_chart, missed_intervals
+
+    r = rates(interval_counts(CONTACTS, LEGS, AGENTS, STAFFING, GRID), GRID)
+    table = interval_table([r, r], GRID).assign(required=[2, 1, 1, 1])
+    assert missed_intervals(table, 0.8).tolist() == [True, False, False, True]  # the desk: 1 of 2
+    fig = interval_chart(table, "front", target=0.8)
+    agents, level = fig.axes
+    assert [t.get_text() for t in agents.get_legend().get_texts()] == [
+        "scheduled",
+        "required",
+        "busy",
+    ]
+    assert len(level.patches) == 1  # one interval marked
+    with pytest.raises(ValueError, match="no intervals of pool 'nobody'"):
+        interval_chart(table, "nobody")
