@@ -50,6 +50,18 @@ def staff(
     scheduler: opt.Scheduler = None,
     out: opt.Out = None,
     resume: opt.Resume = False,
+    interval: Annotated[
+        str | None,
+        typer.Option(
+            "--interval", metavar="DURATION", help="Staff per interval of this length (30m)."
+        ),
+    ] = None,
+    shrinkage: Annotated[
+        float,
+        typer.Option(
+            "--shrinkage", help="With --interval: absence share s; scheduled = ⌈required/(1−s)⌉."
+        ),
+    ] = 0.0,
 ) -> None:
     """Find the fewest agents per pool meeting every target, for each transfer policy.
 
@@ -60,6 +72,13 @@ def staff(
     from simcc.experiments.staffing import search_inputs
 
     with user_errors():
+        if interval is not None or shrinkage:  # per interval: simcc/cli/interval_staff.py
+            from simcc.cli.interval_staff import staff_by_interval
+
+            return staff_by_interval(
+                file, target, pool, policy, replications, seed, by_mean, max_agents,
+                jobs, scheduler, out, interval, shrinkage, resume,
+            )  # fmt: skip
         scenario = load(file)
         search_inputs(scenario, target, pool, policy)  # bad options stop here, before work
         with opt.execution("staff", out, jobs, scheduler, resume) as execution:

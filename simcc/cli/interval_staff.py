@@ -1,0 +1,141 @@
+"""``simcc staff FILE --interval 30m --target …``: agents per pool and per interval.
+
+Not a command of its own: :func:`simcc.cli.staff.staff` hands over here when
+``--interval`` is given.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from simcc.cli.common import console, load
+from simcc.io import prepare_out, write_csv, write_text
+from simcc.scenario import ScenarioError
+from simcc.units import duration_text, parse_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REQUIREMENTS_NAME = "staffing.csv"
+"""The interval table under ``--out``, which ``simcc shifts --requirements`` reads."""
+
+
+def interval_option(text: str) -> float:
+    """``--interval 30m`` in seconds; a bad duration is a usage error."""
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ScenarioError(f"--interval {text}: {exc}") from None
+
+
+def staff_by_interval(
+    file: Path,
+    targets: list[str],
+    pools: list[str] | None,
+    policies: list[str] | None,
+    replications: int | None,
+    seed: int | None,
+    by_mean: bool,
+    max_agents: int,
+    jobs: int | None,
+    scheduler: str | None,
+    out: Path | None,
+    interval: str | None,
+    shrinkage: float,
+    resume: bool = False,
+) -> None:
+    """Run the interval search and print / write its table and staffed scenarios."""
+    from simcc.experiments.interval_staffing import (
+        check_shrinkage,
+        check_targets,
+        interval_grid,
+        staff_intervals,
+    )
+    from simcc.experiments.staffing import search_inputs
+
+    if interval is None:
+        raise ScenarioError("--shrinkage applies to staffing per interval: give --interval too")
+    if resume:
+        raise ScenarioError("--resume does not apply to --interval (the search keeps no journal)")
+    scenario = load(file)
+    seconds = interval_option(interval)
+    parsed, _, _ = search_inputs(scenario, targets, pools, policies)  # bad options stop here
+    check_targets(parsed)
+    check_shrinkage(shrinkage)
+    interval_grid(scenario, seconds)
+    if out is not None:
+        prepare_out(out)
+    result = staff_intervals(
+        scenario,
+        parsed,
+        seconds,
+        pools,
+        policies,
+        replications,
+        seed,
+        shrinkage=shrinkage,
+        jobs=jobs,
+        scheduler=scheduler,
+        conservative=not by_mean,
+        max_agents=max_agents,
+    )
+    rule = "95% CI bound" if result.conservative else "mean"
+    console.print(
+        f"Fewest agents per {duration_text(seconds)} interval meeting every target by its "
+        f"{rule} ({result.replications} replication(s) per staffing, seed {result.seed}); "
+        f"the search simulated {result.evaluations} staffing(s) = "
+        f"{result.simulated_days} simulated days",
+        markup=False,
+    )
+    console.print(requirements_table(result.table, [t.metric for t in result.targets]))
+    if out is not None:
+        write_csv(out / REQUIREMENTS_NAME, result.table)
+        written = [REQUIREMENTS_NAME]
+        for policy in result.required:
+            name = f"staffed-{_slug(policy)}.yaml"
+            write_text(out / name, result.scenario(policy).to_yaml())
+            written.append(name)
+        console.print(f"wrote {', '.join(f'{out}/{n}' for n in written)}", markup=False)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text)
+
+
+def requirements_table(table: pd.DataFrame, metrics: list[str]) -> Table:
+    """Per (policy,) pool and interval: Erlang start, required, scheduled, busy, each target
+    metric; the policy column only when there are several."""
+    from simcc.analysis import format as fmt
+
+    policies = table["policy"].nunique() > 1
+    out = Table(box=None, pad_edge=False)
+    for name in ("policy", "pool", "from") if policies else ("pool", "from"):
+        out.add_column(name, no_wrap=True)
+    for name in ("Erlang", "required", "scheduled", "busy", *dict.fromkeys(metrics)):
+        out.add_column(name, justify="right", no_wrap=True)
+    for row in table.to_dict("records"):
+        cells = [str(row["policy"])] if policies else []
+        cells += [
+            str(row["pool"]),
+            _clock(row["start"]),
+            str(row["erlang"]),
+            str(row["required"]),
+            str(row["scheduled"]),
+            f"{row['busy']:.1f}",
+        ]
+        for metric in dict.fromkeys(metrics):
+            value = row[metric]
+            cells.append("–" if math.isnan(value) else fmt.value(metric, value))
+        out.add_row(*cells)
+    return out
+
+
+def _clock(seconds: float) -> str:
+    """Time from the start of the day as ``h:mm``."""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"

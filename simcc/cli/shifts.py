@@ -1,0 +1,158 @@
+"""``simcc shifts FILE --requirements staffing.csv --shift 8h --break 30m``: a shift plan."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from simcc.cli import app
+from simcc.cli.common import console, load, user_errors
+from simcc.io import prepare_out, write_csv, write_text
+from simcc.scenario import ScenarioError
+from simcc.units import parse_duration
+
+
+def _duration(option: str, text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ScenarioError(f"{option} {text}: {exc}") from None
+
+
+@app.command()
+def shifts(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    requirements: Path = typer.Option(
+        ..., "--requirements", "-r", help="staffing.csv from simcc staff --interval."
+    ),
+    shift: list[str] = typer.Option(
+        ..., "--shift", metavar="DURATION", help="A shift length, e.g. 8h (repeat)."
+    ),
+    break_: str = typer.Option("0s", "--break", metavar="DURATION", help="Break per shift."),
+    break_window: str = typer.Option(
+        "2h",
+        "--break-window",
+        metavar="DURATION",
+        help="The break starts within this window centred on the middle of the shift.",
+    ),
+    starts_every: str | None = typer.Option(
+        None, "--starts-every", metavar="DURATION", help="Start times (default: every interval)."
+    ),
+    target: list[str] = typer.Option(
+        ..., "--target", "-t", metavar="TARGET", help="Per-interval target to check (repeat)."
+    ),
+    policy: str | None = typer.Option(
+        None, "--policy", "-p", help="Transfer policy (default: the requirements')."
+    ),
+    replications: int | None = typer.Option(None, "--replications", "-n", min=1),
+    seed: int | None = typer.Option(None, "--seed", min=0),
+    by_mean: bool = typer.Option(False, "--by-mean", help="Judge a target by the mean."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1),
+    out: Path | None = typer.Option(
+        None, "--out", help="Directory for plan.csv, check.csv and plan.yaml."
+    ),
+) -> None:
+    """Choose how many agents start at each start time (CP-SAT) and check the plan."""
+    from simcc.experiments.shifts import (
+        Shift,
+        check_plan,
+        misses,
+        plan_scenario,
+        plan_shifts,
+        read_requirements,
+    )
+    from simcc.experiments.staffing import search_inputs
+
+    with user_errors():
+        scenario = load(file)
+        parsed, _, variants = search_inputs(scenario, target, None, [policy] if policy else None)
+        needs = read_requirements(requirements, scenario, policy)
+        brk = _duration("--break", break_)
+        lengths = [Shift(_duration("--shift", s), brk) for s in shift]
+        window = _duration("--break-window", break_window)
+        every = None if starts_every is None else _duration("--starts-every", starts_every)
+        if out is not None:
+            prepare_out(out)
+        plan = plan_shifts(needs, lengths, break_window=window, starts_every=every)
+        variant = next(iter(variants.values()))
+        console.print(
+            f"Shift plan: {plan.agent_hours:g} paid agent-hours "
+            f"({'optimal' if plan.optimal else 'best found'}; lower bound {plan.lower_bound:g})",
+            markup=False,
+        )
+        console.print(starts_table(plan.table))
+        check = check_plan(
+            variant,
+            plan,
+            parsed,
+            replications,
+            seed,
+            shrinkage=needs.shrinkage,
+            required_on_floor=needs.on_floor,
+            conservative=not by_mean,
+            jobs=jobs,
+        )
+        console.print("\nThe plan simulated, per interval", markup=False)
+        console.print(check_table(check, [t.metric for t in parsed]))
+        missed = misses(check)
+        if missed:
+            for pool, where in missed.items():
+                console.print(f"{pool} misses a target in {', '.join(where)}", markup=False)
+        else:
+            console.print("every interval meets every target", markup=False)
+        if out is not None:
+            write_csv(out / "plan.csv", plan.table)
+            write_csv(out / "check.csv", check)
+            write_text(out / "plan.yaml", plan_scenario(variant, plan, needs.shrinkage).to_yaml())
+            console.print(f"wrote {out}/plan.csv, check.csv and plan.yaml", markup=False)
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def starts_table(table: object) -> Table:
+    """One row per start: pool, shift, start, break, agents."""
+    out = Table(box=None, pad_edge=False)
+    for name in ("pool", "shift", "start", "break at", "agents"):
+        out.add_column(name, justify="right" if name == "agents" else "left")
+    for row in table.to_dict("records"):  # type: ignore[attr-defined]
+        out.add_row(
+            str(row["pool"]),
+            str(row["shift"]),
+            _clock(row["start"]),
+            _clock(row["break_start"]),
+            str(row["agents"]),
+        )
+    return out
+
+
+def check_table(table: object, metrics: list[str]) -> Table:
+    """Per pool and interval: required, covered, on the floor, each target metric, met."""
+    from simcc.analysis import format as fmt
+
+    out = Table(box=None, pad_edge=False)
+    for name in ("pool", "from"):
+        out.add_column(name, no_wrap=True)
+    for name in ("required", "scheduled", "covered", "on floor", *dict.fromkeys(metrics), "met"):
+        out.add_column(name, justify="right", no_wrap=True)
+    for row in table.to_dict("records"):  # type: ignore[attr-defined]
+        cells = [
+            str(row["pool"]),
+            _clock(row["start"]),
+            str(row["required"]),
+            str(row["scheduled"]),
+            str(row["covered"]),
+            str(row["on_floor"]),
+        ]
+        for metric in dict.fromkeys(metrics):
+            value = row[metric]
+            cells.append("–" if math.isnan(value) else fmt.value(metric, value))
+        out.add_row(*cells, "yes" if row["met"] else "NO")
+    return out

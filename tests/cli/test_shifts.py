@@ -1,0 +1,89 @@
+"""``simcc shifts``: a plan from the requirements, checked by simulation; bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from simcc.cli import app
+from simcc.scenario import load_scenario
+
+ONE_POOL = """\
+name: one pool
+horizon: 4h
+seed: 8
+replications: 3
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 120/h, 120/h, 60/h]}, path: [front]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  front: {agents: 5, handle_time: {dist: exponential, mean: 4m}}
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    scenario = tmp_path / "one-pool.yaml"
+    scenario.write_text(ONE_POOL)
+    rows = [
+        {"policy": "cold", "pool": "front", "interval": k, "start": k * 1800.0,
+         "end": (k + 1) * 1800.0, "required": r, "scheduled": r + 1, "shrinkage": 0.1}
+        for k, r in enumerate([3, 4, 6, 7, 7, 6, 4, 3])
+    ]  # fmt: skip
+    csv = tmp_path / "staffing.csv"
+    pd.DataFrame(rows).to_csv(csv, index=False)
+    return scenario, csv
+
+
+def test_shifts_writes_a_plan_that_covers_the_requirements(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    scenario, csv = files
+    out = tmp_path / "out"
+    args = ["shifts", str(scenario), "-r", str(csv), "--shift", "2h", "--break", "30m"]
+    result = runner.invoke(app, [*args, "--break-window", "1h", "-t", "service_level>=0.5",
+                                 "-j", "1", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "paid agent-hours (optimal" in result.output
+    check = pd.read_csv(out / "check.csv")
+    assert (check["covered"] >= check["scheduled"]).all()
+    assert list(check["required"]) == [3, 4, 6, 7, 7, 6, 4, 3]
+    plan = load_scenario(out / "plan.yaml")
+    assert plan.pools["front"].agents.counts == list(check["on_floor"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--shift", "5h"], "--shift 5h is longer than the day (4h)"),
+        (["--shift", "4h", "--starts-every", "4h", "--break", "2h", "--break-window", "0s"],
+         "no shift can cover the interval(s)"),
+    ],
+)  # fmt: skip
+def test_shifts_bad_input_exits_2(files: tuple[Path, Path], extra: list[str], message: str) -> None:
+    scenario, csv = files
+    args = ["shifts", str(scenario), "-r", str(csv), "-t", "service_level>=0.8", *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_requirements_whose_interval_does_not_divide_the_horizon_exit_2(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    scenario, _ = files
+    csv = tmp_path / "odd.csv"
+    rows = [{"pool": "front", "start": k * 1500.0, "end": (k + 1) * 1500.0, "required": 2}
+            for k in range(9)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(csv, index=False)
+    args = ["shifts", str(scenario), "-r", str(csv), "--shift", "2h", "-t", "service_level>=0.8"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "its interval (25m) does not divide the horizon" in result.output
