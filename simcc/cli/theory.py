@@ -152,7 +152,9 @@ def theory(file: Path = typer.Argument(..., help="Single-pool scenario YAML file
         table.add_row("abandonment_rate", fmt.value("abandonment_rate", m.abandonment_rate))  # type: ignore[attr-defined]
         table.add_row("asa", fmt.value("asa", m.asa))  # type: ignore[attr-defined]
         table.add_row("mean wait (all contacts)", fmt.value("asa", m.mean_wait))  # type: ignore[attr-defined]
-        table.add_row("service_level", fmt.value("service_level", service_level_sla(m)))  # type: ignore[arg-type]
+        # every caller a short abandon (patience 0 and no agents): 0 / 0, as in the metrics
+        level = service_level_sla(m) if m.short_abandon < 1.0 else math.nan  # type: ignore[arg-type, attr-defined]
+        table.add_row("service_level", fmt.value("service_level", level))
         occupancy = m.occupancy  # type: ignore[attr-defined]
         table.add_row(f"occupancy_{next(iter(scenario.pools))}", fmt.value("rate", occupancy))
         console.print(table)

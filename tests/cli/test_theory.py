@@ -61,6 +61,14 @@ def test_no_agents_means_everyone_abandons(tmp_path: Path) -> None:
     assert "every caller waits out its patience" in result.output
 
 
+def test_no_agents_and_zero_patience_has_no_service_level(tmp_path: Path) -> None:
+    """Every caller leaves at once with wait 0: all are short abandons, the level is 0/0."""
+    result = _theory(tmp_path, "0", agents=0)
+    assert result.exit_code == 0, result.output
+    assert _row(result.output, "abandonment_rate") == "100.0%"
+    assert _row(result.output, "service_level") == "–"
+
+
 def test_zero_patience_is_erlang_b(tmp_path: Path) -> None:
     result = _theory(tmp_path, "0")
     assert result.exit_code == 0, result.output

@@ -66,8 +66,12 @@ class MmngCase:
     def load(self) -> float:
         return self.lam * self.aht / self.agents
 
+    def patience_mean(self) -> float:
+        return float(_dist(self.patience).mean)  # type: ignore[attr-defined]
+
     def describe_patience(self) -> str:
-        return str(_dist(self.patience).describe())  # type: ignore[attr-defined]
+        text = str(_dist(self.patience).describe())  # type: ignore[attr-defined]
+        return f"deterministic {text}" if self.patience["dist"] == "deterministic" else text
 
     def scenario(self) -> simcc.Scenario:
         return simcc.scenario_from_dict(

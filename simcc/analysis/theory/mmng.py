@@ -46,7 +46,8 @@ that loads of thousands of Erlangs do not overflow. A *step* patience
 and each integrand is ``(p + q·x)·exp(linear)``: integrated in closed form,
 segment by segment, which is exact for any number of atoms. A smooth patience is
 integrated by :func:`scipy.integrate.quad_vec` with its kinks, the answer
-threshold, the short-abandon threshold and the peak of ψ as breakpoints.
+threshold, the short-abandon threshold and the peak of ψ as breakpoints, over the
+interval where ``exp(ψ − M) > e^−80`` (ψ is concave, so nothing outside counts).
 """
 
 from __future__ import annotations
@@ -210,6 +211,29 @@ def _integrand(
     return f
 
 
+def _support(
+    lam: float, capacity: float, patience: Patience, peak: float, psi_max: float
+) -> tuple[float, float]:
+    """Where ``exp(ψ − M)`` exceeds ``e^−80``: an interval around the peak.
+
+    ψ is concave (ψ' = λḠ − nμ never increases), so it falls monotonically on either
+    side of its peak, at least linearly: what lies outside holds less than ``e^−80``
+    of the peak's height per unit of the interval's width.
+    """
+
+    def low(x: float) -> bool:
+        return float(lam * patience.integral(np.array([x]))[0] - capacity * x - psi_max) < -80.0
+
+    width = 1.0 / capacity
+    while not low(peak + width):
+        width *= 2.0
+    right = peak + width
+    width = 1.0 / capacity
+    while peak - width > 0.0 and not low(peak - width):
+        width *= 2.0
+    return max(peak - width, 0.0), right
+
+
 def _smooth_integrals(
     lam: float,
     capacity: float,
@@ -220,14 +244,11 @@ def _smooth_integrals(
     psi_max: float,
 ) -> FloatArray:
     f = _integrand(lam, capacity, patience, t, s, psi_max)
-    points = sorted({p for p in (*patience.kinks, t, s, peak) if 0.0 < p < math.inf})
-    # beyond the last breakpoint ψ falls at least as fast as at that point: a few scales on
-    width = 1.0 / capacity
-    end = (points[-1] if points else 0.0) + 50.0 * width
+    left, right = _support(lam, capacity, patience, peak, psi_max)
+    points = sorted({p for p in (*patience.kinks, t, s, peak) if left < p < right})
     options = {"epsabs": 0.0, "epsrel": 1e-12, "norm": "max", "limit": 20000}
-    head, _ = quad_vec(f, 0.0, end, points=points or None, **options)  # type: ignore[arg-type]
-    tail, _ = quad_vec(f, end, math.inf, **options)  # type: ignore[arg-type]
-    return np.asarray(head + tail, dtype=np.float64)
+    total, _ = quad_vec(f, left, right, points=points or None, **options)  # type: ignore[arg-type]
+    return np.asarray(total, dtype=np.float64)
 
 
 def _segment(
