@@ -308,3 +308,187 @@ def test_min_agents_errors() -> None:
         min_agents(1.0, MU, 1 / 180, target_service_level=1.5)
     with pytest.raises(ValueError):
         min_agents(1.0, MU, 1 / 180, target_service_level=0.8, max_agents=100)
+
+
+# --- M/M/n+G: any patience, from the virtual-waiting-time density ----------------------
+
+MMNG_FIELDS = (
+    "p_wait",
+    "abandonment_rate",
+    "asa",
+    "mean_wait",
+    "service_level",
+    "short_abandon",
+    "occupancy",
+    "mean_queue",
+)
+
+
+def _dist(**spec: object) -> object:
+    from pydantic import TypeAdapter
+
+    from simcc.dists import Distribution
+
+    return TypeAdapter(Distribution).validate_python(spec)
+
+
+def _same(a: QueueMeasures, b: QueueMeasures, rel: float) -> None:
+    for name in MMNG_FIELDS:
+        assert getattr(a, name) == pytest.approx(getattr(b, name), rel=rel, abs=1e-13), name
+
+
+@pytest.mark.parametrize(
+    ("lam", "mu", "theta", "n", "threshold", "short"),
+    [
+        (48 / 60, 1 / 60, 1 / 120, 50, 20.0, 0.0),
+        (240 / 3600, MU, 1 / 240, 16, 20.0, 5.0),
+        (28.8 / 3600, MU, 1 / 120, 2, 20.0, 0.0),
+        (96 / 3600, MU, 1 / 180, 12, 30.0, 10.0),
+        (2000 / 3600, MU, 1 / 60, 150, 20.0, 3.0),
+    ],
+)
+def test_mmng_with_exponential_patience_is_erlang_a(
+    lam: float, mu: float, theta: float, n: int, threshold: float, short: float
+) -> None:
+    """The correctness anchor: exp(λ∫Ḡ − nμx) with Ḡ = e^{−θx} gives Erlang A to 1e-9."""
+    from simcc.analysis.theory import mmng
+
+    patience = _dist(dist="exponential", mean=1 / theta)
+    _same(
+        mmng(lam, mu, n, patience, threshold, short),
+        erlang_a(lam, mu, theta, n, threshold, short),
+        1e-9,
+    )
+
+
+def test_mmng_with_infinite_patience_is_erlang_c() -> None:
+    from simcc.analysis.theory import mmng
+
+    m = mmng(216 / 3600, MU, 20, _dist(dist="deterministic", value=math.inf))
+    _same(m, erlang_c(216 / 3600, MU, 20), 1e-9)
+    assert m.abandonment_rate == 0.0
+
+
+def test_mmng_with_zero_patience_is_erlang_b() -> None:
+    """Patience 0: a caller who finds every agent busy leaves at once (M/M/n/n)."""
+    from simcc.analysis.theory import mmng
+
+    lam, n = 240 / 3600, 16
+    a, blocking = lam / MU, 1.0
+    for k in range(1, n + 1):
+        blocking = a * blocking / (k + a * blocking)
+    m = mmng(lam, MU, n, _dist(dist="deterministic", value=0))
+    assert m.abandonment_rate == pytest.approx(blocking, rel=1e-12)
+    assert m.p_wait == pytest.approx(blocking, rel=1e-12)
+    assert m.asa == 0.0 and m.mean_wait == 0.0
+    assert m.service_level == pytest.approx(1.0 - blocking, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ({"dist": "gamma", "mean": 240, "cv": 1.0}, {"dist": "exponential", "mean": 240}),
+        ({"dist": "erlang", "mean": 240, "k": 4}, {"dist": "gamma", "mean": 240, "cv": 0.5}),
+        ({"dist": "empirical", "values": [150, 150]}, {"dist": "deterministic", "value": 150}),
+        (  # the closed-form step route against quadrature on a nearly-deterministic uniform
+            {"dist": "deterministic", "value": 240},
+            {"dist": "uniform", "low": 239.9999, "high": 240.0001},
+        ),
+        (  # a triangular with its mode at the top against its mirror image's complement
+            {"dist": "triangular", "low": 60, "mode": 420, "high": 420},
+            {
+                "dist": "empirical",
+                "values": list(60 + 360 * np.sqrt((np.arange(20000) + 0.5) / 20000)),
+            },
+        ),
+    ],
+)
+def test_mmng_agrees_across_equal_patience(a: dict, b: dict) -> None:
+    """Equal distributions written two ways (two code paths) give the same measures."""
+    from simcc.analysis.theory import mmng
+
+    rel = 1e-4 if b["dist"] in ("uniform", "empirical") and a["dist"] != "empirical" else 1e-9
+    _same(
+        mmng(240 / 3600, MU, 16, _dist(**a), 20.0, 5.0),
+        mmng(240 / 3600, MU, 16, _dist(**b), 20.0, 5.0),
+        rel,
+    )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "exponential", "mean": 90},
+        {"dist": "lognormal", "mean": 240, "cv": 0.8},
+        {"dist": "gamma", "mean": 240, "cv": 2.5},
+        {"dist": "erlang", "mean": 100, "k": 3},
+        {"dist": "uniform", "low": 60, "high": 420},
+        {"dist": "triangular", "low": 60, "mode": 240, "high": 420},
+        {"dist": "triangular", "low": 0, "mode": 0, "high": 300},
+        {"dist": "deterministic", "value": 120},
+        {"dist": "empirical", "values": [0, 5, 5, 100, 300]},
+    ],
+)
+def test_patience_integral_is_the_integral_of_the_survival(spec: dict) -> None:
+    """H(x) = ∫_0^x Ḡ in closed form equals the quadrature of Ḡ; H(∞) is the mean."""
+    from simcc.analysis.theory import patience_of
+
+    p = patience_of(_dist(**spec))
+    sf = p.sf
+    for x in (0.0, 1.0, 30.0, 60.0, 100.0, 240.0, 419.0, 420.0, 2000.0):
+        breaks = [k for k in p.kinks if 0 < k < x] or None
+        want = quad(lambda u: float(sf(np.array([u]))[0]), 0, x, points=breaks, limit=500)[0]
+        assert float(p.integral(np.array([x]))[0]) == pytest.approx(want, abs=1e-8), x
+    assert float(p.integral(np.array([1e7]))[0]) == pytest.approx(p.mean, rel=1e-9)
+
+
+def test_mandelbaum_zeltyn_worked_case() -> None:
+    """n = 50, λ = 48/min, AHT 1 min, exponential patience of mean 2 min (published rounding)."""
+    from simcc.analysis.theory import mmng
+
+    m = mmng(48 / 60, 1 / 60, 50, _dist(dist="exponential", mean=120))
+    assert round(100 * m.abandonment_rate, 1) == 3.1
+    assert round(m.mean_wait, 1) == 3.7
+    assert round(100 * m.occupancy) == 93
+
+
+def test_overloaded_abandonment_tends_to_the_fluid_limit() -> None:
+    """At load 1.25, P(abandon) → 1 − nμ/λ = 0.2 from above, monotonically in n."""
+    from simcc.analysis.theory import mmng
+
+    patience = _dist(dist="lognormal", mean=120, cv=0.8)
+    gaps = []
+    for n in (10, 40, 160, 640):
+        m = mmng(1.25 * n / 300, 1 / 300, n, patience)
+        gaps.append(m.abandonment_rate - 0.2)
+    assert all(g > 0 for g in gaps)
+    assert gaps == sorted(gaps, reverse=True)
+    assert gaps[-1] < 0.01
+
+
+def test_no_agents_everyone_abandons() -> None:
+    from simcc.analysis.theory import mmng
+
+    m = mmng(0.05, MU, 0, _dist(dist="uniform", low=10, high=50), short_abandon=20)
+    assert m.abandonment_rate == 1.0 and m.service_level == 0.0
+    assert m.mean_wait == 30.0 and m.short_abandon == pytest.approx(0.25)
+    assert math.isnan(m.asa) and math.isnan(m.occupancy)
+
+
+def test_mmng_refuses_a_queue_without_bound() -> None:
+    from simcc.analysis.theory import mmng
+
+    with pytest.raises(ValueError, match="without bound"):
+        mmng(0.1, MU, 10, _dist(dist="deterministic", value=math.inf))
+    with pytest.raises(ValueError, match="without bound"):  # no agents, nobody abandons
+        mmng(0.1, MU, 0, _dist(dist="deterministic", value=math.inf))
+
+
+def test_very_impatient_customers_need_no_huge_chain() -> None:
+    """Patience 1e-9 s once asked uniformization for ~10^10 steps; now Erlang B, at once."""
+    m = erlang_a(240 / 3600, MU, 1e9, 16)
+    a, blocking = 240 / 3600 / MU, 1.0
+    for k in range(1, 17):
+        blocking = a * blocking / (k + a * blocking)
+    assert m.abandonment_rate == pytest.approx(blocking, rel=1e-6)
+    assert m.service_level == pytest.approx(1.0 - blocking, rel=1e-6)

@@ -43,13 +43,20 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaln, logsumexp
 
+from simcc.analysis.theory.measures import (
+    QueueMeasures,
+    check_agents,
+    check_rate,
+    service_level_sla,
+)
+from simcc.analysis.theory.mmng import mmng_patience
+from simcc.analysis.theory.patience import exponential
+
 __all__ = [
-    "QueueMeasures",
     "erlang_a",
     "erlang_c",
     "erlang_c_formula",
     "min_agents",
-    "service_level_sla",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,38 +67,10 @@ TAIL_TOLERANCE = 1e-13
 _MAX_QUEUE_STATES = 1 << 21
 """Refuse to build a queue-length chain longer than this (memory guard)."""
 
-
-@dataclass(frozen=True)
-class QueueMeasures:
-    """Steady-state performance of one pool, as a planner reads it.
-
-    All fractions are of *all* offered contacts unless stated; times are in seconds.
-    """
-
-    agents: int
-    """Agents staffed in the pool."""
-    offered_load: float
-    """Offered load ``λ/μ`` in Erlangs (agent-seconds of work arriving per second)."""
-    p_wait: float
-    """Probability that an arriving contact finds every agent busy and has to queue."""
-    abandonment_rate: float
-    """Fraction of offered contacts that abandon the queue (0 for Erlang C)."""
-    asa: float
-    """Average speed of answer: mean wait of *answered* contacts."""
-    mean_wait: float
-    """Mean time in queue over all offered contacts, abandoners included."""
-    service_level: float
-    """Fraction of *all* offered contacts answered within ``threshold``."""
-    short_abandon: float
-    """Fraction of all offered contacts that abandon within ``short_abandon_threshold``."""
-    occupancy: float
-    """Mean number of busy agents divided by ``agents``."""
-    mean_queue: float
-    """Mean number of contacts waiting in the queue."""
-    threshold: float
-    """Service-level answer threshold (seconds)."""
-    short_abandon_threshold: float
-    """Abandonments this quick are excluded from the SLA denominator (seconds)."""
+_MAX_UNIFORMIZED_WORK = 5e7
+"""Above this many (jump × queue position) steps, the service level comes from the
+M/M/n+G integral with exponential patience instead (exact as well, and its cost does
+not grow with the rates: very impatient customers made uniformization need billions)."""
 
 
 @dataclass(frozen=True)
@@ -100,20 +79,6 @@ class _Chain:
 
     p_free: FloatArray  # π_k for k = 0..n-1 (an agent is free)
     p_queue: FloatArray  # π_{n+j} for j = 0..J (queue position j on arrival)
-
-
-def _check_rate(name: str, value: float, *, allow_zero: bool = False) -> float:
-    value = float(value)
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {bound}, got {value!r}")
-    return value
-
-
-def _check_agents(agents: int) -> int:
-    if isinstance(agents, bool) or int(agents) != agents or agents < 1:
-        raise ValueError(f"agents must be a positive integer, got {agents!r}")
-    return int(agents)
 
 
 def _stationary(lam: float, mu: float, theta: float, n: int) -> _Chain:
@@ -241,14 +206,19 @@ def _measures(
     mean_wait = float(visits @ (1.0 / exit_rate))
 
     times = sorted({threshold, short_abandon})
-    waiting = dict(zip(times, _still_waiting(p_queue, exit_rate, times), strict=True))
-    left = waiting[threshold]
-    service_level = answered_now + answered_later - float(left @ p_answer)
-    if short_abandon > 0 and theta > 0:
-        left = waiting[short_abandon]
-        short = abandoned - float(left @ (1.0 - p_answer))
+    if float(exit_rate.max()) * times[-1] * p_queue.size > _MAX_UNIFORMIZED_WORK:
+        patience = exponential(1.0 / theta if theta > 0 else math.inf)
+        other = mmng_patience(lam, mu, n, patience, threshold, short_abandon)
+        service_level, short = other.service_level, other.short_abandon
     else:
-        short = 0.0
+        waiting = dict(zip(times, _still_waiting(p_queue, exit_rate, times), strict=True))
+        left = waiting[threshold]
+        service_level = answered_now + answered_later - float(left @ p_answer)
+        if short_abandon > 0 and theta > 0:
+            left = waiting[short_abandon]
+            short = abandoned - float(left @ (1.0 - p_answer))
+        else:
+            short = 0.0
 
     busy = float(p_free @ np.arange(n, dtype=np.float64)) + n * p_wait
     return QueueMeasures(
@@ -295,12 +265,12 @@ def erlang_a(
         ValueError: on a non-positive rate, a negative threshold, or an unstable
             Erlang C case.
     """
-    lam = _check_rate("arrival_rate", arrival_rate)
-    mu = _check_rate("service_rate", service_rate)
-    theta = _check_rate("patience_rate", patience_rate, allow_zero=True)
-    n = _check_agents(agents)
-    threshold = _check_rate("threshold", threshold, allow_zero=True)
-    short_abandon = _check_rate("short_abandon", short_abandon, allow_zero=True)
+    lam = check_rate("arrival_rate", arrival_rate)
+    mu = check_rate("service_rate", service_rate)
+    theta = check_rate("patience_rate", patience_rate, allow_zero=True)
+    n = check_agents(agents)
+    threshold = check_rate("threshold", threshold, allow_zero=True)
+    short_abandon = check_rate("short_abandon", short_abandon, allow_zero=True)
     if theta == 0 and (lam >= n * mu or lam / mu >= n):
         raise ValueError(
             f"without abandonment the queue grows without bound: arrival_rate {lam} "
@@ -321,19 +291,6 @@ def erlang_c(
     return erlang_a(arrival_rate, service_rate, 0.0, agents, threshold=threshold)
 
 
-def service_level_sla(m: QueueMeasures) -> float:
-    """Service level as MODEL.md §4 defines it.
-
-    Contacts answered within the threshold divided by offered contacts minus those that
-    abandoned within the short-abandon threshold: ``service_level / (1 − short_abandon)``.
-    Equals ``m.service_level`` when the short-abandon threshold is 0.
-    """
-    denominator = 1.0 - m.short_abandon
-    if denominator <= 0.0:
-        return 1.0
-    return min(m.service_level / denominator, 1.0)
-
-
 def erlang_c_formula(arrival_rate: float, service_rate: float, agents: int) -> float:
     """Probability of waiting ``C(n, a)`` by the classic Erlang B recursion.
 
@@ -341,9 +298,9 @@ def erlang_c_formula(arrival_rate: float, service_rate: float, agents: int) -> f
     ``C = B(n) / (1 − ρ·(1 − B(n)))`` with ``ρ = a/n``. Independent of the birth–death
     computation in :func:`erlang_c`, so the two check each other.
     """
-    lam = _check_rate("arrival_rate", arrival_rate)
-    mu = _check_rate("service_rate", service_rate)
-    n = _check_agents(agents)
+    lam = check_rate("arrival_rate", arrival_rate)
+    mu = check_rate("service_rate", service_rate)
+    n = check_agents(agents)
     a = lam / mu
     if a >= n:
         raise ValueError(f"offered load {a} Erlangs needs more than {n} agents")
@@ -392,10 +349,10 @@ def min_agents(
     ):
         if value is not None and not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must be in [0, 1], got {value!r}")
-    lam = _check_rate("arrival_rate", arrival_rate)
-    mu = _check_rate("service_rate", service_rate)
-    theta = _check_rate("patience_rate", patience_rate, allow_zero=True)
-    max_agents = _check_agents(max_agents)
+    lam = check_rate("arrival_rate", arrival_rate)
+    mu = check_rate("service_rate", service_rate)
+    theta = check_rate("patience_rate", patience_rate, allow_zero=True)
+    max_agents = check_agents(max_agents)
     load = lam / mu
 
     def meets(n: int) -> bool:
