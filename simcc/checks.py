@@ -372,11 +372,14 @@ def recontact_loops(scenario: Scenario, capped: dict[str, int] | None = None) ->
     signal from a full ``queue_capacity``) and a delay of 0 call again at the
     same instant: the clock never moves on, and the run never ends.  A delay
     and a patience so short that one case would call more than
-    :data:`MAX_RECONTACTS_PER_CASE` times over the horizon count as 0.
+    :data:`MAX_RECONTACTS_PER_CASE` times over the horizon count as 0, and a
+    probability so near 1 that it would call that many times on average
+    counts as 1.
     ``capped``: the queue capacities the check itself set.
     """
     recontact = scenario.customers.recontact
-    if recontact is None or recontact.probability_of("abandoned_queue") < 1:
+    certain = 1.0 - 1.0 / MAX_RECONTACTS_PER_CASE
+    if recontact is None or recontact.probability_of("abandoned_queue") < certain:
         return []
     key = "abandoned_queue" if "abandoned_queue" in recontact.probability else "abandoned"
     delay = recontact.delay.mean
@@ -384,8 +387,9 @@ def recontact_loops(scenario: Scenario, capped: dict[str, int] | None = None) ->
     if delay >= shortest:
         return []
     start = (
-        f"customers.recontact: every customer who abandons the queue calls again "
-        f"(probability.{key} 1) after a delay of {_seconds(delay)}"
+        f"customers.recontact: a customer who abandons the queue calls again "
+        f"(probability.{key} {recontact.probability_of('abandoned_queue'):.12g}) after a delay of "
+        f"{_seconds(delay)}"
     )
     end = (
         "so the same case calls again and again at the same moment and the day never ends; "

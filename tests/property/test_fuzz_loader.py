@@ -3,26 +3,43 @@
 Three kinds of documents: valid ones (built from a strategy that only makes
 correct scenarios, so they must load), broken ones (valid ones with a key
 deleted or misspelt, or a value replaced by junk of the wrong type) and
-random YAML text.  The budget is fixed so the suite stays quick.
+random YAML text.  Every scenario accepted, valid or broken, is also run for
+half an hour of simulated time (at most a few hundred contacts): what
+validation accepts, the run must do, without an internal error — the load
+check may still refuse it with a ScenarioError (a day that never ends).
+The values include the edges of every bound (cv, the longest duration,
+priorities).  The budget is fixed so the suite stays quick; the ``slow``
+test runs ten times as many.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from simcc.checks import check
+from simcc.dists import MAX_CV, MAX_SECONDS, MIN_CV
+from simcc.runner import simulate
 from simcc.scenario import Scenario, ScenarioError, loads_scenario
+from simcc.scenario.limits import MAX_PRIORITY
 
 BUDGET = settings(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+RUN_BUDGET = settings(BUDGET, max_examples=100)
+LONG_BUDGET = settings(BUDGET, max_examples=1000)
+SHORT = {"horizon": "30m", "warmup": 0, "drain": "30m"}
+"""The override that makes an accepted scenario a few simulated minutes long."""
+MAX_CONTACTS = 300
 
 POOLS = ["front", "desk", "expert", "back"]
 CALL_TYPES = ["billing", "technical", "legal"]
@@ -31,6 +48,9 @@ durations = st.one_of(
     st.integers(1, 3600),
     st.sampled_from(["45s", "5m", "1.5m", "2h", "90"]),
 )
+edge_durations = st.one_of(durations, st.sampled_from([MAX_SECONDS, 1e-6]))
+cvs = st.one_of(st.floats(0.05, 3), st.sampled_from([MIN_CV, MAX_CV]))
+priorities = st.one_of(st.integers(-3, 3), st.sampled_from([MAX_PRIORITY, -MAX_PRIORITY]))
 positive_rates = st.one_of(st.integers(1, 500), st.sampled_from(["180/h", "3/m", "0.05/s"]))
 probabilities = st.floats(0, 1)
 
@@ -52,13 +72,13 @@ def distributions(draw: st.DrawFn) -> Any:
             ]
         )
     )
-    mean = draw(durations)
+    mean = draw(edge_durations)
     if kind == "bare":
         return mean
     if kind == "exponential":
         return {"dist": kind, "mean": mean}
     if kind in ("lognormal", "gamma"):
-        return {"dist": kind, "mean": mean, "cv": draw(st.floats(0.05, 3))}
+        return {"dist": kind, "mean": mean, "cv": draw(cvs)}
     if kind == "erlang":
         return {"dist": kind, "mean": mean, "k": draw(st.integers(1, 10))}
     if kind == "deterministic":
@@ -88,7 +108,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             rates = draw(st.lists(st.integers(0, 200), min_size=1, max_size=4))
             rates[0] = rates[0] or 1
             arrivals = {"interval": "30m", "rates": rates, "repeat": draw(st.booleans())}
-        call_types[name] = {"arrivals": arrivals, "path": path}
+        call_types[name] = {"arrivals": arrivals, "path": path, "priority": draw(priorities)}
     doc["call_types"] = call_types
     doc["pools"] = {
         name: {
@@ -106,8 +126,11 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         doc["segments"] = {"standard": {"share": share}, "vip": {"share": 1 - share, "priority": 0}}
     if draw(st.booleans()):
         doc["customers"] = {
-            "patience": draw(st.one_of(st.just("inf"), distributions())),
-            "recontact": {"probability": {"abandoned": draw(probabilities)}, "delay": "1h"},
+            "patience": draw(st.one_of(st.sampled_from(["inf", 0]), distributions())),
+            "recontact": {
+                "probability": {"abandoned": draw(probabilities)},
+                "delay": draw(st.sampled_from(["1h", "30s", 0])),
+            },
         }
     doc["transfer"] = {
         "policy": draw(
@@ -189,6 +212,24 @@ def dump(doc: Any) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+def run_briefly(scenario: Scenario) -> None:
+    """The property of an accepted scenario: a short run gives metrics, or the load check
+    refuses it with a ScenarioError; anything else fails."""
+    # an interval that does not divide 30 minutes keeps the horizon: MAX_CONTACTS bounds the run
+    with contextlib.suppress(ScenarioError):
+        scenario = scenario.with_changes(SHORT)
+    try:
+        checked = check(scenario)
+    except ScenarioError as exc:
+        assert "customers.recontact" in str(exc)
+        event("refused by the load check")
+        return
+    event("ran")
+    result = simulate(checked.scenario, max_contacts=MAX_CONTACTS)
+    metrics = result.metrics()
+    assert metrics["offered"] <= MAX_CONTACTS * 1_000
+
+
 @BUDGET
 @given(valid_scenarios())
 def test_valid_documents_load(doc: dict[str, Any]) -> None:
@@ -201,6 +242,27 @@ def test_valid_documents_load(doc: dict[str, Any]) -> None:
 @given(broken_scenarios())
 def test_broken_documents_load_or_raise_scenario_error(doc: dict[str, Any]) -> None:
     load(dump(doc))
+
+
+@pytest.mark.timeout(300)
+@RUN_BUDGET
+@given(st.one_of(valid_scenarios(), broken_scenarios()))
+def test_accepted_documents_run_a_few_minutes_without_an_internal_error(
+    doc: dict[str, Any],
+) -> None:
+    scenario = load(dump(doc))
+    if scenario is not None:
+        run_briefly(scenario)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@LONG_BUDGET
+@given(st.one_of(valid_scenarios(), broken_scenarios()))
+def test_many_accepted_documents_run_without_an_internal_error(doc: dict[str, Any]) -> None:
+    scenario = load(dump(doc))
+    if scenario is not None:
+        run_briefly(scenario)
 
 
 @BUDGET

@@ -66,6 +66,12 @@ def test_a_near_zero_delay_counts_as_zero() -> None:
     assert "the day never ends" in refusal(centre(delay="0.001s"))
 
 
+def test_a_probability_so_near_1_that_a_case_would_call_a_million_times_counts_as_1() -> None:
+    assert "probability.abandoned 0.9999999" in refusal(
+        centre(probability={"abandoned": 0.9999999})
+    )
+
+
 @pytest.mark.parametrize(
     "change",
     [
