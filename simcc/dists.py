@@ -39,6 +39,7 @@ MAX_CV = 100.0
 MIN_CV = 1e-6
 """Smallest coefficient of variation accepted for gamma and lognormal (below it, write a
 fixed time: the gamma sampler's shape 1/cv² overflows long before cv reaches 0)."""
+_SMALLEST_CV = f"{MIN_CV:.0e}".replace("e-0", "e-")
 MAX_SECONDS = 1e9
 """Longest finite duration accepted anywhere (about 31 years); ``inf`` stays ``inf``."""
 _LONGEST = (
@@ -60,15 +61,25 @@ def _duration(value: object) -> float:
 def too_long(value: object) -> str:
     """The message for a finite duration past :data:`MAX_SECONDS`."""
     return (
-        f"must be at most {_LONGEST}, got {value!r}; "
+        f"must be at most {_LONGEST}, got {_as_written(value)}; "
         "where a time may never come (patience, waits), write inf"
+    )
+
+
+def _as_written(value: object) -> str:
+    return (
+        value
+        if isinstance(value, str)
+        else f"{value:g}"
+        if isinstance(value, float)
+        else str(value)
     )
 
 
 def _cv_drawable(cv: float) -> float:
     if cv < MIN_CV:
         raise ValueError(
-            f"a cv below {MIN_CV:g} cannot be drawn from (the time is fixed to within "
+            f"a cv below {_SMALLEST_CV} cannot be drawn from (the time is fixed to within "
             f"a millionth), got {cv:g}: write the mean as a bare duration (deterministic)"
         )
     return cv

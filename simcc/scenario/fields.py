@@ -23,7 +23,7 @@ def _rate(value: object) -> float:
     if per_second * 3600 > MAX_RATE_PER_HOUR and per_second < float("inf"):
         raise ValueError(
             f"must be at most {MAX_RATE_PER_HOUR:,}/h (about {MAX_RATE_PER_HOUR / 3600:,.0f} a "
-            f"second), got {value!r}"
+            f"second), got {value if isinstance(value, str) else f'{value:g}'}"
         )
     return per_second
 
