@@ -2,7 +2,8 @@
 
 Three kinds of documents: valid ones (built from a strategy that only makes
 correct scenarios, so they must load), broken ones (valid ones with a key
-deleted or misspelt, or a value replaced by junk of the wrong type) and
+deleted or misspelt, or a value replaced by junk of the wrong type or by an
+extreme number) and
 random YAML text.  Every scenario accepted, valid or broken, is also run for
 half an hour of simulated time (at most a few hundred contacts): what
 validation accepts, the run must do, without an internal error — the load
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from simcc.checks import check
@@ -162,6 +163,10 @@ junk = st.recursive(
 )
 
 
+extremes = st.sampled_from([1e300, 2**64, -(2**64), 2**31, 1e-300, 1e-160, 1e-7, 1e10])
+"""Numbers past what the samplers and the records hold (a broken value may be one)."""
+
+
 def paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every path to a value in a nested document."""
     out = [prefix] if prefix else []
@@ -176,15 +181,15 @@ def paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid scenario with a few keys deleted or misspelt and values replaced by junk."""
+    """A valid scenario with a few keys deleted or misspelt and values replaced by junk
+    or, at a number of the document, by an extreme number."""
     doc = copy.deepcopy(draw(valid_scenarios()))
     for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.sampled_from(paths(doc)))
-        parent = doc
-        for part in where[:-1]:
-            parent = parent[part]
+        action = draw(st.sampled_from(["delete", "rename", "junk", "negative", "extreme"]))
+        numbers = [p for p in paths(doc) if isinstance(_at(doc, p), int | float)]
+        where = draw(st.sampled_from(numbers if action == "extreme" and numbers else paths(doc)))
+        parent = _at(doc, where[:-1])
         key = where[-1]
-        action = draw(st.sampled_from(["delete", "rename", "junk", "negative"]))
         if isinstance(parent, list):
             parent[key] = draw(junk)
         elif action == "delete":
@@ -193,8 +198,16 @@ def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             parent[str(key) + draw(st.sampled_from(["x", "_", "s"]))] = parent.pop(key)
         elif action == "negative" and isinstance(parent[key], int | float):
             parent[key] = -abs(parent[key]) - draw(st.integers(0, 2))
+        elif action == "extreme" and isinstance(parent[key], int | float):
+            parent[key] = draw(extremes)
         else:
             parent[key] = draw(junk)
+    return doc
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        doc = doc[part]
     return doc
 
 
@@ -244,9 +257,36 @@ def test_broken_documents_load_or_raise_scenario_error(doc: dict[str, Any]) -> N
     load(dump(doc))
 
 
+def _one_pool(**changes: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "horizon": "1h",
+        "call_types": {"billing": {"arrivals": {"rate": 60}, "path": ["front"]}},
+        "pools": {"front": {"agents": 2, "handle_time": "4m"}},
+    }
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        _at(doc, tuple(parents))[last] = value
+    return doc
+
+
+ISSUE_20 = [  # documents the hostile test of issue 20 found accepted, then failing at run time
+    _one_pool(**{"pools.front.handle_time": {"dist": "gamma", "mean": "4m", "cv": 1e-300}}),
+    _one_pool(**{"pools.front.handle_time": {"dist": "gamma", "mean": "4m", "cv": 1e-160}}),
+    _one_pool(**{"call_types.billing.priority": 2**64}),
+    _one_pool(
+        customers={"patience": 0, "recontact": {"probability": {"abandoned": 1}, "delay": 0}},
+        **{"pools.front.agents": 0},
+    ),
+]
+
+
 @pytest.mark.timeout(300)
 @RUN_BUDGET
 @given(st.one_of(valid_scenarios(), broken_scenarios()))
+@example(ISSUE_20[0])
+@example(ISSUE_20[1])
+@example(ISSUE_20[2])
+@example(ISSUE_20[3])
 def test_accepted_documents_run_a_few_minutes_without_an_internal_error(
     doc: dict[str, Any],
 ) -> None:
