@@ -41,7 +41,7 @@ MIN_CV = 1e-6
 fixed time: the gamma sampler's shape 1/cv² overflows long before cv reaches 0)."""
 _SMALLEST_CV = f"{MIN_CV:.0e}".replace("e-0", "e-")
 MAX_SECONDS = 1e9
-"""Longest finite duration accepted anywhere (about 31 years); ``inf`` stays ``inf``."""
+"""Longest finite duration accepted anywhere (about 32 years); ``inf`` stays ``inf``."""
 _LONGEST = (
     f"{MAX_SECONDS:.0e}".replace("e+0", "e") + f" s (about {MAX_SECONDS / 31_557_600:.0f} years)"
 )
@@ -54,11 +54,11 @@ MAX_SAMPLE_BYTES = 50_000_000
 def _duration(value: object) -> float:
     seconds = parse_duration(value)
     if math.isfinite(seconds) and seconds > MAX_SECONDS:
-        raise ValueError(too_long(value))
+        raise ValueError(_too_long(value))
     return seconds
 
 
-def too_long(value: object) -> str:
+def _too_long(value: object) -> str:
     """The message for a finite duration past :data:`MAX_SECONDS`."""
     return (
         f"must be at most {_LONGEST}, got {_as_written(value)}; "
@@ -67,13 +67,9 @@ def too_long(value: object) -> str:
 
 
 def _as_written(value: object) -> str:
-    return (
-        value
-        if isinstance(value, str)
-        else f"{value:g}"
-        if isinstance(value, float)
-        else str(value)
-    )
+    if isinstance(value, str):
+        return value
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _cv_drawable(cv: float) -> float:
