@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from simcc.scenario import PatienceKind, Pool, Scenario
+from simcc.scenario import PatienceKind, Pool, Scenario, ScenarioError
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -35,6 +35,8 @@ BIG_RUN_CONTACTS = 10_000_000
 """Contacts per replication above which a run is flagged as big."""
 MB_PER_MILLION_CONTACTS = 220
 """Measured peak memory per million contacts of one replication (records and metrics)."""
+MAX_RECONTACTS_PER_CASE = 1_000_000
+"""Re-contacts of one case over the horizon beyond which a re-contact loop is endless."""
 
 
 def queue_cap(agents: int) -> int:
@@ -82,7 +84,11 @@ class Checked:
 
 
 def check(scenario: Scenario, cap_queues: bool = True) -> Checked:
-    """Warn about loads the pools cannot carry; cap runaway queues if ``cap_queues``."""
+    """Warn about loads the pools cannot carry; cap runaway queues if ``cap_queues``.
+
+    Raises :class:`~simcc.scenario.ScenarioError` for a day that would never
+    end (see :func:`recontact_loops`).
+    """
     loads = offered_loads(scenario)
     result = Checked(scenario, loads=loads)
     for load in loads.values():
@@ -93,6 +99,12 @@ def check(scenario: Scenario, cap_queues: bool = True) -> Checked:
     if result.capped:
         changes = {f"pools.{name}.queue_capacity": cap for name, cap in result.capped.items()}
         result.scenario = scenario.with_changes(changes)
+    endless = recontact_loops(result.scenario, result.capped)
+    if endless:
+        where = str(scenario.source) if scenario.source else "<scenario>"
+        problems = [f"{where}: {problem}" for problem in endless]
+        raise ScenarioError("\n".join(problems), problems)
+    result.warnings += instant_recontact_risks(result.scenario)
     return result
 
 
@@ -346,3 +358,116 @@ def _mean(dist: object) -> float:
 
 def _value(value: float | None, default: float) -> float:
     return default if value is None else float(value)
+
+
+# ============================================================================ re-contact loops
+
+
+def recontact_loops(scenario: Scenario, capped: dict[str, int] | None = None) -> list[str]:
+    """Re-contact loops that would never let the day end, as ``yaml.path: message``.
+
+    A customer who abandons the first queue calls again with the probability
+    of ``abandoned_queue`` (or ``abandoned``), after the re-contact ``delay``.
+    With probability 1, a contact that abandons at once (patience 0, or a busy
+    signal from a full ``queue_capacity``) and a delay of 0 call again at the
+    same instant: the clock never moves on, and the run never ends.  A delay
+    and a patience so short that one case would call more than
+    :data:`MAX_RECONTACTS_PER_CASE` times over the horizon count as 0, and a
+    probability so near 1 that it would call that many times on average
+    counts as 1.
+    ``capped``: the queue capacities the check itself set.
+    """
+    recontact = scenario.customers.recontact
+    certain = 1.0 - 1.0 / MAX_RECONTACTS_PER_CASE
+    if recontact is None or recontact.probability_of("abandoned_queue") < certain:
+        return []
+    key = "abandoned_queue" if "abandoned_queue" in recontact.probability else "abandoned"
+    delay = recontact.delay.mean
+    shortest = scenario.horizon / MAX_RECONTACTS_PER_CASE
+    if delay >= shortest:
+        return []
+    start = (
+        f"customers.recontact: a customer who abandons the queue calls again "
+        f"(probability.{key} {recontact.probability_of('abandoned_queue'):.12g}) after a delay of "
+        f"{_seconds(delay)}"
+    )
+    end = (
+        "so the same case calls again and again at the same moment and the day never ends; "
+        "give customers.recontact.delay a duration, or a probability below 1"
+    )
+    problems = []
+    for ct_name in scenario.call_types:
+        for segment in scenario.segments:
+            patience = scenario.patience(ct_name, segment, "patience").mean
+            if delay + patience < shortest:
+                who = f"callers of {ct_name!r}" + (
+                    f" in segment {segment!r}" if len(scenario.segments) > 1 else ""
+                )
+                problems.append(
+                    f"{start}, and {who} have a patience of {_seconds(patience)}: one who finds "
+                    f"every agent of {scenario.call_types[ct_name].path[0]!r} busy abandons at "
+                    f"once, {end}"
+                )
+                break
+    entries = dict.fromkeys(ct.path[0] for ct in scenario.call_types.values())
+    for name in entries:
+        capacity = scenario.pools[name].queue_capacity
+        if capacity is None:
+            continue
+        why = (
+            f"the queue cap simcc run sets (pools.{name}.queue_capacity {capacity}; "
+            "--no-cap-queues leaves it uncapped)"
+            if name in (capped or {})
+            else f"pools.{name}.queue_capacity {capacity}"
+        )
+        problems.append(
+            f"{start}, and a caller who finds the queue of {name!r} full ({why}) gets a busy "
+            f"signal at once, {end}"
+        )
+    return problems
+
+
+_HANDLED_OUTCOMES = (
+    "abandoned_hold",
+    "abandoned_transfer_queue",
+    "unresolved",
+    "false_resolution",
+    "callback_unreached",
+)
+
+
+def instant_recontact_risks(scenario: Scenario) -> list[str]:
+    """Warnings about re-contacts that may loop at one instant after a handled contact.
+
+    Outcomes other than abandoning the first queue come after the entry pool's
+    handle time; with a re-contact probability 1, a delay of 0 and a handle
+    time of 0 a case could call again for ever at one instant, if such a
+    contact ends that way without any time passing.
+    """
+    recontact = scenario.customers.recontact
+    if recontact is None:
+        return []
+    shortest = scenario.horizon / MAX_RECONTACTS_PER_CASE
+    delay = recontact.delay.mean
+    outcomes = [key for key in _HANDLED_OUTCOMES if recontact.probability_of(key) >= 1]
+    if not outcomes or delay >= shortest:
+        return []
+    warnings = []
+    for ct_name, ct in scenario.call_types.items():
+        pool = scenario.pools[ct.path[0]]
+        handle = pool.for_type(pool.handle_time, ct_name).mean
+        if delay + handle < shortest:
+            warnings.append(
+                f"customers.recontact: a customer calls again at once (delay "
+                f"{_seconds(delay)}) with probability 1 after {', '.join(outcomes)}, and "
+                f"pool {ct.path[0]!r} handles {ct_name!r} in {_seconds(handle)}: a contact "
+                "that ends so without any time passing calls again at the same moment, and "
+                "the run would not end"
+            )
+    return warnings
+
+
+def _seconds(value: float) -> str:
+    from simcc.units import duration_text
+
+    return duration_text(value)

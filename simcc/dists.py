@@ -18,8 +18,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    model_validator,
+)
 
+from simcc.input_files import NotARegularFile, TooLarge, read_limited
 from simcc.units import duration_text as _show
 from simcc.units import parse_duration
 
@@ -27,6 +36,15 @@ Sampler = Callable[[], float]
 BATCH = 1024
 MAX_CV = 100.0
 """Largest coefficient of variation accepted (beyond it the draws are numerically meaningless)."""
+MIN_CV = 1e-6
+"""Smallest coefficient of variation accepted for gamma and lognormal (below it, write a
+fixed time: the gamma sampler's shape 1/cv² overflows long before cv reaches 0)."""
+_SMALLEST_CV = f"{MIN_CV:.0e}".replace("e-0", "e-")
+MAX_SECONDS = 1e9
+"""Longest finite duration accepted anywhere (about 32 years); ``inf`` stays ``inf``."""
+_LONGEST = (
+    f"{MAX_SECONDS:.0e}".replace("e+0", "e") + f" s (about {MAX_SECONDS / 31_557_600:.0f} years)"
+)
 MAX_PHASES = 10_000
 """Largest number of Erlang phases accepted."""
 MAX_SAMPLE_BYTES = 50_000_000
@@ -34,7 +52,36 @@ MAX_SAMPLE_BYTES = 50_000_000
 
 
 def _duration(value: object) -> float:
-    return parse_duration(value)
+    seconds = parse_duration(value)
+    if math.isfinite(seconds) and seconds > MAX_SECONDS:
+        raise ValueError(_too_long(value))
+    return seconds
+
+
+def _too_long(value: object) -> str:
+    """The message for a finite duration past :data:`MAX_SECONDS`."""
+    return (
+        f"must be at most {_LONGEST}, got {_as_written(value)}; "
+        "where a time may never come (patience, waits), write inf"
+    )
+
+
+def _as_written(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _cv_drawable(cv: float) -> float:
+    if cv < MIN_CV:
+        raise ValueError(
+            f"a cv below {_SMALLEST_CV} cannot be drawn from (the time is fixed to within "
+            f"a millionth), got {cv:g}: write the mean as a bare duration (deterministic)"
+        )
+    return cv
+
+
+Cv = Annotated[float, Field(gt=0, le=MAX_CV, allow_inf_nan=False), AfterValidator(_cv_drawable)]
 
 
 Seconds = Annotated[float, BeforeValidator(_duration)]
@@ -103,7 +150,7 @@ class Lognormal(_Dist):
 
     dist: Literal["lognormal"]
     mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
-    cv_: float = Field(alias="cv", gt=0, le=MAX_CV, allow_inf_nan=False)
+    cv_: Cv = Field(alias="cv")
 
     @property
     def mean(self) -> float:
@@ -123,7 +170,7 @@ class Gamma(_Dist):
 
     dist: Literal["gamma"]
     mean_: Seconds = Field(alias="mean", gt=0, allow_inf_nan=False)
-    cv_: float = Field(alias="cv", gt=0, le=MAX_CV, allow_inf_nan=False)
+    cv_: Cv = Field(alias="cv")
 
     @property
     def mean(self) -> float:
@@ -256,7 +303,9 @@ class Empirical(_Dist):
     @model_validator(mode="before")
     @classmethod
     def _load(cls, data: Any, info: Any) -> Any:
-        if isinstance(data, dict) and data.get("file") is not None and not data.get("values"):
+        if isinstance(data, dict) and data.get("file") is not None and "values" in data:
+            raise ValueError("empirical takes `values` or a `file`, not both: remove one of them")
+        if isinstance(data, dict) and data.get("file") is not None:
             base = Path((info.context or {}).get("base_dir", "."))
             data = dict(data)
             data["values"] = _read_values(base / str(data["file"]))
@@ -269,10 +318,11 @@ class Empirical(_Dist):
     def _check(self) -> Empirical:
         if not self.values:
             raise ValueError("empirical needs a non-empty list of `values` or a `file`")
-        bad = [v for v in self.values if not (0 <= v < math.inf)]
+        bad = [v for v in self.values if not (0 <= v <= MAX_SECONDS)]
         if bad:
+            bound = "finite durations ≥ 0" if not 0 <= bad[0] < math.inf else f"at most {_LONGEST}"
             raise ValueError(
-                f"empirical values must be finite durations ≥ 0, got {_show(bad[0])} "
+                f"empirical values must be {bound}, got {_show(bad[0])} "
                 f"(value {self.values.index(bad[0]) + 1} of {len(self.values)})"
             )
         return self
@@ -295,11 +345,16 @@ class Empirical(_Dist):
 
 def _read_values(path: Path) -> list[float]:
     try:
-        if path.stat().st_size > MAX_SAMPLE_BYTES:
-            raise ValueError(
-                f"empirical file {str(path)!r} is larger than {MAX_SAMPLE_BYTES // 1_000_000} MB"
-            )
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = read_limited(path, MAX_SAMPLE_BYTES)
+        lines = data.decode("utf-8").splitlines()
+    except TooLarge:
+        raise ValueError(
+            f"empirical file {str(path)!r} is larger than {MAX_SAMPLE_BYTES // 1_000_000} MB"
+        ) from None
+    except NotARegularFile as exc:
+        raise ValueError(
+            f"empirical file {str(path)!r} is {exc.what}, not a regular file of numbers"
+        ) from None
     except UnicodeDecodeError:
         raise ValueError(f"empirical file {str(path)!r} is not UTF-8 text") from None
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from typing import Any, Protocol
 
 from simcc.scenario.demand import CallType, Segment
@@ -50,6 +51,13 @@ def problems(scenario: ScenarioFields) -> list[str]:
                 problems.append(
                     f"{kind}: the name {name!r} cannot be used: names must be non-empty "
                     "and contain no '.' (dots separate the parts of a YAML path)"
+                )
+            hidden = [ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf")]
+            if hidden:
+                problems.append(
+                    f"{kind}: the name {name!r} cannot be used: it holds the control "
+                    f"character U+{ord(hidden[0]):04X}; names are printed in tables and "
+                    "terminals, so they must be visible text"
                 )
     for name, ct in scenario.call_types.items():
         problems += _path_problems(scenario, name, ct)

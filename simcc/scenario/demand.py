@@ -16,11 +16,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from simcc.dists import NEVER, ZERO, Distribution, Seconds
+from simcc.dists import NEVER, ZERO, Distribution
 from simcc.scenario.fields import (
     Block,
     FiniteSeconds,
     PositiveRate,
+    Priority,
     Probability,
     RatePerSecond,
 )
@@ -38,7 +39,7 @@ class Arrivals(Block):
     interval: FiniteSeconds | None = Field(default=None, gt=0)
     rates: list[RatePerSecond] | None = None
     repeat: bool = False
-    times: list[Annotated[Seconds, Field(ge=0)]] | None = None
+    times: list[Annotated[FiniteSeconds, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
@@ -116,7 +117,7 @@ class CallType(Block):
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
-    priority: int = 1
+    priority: Priority = 1
     patience: Distribution | None = None
     overflow: Annotated[list[Overflow], BeforeValidator(_overflow_steps)] = Field(
         default_factory=list
@@ -127,7 +128,7 @@ class Segment(Block):
     """A customer segment (e.g. VIP): its share and optional own priority and patience."""
 
     share: Probability
-    priority: int | None = None
+    priority: Priority | None = None
     patience: Distribution | None = None
     hold_patience: Distribution | None = None
     transfer_patience: Distribution | None = None

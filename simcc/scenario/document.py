@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 from simcc.dists import Distribution, Empirical, Seconds
 from simcc.scenario.cross_checks import problems as cross_check_problems
 from simcc.scenario.demand import CallType, Customers, Segment
-from simcc.scenario.errors import ScenarioError, join
+from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
 from simcc.scenario.limits import MAX_REPLICATIONS
 from simcc.scenario.messages import as_written, explain, locate
@@ -135,9 +136,14 @@ class Scenario(Block):
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with dotted YAML paths set, e.g. ``{"pools.front.agents": 42}``."""
-        data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
+        if self._raw is not None:
+            data = copy.deepcopy(self._raw)
+        else:  # built in Python: its dump holds an empirical file's values beside the file
+            data = self.model_dump(by_alias=True)
+            _inline_empirical_files(data, self)
+        where = str(self._source) if self._source else "<scenario>"
         for path, value in changes.items():
-            _set_path(data, path, value)
+            _set_path(data, path, value, where)
         base = self._source.parent if self._source else Path(".")
         return validate(data, source=self._source, base_dir=base, index=None)
 
@@ -226,17 +232,51 @@ def _child(model: Any, key: Any) -> Any:
     return None
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+def _set_path(data: dict[str, Any], path: str, value: Any, where: str) -> None:
+    """Set the dotted YAML ``path`` in ``data``; a list item is named by its index from 0.
+
+    A missing section on the way is created; a path through a value, a list
+    index that is not a whole number, negative, or past the end of the list is
+    a :class:`ScenarioError` naming the path and why.
+    """
     keys = path.split(".")
     node: Any = data
-    for key in keys[:-1]:
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
         if isinstance(node, list):
-            node = node[int(key)]
-            continue
-        if key not in node or not isinstance(node[key], dict | list):
-            node[key] = {}
-        node = node[key]
-    if isinstance(node, list):
-        node[int(keys[-1])] = value
-    else:
-        node[keys[-1]] = value
+            i = _list_index(node, key, ".".join(keys[: depth + 1]), where)
+            if last:
+                node[i] = value
+            elif isinstance(node[i], dict | list):
+                node = node[i]
+            else:
+                raise ScenarioError(
+                    f"{where}: {path}: {'.'.join(keys[: depth + 1])} is a value "
+                    f"({short(node[i])}), not a section with {keys[depth + 1]!r} in it"
+                )
+        elif last:
+            node[key] = value
+        else:
+            if key not in node or not isinstance(node[key], dict | list):
+                node[key] = {}
+            node = node[key]
+
+
+def _list_index(items: list[Any], key: str, here: str, where: str) -> int:
+    """The position ``key`` names in ``items`` (0 to len − 1), or a ScenarioError saying why."""
+    size = len(items)
+    span = f"it has {size} item{'s' if size != 1 else ''}" + (f", 0 to {size - 1}" if size else "")
+    if re.fullmatch(r"-\d+", key.strip()):
+        raise ScenarioError(
+            f"{where}: {here}: negative index {key}: list items are counted from 0 at the "
+            f"start ({span})"
+        )
+    if not key.strip().isdigit():
+        raise ScenarioError(
+            f"{where}: {here}: {key!r} is not a list index: a list's items are named by "
+            f"their position from 0 ({span})"
+        )
+    i = int(key)
+    if i >= size:
+        raise ScenarioError(f"{where}: {here}: index {i} is past the end of the list ({span})")
+    return i

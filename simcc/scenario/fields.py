@@ -7,6 +7,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from simcc.dists import Seconds
+from simcc.scenario.limits import MAX_PRIORITY, MAX_RATE_PER_HOUR
 from simcc.units import parse_rate
 
 PolicyName = Literal["cold", "warm", "conference", "callback", "email", "self_service"]
@@ -14,8 +15,23 @@ POLICIES: tuple[PolicyName, ...] = get_args(PolicyName)
 """The transfer policies, in the order the docs list them (``rules`` picks one of them)."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-RatePerSecond = Annotated[float, BeforeValidator(parse_rate), Field(ge=0.0, allow_inf_nan=False)]
-PositiveRate = Annotated[float, BeforeValidator(parse_rate), Field(gt=0.0, allow_inf_nan=False)]
+
+
+def _rate(value: object) -> float:
+    """A rate per second, at most :data:`MAX_RATE_PER_HOUR` (inf and nan are left to the bounds)."""
+    per_second = parse_rate(value)
+    if per_second * 3600 > MAX_RATE_PER_HOUR and per_second < float("inf"):
+        raise ValueError(
+            f"must be at most {MAX_RATE_PER_HOUR:,}/h (about {MAX_RATE_PER_HOUR / 3600:,.0f} a "
+            f"second), got {value if isinstance(value, str) else f'{value:g}'}"
+        )
+    return per_second
+
+
+RatePerSecond = Annotated[float, BeforeValidator(_rate), Field(ge=0.0, allow_inf_nan=False)]
+PositiveRate = Annotated[float, BeforeValidator(_rate), Field(gt=0.0, allow_inf_nan=False)]
+Priority = Annotated[int, Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
+"""A queue priority: lower is served first."""
 FiniteSeconds = Annotated[Seconds, Field(allow_inf_nan=False)]
 
 

@@ -181,7 +181,10 @@ def _message(err: Any, loc: list[Any], data: Any, index: Index, root: type[BaseM
 
 def _bound_message(kind: str, ctx: dict[str, Any], got: str) -> str:
     bound = next(iter(ctx.values())) if ctx else "?"
-    shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+    if isinstance(bound, int) and not isinstance(bound, bool) and abs(bound) >= 1_000_000:
+        shown = f"{bound:,}"  # not 1e+06
+    else:
+        shown = f"{bound:g}" if isinstance(bound, float) else str(bound)
     if kind == "less_than_equal" and shown == "1":
         return f"must be a probability between 0 and 1, got {got}"
     return f"must be {_BOUNDS[kind]} {shown}, got {got}"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from simcc.dists import ZERO, Distribution, Seconds
 from simcc.scenario.errors import short
 from simcc.scenario.fields import Block, FiniteSeconds, Probability
-from simcc.scenario.limits import MAX_AGENTS
+from simcc.scenario.limits import MAX_AGENTS, MAX_COST_PER_HOUR, MAX_QUEUE_CAPACITY, MAX_TIER
 
 _DIST_PARAMETERS = frozenset({"mean", "cv", "k", "value", "low", "mode", "high", "values", "file"})
 
@@ -68,16 +68,16 @@ def _no_wrap_up() -> dict[str, Distribution]:
 class Pool(Block):
     """A group of interchangeable agents with one queue."""
 
-    tier: int = Field(default=1, ge=1)
+    tier: int = Field(default=1, ge=1, le=MAX_TIER)
     agents: Annotated[Staffing, BeforeValidator(_staffing)]
     skills: list[str] | None = None
     handle_time: PerTypeDist
     wrap_up: PerTypeDist = Field(default_factory=lambda: _no_wrap_up())
     resolve: PerTypeProbability = Field(default_factory=lambda: {"*": 1.0})
     escalate_after: Seconds | None = Field(default=None, gt=0)
-    cost_per_hour: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    cost_per_hour: float = Field(default=0.0, ge=0, le=MAX_COST_PER_HOUR, allow_inf_nan=False)
     when_unstaffed: str | None = None
-    queue_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+    queue_capacity: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CAPACITY)
 
     def for_type(self, table: dict[str, Any], call_type: str) -> Any:
         """The entry of a per-call-type table for ``call_type`` (``*`` is the default)."""

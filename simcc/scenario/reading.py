@@ -14,22 +14,33 @@ from typing import Any
 
 import yaml
 
+from simcc.input_files import NotARegularFile, TooLarge, read_limited
 from simcc.scenario.errors import ScenarioError, join
 from simcc.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 
 def read_text(path: Path) -> str:
-    """The text of a scenario file, or a :class:`ScenarioError` saying why it cannot be read."""
+    """The text of a scenario file, or a :class:`ScenarioError` saying why it cannot be read.
+
+    Only a regular file is read, and never more than :data:`MAX_FILE_BYTES`
+    (``/dev/zero`` or a named pipe would otherwise fill memory or block).
+    Line ends are read as Python's text mode reads them (``\\r\\n`` → ``\\n``).
+    """
     try:
         if path.is_dir():
             raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                f"{path}: file too large ({size / 1e6:.1f} MB; a scenario is at most "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB — put long empirical samples in a `file:`)"
-            )
-        return path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_FILE_BYTES)
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except TooLarge as exc:
+        size = f"{exc.size / 1e6:.1f} MB" if exc.size is not None else "it grew while read"
+        raise ScenarioError(
+            f"{path}: file too large ({size}; a scenario is at most "
+            f"{MAX_FILE_BYTES / 1e6:.0f} MB — put long empirical samples in a `file:`)"
+        ) from None
+    except NotARegularFile as exc:
+        raise ScenarioError(
+            f"{path}: is {exc.what}, not a regular file; give a YAML scenario file"
+        ) from None
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from simcc.dists import ZERO, Distribution, Seconds
-from simcc.scenario.fields import Block, FiniteSeconds, PolicyName, Probability
+from simcc.scenario.fields import Block, FiniteSeconds, PolicyName, Priority, Probability
+from simcc.scenario.limits import MAX_AGENTS, MAX_FACTOR, MAX_QUEUE_CAPACITY, MAX_TIER
 
 
 class ColdPolicy(Block):
@@ -45,12 +46,12 @@ class CallbackPolicy(Block):
     """The customer hangs up; B calls back from its queue."""
 
     transfer_time: Distribution = Field(default_factory=lambda: ZERO)
-    priority: int | None = None
+    priority: Priority | None = None
     reach_probability: Probability = 1.0
     max_attempts: int = Field(default=1, ge=1, le=100)
     retry_delay: FiniteSeconds = Field(default=0.0, ge=0)
     dial_time: Distribution = Field(default_factory=lambda: ZERO)
-    context_factor: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    context_factor: float = Field(default=1.0, ge=0, le=MAX_FACTOR, allow_inf_nan=False)
     rediscovery_time: Distribution | None = None
 
 
@@ -58,9 +59,9 @@ class EmailPolicy(Block):
     """Ticket hand-off to back-office work in B's queue."""
 
     transfer_time: Distribution = Field(default_factory=lambda: ZERO)
-    priority: int | None = None
-    work_factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
-    context_factor: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    priority: Priority | None = None
+    work_factor: float = Field(default=1.0, gt=0, le=MAX_FACTOR, allow_inf_nan=False)
+    context_factor: float = Field(default=1.0, ge=0, le=MAX_FACTOR, allow_inf_nan=False)
     chase_after: Seconds = Field(default=math.inf, gt=0)
     chase_probability: Probability = 0.0
     rediscovery_time: Distribution | None = None
@@ -85,10 +86,12 @@ class Condition(Block):
     call_type: Annotated[list[str], BeforeValidator(_names)] | None = None
     segment: Annotated[list[str], BeforeValidator(_names)] | None = None
     target_pool: Annotated[list[str], BeforeValidator(_names)] | None = None
-    target_tier: Annotated[list[int], BeforeValidator(_names)] | None = None
+    target_tier: (
+        Annotated[list[Annotated[int, Field(le=MAX_TIER)]], BeforeValidator(_names)] | None
+    ) = None
     escalation: Literal["functional", "hierarchical"] | None = None
-    target_idle_agents: int | None = Field(default=None, ge=0)
-    target_queue_length: int | None = Field(default=None, ge=0)
+    target_idle_agents: int | None = Field(default=None, ge=0, le=MAX_AGENTS)
+    target_queue_length: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CAPACITY)
     expected_wait: Seconds | None = Field(default=None, ge=0)
 
 

@@ -2,27 +2,45 @@
 
 Three kinds of documents: valid ones (built from a strategy that only makes
 correct scenarios, so they must load), broken ones (valid ones with a key
-deleted or misspelt, or a value replaced by junk of the wrong type) and
-random YAML text.  The budget is fixed so the suite stays quick.
+deleted or misspelt, or a value replaced by junk of the wrong type or by an
+extreme number) and
+random YAML text.  Every scenario accepted, valid or broken, is also run for
+half an hour of simulated time (at most a few hundred contacts): what
+validation accepts, the run must do, without an internal error — the load
+check may still refuse it with a ScenarioError (a day that never ends).
+The values include the edges of every bound (cv, the longest duration,
+priorities).  The budget is fixed so the suite stays quick; the ``slow``
+test runs ten times as many.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from simcc.checks import check
+from simcc.dists import MAX_CV, MAX_SECONDS, MIN_CV
+from simcc.runner import simulate
 from simcc.scenario import Scenario, ScenarioError, loads_scenario
+from simcc.scenario.limits import MAX_PRIORITY
 
 BUDGET = settings(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+RUN_BUDGET = settings(BUDGET, max_examples=100)
+LONG_BUDGET = settings(BUDGET, max_examples=1000)
+SHORT = {"horizon": "30m", "warmup": 0, "drain": "30m"}
+"""The override that makes an accepted scenario a few simulated minutes long."""
+MAX_CONTACTS = 300
 
 POOLS = ["front", "desk", "expert", "back"]
 CALL_TYPES = ["billing", "technical", "legal"]
@@ -31,6 +49,9 @@ durations = st.one_of(
     st.integers(1, 3600),
     st.sampled_from(["45s", "5m", "1.5m", "2h", "90"]),
 )
+edge_durations = st.one_of(durations, st.sampled_from([MAX_SECONDS, 1e-6]))
+cvs = st.one_of(st.floats(0.05, 3), st.sampled_from([MIN_CV, MAX_CV]))
+priorities = st.one_of(st.integers(-3, 3), st.sampled_from([MAX_PRIORITY, -MAX_PRIORITY]))
 positive_rates = st.one_of(st.integers(1, 500), st.sampled_from(["180/h", "3/m", "0.05/s"]))
 probabilities = st.floats(0, 1)
 
@@ -52,13 +73,13 @@ def distributions(draw: st.DrawFn) -> Any:
             ]
         )
     )
-    mean = draw(durations)
+    mean = draw(edge_durations)
     if kind == "bare":
         return mean
     if kind == "exponential":
         return {"dist": kind, "mean": mean}
     if kind in ("lognormal", "gamma"):
-        return {"dist": kind, "mean": mean, "cv": draw(st.floats(0.05, 3))}
+        return {"dist": kind, "mean": mean, "cv": draw(cvs)}
     if kind == "erlang":
         return {"dist": kind, "mean": mean, "k": draw(st.integers(1, 10))}
     if kind == "deterministic":
@@ -88,7 +109,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             rates = draw(st.lists(st.integers(0, 200), min_size=1, max_size=4))
             rates[0] = rates[0] or 1
             arrivals = {"interval": "30m", "rates": rates, "repeat": draw(st.booleans())}
-        call_types[name] = {"arrivals": arrivals, "path": path}
+        call_types[name] = {"arrivals": arrivals, "path": path, "priority": draw(priorities)}
     doc["call_types"] = call_types
     doc["pools"] = {
         name: {
@@ -106,8 +127,11 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         doc["segments"] = {"standard": {"share": share}, "vip": {"share": 1 - share, "priority": 0}}
     if draw(st.booleans()):
         doc["customers"] = {
-            "patience": draw(st.one_of(st.just("inf"), distributions())),
-            "recontact": {"probability": {"abandoned": draw(probabilities)}, "delay": "1h"},
+            "patience": draw(st.one_of(st.sampled_from(["inf", 0]), distributions())),
+            "recontact": {
+                "probability": {"abandoned": draw(probabilities)},
+                "delay": draw(st.sampled_from(["1h", "30s", 0])),
+            },
         }
     doc["transfer"] = {
         "policy": draw(
@@ -139,6 +163,10 @@ junk = st.recursive(
 )
 
 
+extremes = st.sampled_from([1e300, 2**64, -(2**64), 2**31, 1e-300, 1e-160, 1e-7, 1e10])
+"""Numbers past what the samplers and the records hold (a broken value may be one)."""
+
+
 def paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every path to a value in a nested document."""
     out = [prefix] if prefix else []
@@ -153,15 +181,15 @@ def paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid scenario with a few keys deleted or misspelt and values replaced by junk."""
+    """A valid scenario with a few keys deleted or misspelt and values replaced by junk
+    or, at a number of the document, by an extreme number."""
     doc = copy.deepcopy(draw(valid_scenarios()))
     for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.sampled_from(paths(doc)))
-        parent = doc
-        for part in where[:-1]:
-            parent = parent[part]
+        action = draw(st.sampled_from(["delete", "rename", "junk", "negative", "extreme"]))
+        numbers = [p for p in paths(doc) if isinstance(_at(doc, p), int | float)]
+        where = draw(st.sampled_from(numbers if action == "extreme" and numbers else paths(doc)))
+        parent = _at(doc, where[:-1])
         key = where[-1]
-        action = draw(st.sampled_from(["delete", "rename", "junk", "negative"]))
         if isinstance(parent, list):
             parent[key] = draw(junk)
         elif action == "delete":
@@ -170,8 +198,16 @@ def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             parent[str(key) + draw(st.sampled_from(["x", "_", "s"]))] = parent.pop(key)
         elif action == "negative" and isinstance(parent[key], int | float):
             parent[key] = -abs(parent[key]) - draw(st.integers(0, 2))
+        elif action == "extreme" and isinstance(parent[key], int | float):
+            parent[key] = draw(extremes)
         else:
             parent[key] = draw(junk)
+    return doc
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        doc = doc[part]
     return doc
 
 
@@ -189,6 +225,24 @@ def dump(doc: Any) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+def run_briefly(scenario: Scenario) -> None:
+    """The property of an accepted scenario: a short run gives metrics, or the load check
+    refuses it with a ScenarioError; anything else fails."""
+    # an interval that does not divide 30 minutes keeps the horizon: MAX_CONTACTS bounds the run
+    with contextlib.suppress(ScenarioError):
+        scenario = scenario.with_changes(SHORT)
+    try:
+        checked = check(scenario)
+    except ScenarioError as exc:
+        assert "customers.recontact" in str(exc)
+        event("refused by the load check")
+        return
+    event("ran")
+    result = simulate(checked.scenario, max_contacts=MAX_CONTACTS)
+    metrics = result.metrics()
+    assert metrics["offered"] <= MAX_CONTACTS * 1_000
+
+
 @BUDGET
 @given(valid_scenarios())
 def test_valid_documents_load(doc: dict[str, Any]) -> None:
@@ -201,6 +255,54 @@ def test_valid_documents_load(doc: dict[str, Any]) -> None:
 @given(broken_scenarios())
 def test_broken_documents_load_or_raise_scenario_error(doc: dict[str, Any]) -> None:
     load(dump(doc))
+
+
+def _one_pool(**changes: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "horizon": "1h",
+        "call_types": {"billing": {"arrivals": {"rate": 60}, "path": ["front"]}},
+        "pools": {"front": {"agents": 2, "handle_time": "4m"}},
+    }
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        _at(doc, tuple(parents))[last] = value
+    return doc
+
+
+ISSUE_20 = [  # documents the hostile test of issue 20 found accepted, then failing at run time
+    _one_pool(**{"pools.front.handle_time": {"dist": "gamma", "mean": "4m", "cv": 1e-300}}),
+    _one_pool(**{"pools.front.handle_time": {"dist": "gamma", "mean": "4m", "cv": 1e-160}}),
+    _one_pool(**{"call_types.billing.priority": 2**64}),
+    _one_pool(
+        customers={"patience": 0, "recontact": {"probability": {"abandoned": 1}, "delay": 0}},
+        **{"pools.front.agents": 0},
+    ),
+]
+
+
+@pytest.mark.timeout(300)
+@RUN_BUDGET
+@given(st.one_of(valid_scenarios(), broken_scenarios()))
+@example(ISSUE_20[0])
+@example(ISSUE_20[1])
+@example(ISSUE_20[2])
+@example(ISSUE_20[3])
+def test_accepted_documents_run_a_few_minutes_without_an_internal_error(
+    doc: dict[str, Any],
+) -> None:
+    scenario = load(dump(doc))
+    if scenario is not None:
+        run_briefly(scenario)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@LONG_BUDGET
+@given(st.one_of(valid_scenarios(), broken_scenarios()))
+def test_many_accepted_documents_run_without_an_internal_error(doc: dict[str, Any]) -> None:
+    scenario = load(dump(doc))
+    if scenario is not None:
+        run_briefly(scenario)
 
 
 @BUDGET
