@@ -29,14 +29,14 @@ def validate(
         for path in files:
             try:
                 scenario = load(path)
-            except ScenarioError as exc:
+                warnings = check(scenario).warnings if checks else []
+            except ScenarioError as exc:  # unreadable, or a load no run could finish
                 say_error(str(exc))
                 bad += 1
                 continue
             console.print(f"ok: {path}", markup=False)
             console.print(scenario.summary(), markup=False)
-            if checks:
-                for warning in check(scenario).warnings:
-                    err.print(f"warning: {warning}", markup=False)
+            for warning in warnings:
+                err.print(f"warning: {warning}", markup=False)
     if bad:
         raise typer.Exit(USAGE_ERROR)

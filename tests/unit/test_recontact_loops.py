@@ -129,3 +129,25 @@ def test_simcc_refuses_the_loop_with_exit_code_2_instead_of_hanging(
     result = CliRunner().invoke(app, [command, str(path)])
     assert result.exit_code == 2, result.output
     assert f"{path}: customers.recontact:" in result.output
+
+
+def test_validate_says_no_ok_for_a_refused_loop_and_goes_on_to_the_next_file(
+    tmp_path: Path,
+) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.write_text(
+        "horizon: 1h\n"
+        "call_types: {billing: {arrivals: {rate: 60/h}, path: [front]}}\n"
+        "customers: {patience: 0, recontact: {probability: {abandoned: 1}, delay: 0}}\n"
+        "pools: {front: {agents: 0, handle_time: 4m}}\n"
+    )
+    fine = tmp_path / "fine.yaml"
+    fine.write_text(
+        "horizon: 1h\n"
+        "call_types: {billing: {arrivals: {rate: 60/h}, path: [front]}}\n"
+        "pools: {front: {agents: 2, handle_time: 1m}}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(loop), str(fine)])
+    assert result.exit_code == 2, result.output
+    assert f"ok: {loop}" not in result.output
+    assert f"ok: {fine}" in result.output
