@@ -35,6 +35,7 @@ from simcc.fit.build import Fit, fit_log
 from simcc.fit.check import ALL_DAYS, Check, check_fit
 from simcc.fit.estimate import select_days
 from simcc.fit.logs import load_anonymous_bank
+from simcc.fit.options import FitOptions
 
 __all__ = ["BAR", "Calibration", "calibrate", "main"]
 
@@ -54,6 +55,8 @@ class Calibration:
     days: list[Check]
     average: Check
     options: dict[str, Any]
+    """How it was run (days, replications, seed) and the fit options that differ from
+    the defaults."""
     seconds: float
 
     def table(self) -> pd.DataFrame:
@@ -182,14 +185,14 @@ def check_days(
     seed: int,
     jobs: int | None = None,
     *,
+    options: FitOptions | None = None,
     source: str = "a call log",
     verbose: bool = True,
-    **fit_options: Any,
 ) -> list[Check]:
     """Fit each day on its own (as ``simcc fit --days <day>``) and check it."""
     checks = []
     for day in chosen:
-        fit = fit_log(calls, [day], source=source, **fit_options)
+        fit = fit_log(calls, [day], options, source=source)
         checks.append(check_fit(fit, calls, replications, seed, jobs=jobs, by_pool=True))
         if verbose:
             print(f"  {checks[-1].lines()[-1]}", flush=True)
@@ -202,34 +205,36 @@ def calibrate(
     replications: int = 20,
     seed: int = 1,
     jobs: int | None = None,
-    **fit_options: Any,
+    options: FitOptions | None = None,
 ) -> tuple[Calibration, Fit]:
     """Fit and check each chosen day alone and their average; return both and the average fit."""
     started = time.perf_counter()
+    opts = options or FitOptions()
     calls = load_anonymous_bank(log).calls
     chosen = _chosen(calls, days)
     source = SOURCE.format(log.name)
-    checks = check_days(calls, chosen, replications, seed, jobs, source=source, **fit_options)
+    checks = check_days(calls, chosen, replications, seed, jobs, options=opts, source=source)
     name = f"Anonymous Bank, average of {len(chosen)} days ({days}), October 1999"
-    average_fit = fit_log(calls, chosen, source=source, name=name, **fit_options)
+    average_fit = fit_log(calls, chosen, opts, source=source, name=name)
     average = check_fit(average_fit, calls, replications, seed, jobs=jobs, by_pool=True)
-    options = {"days": days, "replications": replications, "seed": seed, **fit_options}
-    return Calibration(checks, average, options, time.perf_counter() - started), average_fit
+    run = {"days": days, "replications": replications, "seed": seed}
+    options_used = run | opts.changed()
+    return Calibration(checks, average, options_used, time.perf_counter() - started), average_fit
 
 
-VARIANTS: dict[str, dict[str, Any]] = {
-    "one pool, distinct agents per half hour (the first method)": {
-        "pools": "one",
-        "staffing_method": "distinct",
-        "staffing_interval": 1800.0,
-    },
-    "one pool, available agents": {"pools": "one"},
-    "own pools, agents in sessions (no queue test)": {"staffing_method": "sessions"},
-    "own pools, available agents, 15 min breaks in every pool": {"max_gap": 900.0},
-    "own pools, available agents, no overflow routing (the previous default)": {"overflow": "off"},
-    "own pools, available agents, overflow routing (the default)": {},
+VARIANTS: dict[str, FitOptions] = {
+    "one pool, distinct agents per half hour (the first method)": FitOptions(
+        pools="one", staffing_method="distinct", staffing_interval=1800.0
+    ),
+    "one pool, available agents": FitOptions(pools="one"),
+    "own pools, agents in sessions (no queue test)": FitOptions(staffing_method="sessions"),
+    "own pools, available agents, 15 min breaks in every pool": FitOptions(max_gap=900.0),
+    "own pools, available agents, no overflow routing (the previous default)": FitOptions(
+        overflow="off"
+    ),
+    "own pools, available agents, overflow routing (the default)": FitOptions(),
 }
-"""Estimator variants compared by :func:`ablation` (options of :func:`fit_log`)."""
+"""Estimator variants compared by :func:`ablation`."""
 
 
 def ablation(
@@ -245,7 +250,7 @@ def ablation(
     rows = []
     for label, options in VARIANTS.items():
         print(f"variant: {label}", flush=True)
-        checks = check_days(calls, chosen, replications, seed, jobs, verbose=False, **options)
+        checks = check_days(calls, chosen, replications, seed, jobs, options=options, verbose=False)
         table = pd.DataFrame([_row(c, c.reference) for c in checks])
         rows.append(
             {
@@ -299,25 +304,47 @@ def replace_section(text: str, section: str, begin: str = BEGIN, end: str = END)
     return text.rstrip("\n") + "\n\n" + section + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: run the calibration, print it, optionally write the doc and scenario."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--log", type=Path, default=DEFAULT_LOG)
-    parser.add_argument("--days", default="weekdays")
-    parser.add_argument("--replications", "-n", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", "-j", type=int, default=None)
-    parser.add_argument("--staffing-method", default="available")
-    parser.add_argument("--pools", default="auto")
-    parser.add_argument("--staffing-interval", type=float, default=900.0)
-    parser.add_argument("--max-gap", type=float, default=None)
-    parser.add_argument("--overflow", default="auto", choices=["auto", "off"])
-    parser.add_argument("--docs", type=Path, default=None, help="update this markdown file")
-    parser.add_argument("--scenario", type=Path, default=None, help="write the average day here")
-    parser.add_argument(
+OPTION_ARGUMENTS: tuple[str, ...] = (
+    "staffing_method",
+    "pools",
+    "staffing_interval",
+    "max_gap",
+    "overflow",
+    "patience_estimator",
+)
+"""The :class:`FitOptions` fields the command line can set (``--staffing-method`` …)."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m simcc.fit.calibrate``."""
+    out = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    out.add_argument("--log", type=Path, default=DEFAULT_LOG)
+    out.add_argument("--days", default="weekdays")
+    out.add_argument("--replications", "-n", type=int, default=20)
+    out.add_argument("--seed", type=int, default=1)
+    out.add_argument("--jobs", "-j", type=int, default=None)
+    for name in OPTION_ARGUMENTS:
+        default = getattr(FitOptions(), name)
+        kind = str if isinstance(default, str) else float
+        out.add_argument(
+            "--" + name.replace("_", "-"), type=kind, default=default, help=f"(default {default})"
+        )
+    out.add_argument("--docs", type=Path, default=None, help="update this markdown file")
+    out.add_argument("--scenario", type=Path, default=None, help="write the average day here")
+    out.add_argument(
         "--ablation", action="store_true", help="compare the staffing estimators instead"
     )
-    args = parser.parse_args(argv)
+    return out
+
+
+def options_of(args: argparse.Namespace) -> FitOptions:
+    """The fit options the parsed command line asks for."""
+    return FitOptions(**{name: getattr(args, name) for name in OPTION_ARGUMENTS})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: run the calibration, print it, optionally write the doc and scenario."""
+    args = parser().parse_args(argv)
     from simcc.io import write_text
 
     if args.ablation:
@@ -335,11 +362,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.replications,
         args.seed,
         args.jobs,
-        staffing_method=args.staffing_method,
-        pools=args.pools,
-        staffing_interval=args.staffing_interval,
-        max_gap=args.max_gap,
-        overflow=args.overflow,
+        options_of(args),
     )
     section = result.markdown()
     print(section)

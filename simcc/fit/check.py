@@ -17,9 +17,11 @@ from typing import Any
 import pandas as pd
 
 from simcc.analysis.stats import Estimate
-from simcc.fit.build import Fit, _clock, observed_metrics
+from simcc.fit.build import Fit
 from simcc.fit.estimate import offered, on_days
 from simcc.fit.logs import NO_SERVER
+from simcc.fit.observed import observed_metrics
+from simcc.fit.writing import fmt_clock
 
 __all__ = ["CHECKED", "Check", "check_fit", "observed_over"]
 
@@ -82,7 +84,7 @@ class Check:
         return {
             "scenario": self.fit.scenario.get("name"),
             "days": [f"{d:%y%m%d}" for d in self.fit.days],
-            "span": {"from": _clock(self.fit.span[0]), "to": _clock(self.fit.span[1])},
+            "span": {"from": fmt_clock(self.fit.span[0]), "to": fmt_clock(self.fit.span[1])},
             "replications": self.replications,
             "seed": self.seed,
             "simulated": {

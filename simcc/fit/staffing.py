@@ -48,13 +48,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
+from simcc.fit.options import StaffingMethod
 
 __all__ = [
     "GENERAL_POOL",
@@ -70,8 +70,6 @@ __all__ = [
 GENERAL_POOL = "agents"
 MIN_BREAK = 900.0
 """Idle gaps longer than this (15 min) are breaks, in a busy pool (see :func:`break_threshold`)."""
-
-StaffingMethod = Literal["available", "sessions", "distinct"]
 
 _GRID = int(2 * DAY)  # one-second grid over the day and the night after it
 

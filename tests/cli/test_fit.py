@@ -149,7 +149,7 @@ def test_pools_one_puts_every_agent_in_one_pool(tmp_path):
     assert result.exit_code == 0, result.output
     assert list(yaml.safe_load(out.read_text())["pools"]) == ["agents"]
     bad = invoke("fit", log, "-f", "csv", "--map", CSV_MAP, "--pools", "two", "-o", out)
-    assert bad.exit_code == 2 and "--pools: expected auto or one" in bad.stderr
+    assert bad.exit_code == 2 and "--pools: expected one of auto, one" in bad.stderr
 
 
 def test_a_bad_line_is_skipped_and_named_or_with_strict_stops_the_fit(tmp_path):
