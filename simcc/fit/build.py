@@ -32,12 +32,14 @@ from simcc.fit.estimate import (
     HandleTimeFit,
     PatienceFit,
     arrival_rates,
+    estimable,
     fit_handle_times,
     offered,
     on_days,
+    outlier_lines,
     resolve_days,
 )
-from simcc.fit.logs import NO_SERVER
+from simcc.fit.logs import MAX_DURATION, NO_SERVER
 from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
@@ -74,7 +76,8 @@ class Fit:
     scenario key uses; ``staffing`` the unrounded mean agents per staffing
     interval of each pool, over the span; ``overflow`` the overflow step
     fitted for each call type that has one; ``options`` what the fit was
-    asked to do.
+    asked to do; ``outliers`` the file lines of the chosen days' calls left
+    out of every estimate (flagged ``implausible_duration`` by the loader).
     """
 
     scenario: dict[str, Any]
@@ -91,6 +94,7 @@ class Fit:
     staffing: dict[str, pd.Series]
     overflow: dict[str, OverflowFit] = field(default_factory=dict)
     options: FitOptions = field(default_factory=FitOptions)
+    outliers: list[int] = field(default_factory=list)
 
     @property
     def span(self) -> tuple[float, float]:
@@ -105,6 +109,8 @@ class Fit:
         """A short account of the fit: pools, staffing, handle times, patience."""
         out = [f"days: {len(self.days)} ({', '.join(f'{d:%y%m%d}' for d in self.days)})"]
         out.append(f"clock {fmt_clock(self.start)}–{fmt_clock(self.start + self.horizon)}")
+        if self.outliers:
+            out.append(_outlier_note(self.outliers))
         for pool in self.pools.pools:
             mean = self.staffing[pool]
             extra = [t for t, target in self.pools.routed.items() if target == pool]
@@ -180,7 +186,11 @@ def fit_log(
     opts = options or FitOptions()
     chosen = resolve_days(calls, days)
     mine = on_days(calls, chosen)
+    outliers = outlier_lines(mine)
+    mine = estimable(mine)
     comments = _header_comments(chosen, source)
+    if outliers:
+        comments.append(_outlier_note(outliers))
     typed, type_map, notes = _typed_calls(mine, opts)
     comments += notes
     asking = typed[offered(typed)]
@@ -218,6 +228,17 @@ def fit_log(
         staffing=staffing,
         overflow=overflow_fits,
         options=opts,
+        outliers=outliers,
+    )
+
+
+def _outlier_note(lines: list[int], shown: int = 10) -> str:
+    """Which calls were left out of every estimate."""
+    more = " …" if len(lines) > shown else ""
+    return (
+        f"left out of every estimate: {len(lines)} call(s) whose wait or service is over "
+        f"{MAX_DURATION / 3600:g} hours (flagged implausible_duration), lines "
+        f"{', '.join(map(str, lines[:shown]))}{more}."
     )
 
 

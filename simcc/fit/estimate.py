@@ -51,6 +51,7 @@ __all__ = [
     "KaplanMeier",
     "PatienceFit",
     "arrival_rates",
+    "estimable",
     "exponential_patience",
     "fit_handle_times",
     "fit_lognormal",
@@ -59,6 +60,7 @@ __all__ = [
     "kaplan_meier",
     "offered",
     "on_days",
+    "outlier_lines",
     "priority_share",
     "resolve_days",
     "select_days",
@@ -142,6 +144,21 @@ def resolve_days(calls: pd.DataFrame, days: DaysArg) -> list[dt.date]:
     if not chosen:
         raise ValueError(f"no calls on the chosen days {days!r}")
     return chosen
+
+
+def estimable(calls: pd.DataFrame) -> pd.DataFrame:
+    """The calls fit to estimate from: all but the loader's outliers (column ``outlier``,
+    see :mod:`simcc.fit.logs`; a table without that column has none)."""
+    if "outlier" not in calls:
+        return calls
+    return calls[~calls["outlier"].to_numpy(dtype=bool)]
+
+
+def outlier_lines(calls: pd.DataFrame) -> list[int]:
+    """File lines of the outliers among ``calls`` (see :func:`estimable`)."""
+    if "outlier" not in calls or "line" not in calls:
+        return []
+    return [int(n) for n in calls.loc[calls["outlier"].to_numpy(dtype=bool), "line"]]
 
 
 def on_days(calls: pd.DataFrame, days: Iterable[dt.date]) -> pd.DataFrame:

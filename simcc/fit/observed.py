@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from simcc.fit.estimate import DaysArg, offered, resolve_days
+from simcc.fit.estimate import DaysArg, estimable, offered, resolve_days
 
 __all__ = ["observed_metrics", "observed_metrics_table", "parse_day"]
 
@@ -29,10 +29,11 @@ def observed_metrics(
     mean wait of answered calls, unqueued ones counting 0. ``service_level`` =
     answered with wait ≤ ``threshold`` / (offered − abandoned with wait ≤
     ``short_abandon``; none when it is 0). ``span`` = (from, to) seconds since
-    midnight keeps only calls arriving in [from, to).
+    midnight keeps only calls arriving in [from, to). The loader's outliers
+    (:func:`~simcc.fit.estimate.estimable`) are left out.
     """
     when = parse_day(day)
-    mine = calls[calls["date"] == when]
+    mine = estimable(calls[calls["date"] == when])
     if span is not None:
         mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
     asked = mine[offered(mine)]

@@ -229,3 +229,21 @@ def test_parse_mapping_joins_columns():
         "call_id": ("vru+line", "call_id"),
         "date": "date",
     }
+
+
+def test_one_unreadable_and_one_outlier_row_are_named_by_line_and_the_fit_goes_on(tmp_path, bank):
+    lines = bank.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [r.split("\t") for r in lines[1:] if r.split("\t")[5:6] == ["991005"]]
+    served = [i for i, r in enumerate(rows) if r[header.index("outcome")] == "AGENT"]
+    rows[served[0]][header.index("q_time")] = "inf"
+    rows[served[1]][header.index("ser_time")] = "99999999999"
+    log = tmp_path / "day.tsv"
+    log.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    result = invoke("fit", log, "--days", "991005", "-o", tmp_path / "day.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 (bad_number: " in result.stdout
+    assert f"lines {served[0] + 2}\n" in result.stdout
+    assert "implausible_duration" in result.stdout and f"lines {served[1] + 2}." in result.stdout
+    handle = yaml.safe_load((tmp_path / "day.yaml").read_text())["pools"]["agents"]["handle_time"]
+    assert all(block["mean"] < 3600 for block in handle.values())
