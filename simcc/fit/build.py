@@ -44,7 +44,7 @@ from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
 from simcc.fit.patience import patience_blocks, patience_line
-from simcc.fit.staffing import GENERAL_POOL, PoolPlan, StaffingMethod, infer_pools, infer_staffing
+from simcc.fit.staffing import GENERAL_POOL, PoolPlan, infer_pools, infer_staffing
 from simcc.fit.writing import dump_yaml_with_comments, fmt_clock, fmt_duration, fmt_rate
 
 __all__ = [
@@ -283,24 +283,14 @@ def _staffing(
 ) -> tuple[dict[str, pd.Series], dict[str, list[int]], list[str]]:
     """Each pool's mean agents per staffing interval, the rounded counts, and the notes."""
     staffing = {
-        pool: _staffing_mean(
-            typed,
-            chosen,
-            plan,
-            pool,
-            opts.staffing_interval,
-            opts.staffing_method,
-            opts.max_gap,
-            day.start,
-            day.horizon,
-        )
+        pool: _staffing_mean(typed, chosen, plan, pool, opts, day.start, day.horizon)
         for pool in plan.pools
     }
     counts = {
         pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, day.rates), opts.interval)
         for pool in plan.pools
     }
-    notes = _staffing_comments(plan, staffing, counts, opts.staffing_method, opts.max_gap)
+    notes = _staffing_comments(plan, staffing, counts, opts)
     return staffing, counts, notes
 
 
@@ -435,13 +425,12 @@ def _staffing_mean(
     days: list[dt.date],
     plan: PoolPlan,
     pool: str,
-    step: float,
-    method: StaffingMethod,
-    max_gap: float | None,
+    opts: FitOptions,
     start: float,
     horizon: float,
 ) -> pd.Series:
     """Mean agents of ``pool`` per staffing interval over the scenario's span."""
+    step = opts.staffing_interval
     mean = infer_staffing(
         typed,
         days,
@@ -449,8 +438,9 @@ def _staffing_mean(
         plan.types_of(pool),
         by="ctype",
         interval=step,
-        method=method,
-        max_gap=max_gap,
+        method=opts.staffing_method,
+        max_gap=opts.max_gap,
+        min_break=opts.min_break,
         credit=("credit", pool),
     )
     grid = start + np.arange(round(horizon / step)) * step
@@ -585,10 +575,10 @@ def _staffing_comments(
     plan: PoolPlan,
     staffing: dict[str, pd.Series],
     counts: dict[str, list[int]],
-    method: str,
-    max_gap: float | None,
+    opts: FitOptions,
 ) -> list[str]:
     """Explain the pools and how their agents were counted."""
+    method, max_gap = opts.staffing_method, opts.max_gap
     out = [
         "pools: agents who took at least 90% of their calls from one call type are dedicated "
         "to it; a call type whose dedicated agents took at least half of its calls gets its own "
@@ -611,7 +601,8 @@ def _staffing_comments(
             "callers in the queue: that idle time was after-call work, a break or other tasks). "
             "Mean over the days per interval, rounded; at least 1 where calls arrive.",
             "  Break threshold: the 95% quantile of the exponential with the median of the "
-            "pool's idle gaps while nobody waited, at least 15m (a quiet pool's agents wait "
+            "pool's idle gaps while nobody waited, at least "
+            f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait "
             "long for each call).",
             "  Bias: idle time before the first and after the last call of a session is missed "
             "(under); idle time in a short break while nobody waited counts (over, harmless).",

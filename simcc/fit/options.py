@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 
 __all__ = [
     "HALF_HOUR",
+    "MIN_BREAK",
     "QUARTER_HOUR",
     "FitOptions",
     "HandleTimeMethod",
@@ -25,6 +26,9 @@ __all__ = [
 
 HALF_HOUR = 1800.0
 QUARTER_HOUR = 900.0
+MIN_BREAK = 1200.0
+"""Idle gaps longer than this (20 min) are breaks, in a busy pool (chosen on weeks 1–2 of
+October; see docs/calibration.md)."""
 
 StaffingMethod = Literal["available", "sessions", "distinct"]
 HandleTimeMethod = Literal["auto", "mle", "moments"]
@@ -57,7 +61,7 @@ class FitOptions:
     * ``staffing_interval``, ``staffing_method``, ``max_gap``: agents per
       interval (seconds) by :func:`~simcc.fit.staffing.infer_staffing`'s
       method; ``max_gap`` (seconds) is the break threshold, None = inferred
-      per pool.
+      per pool and never under ``min_break`` (seconds).
     * ``overflow``: ``auto`` lets the general pool take a dedicated type's
       calls when the log shows it did (``min_overflow_share`` of them and at
       least ``min_overflow_calls``), with ``after`` calibrated by simulation
@@ -70,6 +74,10 @@ class FitOptions:
       (``moments``, which keeps the offered load exact), the
       maximum-likelihood fit (``mle``), or the MLE unless its mean misses the
       sample mean by more than ``max_mean_error`` (``auto``).
+    * ``priority_first``: priority customers go first in the queue. The bank
+      gives them 1.5 minutes of credit, which simcc cannot express; in its log
+      they waited 0.7 times as long as the others, far from going first, so by
+      default they keep their place and differ only in patience.
     * ``patience_by``: patience per segment (standard / priority, kept apart
       when they differ) or per call type (``call_types.<name>.patience``).
     * ``patience_estimator``: ``auto`` keeps the censored exponential when it
@@ -91,6 +99,7 @@ class FitOptions:
     staffing_interval: float = QUARTER_HOUR
     staffing_method: StaffingMethod = "available"
     max_gap: float | None = None
+    min_break: float = MIN_BREAK
     overflow: OverflowChoice = "auto"
     min_overflow_share: float = 0.05
     min_overflow_calls: int = 10
@@ -98,6 +107,7 @@ class FitOptions:
     seed: int = 1
     handle_time_method: HandleTimeMethod = "moments"
     max_mean_error: float = 0.10
+    priority_first: bool = False
     patience_by: PatienceBy = "segment"
     patience_estimator: PatienceEstimator = "auto"
     patience_tolerance: float = 0.02

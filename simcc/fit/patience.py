@@ -69,7 +69,7 @@ def patience_blocks(
     _fit_groups(out, queued, types, options)
     share = priority_share(asking, PRIORITY_LEVEL)
     if share > 0:
-        _add_segments(out, share)
+        _add_segments(out, share, options.priority_first)
     if options.patience_by == "call_type":
         _per_type(out, types, options)
     elif share > 0 and _differ(out.fits["standard"], out.fits["priority"]):
@@ -131,11 +131,11 @@ def _fit_groups(
             out.comments.append(describe_patience(label, out.fits[key], options))
 
 
-def _add_segments(out: PatienceBlocks, share: float) -> None:
+def _add_segments(out: PatienceBlocks, share: float, first: bool) -> None:
     """The standard and priority segments, with the share of priority callers."""
     out.segments = {
         "standard": {"share": round(1 - share, 4)},
-        "priority": {"share": round(share, 4), "priority": 0},
+        "priority": {"share": round(share, 4), **({"priority": 0} if first else {})},
     }
     out.comments += [
         f"segments: priority customers (log priority 2) are {share:.1%} of the queued calls. "
@@ -143,7 +143,8 @@ def _add_segments(out: PatienceBlocks, share: float) -> None:
         "shows priority 0); whether a call queues does not depend on its priority, so the "
         "queued mix is the mix of all calls.",
         "  The bank gives priority callers 1.5 min of credit in the queue; here they go "
-        "first (priority 0). Segments are drawn for every call type alike, although "
+        + ("first (priority 0). " if first else "in arrival order with the others. ")
+        + "Segments are drawn for every call type alike, although "
         "prospects (NW) and internet callers (IN) are never identified as priority.",
     ]
 

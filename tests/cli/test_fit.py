@@ -81,7 +81,7 @@ def test_fit_one_day_of_the_bank_writes_a_scenario_that_loads(bank, tmp_path):
     assert "Time 0 of the scenario is 07:00" in text
     scenario = yaml.safe_load(text)
     assert set(scenario["pools"]) == {"agents", "agents_IN"}
-    assert scenario["segments"]["priority"]["priority"] == 0
+    assert "priority" not in scenario["segments"]["priority"]  # they keep their place
     assert "skipped 2 (wrong_field_count" in result.stdout and "7315, 14247" in result.stdout
     assert "skipped 147 (phantom" in result.stdout
     assert "KS" in result.stdout and "→ exponential" in result.stdout
