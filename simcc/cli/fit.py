@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from simcc.fit.build import Fit
     from simcc.fit.logs import LogLoad
+    from simcc.fit.options import FitOptions
 
 FORMATS = ("anonymous-bank", "csv")
 USAGE_ERROR = 2
@@ -64,17 +65,17 @@ def fit(
     strict: bool = typer.Option(
         False, "--strict", help="Stop at the first malformed row instead of skipping it."
     ),
-    pools: str = typer.Option(
-        "auto",
+    pools: str | None = typer.Option(
+        None,
         "--pools",
-        help="'auto': a call type served by agents of its own gets its own pool; "
-        "'one': one pool for every agent and call type.",
+        help="'auto' (the default): a call type served by agents of its own gets its own "
+        "pool; 'one': one pool for every agent and call type.",
     ),
-    overflow: bool = typer.Option(
-        True,
+    overflow: bool | None = typer.Option(
+        None,
         "--overflow/--no-overflow",
         help="Let general agents take a call type with its own pool when they did so in "
-        "the log (overflow routing, 'after' calibrated by simulation).",
+        "the log (overflow routing, 'after' calibrated by simulation; on by default).",
     ),
     name: str | None = typer.Option(None, "--name", help="The scenario's name."),
     check: bool = typer.Option(
@@ -87,9 +88,6 @@ def fit(
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Fit a scenario to a call log: arrivals, handle times, patience, agents, segments."""
-    from simcc.fit.check import check_fit
-    from simcc.io import write_json, write_text
-
     with user_errors():
         try:
             if out.is_dir():
@@ -98,24 +96,46 @@ def fit(
             for line in loaded.report.explain():
                 _say(line)
             chosen = _days(loaded.calls, days, log)
-            fitted = _fit(loaded.calls, chosen, name, log, pools, overflow)
+            fitted = _fit(loaded.calls, chosen, name, log, _options(pools, overflow))
         except FitInputError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(USAGE_ERROR) from None
-        text = fitted.to_yaml()
-        _loadable(text, out)
-        _parent(out)
-        write_text(out, text)
-        for line in fitted.report():
-            _say(line)
-        _say(f"wrote {out}")
+        _write(fitted, out)
         if check:
-            result = check_fit(fitted, loaded.calls, replications, seed, jobs=jobs)
-            for line in result.lines():
-                _say(line)
-            target = out.parent / "check.json"
-            write_json(target, result.to_json())
-            _say(f"wrote {target}")
+            _check(fitted, loaded.calls, out, replications, seed, jobs)
+
+
+def _write(fitted: Fit, out: Path) -> None:
+    """Write the scenario (it must load) and say what was fitted."""
+    from simcc.io import write_text
+
+    text = fitted.to_yaml()
+    _loadable(text, out)
+    _parent(out)
+    write_text(out, text)
+    for line in fitted.report():
+        _say(line)
+    _say(f"wrote {out}")
+
+
+def _check(
+    fitted: Fit,
+    calls: pd.DataFrame,
+    out: Path,
+    replications: int,
+    seed: int | None,
+    jobs: int | None,
+) -> None:
+    """Simulate the fit, print it beside the log and write ``check.json`` beside ``out``."""
+    from simcc.fit.check import check_fit
+    from simcc.io import write_json
+
+    result = check_fit(fitted, calls, replications, seed, jobs=jobs)
+    for line in result.lines():
+        _say(line)
+    target = out.parent / "check.json"
+    write_json(target, result.to_json())
+    _say(f"wrote {target}")
 
 
 def _say(line: str) -> None:
@@ -188,28 +208,29 @@ def _days(calls: pd.DataFrame, days: list[str], log: Path) -> list[dt.date]:
     return chosen
 
 
+def _options(pools: str | None, overflow: bool | None) -> FitOptions:
+    """The fit's options: the defaults, with what the command line changed."""
+    from simcc.fit.options import FitOptions
+
+    changes: dict[str, object] = {}
+    if pools is not None:
+        changes["pools"] = pools
+    if overflow is not None:
+        changes["overflow"] = "auto" if overflow else "off"
+    try:
+        return FitOptions(**changes)  # type: ignore[arg-type]
+    except ValueError as exc:  # "pools: expected one of auto, one, got 'two'"
+        raise FitInputError(f"--{exc}") from None
+
+
 def _fit(
-    calls: pd.DataFrame,
-    chosen: list[dt.date],
-    name: str | None,
-    log: Path,
-    pools: str = "auto",
-    overflow: bool = True,
+    calls: pd.DataFrame, chosen: list[dt.date], name: str | None, log: Path, options: FitOptions
 ) -> Fit:
     """Fit the scenario; data that cannot make one (e.g. no served call) is an input error."""
     from simcc.fit.build import fit_log
 
-    if pools not in ("auto", "one"):
-        raise FitInputError(f"--pools: expected auto or one, got {pools!r}")
     try:
-        return fit_log(
-            calls,
-            chosen,
-            name=name,
-            source=log.name,
-            pools=pools,  # type: ignore[arg-type]
-            overflow="auto" if overflow else "off",
-        )
+        return fit_log(calls, chosen, options, name=name, source=log.name)
     except ValueError as exc:
         raise FitInputError(f"{log}: cannot fit a scenario: {exc}") from None
 

@@ -1,12 +1,13 @@
 """Turn a calls table into a scenario (MODEL.md §6) for the average chosen day.
 
-:func:`fit_log` estimates every number with :mod:`simcc.fit.estimate` and
-:mod:`simcc.fit.staffing` and returns a :class:`Fit`: the scenario dict,
-comment lines saying where each number came from, and the fits themselves
-(:func:`fit_scenario` returns just the first two).
-:func:`dump_yaml_with_comments` writes scenario and comments as one readable
-YAML file. :func:`observed_metrics` gives the log's own abandonment rate, ASA
-and service level per day, for comparison with simulated ones.
+:func:`fit_log` estimates every number with :mod:`simcc.fit.estimate`,
+:mod:`simcc.fit.staffing`, :mod:`simcc.fit.patience` and
+:mod:`simcc.fit.overflow`, as its :class:`~simcc.fit.options.FitOptions`
+say, and returns a :class:`Fit`: the scenario dict, comment lines saying
+where each number came from, and the fits themselves (:func:`fit_scenario`
+returns just the first two). :mod:`simcc.fit.writing` turns scenario and
+comments into one readable YAML file; :mod:`simcc.fit.observed` gives the
+log's own metrics per day.
 
 The scenario's clock starts at the first half hour with calls (time 0 = that
 clock time, written in the comments), and its horizon ends with the last half
@@ -20,39 +21,35 @@ so those keep their defaults.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from simcc.fit.estimate import (
-    HALF_HOUR,
+    DaysArg,
     HandleTimeFit,
     PatienceFit,
     arrival_rates,
+    estimable,
     fit_handle_times,
-    fit_patience,
     offered,
     on_days,
-    priority_share,
-    select_days,
+    outlier_lines,
+    resolve_days,
 )
-from simcc.fit.logs import NO_SERVER
+from simcc.fit.logs import MAX_DURATION, NO_SERVER
+from simcc.fit.observed import observed_metrics, observed_metrics_table
+from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
-from simcc.fit.staffing import (
-    GENERAL_POOL,
-    PoolPlan,
-    StaffingMethod,
-    infer_pools,
-    infer_staffing,
-)
+from simcc.fit.patience import patience_blocks, patience_line
+from simcc.fit.staffing import GENERAL_POOL, PoolPlan, infer_pools, infer_staffing
+from simcc.fit.writing import dump_yaml_with_comments, fmt_clock, fmt_duration, fmt_rate
 
 __all__ = [
     "Fit",
+    "FitOptions",
     "dump_yaml_with_comments",
     "fit_log",
     "fit_scenario",
@@ -60,10 +57,7 @@ __all__ = [
     "observed_metrics_table",
 ]
 
-PRIORITY_LEVEL = 2
-QUARTER_HOUR = 900.0
-
-DaysArg = str | Sequence[str] | Sequence[dt.date]
+HandleBlock = dict[str, object]
 
 
 # --------------------------------------------------------------------------- scenario
@@ -81,7 +75,9 @@ class Fit:
     ``priority`` and each call type) and ``patience_used`` which group each
     scenario key uses; ``staffing`` the unrounded mean agents per staffing
     interval of each pool, over the span; ``overflow`` the overflow step
-    fitted for each call type that has one.
+    fitted for each call type that has one; ``options`` what the fit was
+    asked to do; ``outliers`` the file lines of the chosen days' calls left
+    out of every estimate (flagged ``implausible_duration`` by the loader).
     """
 
     scenario: dict[str, Any]
@@ -97,6 +93,8 @@ class Fit:
     pools: PoolPlan
     staffing: dict[str, pd.Series]
     overflow: dict[str, OverflowFit] = field(default_factory=dict)
+    options: FitOptions = field(default_factory=FitOptions)
+    outliers: list[int] = field(default_factory=list)
 
     @property
     def span(self) -> tuple[float, float]:
@@ -110,7 +108,9 @@ class Fit:
     def report(self) -> list[str]:
         """A short account of the fit: pools, staffing, handle times, patience."""
         out = [f"days: {len(self.days)} ({', '.join(f'{d:%y%m%d}' for d in self.days)})"]
-        out.append(f"clock {_clock(self.start)}–{_clock(self.start + self.horizon)}")
+        out.append(f"clock {fmt_clock(self.start)}–{fmt_clock(self.start + self.horizon)}")
+        if self.outliers:
+            out.append(_outlier_note(self.outliers))
         for pool in self.pools.pools:
             mean = self.staffing[pool]
             extra = [t for t, target in self.pools.routed.items() if target == pool]
@@ -130,12 +130,12 @@ class Fit:
             )
         out.append("patience (censored; exponential kept when it follows Kaplan–Meier):")
         for label, patience in self.patience.items():
-            out.append("  " + _patience_line(label, patience))
+            out.append("  " + patience_line(label, patience, self.options))
         used = ", ".join(f"{key} ← {label}" for key, label in self.patience_used.items())
         out.append(f"  used: {used}")
         for o in self.overflow.values():
             out.append(
-                f"overflow {o.call_type} → {o.pool} after {_duration(o.after)}: "
+                f"overflow {o.call_type} → {o.pool} after {fmt_duration(o.after)}: "
                 f"{o.observed_share:.1%} of its calls taken by {o.pool} in the log, "
                 f"{o.simulated_share:.1%} simulated"
             )
@@ -143,153 +143,82 @@ class Fit:
 
 
 def fit_scenario(
-    calls: pd.DataFrame, days: DaysArg, **options: Any
+    calls: pd.DataFrame,
+    days: DaysArg,
+    options: FitOptions | None = None,
+    *,
+    name: str | None = None,
+    source: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The scenario dict and its comments; see :func:`fit_log` for the options."""
-    fit = fit_log(calls, days, **options)
+    """The scenario dict and its comments; see :func:`fit_log`."""
+    fit = fit_log(calls, days, options, name=name, source=source)
     return fit.scenario, fit.comments
+
+
+@dataclass
+class _Day:
+    """The fitted day's span and arrival rates: ``start`` clock time, ``horizon``, per type."""
+
+    start: float
+    horizon: float
+    rates: dict[str, np.ndarray]
+
+    @property
+    def types(self) -> list[str]:
+        return list(self.rates)
 
 
 def fit_log(
     calls: pd.DataFrame,
     days: DaysArg,
+    options: FitOptions | None = None,
     *,
     name: str | None = None,
     source: str | None = None,
-    interval: float = HALF_HOUR,
-    staffing_interval: float = QUARTER_HOUR,
-    staffing_method: StaffingMethod = "available",
-    max_gap: float | None = None,
-    pools: Literal["auto", "one"] = "auto",
-    min_type_share: float = 0.02,
-    rare_types: Literal["merge", "drop"] = "merge",
-    min_peak_share: float = 0.05,
-    handle_time_method: Literal["auto", "mle", "moments"] = "moments",
-    max_mean_error: float = 0.10,
-    patience_by: Literal["segment", "call_type"] = "segment",
-    patience_tolerance: float = 0.02,
-    sla_threshold: float = 20.0,
-    replications: int = 10,
-    overflow: Literal["auto", "off"] = "auto",
-    min_overflow_share: float = 0.05,
-    min_overflow_calls: int = 10,
-    overflow_replications: int = 5,
-    seed: int = 1,
 ) -> Fit:
     """A scenario for the average of ``days``, the comments that explain it, and the fits.
 
     ``days`` is a :func:`~simcc.fit.estimate.select_days` spec or a list of
-    dates. Call types with under ``min_type_share`` of the offered calls are
-    merged into the most frequent type (or dropped). The day runs from the
-    first to the last ``interval`` whose total arrival rate reaches
-    ``min_peak_share`` of the peak.
-
-    Pools (``auto``): a call type whose calls nearly all go to agents who take
-    nothing else gets its own pool (:func:`~simcc.fit.staffing.infer_pools`);
-    ``one`` puts every agent in one pool. Agents per ``staffing_interval`` by
-    ``staffing_method`` (:func:`~simcc.fit.staffing.infer_staffing`), rounded,
-    at least one where the pool's calls arrive.
-
-    Handle times are lognormal with the sample's mean and cv (``moments``,
-    which keeps the offered load exact), or the maximum-likelihood fit
-    (``mle``), or (``auto``) the MLE unless its mean misses the sample mean by
-    more than ``max_mean_error``. Patience is fitted per segment (standard /
-    priority, kept apart when they differ) or, with
-    ``patience_by="call_type"``, per call type (``call_types.<name>.patience``).
-
-    Overflow (``auto``): a call type with its own pool whose calls general
-    agents took often enough (``min_overflow_share`` of them and at least
-    ``min_overflow_calls``) gets ``overflow`` routing to the general pool,
-    with the general agents' own handle time for it and an ``after``
-    calibrated by simulation (``overflow_replications``, ``seed``; see
-    :mod:`simcc.fit.overflow`). ``off`` routes every call to its own pool.
+    dates; ``options`` (default ``FitOptions()``) says how each number is
+    estimated; ``name`` is the scenario's name (default: the days) and
+    ``source`` the log's name for the comments.
     """
-    chosen = _resolve_days(calls, days)
+    opts = options or FitOptions()
+    chosen = resolve_days(calls, days)
     mine = on_days(calls, chosen)
+    outliers = outlier_lines(mine)
+    mine = estimable(mine)
     comments = _header_comments(chosen, source)
-    asking = mine[offered(mine)].copy()
-    type_map, notes = _call_type_map(asking, min_type_share, rare_types)
+    if outliers:
+        comments.append(_outlier_note(outliers))
+    typed, type_map, notes = _typed_calls(mine, opts)
     comments += notes
-    typed = mine.assign(ctype=mine["type"].map(type_map))
-    typed = typed[typed["ctype"].notna()]
     asking = typed[offered(typed)]
-
-    rates = arrival_rates(asking, chosen, interval, by="ctype")
-    first, last = _span(rates.sum(axis=1).to_numpy(), min_peak_share)
-    start, horizon = first * interval, (last - first + 1) * interval
-    comments += _span_comments(asking, start, horizon, interval, min_peak_share, len(mine))
-    types = [str(t) for t in rates.columns]
-    type_rates = {t: rates[t].to_numpy()[first : last + 1] for t in types}
-
-    plan = _pool_plan(typed, pools)
-    if overflow == "auto":
-        route(plan, min_share=min_overflow_share, min_calls=min_overflow_calls)
-    elif overflow != "off":
-        raise ValueError(f"overflow must be 'auto' or 'off', not {overflow!r}")
+    day, notes = _day(asking, chosen, opts, len(mine))
+    comments += notes
+    plan = _pool_plan(typed, opts)
     typed = typed.assign(credit=credit(typed, plan))
-    staffing = {
-        pool: _staffing_mean(
-            typed, chosen, plan, pool, staffing_interval, staffing_method, max_gap, start, horizon
-        )
-        for pool in plan.pools
-    }
-    counts = {
-        pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, type_rates), interval)
-        for pool in plan.pools
-    }
-    comments += _staffing_comments(plan, staffing, counts, staffing_method, max_gap)
-
-    fits = fit_handle_times(typed[typed["credit"] == typed["ctype"].map(plan.pool_of)], by="ctype")
-    handle, choice, handle_notes = _handle_times(fits, handle_time_method, max_mean_error)
-    comments += handle_notes
-    for t in types:
-        if t not in handle:
-            handle[t] = _pooled_handle_time(typed, handle_time_method, max_mean_error)
-            choice[t] = "the fit of all call types"
-            comments.append(f"  {t}: under 2 served calls; uses the fit of all call types.")
-
-    call_types = {
-        t: {"arrivals": _arrivals(type_rates[t], interval), "path": [plan.pool_of[t]]}
-        for t in types
-    }
-    scenario: dict[str, Any] = {
-        "name": name or _default_name(chosen),
-        "horizon": _duration(horizon),
-        "warmup": 0,
-        "replications": replications,
-        "call_types": call_types,
-    }
-    queued = asking[asking["queued"]]
-    patience = _patience(queued, asking, types, patience_by, patience_tolerance)
-    scenario.update(patience.blocks(call_types))
+    staffing, counts, notes = _staffing(typed, chosen, plan, day, opts)
+    comments += notes
+    fits, handle, choice, notes = _handle(typed, plan, day.types, opts)
+    comments += notes
+    scenario = _skeleton(name or _default_name(chosen), day, plan, opts)
+    patience = patience_blocks(asking[asking["queued"]], asking, day.types, opts)
+    scenario.update(patience.blocks(scenario["call_types"]))
     comments += patience.comments
     scenario["pools"] = {
-        pool: _pool(plan.types_of(pool), counts[pool], handle, staffing_interval)
+        pool: _pool(plan.types_of(pool), counts[pool], handle, opts.staffing_interval)
         for pool in plan.pools
     }
-    overflow_fits: dict[str, OverflowFit] = {}
-    for t, target in plan.routed.items():
-        comments += _add_overflow(
-            scenario, typed, t, target, handle[t], handle_time_method, max_mean_error
-        )
-    for t, target in plan.routed.items():
-        found = _fit_overflow(scenario, plan, t, target, overflow_replications, seed)
-        overflow_fits[t] = found
-        comments.append(_overflow_comment(found, overflow_replications, seed))
-    scenario["transfer"] = {"policy": "cold"}
-    scenario["sla"] = {"answer": {"threshold": _duration(sla_threshold)}}
-    comments += [
-        "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time agents "
-        "took between calls while callers waited is out of the available agents instead.",
-        "transfer.policy cold: the log records no transfers; "
-        f"sla.answer.threshold {_duration(sla_threshold)}; replications {replications}.",
-    ]
+    overflow_fits, notes = _overflows(scenario, typed, plan, handle, opts)
+    comments += notes
+    comments += _finish(scenario, opts)
     return Fit(
         scenario=scenario,
         comments=comments,
         days=chosen,
-        start=start,
-        horizon=horizon,
+        start=day.start,
+        horizon=day.horizon,
         type_map=type_map,
         handle=fits,
         handle_choice=choice,
@@ -298,7 +227,119 @@ def fit_log(
         pools=plan,
         staffing=staffing,
         overflow=overflow_fits,
+        options=opts,
+        outliers=outliers,
     )
+
+
+def _outlier_note(lines: list[int], shown: int = 10) -> str:
+    """Which calls were left out of every estimate."""
+    more = " …" if len(lines) > shown else ""
+    return (
+        f"left out of every estimate: {len(lines)} call(s) whose wait or service is over "
+        f"{MAX_DURATION / 3600:g} hours (flagged implausible_duration), lines "
+        f"{', '.join(map(str, lines[:shown]))}{more}."
+    )
+
+
+def _skeleton(name: str, day: _Day, plan: PoolPlan, opts: FitOptions) -> dict[str, Any]:
+    """The scenario's name, horizon, replications and call types (arrivals and path)."""
+    return {
+        "name": name,
+        "horizon": fmt_duration(day.horizon),
+        "warmup": 0,
+        "replications": opts.replications,
+        "call_types": {
+            t: {"arrivals": _arrivals(day.rates[t], opts.interval), "path": [plan.pool_of[t]]}
+            for t in day.types
+        },
+    }
+
+
+def _typed_calls(
+    mine: pd.DataFrame, opts: FitOptions
+) -> tuple[pd.DataFrame, dict[str, str | None], list[str]]:
+    """The chosen days' calls with their scenario call type (``ctype``; dropped types out)."""
+    type_map, notes = _call_type_map(mine[offered(mine)], opts.min_type_share, opts.rare_types)
+    typed = mine.assign(ctype=mine["type"].map(type_map))
+    return typed[typed["ctype"].notna()], type_map, notes
+
+
+def _day(
+    asking: pd.DataFrame, chosen: list[dt.date], opts: FitOptions, n_rows: int
+) -> tuple[_Day, list[str]]:
+    """The day's span (busy intervals) and each type's arrival rates over it."""
+    interval = opts.interval
+    rates = arrival_rates(asking, chosen, interval, by="ctype")
+    first, last = _span(rates.sum(axis=1).to_numpy(), opts.min_peak_share)
+    start, horizon = first * interval, (last - first + 1) * interval
+    notes = _span_comments(asking, start, horizon, interval, opts.min_peak_share, n_rows)
+    type_rates = {str(t): rates[t].to_numpy()[first : last + 1] for t in rates.columns}
+    return _Day(start, horizon, type_rates), notes
+
+
+def _staffing(
+    typed: pd.DataFrame, chosen: list[dt.date], plan: PoolPlan, day: _Day, opts: FitOptions
+) -> tuple[dict[str, pd.Series], dict[str, list[int]], list[str]]:
+    """Each pool's mean agents per staffing interval, the rounded counts, and the notes."""
+    staffing = {
+        pool: _staffing_mean(typed, chosen, plan, pool, opts, day.start, day.horizon)
+        for pool in plan.pools
+    }
+    counts = {
+        pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, day.rates), opts.interval)
+        for pool in plan.pools
+    }
+    notes = _staffing_comments(plan, staffing, counts, opts)
+    return staffing, counts, notes
+
+
+def _handle(
+    typed: pd.DataFrame, plan: PoolPlan, types: list[str], opts: FitOptions
+) -> tuple[dict[str, HandleTimeFit], dict[str, HandleBlock], dict[str, str], list[str]]:
+    """Handle-time fits (each type's pool's own work), blocks, choices and notes."""
+    own_work = typed[typed["credit"] == typed["ctype"].map(plan.pool_of)]
+    fits = fit_handle_times(own_work, by="ctype")
+    handle, choice, notes = _handle_times(fits, opts.handle_time_method, opts.max_mean_error)
+    for t in types:
+        if t not in handle:
+            handle[t] = _pooled_handle_time(typed, opts.handle_time_method, opts.max_mean_error)
+            choice[t] = "the fit of all call types"
+            notes.append(f"  {t}: under 2 served calls; uses the fit of all call types.")
+    return fits, handle, choice, notes
+
+
+def _overflows(
+    scenario: dict[str, Any],
+    typed: pd.DataFrame,
+    plan: PoolPlan,
+    handle: dict[str, HandleBlock],
+    opts: FitOptions,
+) -> tuple[dict[str, OverflowFit], list[str]]:
+    """Overflow routing for each routed call type, its ``after`` calibrated; and the notes."""
+    notes: list[str] = []
+    for t, target in plan.routed.items():
+        notes += _add_overflow(
+            scenario, typed, t, target, handle[t], opts.handle_time_method, opts.max_mean_error
+        )
+    fits: dict[str, OverflowFit] = {}
+    for t, target in plan.routed.items():
+        fits[t] = _fit_overflow(scenario, plan, t, target, opts.overflow_replications, opts.seed)
+        notes.append(_overflow_comment(fits[t], opts.overflow_replications, opts.seed))
+    return fits, notes
+
+
+def _finish(scenario: dict[str, Any], opts: FitOptions) -> list[str]:
+    """Transfer policy and SLA threshold (not in the log), and the notes on them."""
+    threshold = fmt_duration(opts.sla_threshold)
+    scenario["transfer"] = {"policy": "cold"}
+    scenario["sla"] = {"answer": {"threshold": threshold}}
+    return [
+        "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time agents "
+        "took between calls while callers waited is out of the available agents instead.",
+        "transfer.policy cold: the log records no transfers; "
+        f"sla.answer.threshold {threshold}; replications {opts.replications}.",
+    ]
 
 
 def _add_overflow(
@@ -306,7 +347,7 @@ def _add_overflow(
     typed: pd.DataFrame,
     call_type: str,
     target: str,
-    own_handle: dict[str, object],
+    own_handle: HandleBlock,
     method: str,
     max_mean_error: float,
 ) -> list[str]:
@@ -342,7 +383,7 @@ def _fit_overflow(
     after, simulated, tried = calibrate_after(
         scenario, call_type, target, observed, replications=replications, seed=seed
     )
-    scenario["call_types"][call_type]["overflow"] = {"pool": target, "after": _duration(after)}
+    scenario["call_types"][call_type]["overflow"] = {"pool": target, "after": fmt_duration(after)}
     return OverflowFit(
         call_type=call_type,
         pool=target,
@@ -355,9 +396,9 @@ def _fit_overflow(
 
 
 def _overflow_comment(o: OverflowFit, replications: int, seed: int) -> str:
-    tried = ", ".join(f"{_duration(a)} {share:.0%}" for a, share in o.tried.items())
+    tried = ", ".join(f"{fmt_duration(a)} {share:.0%}" for a, share in o.tried.items())
     return (
-        f"call_types.{o.call_type}.overflow.after {_duration(o.after)}: agents of {o.pool!r} "
+        f"call_types.{o.call_type}.overflow.after {fmt_duration(o.after)}: agents of {o.pool!r} "
         f"took {o.calls} {o.call_type} calls ({o.observed_share:.1%} of those with a named "
         f"agent). The log does not say when the ACD offered them, so 'after' is the value "
         f"whose simulated share ({o.simulated_share:.1%}; {replications} replications, "
@@ -365,15 +406,18 @@ def _overflow_comment(o: OverflowFit, replications: int, seed: int) -> str:
     )
 
 
-def _pool_plan(typed: pd.DataFrame, pools: str) -> PoolPlan:
-    """The pools: inferred from who served what (``auto``) or one for all (``one``)."""
-    if pools == "auto":
-        return infer_pools(typed, by="ctype")
-    if pools != "one":
-        raise ValueError(f"pools must be 'auto' or 'one', not {pools!r}")
-    types = [str(t) for t in pd.unique(typed["ctype"])]
-    agents = sorted(str(a) for a in pd.unique(typed["server"]) if a != NO_SERVER)
-    return PoolPlan(pool_of={t: GENERAL_POOL for t in types}, agents={GENERAL_POOL: agents})
+def _pool_plan(typed: pd.DataFrame, opts: FitOptions) -> PoolPlan:
+    """The pools: inferred from who served what (``auto``) or one for all (``one``), and
+    (``overflow="auto"``) which call types overflow to the general pool."""
+    if opts.pools == "auto":
+        plan = infer_pools(typed, by="ctype")
+    else:
+        types = [str(t) for t in pd.unique(typed["ctype"])]
+        agents = sorted(str(a) for a in pd.unique(typed["server"]) if a != NO_SERVER)
+        plan = PoolPlan(pool_of={t: GENERAL_POOL for t in types}, agents={GENERAL_POOL: agents})
+    if opts.overflow == "auto":
+        route(plan, min_share=opts.min_overflow_share, min_calls=opts.min_overflow_calls)
+    return plan
 
 
 def _staffing_mean(
@@ -381,13 +425,12 @@ def _staffing_mean(
     days: list[dt.date],
     plan: PoolPlan,
     pool: str,
-    step: float,
-    method: StaffingMethod,
-    max_gap: float | None,
+    opts: FitOptions,
     start: float,
     horizon: float,
 ) -> pd.Series:
     """Mean agents of ``pool`` per staffing interval over the scenario's span."""
+    step = opts.staffing_interval
     mean = infer_staffing(
         typed,
         days,
@@ -395,8 +438,9 @@ def _staffing_mean(
         plan.types_of(pool),
         by="ctype",
         interval=step,
-        method=method,
-        max_gap=max_gap,
+        method=opts.staffing_method,
+        max_gap=opts.max_gap,
+        min_break=opts.min_break,
         credit=("credit", pool),
     )
     grid = start + np.arange(round(horizon / step)) * step
@@ -412,7 +456,7 @@ def _pool_rates(plan: PoolPlan, pool: str, type_rates: dict[str, np.ndarray]) ->
 
 def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:
     """A piecewise-constant arrivals block."""
-    return {"interval": _duration(interval), "rates": [_rate(r) for r in rates]}
+    return {"interval": fmt_duration(interval), "rates": [fmt_rate(r) for r in rates]}
 
 
 def _pool(
@@ -421,22 +465,10 @@ def _pool(
     """A pool serving ``types`` with a staffing plan per ``interval``."""
     return {
         "tier": 1,
-        "agents": {"interval": _duration(interval), "counts": counts},
+        "agents": {"interval": fmt_duration(interval), "counts": counts},
         "skills": types,
         "handle_time": {t: handle[t] for t in types},
     }
-
-
-def _resolve_days(calls: pd.DataFrame, days: DaysArg) -> list[dt.date]:
-    """Dates from a day spec or a list of dates; ValueError when none has calls."""
-    if isinstance(days, str) or all(isinstance(d, str) for d in days):
-        chosen = select_days(calls, days)  # type: ignore[arg-type]
-    else:
-        present = set(calls["date"])
-        chosen = sorted(d for d in days if d in present)  # type: ignore[misc]
-    if not chosen:
-        raise ValueError(f"no calls on the chosen days {days!r}")
-    return chosen
 
 
 def _default_name(days: list[dt.date]) -> str:
@@ -516,14 +548,15 @@ def _span_comments(
     offered_count = len(asking)
     left = n_rows - offered_count
     return [
-        f"Time 0 of the scenario is {_clock(start)} on the clock (start offset "
-        f"{_duration(start)} = {start:.0f} s): add it to scenario times to get clock times.",
-        f"horizon {_duration(horizon)}: from {_clock(start)} to {_clock(start + horizon)}, the "
-        f"first to the last {_duration(interval)} interval whose mean arrival rate reaches "
+        f"Time 0 of the scenario is {fmt_clock(start)} on the clock (start offset "
+        f"{fmt_duration(start)} = {start:.0f} s): add it to scenario times to get clock times.",
+        f"horizon {fmt_duration(horizon)}: from {fmt_clock(start)} to "
+        f"{fmt_clock(start + horizon)}, the "
+        f"first to the last {fmt_duration(interval)} interval whose mean arrival rate reaches "
         f"{min_peak_share:.0%} of the peak; {outside} of {offered_count} offered calls "
         "fall outside and are left out.",
         f"  ({left} more calls on these days did not ask for an agent or were of a dropped type.)",
-        f"arrivals: offered calls per {_duration(interval)} by arrival (= leaving the "
+        f"arrivals: offered calls per {fmt_duration(interval)} by arrival (= leaving the "
         "voice-response unit), per type, mean over the days (a day without calls counts as 0), "
         "in calls per hour; Poisson within each interval.",
     ]
@@ -542,10 +575,10 @@ def _staffing_comments(
     plan: PoolPlan,
     staffing: dict[str, pd.Series],
     counts: dict[str, list[int]],
-    method: str,
-    max_gap: float | None,
+    opts: FitOptions,
 ) -> list[str]:
     """Explain the pools and how their agents were counted."""
+    method, max_gap = opts.staffing_method, opts.max_gap
     out = [
         "pools: agents who took at least 90% of their calls from one call type are dedicated "
         "to it; a call type whose dedicated agents took at least half of its calls gets its own "
@@ -559,7 +592,7 @@ def _staffing_comments(
         ),
         *(f"  {line}" for line in plan.describe()),
     ]
-    gap = "a break threshold" if max_gap is None else _duration(max_gap)
+    gap = "a break threshold" if max_gap is None else fmt_duration(max_gap)
     if method == "available":
         out += [
             "pools.*.agents: not in the log. Per second, an agent counts while serving a call, "
@@ -568,7 +601,8 @@ def _staffing_comments(
             "callers in the queue: that idle time was after-call work, a break or other tasks). "
             "Mean over the days per interval, rounded; at least 1 where calls arrive.",
             "  Break threshold: the 95% quantile of the exponential with the median of the "
-            "pool's idle gaps while nobody waited, at least 15m (a quiet pool's agents wait "
+            "pool's idle gaps while nobody waited, at least "
+            f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait "
             "long for each call).",
             "  Bias: idle time before the first and after the last call of a session is missed "
             "(under); idle time in a short break while nobody waited counts (over, harmless).",
@@ -635,305 +669,3 @@ def _pooled_handle_time(
         raise ValueError("no served calls with a service time on the chosen days")
     block, _, _ = _handle_times(pooled, method, max_mean_error)
     return block["all"]
-
-
-# --------------------------------------------------------------------------- patience
-
-
-class _Patience:
-    """The scenario's patience blocks, the fits behind them and the notes that explain them."""
-
-    def __init__(self) -> None:
-        self.customers: dict[str, Any] = {}
-        self.segments: dict[str, dict[str, Any]] = {}
-        self.per_type: dict[str, Any] = {}
-        self.comments: list[str] = []
-        self.fits: dict[str, PatienceFit | None] = {}
-        self.used: dict[str, str] = {}
-
-    def blocks(self, call_types: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        """``segments`` and ``customers`` blocks; per-type patience goes into ``call_types``."""
-        for t, dist in self.per_type.items():
-            call_types[t]["patience"] = dist
-        out: dict[str, Any] = {}
-        if self.segments:
-            out["segments"] = self.segments
-        out["customers"] = self.customers
-        return out
-
-
-def _patience(
-    queued: pd.DataFrame,
-    asking: pd.DataFrame,
-    types: list[str],
-    by: str,
-    tolerance: float,
-) -> _Patience:
-    """Fit patience (pooled, per segment, per type) and decide what goes where."""
-    out = _Patience()
-    out.comments += [
-        "customers.patience: queued callers; an abandoner's wait is its patience, a served "
-        "caller's wait a lower bound (right-censored). Exponential MLE θ = abandonments / total "
-        f"waiting time, kept when within {tolerance:.0%} (or 3 SE) of the Kaplan–Meier survival "
-        "at its 5 %, 10 %, … quantiles; else an empirical distribution of 100 values read off "
-        "the KM curve (exponential tail past the wait that 50 callers reached).",
-    ]
-    is_vip = queued["priority"] == PRIORITY_LEVEL
-    out.fits["all"] = _fit(queued, tolerance)
-    out.fits["standard"] = _fit(queued[~is_vip], tolerance)
-    out.fits["priority"] = _fit(queued[is_vip], tolerance)
-    for t in types:
-        out.fits[t] = _fit(queued[queued["ctype"] == t], tolerance)
-    out.comments.append(_describe("all queued callers", out.fits["all"]))
-    for label, key in (("standard (priority 0/1)", "standard"), ("priority (2)", "priority")):
-        if out.fits[key] is not None:
-            out.comments.append(_describe(label, out.fits[key]))
-    share = priority_share(asking, PRIORITY_LEVEL)
-    if share > 0:
-        out.segments = {
-            "standard": {"share": round(1 - share, 4)},
-            "priority": {"share": round(share, 4), "priority": 0},
-        }
-        out.comments += [
-            f"segments: priority customers (log priority 2) are {share:.1%} of the queued calls. "
-            "The log records the priority only for calls that queued (a call answered at once "
-            "shows priority 0); whether a call queues does not depend on its priority, so the "
-            "queued mix is the mix of all calls.",
-            "  The bank gives priority callers 1.5 min of credit in the queue; here they go "
-            "first (priority 0). Segments are drawn for every call type alike, although "
-            "prospects (NW) and internet callers (IN) are never identified as priority.",
-        ]
-    if by == "call_type":
-        out.customers["patience"] = _dist(out.fits["all"])
-        out.used["customers.patience"] = "all"
-        for t in types:
-            out.per_type[t] = _dist(out.fits[t])
-            out.used[f"call_types.{t}.patience"] = t
-            out.comments.append(_describe(f"call type {t}", out.fits[t]))
-        out.comments.append(
-            "call_types.*.patience: per-type patience (simcc's addition to MODEL.md §6; a "
-            "segment's own patience would override it)."
-        )
-    elif share > 0 and _differ(out.fits["standard"], out.fits["priority"]):
-        out.customers["patience"] = _dist(out.fits["standard"])
-        out.segments["priority"]["patience"] = _dist(out.fits["priority"])
-        out.used = {"customers.patience": "standard", "segments.priority.patience": "priority"}
-        out.comments.append(
-            "  Segments differ (θ more than 3 SE and 10 % apart): standard patience in "
-            "customers, priority patience in segments.priority."
-        )
-    else:
-        out.customers["patience"] = _dist(out.fits["all"])
-        out.used = {"customers.patience": "all"}
-        out.comments.append("  Segments do not differ: one patience for all (pooled fit).")
-    if by != "call_type":
-        out.comments += [
-            "  Per call type (for information; §6 has no per-type patience):",
-            *(_describe(f"  {t}", out.fits[t]) for t in types),
-        ]
-    return out
-
-
-def _fit(queued: pd.DataFrame, tolerance: float) -> PatienceFit | None:
-    """Patience fit of a group of queued calls (None when the group is empty)."""
-    if len(queued) == 0:
-        return None
-    return fit_patience(queued["wait"], queued["outcome"] == "HANG", tolerance=tolerance)
-
-
-def _differ(a: PatienceFit | None, b: PatienceFit | None) -> bool:
-    """Whether two exponential rates differ by over 3 SE and over 10 %."""
-    if a is None or b is None:
-        return False
-    gap = abs(a.theta - b.theta)
-    return gap > 3 * np.hypot(a.theta_se, b.theta_se) and gap > 0.1 * max(a.theta, b.theta)
-
-
-def _dist(fit: PatienceFit | None) -> dict[str, object] | str:
-    """The patience block of a fit; ``inf`` when nobody queued."""
-    return "inf" if fit is None else fit.as_dist()
-
-
-def _describe(label: str, fit: PatienceFit | None) -> str:
-    """One comment line with a patience fit's numbers and the choice made."""
-    if fit is None:
-        return f"  {label}: nobody queued; patience inf."
-    if fit.theta == 0:
-        return f"  {label}: {fit.n_queued} queued, no abandonment; patience inf."
-    choice = "exponential" if fit.exponential_ok else "empirical (KM)"
-    median = _km_median(fit)
-    return (
-        f"  {label}: {fit.n_queued} queued, {fit.n_abandoned} abandoned; exponential mean "
-        f"{fit.mean:.0f} s (±{fit.theta_se / fit.theta:.0%}); KM median {median}; worst gap "
-        f"{fit.max_gap:.3f} (allowed {fit.gap_allowed:.3f}) → {choice}."
-    )
-
-
-def _patience_line(label: str, fit: PatienceFit | None) -> str:
-    """A short line for the command's report: the group, its estimate and the choice."""
-    if fit is None:
-        return f"{label}: nobody queued"
-    if fit.theta == 0:
-        return f"{label}: {fit.n_queued} queued, no abandonment → inf"
-    choice = "exponential" if fit.exponential_ok else "empirical (Kaplan–Meier)"
-    return (
-        f"{label}: {fit.n_queued} queued, {fit.n_abandoned} abandoned; exponential mean "
-        f"{fit.mean:.0f} s ±{fit.theta_se / fit.theta:.0%}; gap to KM {fit.max_gap:.3f} "
-        f"(allowed {fit.gap_allowed:.3f}) → {choice}"
-    )
-
-
-def _km_median(fit: PatienceFit) -> str:
-    """The KM median patience, or 'not reached'."""
-    if fit.km is None:
-        return "n/a"
-    q = fit.km.quantile(0.5)
-    return "not reached" if np.isnan(q) or q > fit.reliable_until else f"{q:.0f} s"
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _duration(seconds: float) -> str:
-    """Seconds as the scenario's duration string: ``17h``, ``30m``, ``45s``."""
-    s = round(float(seconds), 3)
-    if s and s % 3600 == 0:
-        return f"{int(s // 3600)}h"
-    if s and s % 60 == 0:
-        return f"{int(s // 60)}m"
-    return f"{s:g}s"
-
-
-def _rate(per_hour: float) -> str:
-    """A rate as ``"12.5/h"``."""
-    return f"{round(float(per_hour), 2):g}/h"
-
-
-def _clock(seconds: float) -> str:
-    """Seconds since midnight as ``HH:MM``."""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-class _ScenarioDumper(yaml.SafeDumper):
-    """Block style for structure, flow style for small leaf mappings and lists."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _is_leaf(value: Any) -> bool:
-    return _is_scalar(value) or (isinstance(value, list) and all(map(_is_scalar, value)))
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
-    flow = all(_is_leaf(v) for v in data.values())
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
-    return dumper.represent_sequence(
-        "tag:yaml.org,2002:seq", data, flow_style=all(map(_is_scalar, data))
-    )
-
-
-_ScenarioDumper.add_representer(dict, _represent_dict)
-_ScenarioDumper.add_representer(list, _represent_list)
-
-
-def dump_yaml_with_comments(
-    scenario: dict[str, Any], comments: Sequence[str], width: int = 100
-) -> str:
-    """The scenario as YAML under a ``#`` comment header.
-
-    Each comment becomes one or more ``#`` lines (long ones are wrapped, keeping
-    their indent); ``yaml.safe_load`` of the result gives ``scenario`` back.
-    """
-    header = "".join(f"# {line}\n" for text in comments for line in _wrap(text, width - 2))
-    body = yaml.dump(
-        scenario,
-        Dumper=_ScenarioDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=width,
-    )
-    return header + ("\n" if header else "") + body
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap one comment to ``width``, continuation lines indented 2 more than the first."""
-    indent = " " * (len(text) - len(text.lstrip()))
-    lines = textwrap.wrap(
-        text.strip(),
-        width=width,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_on_hyphens=False,
-    )
-    return lines or [""]
-
-
-# --------------------------------------------------------------------------- observed
-
-
-def observed_metrics(
-    calls: pd.DataFrame,
-    day: dt.date | str,
-    *,
-    threshold: float = 20.0,
-    short_abandon: float = 0.0,
-    span: tuple[float, float] | None = None,
-) -> dict[str, Any]:
-    """The log's own metrics for one day, named as in MODEL.md §4.
-
-    ``offered`` = calls that asked for an agent: queued, or served at once
-    (callers who hung up without queueing left at the voice-response unit and
-    are counted apart as ``left_before_queue``). ``abandoned`` = offered calls
-    that hung up (HANG). ``abandonment_rate`` = abandoned / offered. ``asa`` =
-    mean wait of answered calls, unqueued ones counting 0. ``service_level`` =
-    answered with wait ≤ ``threshold`` / (offered − abandoned with wait ≤
-    ``short_abandon``; none when it is 0). ``span`` = (from, to) seconds since
-    midnight keeps only calls arriving in [from, to).
-    """
-    when = _parse_day(day)
-    mine = calls[calls["date"] == when]
-    if span is not None:
-        mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
-    asked = mine[offered(mine)]
-    answered = asked[asked["outcome"] == "AGENT"]
-    abandoned = asked[asked["outcome"] == "HANG"]
-    short = int((abandoned["wait"] <= short_abandon).sum()) if short_abandon > 0 else 0
-    base = len(asked) - short
-    waits = answered["wait"].where(answered["queued"], 0.0)
-    return {
-        "date": when,
-        "offered": len(asked),
-        "answered": len(answered),
-        "abandoned": len(abandoned),
-        "left_before_queue": len(mine) - len(asked),
-        "abandonment_rate": len(abandoned) / len(asked) if len(asked) else float("nan"),
-        "asa": float(waits.mean()) if len(answered) else float("nan"),
-        "service_level": float((waits <= threshold).sum() / base) if base else float("nan"),
-    }
-
-
-def observed_metrics_table(calls: pd.DataFrame, days: DaysArg, **kwargs: Any) -> pd.DataFrame:
-    """:func:`observed_metrics` for each chosen day, one row per day."""
-    rows = [observed_metrics(calls, d, **kwargs) for d in _resolve_days(calls, days)]
-    return pd.DataFrame(rows).set_index("date")
-
-
-def _parse_day(day: dt.date | str) -> dt.date:
-    """A date, or ``YYMMDD`` / ``YYYY-MM-DD`` text."""
-    if isinstance(day, dt.date):
-        return day
-    for fmt in ("%y%m%d", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(day, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"cannot read day {day!r}: use YYMMDD or YYYY-MM-DD")

@@ -17,9 +17,11 @@ from typing import Any
 import pandas as pd
 
 from simcc.analysis.stats import Estimate
-from simcc.fit.build import Fit, _clock, observed_metrics
-from simcc.fit.estimate import offered, on_days
+from simcc.fit.build import Fit
+from simcc.fit.estimate import estimable, offered, on_days
 from simcc.fit.logs import NO_SERVER
+from simcc.fit.observed import observed_metrics
+from simcc.fit.writing import fmt_clock
 
 __all__ = ["CHECKED", "Check", "check_fit", "observed_over"]
 
@@ -82,7 +84,7 @@ class Check:
         return {
             "scenario": self.fit.scenario.get("name"),
             "days": [f"{d:%y%m%d}" for d in self.fit.days],
-            "span": {"from": _clock(self.fit.span[0]), "to": _clock(self.fit.span[1])},
+            "span": {"from": fmt_clock(self.fit.span[0]), "to": fmt_clock(self.fit.span[1])},
             "replications": self.replications,
             "seed": self.seed,
             "simulated": {
@@ -126,9 +128,9 @@ def observed_over(
     """The log's metrics over several days pooled: all their calls counted together.
 
     ``offered`` is the mean per day (comparable with one simulated day);
-    rates and ASA are over all the days' calls.
+    rates and ASA are over all the days' calls; the loader's outliers are left out.
     """
-    mine = on_days(calls, days)
+    mine = estimable(on_days(calls, days))
     mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
     asked = mine[offered(mine)]
     answered = asked[asked["outcome"] == "AGENT"]
@@ -178,7 +180,7 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
     of the entry pool: in the log, calls with a named agent taken by an agent
     of another pool; in the simulation, contacts answered by an overflow pool.
     """
-    mine = on_days(calls, fit.days)
+    mine = estimable(on_days(calls, fit.days))
     mine = mine[(mine["arrival"] >= fit.span[0]) & (mine["arrival"] < fit.span[1])]
     asked = mine[offered(mine)]
     pool = asked["type"].map(fit.type_map).map(fit.pools.pool_of)

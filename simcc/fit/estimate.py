@@ -41,14 +41,17 @@ import pandas as pd
 from scipy import stats
 
 from simcc.fit.logs import NO_SERVER
+from simcc.fit.options import HALF_HOUR
 
 __all__ = [
     "HALF_HOUR",
     "WEEKDAYS",
+    "DaysArg",
     "HandleTimeFit",
     "KaplanMeier",
     "PatienceFit",
     "arrival_rates",
+    "estimable",
     "exponential_patience",
     "fit_handle_times",
     "fit_lognormal",
@@ -57,11 +60,14 @@ __all__ = [
     "kaplan_meier",
     "offered",
     "on_days",
+    "outlier_lines",
     "priority_share",
+    "resolve_days",
     "select_days",
 ]
 
-HALF_HOUR = 1800.0
+DaysArg = str | Sequence[str] | Sequence[dt.date]
+"""Days as :func:`select_days` takes them, or a list of dates."""
 
 WEEKDAYS: dict[str, int] = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _GROUPS: dict[str, tuple[str, ...]] = {
@@ -126,6 +132,33 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(
         f"cannot read day {text!r}: use YYMMDD, YYMMDD-YYMMDD, mon..sun, weekdays, weekend or all"
     )
+
+
+def resolve_days(calls: pd.DataFrame, days: DaysArg) -> list[dt.date]:
+    """Dates from a :func:`select_days` spec or a list of dates; ValueError when none has calls."""
+    if isinstance(days, str) or all(isinstance(d, str) for d in days):
+        chosen = select_days(calls, days)  # type: ignore[arg-type]
+    else:
+        present = set(calls["date"])
+        chosen = sorted(d for d in days if d in present)  # type: ignore[misc]
+    if not chosen:
+        raise ValueError(f"no calls on the chosen days {days!r}")
+    return chosen
+
+
+def estimable(calls: pd.DataFrame) -> pd.DataFrame:
+    """The calls fit to estimate from: all but the loader's outliers (column ``outlier``,
+    see :mod:`simcc.fit.logs`; a table without that column has none)."""
+    if "outlier" not in calls:
+        return calls
+    return calls[~calls["outlier"].to_numpy(dtype=bool)]
+
+
+def outlier_lines(calls: pd.DataFrame) -> list[int]:
+    """File lines of the outliers among ``calls`` (see :func:`estimable`)."""
+    if "outlier" not in calls or "line" not in calls:
+        return []
+    return [int(n) for n in calls.loc[calls["outlier"].to_numpy(dtype=bool), "line"]]
 
 
 def on_days(calls: pd.DataFrame, days: Iterable[dt.date]) -> pd.DataFrame:
@@ -376,11 +409,22 @@ class PatienceFit:
         """Mean patience of the exponential fit, seconds (inf with no abandonment)."""
         return 1 / self.theta if self.theta > 0 else float("inf")
 
-    def as_dist(self, digits: int = 1) -> dict[str, object] | str:
-        """The scenario's patience: exponential, empirical or ``"inf"``."""
+    def uses_exponential(self, use: str = "auto") -> bool:
+        """Whether :meth:`as_dist` writes the exponential (else the empirical KM values).
+
+        ``use``: ``auto`` (the exponential when it was kept), ``exponential``
+        or ``km`` (see :class:`~simcc.fit.options.FitOptions`).
+        """
+        if use not in ("auto", "exponential", "km"):
+            raise ValueError(f"use must be 'auto', 'exponential' or 'km', not {use!r}")
+        return use == "exponential" or (use == "auto" and self.exponential_ok)
+
+    def as_dist(self, digits: int = 1, use: str = "auto") -> dict[str, object] | str:
+        """The scenario's patience: exponential, empirical or ``"inf"`` (``use``: see
+        :meth:`uses_exponential`)."""
         if self.theta == 0:
             return "inf"
-        if self.exponential_ok:
+        if self.uses_exponential(use):
             return {"dist": "exponential", "mean": round(self.mean, digits)}
         return {"dist": "empirical", "values": [round(v, digits) for v in self.values]}
 

@@ -29,7 +29,14 @@ ser_start      service start, seconds (NaN when not served)
 ser_exit       service end, seconds (NaN when not served)
 server         agent name; ``NO_SERVER`` when unknown or not served
 line           line number of the call in the file (the header is line 1)
+outlier        True when the row is kept but its wait or service is beyond
+               :data:`MAX_DURATION` (flagged ``implausible_duration``): the
+               fit leaves such a call out of every estimate
 =============  ===============================================================
+
+A row that cannot be read — a field that is not a number or a time, or a
+number that is not finite (``inf``, ``nan``) — is skipped, counted and named
+by line; with ``strict`` the first one stops the load instead.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import pandas as pd
 __all__ = [
     "ANONYMOUS_BANK_MAPPING",
     "CANONICAL_COLUMNS",
+    "MAX_DURATION",
     "NO_SERVER",
     "LoadReport",
     "LogFormatError",
@@ -92,6 +100,9 @@ ANONYMOUS_BANK_MAPPING: dict[str, str | tuple[str, ...]] = {
 
 DAY = 86_400.0
 _HALF_DAY = DAY / 2
+MAX_DURATION = _HALF_DAY
+"""A wait or service longer than this (seconds: half a day) is no phone call: an outlier."""
+_MAX_PRIORITY = 2**31
 
 
 class LogFormatError(ValueError):
@@ -104,7 +115,9 @@ class LoadReport:
 
     ``skipped`` counts rows left out under each reason and ``skipped_lines``
     gives their file line numbers (header = line 1). ``flagged`` counts kept
-    rows that look odd; :meth:`explain` turns all of it into sentences.
+    rows that look odd, and ``flagged_lines`` names the lines of the flags in
+    :attr:`OUTLIER_FLAGS` (rows the fit leaves out of its estimates);
+    :meth:`explain` turns all of it into sentences.
     """
 
     path: str
@@ -113,6 +126,7 @@ class LoadReport:
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_lines: dict[str, list[int]] = field(default_factory=dict)
     flagged: dict[str, int] = field(default_factory=dict)
+    flagged_lines: dict[str, list[int]] = field(default_factory=dict)
 
     REASONS: ClassVar[dict[str, str]] = {
         "wrong_field_count": "the row has a different number of fields than the header",
@@ -121,7 +135,7 @@ class LoadReport:
         "missing_value": "a required field (date, arrival, wait or outcome) is empty",
         "bad_date": "the date cannot be parsed",
         "bad_time": "a clock time (arrival, service start or end) cannot be parsed",
-        "bad_number": "a number (priority, wait or service time) cannot be parsed",
+        "bad_number": "a number (priority, wait or service time) cannot be parsed or is not finite",
         "negative_duration": "the wait or the service time is negative",
         "duplicate_row": "the row repeats an earlier row field for field",
     }
@@ -135,7 +149,12 @@ class LoadReport:
         "hang_with_service": "hung up (HANG) yet has a service time",
         "crosses_midnight": "service starts or ends after midnight of the call's date",
         "service_span_mismatch": "service time differs from service end − start by over 1 s",
+        "implausible_duration": (
+            f"the wait or the service time is over {MAX_DURATION / 3600:g} hours; kept, but "
+            "left out of every estimate and observed metric"
+        ),
     }
+    OUTLIER_FLAGS: ClassVar[tuple[str, ...]] = ("implausible_duration",)
 
     @property
     def total_skipped(self) -> int:
@@ -159,7 +178,12 @@ class LoadReport:
             why = self.REASONS.get(reason, reason)
             out.append(f"skipped {count} ({reason}: {why}); lines {shown}{more}")
         for flag, count in self.flagged.items():
-            out.append(f"kept but flagged {count} ({flag}: {self.FLAGS.get(flag, flag)})")
+            line = f"kept but flagged {count} ({flag}: {self.FLAGS.get(flag, flag)})"
+            if flag in self.flagged_lines:
+                lines = self.flagged_lines[flag]
+                more = " …" if len(lines) > max_lines else ""
+                line += f"; lines {', '.join(str(n) for n in lines[:max_lines])}{more}"
+            out.append(line)
         return out
 
 
@@ -479,17 +503,24 @@ def _row_reasons(table: pd.DataFrame, parsed: pd.DataFrame, queued_bad: pd.Serie
     mark("missing_value", empty_required)
     mark("unknown_outcome", parsed["outcome"].isna())
     mark("bad_date", parsed["date"].isna())
-    bad_time = parsed["arrival"].isna() | queued_bad
+    bad_time = ~_finite(parsed["arrival"]) | queued_bad
     for name in ("ser_start", "ser_exit"):
         if name in table:
-            bad_time |= parsed[name].isna() & ~_is_empty(table[name])
+            bad_time |= ~_finite(parsed[name]) & ~_is_empty(table[name])
     mark("bad_time", bad_time)
-    bad_number = parsed["wait"].isna() | parsed["priority"].isna()
+    priority = parsed["priority"]
+    bad_priority = ~_finite(priority) | (priority.abs() >= _MAX_PRIORITY)
+    bad_number = ~_finite(parsed["wait"]) | bad_priority | (priority % 1 != 0)
     if "service" in table:
-        bad_number |= parsed["service"].isna() & ~_is_empty(table["service"])
+        bad_number |= ~_finite(parsed["service"]) & ~_is_empty(table["service"])
     mark("bad_number", bad_number)
     mark("negative_duration", (parsed["wait"] < 0) | (parsed["service"] < 0))
     return pd.Series(reasons, index=table.index, dtype=object)
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    """True where a parsed number is a finite number (not NaN, not ±inf)."""
+    return pd.Series(np.isfinite(values.to_numpy(dtype=float)), index=values.index)
 
 
 def _assemble(table: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
@@ -514,8 +545,14 @@ def _assemble(table: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
             "ser_exit": _after(end, _after(start, arrival)),
             "server": _server(table, served),
             "line": table["line"].to_numpy(dtype=int),
+            "outlier": _implausible(parsed["wait"].to_numpy(dtype=float), service),
         }
     )
+
+
+def _implausible(wait: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """Rows whose wait or service is longer than :data:`MAX_DURATION`."""
+    return (wait > MAX_DURATION) | (np.nan_to_num(service) > MAX_DURATION)
 
 
 def _text(table: pd.DataFrame, name: str, default: pd.Series) -> np.ndarray:
@@ -588,5 +625,11 @@ def _flag(calls: pd.DataFrame, report: LoadReport) -> None:
         "hang_with_service": hang & (calls["service"] > 0),
         "crosses_midnight": (calls["ser_exit"] >= DAY) | (calls["ser_start"] >= DAY),
         "service_span_mismatch": (span - calls["service"]).abs() > 1,
+        "implausible_duration": calls["outlier"],
     }
     report.flagged = {name: int(mask.sum()) for name, mask in flags.items() if mask.any()}
+    report.flagged_lines = {
+        name: calls.loc[flags[name], "line"].astype(int).tolist()
+        for name in LoadReport.OUTLIER_FLAGS
+        if flags[name].any()
+    }

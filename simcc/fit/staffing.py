@@ -48,13 +48,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
+from simcc.fit.options import MIN_BREAK, StaffingMethod
 
 __all__ = [
     "GENERAL_POOL",
@@ -68,10 +68,6 @@ __all__ = [
 ]
 
 GENERAL_POOL = "agents"
-MIN_BREAK = 900.0
-"""Idle gaps longer than this (15 min) are breaks, in a busy pool (see :func:`break_threshold`)."""
-
-StaffingMethod = Literal["available", "sessions", "distinct"]
 
 _GRID = int(2 * DAY)  # one-second grid over the day and the night after it
 
@@ -302,7 +298,7 @@ def break_threshold(
     are their long tail. The threshold is the ``1 − tail`` quantile of the
     exponential with the median of the pool's quiet idle gaps
     (:func:`idle_gaps`), and never under ``floor``: in a busy pool (median
-    gap 2 min in the bank's general pool) it is ``floor`` (15 min); in a
+    gap 2 min in the bank's general pool) it is ``floor`` (20 min); in a
     quiet one (the internet desk, median 9 min) it is longer (about 40 min),
     for there an agent waits long for each call.
     """
@@ -324,15 +320,17 @@ def infer_staffing(
     interval: float = HALF_HOUR,
     method: StaffingMethod = "available",
     max_gap: float | None = None,
+    min_break: float = MIN_BREAK,
     credit: tuple[str, str] | None = None,
 ) -> pd.Series:
     """Mean agents of one pool on duty per ``interval`` of the day, over ``days``.
 
     ``agents`` are the pool's agents and ``types`` the call types whose
     waiting callers the pool serves. An idle gap longer than ``max_gap`` is a
-    break (default: :func:`break_threshold`). The index is the interval start
-    in seconds since midnight (a day's intervals, or more when services run
-    past midnight); values are means over the days, in agents (not rounded).
+    break (default: :func:`break_threshold`, at least ``min_break``). The
+    index is the interval start in seconds since midnight (a day's intervals,
+    or more when services run past midnight); values are means over the days,
+    in agents (not rounded).
     The threshold used is in ``series.attrs["max_gap"]``. ``credit`` says
     whose work a service is (see :func:`available_agents`).
     """
@@ -344,7 +342,7 @@ def infer_staffing(
     if step <= 0 or int(DAY) % step:
         raise ValueError(f"the staffing interval must divide a day, got {interval:g} s")
     if max_gap is None:
-        max_gap = break_threshold(calls, days, agents, types, by=by)
+        max_gap = break_threshold(calls, days, agents, types, by=by, floor=min_break)
     total = np.zeros(_GRID)
     for day in days:
         day_calls = on_days(calls, [day])

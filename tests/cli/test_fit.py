@@ -81,7 +81,7 @@ def test_fit_one_day_of_the_bank_writes_a_scenario_that_loads(bank, tmp_path):
     assert "Time 0 of the scenario is 07:00" in text
     scenario = yaml.safe_load(text)
     assert set(scenario["pools"]) == {"agents", "agents_IN"}
-    assert scenario["segments"]["priority"]["priority"] == 0
+    assert "priority" not in scenario["segments"]["priority"]  # they keep their place
     assert "skipped 2 (wrong_field_count" in result.stdout and "7315, 14247" in result.stdout
     assert "skipped 147 (phantom" in result.stdout
     assert "KS" in result.stdout and "→ exponential" in result.stdout
@@ -149,7 +149,7 @@ def test_pools_one_puts_every_agent_in_one_pool(tmp_path):
     assert result.exit_code == 0, result.output
     assert list(yaml.safe_load(out.read_text())["pools"]) == ["agents"]
     bad = invoke("fit", log, "-f", "csv", "--map", CSV_MAP, "--pools", "two", "-o", out)
-    assert bad.exit_code == 2 and "--pools: expected auto or one" in bad.stderr
+    assert bad.exit_code == 2 and "--pools: expected one of auto, one" in bad.stderr
 
 
 def test_a_bad_line_is_skipped_and_named_or_with_strict_stops_the_fit(tmp_path):
@@ -229,3 +229,21 @@ def test_parse_mapping_joins_columns():
         "call_id": ("vru+line", "call_id"),
         "date": "date",
     }
+
+
+def test_one_unreadable_and_one_outlier_row_are_named_by_line_and_the_fit_goes_on(tmp_path, bank):
+    lines = bank.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [r.split("\t") for r in lines[1:] if r.split("\t")[5:6] == ["991005"]]
+    served = [i for i, r in enumerate(rows) if r[header.index("outcome")] == "AGENT"]
+    rows[served[0]][header.index("q_time")] = "inf"
+    rows[served[1]][header.index("ser_time")] = "99999999999"
+    log = tmp_path / "day.tsv"
+    log.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    result = invoke("fit", log, "--days", "991005", "-o", tmp_path / "day.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 (bad_number: " in result.stdout
+    assert f"lines {served[0] + 2}\n" in result.stdout
+    assert "implausible_duration" in result.stdout and f"lines {served[1] + 2}." in result.stdout
+    handle = yaml.safe_load((tmp_path / "day.yaml").read_text())["pools"]["agents"]["handle_time"]
+    assert all(block["mean"] < 3600 for block in handle.values())

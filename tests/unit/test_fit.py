@@ -17,6 +17,7 @@ import yaml
 
 import simcc
 from simcc.fit import (
+    FitOptions,
     LogFormatError,
     arrival_rates,
     dump_yaml_with_comments,
@@ -407,7 +408,9 @@ def test_fit_scenario_builds_a_section_6_scenario():
 
 
 def test_patience_per_call_type_is_an_option():
-    scenario, comments = fit_scenario(synthetic_log(n_days=2), "all", patience_by="call_type")
+    scenario, comments = fit_scenario(
+        synthetic_log(n_days=2), "all", FitOptions(patience_by="call_type")
+    )
     for spec in scenario["call_types"].values():
         assert spec["patience"]["dist"] in {"exponential", "empirical"}
     assert any("per-type patience" in line for line in comments)
@@ -421,7 +424,7 @@ def test_rare_types_are_merged_or_dropped_with_a_note():
     scenario, comments = fit_scenario(calls, "all")
     assert "PE" not in scenario["call_types"]
     assert any("PE: under 2% of calls, merged into PS" in line for line in comments)
-    scenario, comments = fit_scenario(calls, "all", rare_types="drop")
+    scenario, comments = fit_scenario(calls, "all", FitOptions(rare_types="drop"))
     assert "PE" not in scenario["call_types"]
     assert any("PE" in line and "dropped" in line for line in comments)
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import simcc
-from simcc.fit import fit_log, infer_pools, load_anonymous_bank
+from simcc.fit import FitOptions, fit_log, infer_pools, load_anonymous_bank
 from simcc.fit.overflow import AFTER_GRID, _simulated_share, calibrate_after, credit, route
 from simcc.fit.staffing import available_agents
 from tests.unit.test_fit_staffing import served
@@ -149,7 +149,7 @@ def bank() -> pd.DataFrame:
 def test_a_day_with_much_overflow_gets_overflow_routing(bank: pd.DataFrame) -> None:
     day = dt.date(1999, 10, 13)
     fit = fit_log(bank, [day])
-    off = fit_log(bank, [day], overflow="off")
+    off = fit_log(bank, [day], FitOptions(overflow="off"))
     s = fit.scenario
     assert s["call_types"]["IN"]["overflow"]["pool"] == "agents"
     assert "overflow" not in off.scenario["call_types"]["IN"]

@@ -1,0 +1,148 @@
+"""The choices :func:`simcc.fit.build.fit_log` makes, as one value: :class:`FitOptions`.
+
+Every default is written here once; ``simcc fit``, :mod:`simcc.fit.calibrate`
+and the tests start from ``FitOptions()`` and change what they mean to change
+(``FitOptions(pools="one")`` or ``options.replace(pools="one")``). A value is
+checked when it is made: an unknown choice is a :class:`ValueError` naming the
+field and the choices.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+__all__ = [
+    "HALF_HOUR",
+    "MIN_BREAK",
+    "QUARTER_HOUR",
+    "FitOptions",
+    "HandleTimeMethod",
+    "PatienceBy",
+    "PatienceEstimator",
+    "StaffingMethod",
+]
+
+HALF_HOUR = 1800.0
+QUARTER_HOUR = 900.0
+MIN_BREAK = 1200.0
+"""Idle gaps longer than this (20 min) are breaks, in a busy pool (chosen on weeks 1–2 of
+October; see docs/calibration.md)."""
+
+StaffingMethod = Literal["available", "sessions", "distinct"]
+HandleTimeMethod = Literal["auto", "mle", "moments"]
+PatienceBy = Literal["segment", "call_type"]
+PatienceEstimator = Literal["auto", "exponential", "km"]
+PoolsChoice = Literal["auto", "one"]
+RareTypes = Literal["merge", "drop"]
+OverflowChoice = Literal["auto", "off"]
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """How a scenario is fitted to a log; ``FitOptions()`` is what ``simcc fit`` does.
+
+    Arrivals and the day's span:
+
+    * ``interval``: arrival-rate interval, seconds (half hours).
+    * ``min_peak_share``: the day runs from the first to the last ``interval``
+      whose total arrival rate reaches this share of the peak.
+    * ``min_type_share``: call types with a smaller share of the offered calls
+      are merged into the most frequent type (``rare_types="merge"``) or
+      dropped (``"drop"``).
+
+    Pools and agents:
+
+    * ``pools``: ``auto`` gives a call type whose calls nearly all go to
+      agents who take nothing else a pool of its own
+      (:func:`~simcc.fit.staffing.infer_pools`); ``one`` puts every agent in
+      one pool.
+    * ``staffing_interval``, ``staffing_method``, ``max_gap``: agents per
+      interval (seconds) by :func:`~simcc.fit.staffing.infer_staffing`'s
+      method; ``max_gap`` (seconds) is the break threshold, None = inferred
+      per pool and never under ``min_break`` (seconds).
+    * ``overflow``: ``auto`` lets the general pool take a dedicated type's
+      calls when the log shows it did (``min_overflow_share`` of them and at
+      least ``min_overflow_calls``), with ``after`` calibrated by simulation
+      (``overflow_replications`` replications from ``seed``); ``off`` routes
+      every call to its own pool.
+
+    Handle times and patience:
+
+    * ``handle_time_method``: lognormal with the sample's mean and cv
+      (``moments``, which keeps the offered load exact), the
+      maximum-likelihood fit (``mle``), or the MLE unless its mean misses the
+      sample mean by more than ``max_mean_error`` (``auto``).
+    * ``priority_first``: priority customers go first in the queue. The bank
+      gives them 1.5 minutes of credit, which simcc cannot express; in its log
+      they waited 0.7 times as long as the others, far from going first, so by
+      default they keep their place and differ only in patience.
+    * ``patience_by``: patience per segment (standard / priority, kept apart
+      when they differ) or per call type (``call_types.<name>.patience``).
+    * ``patience_estimator``: ``auto`` keeps the censored exponential when it
+      stays within ``patience_tolerance`` (or 3 SE) of the Kaplan–Meier curve
+      and uses the empirical Kaplan–Meier distribution otherwise; ``km``
+      always uses Kaplan–Meier, ``exponential`` always the exponential.
+
+    What the scenario says about itself:
+
+    * ``sla_threshold``: the service-level threshold, seconds.
+    * ``replications``: the scenario's ``replications``.
+    """
+
+    interval: float = HALF_HOUR
+    min_peak_share: float = 0.05
+    min_type_share: float = 0.02
+    rare_types: RareTypes = "merge"
+    pools: PoolsChoice = "auto"
+    staffing_interval: float = QUARTER_HOUR
+    staffing_method: StaffingMethod = "available"
+    max_gap: float | None = None
+    min_break: float = MIN_BREAK
+    overflow: OverflowChoice = "auto"
+    min_overflow_share: float = 0.05
+    min_overflow_calls: int = 10
+    overflow_replications: int = 5
+    seed: int = 1
+    handle_time_method: HandleTimeMethod = "moments"
+    max_mean_error: float = 0.10
+    priority_first: bool = False
+    patience_by: PatienceBy = "segment"
+    patience_estimator: PatienceEstimator = "auto"
+    patience_tolerance: float = 0.02
+    sla_threshold: float = 20.0
+    replications: int = 10
+
+    def __post_init__(self) -> None:
+        for name, choices in _CHOICES.items():
+            value = getattr(self, name)
+            if value not in choices:
+                raise ValueError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+        for name in ("interval", "staffing_interval"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)!r}")
+
+    def replace(self, **changes: Any) -> FitOptions:
+        """A copy with ``changes`` (field names as keywords)."""
+        return dataclasses.replace(self, **changes)
+
+    def changed(self) -> dict[str, Any]:
+        """The fields whose value differs from the default, in field order."""
+        default = FitOptions()
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        }
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "rare_types": get_args(RareTypes),
+    "pools": get_args(PoolsChoice),
+    "staffing_method": get_args(StaffingMethod),
+    "overflow": get_args(OverflowChoice),
+    "handle_time_method": get_args(HandleTimeMethod),
+    "patience_by": get_args(PatienceBy),
+    "patience_estimator": get_args(PatienceEstimator),
+}
