@@ -12,7 +12,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.cli.options import warn_defaulted_policies
 from simcc.io import write_json, write_parquet
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ def compare(
 
     with user_errors():
         variants = _variants([load(f) for f in files], policy or [])
-        warn_defaulted_policies(variants.values())
+        opt.warn_defaulted_policies(variants.values())
         out = opt.report_out(out, report, _out_name(files, policy or []))
         with opt.execution("compare", out, jobs, scheduler, resume) as execution:
             result = run_comparison(variants, replications, seed, execution=execution)

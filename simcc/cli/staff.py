@@ -11,7 +11,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app
 from simcc.cli import options as opt
 from simcc.cli.common import console, load, user_errors
-from simcc.cli.options import warn_defaulted_policies
 from simcc.io import write_csv, write_json
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ def staff(
     with user_errors():
         scenario = load(file)
         _, _, variants = search_inputs(scenario, target, pool, policy)  # bad options stop here
-        warn_defaulted_policies(variants.values())
+        opt.warn_defaulted_policies(variants.values())
         with opt.execution("staff", out, jobs, scheduler, resume) as execution:
             result = run_search(
                 scenario,

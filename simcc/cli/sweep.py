@@ -12,7 +12,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.cli.options import warn_defaulted_policies
 from simcc.io import write_csv, write_parquet
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ def sweep(
         scenario = load(file)
         grid = parse_grid(assignments)
         checked = grid_points(scenario, grid)  # every grid point is valid before any work starts
-        warn_defaulted_policies(point.scenario for point in checked)
+        opt.warn_defaulted_policies(point.scenario for point in checked)
         shown = _shown_metrics(scenario, metric or [])
         out = opt.report_out(out, report, f"{file.stem}-sweep")
         with opt.execution("sweep", out, jobs, scheduler, resume) as execution:

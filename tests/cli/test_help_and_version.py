@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 import simcc
@@ -12,7 +13,11 @@ from simcc.cli import app
 
 runner = CliRunner()
 
-COMMANDS = ("run", "compare", "sweep", "staff", "theory", "report", "fit", "bench", "validate")
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_is_checked() -> None:
+    assert {"run", "compare", "sweep", "staff", "report", "validate"} <= set(COMMANDS)
 
 
 def test_version_prints_the_package_version() -> None:
