@@ -1,4 +1,5 @@
-"""Sanity checks before a run: loads no pool can carry, pools nobody staffs, runs too big.
+"""Sanity checks before a run: loads no pool can carry, pools nobody staffs, runs too big,
+and (:func:`policy_warnings`, said beside them) policies that run on their defaults.
 
 A scenario can be valid and still absurd.  When more work arrives at a pool
 than its agents can do and customers never hang up, its queue grows for as
@@ -26,6 +27,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from simcc.scenario import PatienceKind, Pool, Scenario, ScenarioError
+from simcc.scenario.transfer import defaults_text
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -106,6 +108,23 @@ def check(scenario: Scenario, cap_queues: bool = True) -> Checked:
         raise ScenarioError("\n".join(problems), problems)
     result.warnings += instant_recontact_risks(result.scenario)
     return result
+
+
+def policy_warnings(scenario: Scenario) -> list[str]:
+    """One line per transfer policy in use that has no block in the file: it runs on defaults.
+
+    ``--policy cold`` on a file without ``transfer.cold`` transfers in 0 s and never
+    misroutes; the line says so.  A centre where no call type escalates never transfers,
+    so it gets no line.
+    """
+    if all(len(call_type.path) < 2 for call_type in scenario.call_types.values()):
+        return []
+    where = f"{scenario.source}: " if scenario.source is not None else ""
+    return [
+        f"{where}policy {name} has no `transfer.{name}` block of its own, so it runs on the "
+        f"defaults: {defaults_text(name)}"
+        for name in scenario.transfer.defaulted()
+    ]
 
 
 def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:

@@ -7,7 +7,11 @@ traceback); other failures exit non-zero with a message.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from simcc._version import __version__
 
 app = typer.Typer(
     name="simcc",
@@ -29,9 +33,34 @@ def _register_commands() -> None:
     import importlib
     import pkgutil
 
+    from typer.core import TyperCommand
+
+    from simcc.cli.usage import PlainCommand
+
     for module in pkgutil.iter_modules(__path__):
-        if module.name not in ("common", "options"):
+        if module.name not in ("common", "legend", "options", "usage"):
             importlib.import_module(f"{__name__}.{module.name}")
+    for command in app.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = PlainCommand
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"simcc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 _register_commands()

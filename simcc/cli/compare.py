@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from simcc.analysis import format as fmt
-from simcc.cli import app
+from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
 from simcc.io import write_json, write_parquet
@@ -50,6 +50,8 @@ def compare(
 
     with user_errors():
         variants = _variants([load(f) for f in files], policy or [])
+        opt.warn_defaulted_policies(variants.values())
+        out = opt.report_out(out, report, _out_name(files, policy or []))
         with opt.execution("compare", out, jobs, scheduler, resume) as execution:
             result = run_comparison(variants, replications, seed, execution=execution)
         _print(result, all_metrics)
@@ -80,6 +82,12 @@ def _variants(scenarios: list, policies: Sequence[str]) -> dict:
     return named
 
 
+def _out_name(files: Sequence[Path], policies: Sequence[str]) -> str:
+    """``centre-warm-warm-vs-cold``, ``centre-cold-vs-centre-warm``: the default --out name."""
+    name = "-vs-".join(f.stem for f in files)
+    return f"{name}-{'-vs-'.join(policies)}" if policies else name
+
+
 def _print(result: Comparison, all_metrics: bool) -> None:
     from simcc.analysis.metrics import HEADLINE
 
@@ -95,12 +103,18 @@ def _print(result: Comparison, all_metrics: bool) -> None:
         for v in result.variants:
             console.print(f"  {short[v]}  {v}", markup=False, soft_wrap=True)
     console.print("", markup=False)
-    for line in comparison_lines(result, metrics):
+    for line in comparison_lines(result, metrics, _currency(result)):
         console.print(line, markup=False, soft_wrap=True)
-    if result.n > 1:
-        console.print(
-            "\n* the 95% CI of the paired difference excludes zero", markup=False, soft_wrap=True
-        )
+    notes = ["* the 95% CI of the paired difference excludes zero"] if result.n > 1 else []
+    notes += [f"note: {note}" for note in legend.footnotes(metrics)]
+    if notes:
+        console.print("\n" + "\n".join(notes), markup=False, soft_wrap=True)
+
+
+def _currency(result: Comparison) -> str | None:
+    """The variants' currency, if they agree on one."""
+    currencies = {s.currency for s in result.scenarios.values()}
+    return currencies.pop() if len(currencies) == 1 else None
 
 
 def short_names(variants: Sequence[str]) -> dict[str, str]:
@@ -119,7 +133,9 @@ def _letters(index: int) -> str:
     return text
 
 
-def comparison_lines(result: Comparison, metrics: Sequence[str]) -> list[str]:
+def comparison_lines(
+    result: Comparison, metrics: Sequence[str], currency: str | None = None
+) -> list[str]:
     """The comparison as text lines (80 columns): per metric a label line, then one line
     per variant with its mean and CI and, after the baseline, the paired difference."""
     from simcc.experiments.comparison import excludes_zero
@@ -128,7 +144,7 @@ def comparison_lines(result: Comparison, metrics: Sequence[str]) -> list[str]:
     short = short_names(result.variants)
     blocks: list[str | list[str]] = []
     for metric in metrics:
-        label = fmt.label(metric)
+        label = legend.label(metric, currency)
         indent = " " * (len(label) - len(label.lstrip()) + 2)
         blocks.append(label)
         for v in result.variants:

@@ -13,7 +13,7 @@ command into one :class:`~simcc.experiments.Execution`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +21,7 @@ import typer
 
 if TYPE_CHECKING:
     from simcc.experiments import Execution
+    from simcc.scenario import Scenario
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
 
@@ -30,6 +31,7 @@ Replications = Annotated[
         "--replications",
         "-n",
         min=1,
+        metavar="N",
         help="Replications per scenario simulated (default: the file's).",
     ),
 ]
@@ -48,20 +50,57 @@ Out = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        metavar="DIR",
         help="Directory for the results (made if missing); compare, sweep and staff also "
         "keep the journal of finished replications there.",
     ),
 ]
 Report = Annotated[
     bool,
-    typer.Option("--report", help="Also write report.html (plots, tables, verdicts) under --out."),
+    typer.Option(
+        "--report",
+        help="Also write report.html (plots, tables, verdicts) under --out "
+        "(without --out: under ./simcc-out/, named after the file and policies).",
+    ),
 ]
+
+DEFAULT_OUT = Path("simcc-out")
+"""Where ``--report`` without ``--out`` writes: one directory per experiment below it."""
+
+
+def report_out(out: Path | None, report: bool, name: str) -> Path | None:
+    """``--out``; for ``--report`` without ``--out``, ``./simcc-out/NAME``, said on stderr.
+
+    A planner who asks for a report gets one; the line says where, and how to choose.
+    """
+    if out is not None or not report:
+        return out
+    import re
+
+    from simcc.cli.common import err
+
+    chosen = DEFAULT_OUT / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "scenario")
+    err.print(f"--report without --out: writing to {chosen} (--out DIR to choose)", markup=False)
+    return chosen
+
+
+def warn_defaulted_policies(scenarios: Iterable[Scenario]) -> None:
+    """One warning line per policy some variant runs on defaults (no block in its file)."""
+    from simcc.checks import policy_warnings
+    from simcc.cli.common import err
+
+    lines = dict.fromkeys(line for s in scenarios for line in policy_warnings(s))
+    for line in lines:
+        err.print(f"warning: {line}", markup=False)
+
 
 # ------------------------------------------------------------------ execution
 
 Jobs = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=1, help="Local worker processes (default: all cores)."),
+    typer.Option(
+        "--jobs", "-j", min=1, metavar="N", help="Local worker processes (default: all cores)."
+    ),
 ]
 Scheduler = Annotated[
     str | None,

@@ -22,6 +22,7 @@ def report(
     scenario: Path | None = typer.Option(
         None,
         "--scenario",
+        metavar="FILE",
         exists=True,
         dir_okay=False,
         help="Scenario file of the output (default: OUT_DIR/scenario.yaml if present), "

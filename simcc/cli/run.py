@@ -19,7 +19,7 @@ from rich.table import Table
 
 from simcc.analysis import format as fmt
 from simcc.analysis.stats import Estimate
-from simcc.cli import app
+from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import (
     FAILURE,
@@ -38,8 +38,10 @@ if TYPE_CHECKING:
     from simcc.runner import Replications
 
 
-def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
-    """A metric table readable in 80 columns: label, mean, 95 % CI."""
+def metrics_table(
+    title: str, summary: dict[str, Estimate], n: int, currency: str | None = None
+) -> Table:
+    """A metric table readable in 80 columns: label, mean, 95 % CI (costs in ``currency``)."""
     table = Table(title=title, title_justify="left", pad_edge=False, box=None)
     table.add_column("metric", no_wrap=True)
     table.add_column("mean", justify="right", no_wrap=True)
@@ -47,7 +49,7 @@ def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
     for name, e in summary.items():
         if name == "unfinished" and not e.mean:
             continue
-        table.add_row(fmt.label(name), fmt.value(name, e.mean), fmt.interval(name, e))
+        table.add_row(legend.label(name, currency), fmt.value(name, e.mean), fmt.interval(name, e))
     return table
 
 
@@ -57,12 +59,15 @@ def _positive_seconds(value: float | None) -> float | None:
     return value
 
 
-Policy = Annotated[str | None, typer.Option("--policy", help="Override transfer.policy.")]
+Policy = Annotated[
+    str | None, typer.Option("--policy", metavar="POLICY", help="Override transfer.policy.")
+]
 MaxContacts = Annotated[
     int | None,
     typer.Option(
         "--max-contacts",
         min=1,
+        metavar="N",
         help="Stop arrivals after N contacts in a replication; what was measured is kept.",
     ),
 ]
@@ -71,6 +76,7 @@ WallClock = Annotated[
     typer.Option(
         "--wall-clock",
         callback=_positive_seconds,
+        metavar="SECONDS",
         help="Stop after SECONDS of real time; finished replications and the one stopped are kept.",
     ),
 ]
@@ -111,7 +117,9 @@ def run(
         checked = check(scenario, cap_queues=cap_queues)
         for warning in checked.warnings:
             err.print(f"warning: {warning}", markup=False)
+        opt.warn_defaulted_policies([scenario])
         scenario = checked.scenario
+        out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out)
         reps = _replicate(
@@ -175,7 +183,9 @@ def _report(reps: Replications) -> None:
         f"{reps.n} replication(s), seed {reps.seed}",
         markup=False,
     )
-    console.print(metrics_table("", summary, reps.n))
+    console.print(metrics_table("", summary, reps.n, reps.scenario.currency))
+    for note in legend.footnotes(summary):
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
     unfinished = summary.get("unfinished")
     if unfinished is not None and unfinished.mean and not reps.stopped_early:
         err.print(

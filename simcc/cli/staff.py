@@ -26,7 +26,8 @@ def staff(
             "--target",
             "-t",
             metavar="TARGET",
-            help="METRIC>=VALUE or METRIC<=VALUE, e.g. service_level>=0.8 (repeat).",
+            help="METRIC:ge:VALUE or METRIC:le:VALUE, e.g. service_level:ge:0.8 or "
+            "asa:le:30s (repeat); or, quoted, 'service_level>=0.8'.",
         ),
     ],
     pool: Annotated[
@@ -44,7 +45,7 @@ def staff(
         bool, typer.Option("--by-mean", help="Judge a target by the mean, not by its 95% CI bound.")
     ] = False,
     max_agents: Annotated[
-        int, typer.Option("--max-agents", min=1, help="Give up above this.")
+        int, typer.Option("--max-agents", min=1, metavar="N", help="Give up above this.")
     ] = 1000,
     jobs: opt.Jobs = None,
     scheduler: opt.Scheduler = None,
@@ -80,7 +81,8 @@ def staff(
                 jobs, scheduler, out, interval, shrinkage, resume,
             )  # fmt: skip
         scenario = load(file)
-        search_inputs(scenario, target, pool, policy)  # bad options stop here, before work
+        _, _, variants = search_inputs(scenario, target, pool, policy)  # bad options stop here
+        opt.warn_defaulted_policies(variants.values())
         with opt.execution("staff", out, jobs, scheduler, resume) as execution:
             result = run_search(
                 scenario,

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from simcc.analysis import format as fmt
-from simcc.cli import app
+from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
 from simcc.io import write_csv, write_parquet
@@ -62,8 +62,10 @@ def sweep(
     with user_errors():
         scenario = load(file)
         grid = parse_grid(assignments)
-        grid_points(scenario, grid)  # every grid point is valid before any work starts
+        checked = grid_points(scenario, grid)  # every grid point is valid before any work starts
+        opt.warn_defaulted_policies(point.scenario for point in checked)
         shown = _shown_metrics(scenario, metric or [])
+        out = opt.report_out(out, report, f"{file.stem}-sweep")
         with opt.execution("sweep", out, jobs, scheduler, resume) as execution:
             table = run_sweep(scenario, grid, replications, seed, execution=execution)
         points = len(table) // max(1, table["replication"].nunique())
@@ -72,7 +74,9 @@ def sweep(
             "common random numbers; mean ± 95% CI half-width",
             markup=False,
         )
-        console.print(sweep_table(table, list(grid), shown))
+        console.print(sweep_table(table, list(grid), shown, scenario.currency))
+        for note in legend.footnotes(shown):
+            console.print(f"note: {note}", markup=False, soft_wrap=True)
         if out is not None:
             write_parquet(out / "results.parquet", table)
             write_csv(out / "results.csv", table)
@@ -91,8 +95,11 @@ def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
     return list(asked) or list(SHOWN)
 
 
-def sweep_table(table: pd.DataFrame, fields: list[str], metrics: Sequence[str]) -> Table:
-    """One row per grid point: the swept values, then each metric's mean ± CI half-width."""
+def sweep_table(
+    table: pd.DataFrame, fields: list[str], metrics: Sequence[str], currency: str | None = None
+) -> Table:
+    """One row per grid point: the swept values, then each metric's mean ± CI half-width
+    (a cost's column names the ``currency``)."""
     from simcc.experiments import summarize
 
     summary = summarize(table, fields)
@@ -104,7 +111,7 @@ def sweep_table(table: pd.DataFrame, fields: list[str], metrics: Sequence[str]) 
     for name in _short(fields):
         out.add_column(name, no_wrap=True)
     for name in metrics:
-        out.add_column(name, justify="right", no_wrap=True)
+        out.add_column(legend.with_currency(name, name, currency), justify="right", no_wrap=True)
     for _, point in summary.groupby(fields, sort=False):
         first = point.iloc[0]
         cells = [str(first[f]) for f in fields]

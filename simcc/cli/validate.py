@@ -8,6 +8,7 @@ import typer
 
 from simcc.cli import app
 from simcc.cli.common import USAGE_ERROR, console, err, load, say_error, user_errors
+from simcc.cli.options import warn_defaulted_policies
 from simcc.scenario import ScenarioError
 
 
@@ -38,5 +39,7 @@ def validate(
             console.print(scenario.summary(), markup=False)
             for warning in warnings:
                 err.print(f"warning: {warning}", markup=False)
+            if checks:
+                warn_defaulted_policies([scenario])
     if bad:
         raise typer.Exit(USAGE_ERROR)

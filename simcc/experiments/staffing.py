@@ -42,7 +42,7 @@ from typing import Any, Unpack
 import pandas as pd
 
 from simcc.analysis import format as fmt
-from simcc.analysis.metrics import metric_names
+from simcc.analysis.metrics import POOL_METRICS, metric_names
 from simcc.analysis.stats import Estimate, estimate
 from simcc.analysis.theory import min_agents
 from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
@@ -50,7 +50,11 @@ from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
 from simcc.units import parse_duration
 
-_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=)\s*(.+?)\s*$")
+_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=|:[A-Za-z]*:)\s*(.+?)\s*$")
+_OPERATORS = {"=>": ">=", "=<": "<=", ":ge:": ">=", ":le:": "<="}
+"""Other spellings of a bound: ``:ge:`` and ``:le:`` need no quoting in a shell."""
+FORMS = 'METRIC:ge:VALUE or METRIC:le:VALUE (or, quoted, "METRIC>=VALUE" / "METRIC<=VALUE")'
+"""How a target is written, for messages."""
 
 Staffing = dict[str, int]
 """Agents per searched pool."""
@@ -79,12 +83,19 @@ class Target:
 
 
 def parse_target(text: str, metrics: Sequence[str]) -> Target:
-    """``"service_level>=0.8"`` (or ``80%``; ``asa<=30s`` for times) as a :class:`Target`."""
+    """``"service_level>=0.8"`` or ``service_level:ge:0.8`` (a value may be ``80%``; a time
+    ``asa<=30s``) as a :class:`Target`."""
     match = _TARGET.match(text)
     if not match:
+        if text.strip() in metrics:  # what a shell leaves of an unquoted service_level>=0.8
+            raise ExperimentError(
+                f"--target {text}: no bound; unquoted, >= and <= are shell redirections (the "
+                "shell wrote the rest to a file named like '=0.8'): write "
+                f'{text.strip()}:ge:0.8 or quote it, "{text.strip()}>=0.8"'
+            )
         raise ExperimentError(
-            f"--target {text}: expected METRIC>=VALUE or METRIC<=VALUE, "
-            "e.g. service_level>=0.8 or abandonment_rate<=0.05"
+            f"--target {text}: expected {FORMS}, "
+            "e.g. service_level:ge:0.8 or abandonment_rate:le:0.05"
         )
     metric, op, raw = match.groups()
     if metric not in metrics:
@@ -94,9 +105,13 @@ def parse_target(text: str, metrics: Sequence[str]) -> Target:
             + (f"; did you mean {hint[0]!r}?" if hint else "")
             + f" (metrics: {', '.join(metrics)})"
         )
-    op = {"=>": ">=", "=<": "<="}.get(op, op)
+    op = _OPERATORS.get(op, op)
+    if op.startswith(":"):
+        raise ExperimentError(
+            f"--target {text}: unknown bound {op!r}; use :ge: (at least) or :le: (at most)"
+        )
     if op not in (">=", "<="):
-        raise ExperimentError(f"--target {text}: use >= or <= (a target is a bound)")
+        raise ExperimentError(f"--target {text}: use >= or <= (a target is a bound): {FORMS}")
     return Target(metric, op, _target_value(text, metric, raw))
 
 
@@ -191,6 +206,8 @@ class Evaluation:
     staffing: Staffing
     estimates: dict[str, Estimate]
     met: bool
+    means: dict[str, float] = field(default_factory=dict, repr=False)
+    """The mean of every metric, to explain a target that cannot be met."""
 
 
 @dataclass
@@ -270,7 +287,8 @@ class _Search:
             (rows,) = self.engine.run([Point(key, scenario)], self.n, self.seed)
             estimates = {t.metric: estimate([row[t.metric] for row in rows]) for t in self.targets}
             met = all(t.met(estimates[t.metric], self.conservative) for t in self.targets)
-            self.tried[key] = Evaluation(self.policy, dict(staffing), estimates, met)
+            means = {name: estimate([row[name] for row in rows]).mean for name in rows[0]}
+            self.tried[key] = Evaluation(self.policy, dict(staffing), estimates, met, means)
             if self.report is not None:
                 self.report(self.tried[key])
         return self.tried[key]
@@ -320,16 +338,79 @@ class _Search:
 
     def _unreachable(self, current: Staffing) -> str:
         last = self.evaluate(current)
-        missed = [
-            f"{t} (got {fmt.value(t.metric, last.estimates[t.metric].mean)})"
-            for t in self.targets
-            if not t.met(last.estimates[t.metric], self.conservative)
-        ]
+        first = next(iter(self.tried.values()))
+        missed = [t for t in self.targets if not t.met(last.estimates[t.metric], self.conservative)]
+        got = [f"{t} (got {fmt.value(t.metric, last.estimates[t.metric].mean)})" for t in missed]
+        why = [_why_missed(self.scenario, t, first, last) for t in missed]
         return (
             f"policy {self.policy}: no staffing up to {self.max_agents} agents per pool "
-            f"meets every target; still missed: {'; '.join(missed)}. "
-            "A target may depend on pools not searched (add --pool) or be out of reach"
+            f"meets every target; still missed: {'; '.join(got)}. Why: {' '.join(why)}"
         )
+
+
+ENTRY_QUEUE_METRICS = ("service_level", "asa", "abandonment_queue_rate")
+"""Metrics measured in the entry queue alone: only the entry pools' staffing moves them."""
+
+
+def _measured_at(scenario: Scenario, metric: str) -> tuple[list[str], str]:
+    """The pools whose staffing moves ``metric``, and where it is measured, in words."""
+    for prefix in POOL_METRICS:
+        pool = metric.removeprefix(f"{prefix}_")
+        if pool != metric and pool in scenario.pools:
+            return [pool], f"is measured at pool {pool}"
+    paths = scenario.call_types.values()
+    if metric in ENTRY_QUEUE_METRICS:
+        entry = {ct.path[0] for ct in paths} | {o.pool for ct in paths for o in ct.overflow}
+        pools = [p for p in scenario.pools if p in entry]
+        return pools, f"is measured in the entry queue, at {', '.join(pools)}"
+    on_paths = {p for ct in paths for p in ct.path}
+    pools = [p for p in scenario.pools if p in on_paths]
+    return pools, f"depends on every pool of the escalation paths ({', '.join(pools)})"
+
+
+def _why_missed(scenario: Scenario, target: Target, first: Evaluation, last: Evaluation) -> str:
+    """One or two sentences: which pools limit a missed target, and why staffing cannot."""
+    metric, means = target.metric, last.means
+    pools, where = _measured_at(scenario, metric)
+    fixed = [p for p in pools if p not in last.staffing]
+    parts = []
+    if metric == "abandonment_rate":
+        parts.append(
+            f"{metric} counts every contact lost: "
+            f"{fmt.value(metric, means.get('abandonment_queue_rate', math.nan))} in the entry "
+            f"queue, {fmt.value(metric, means.get('abandonment_hold_rate', math.nan))} on hold "
+            f"in a transfer, {fmt.value(metric, means.get('abandonment_transfer_rate', math.nan))}"
+            " in a queue after a transfer"
+        )
+    if fixed:
+        busiest = sorted(fixed, key=lambda p: -_finite(means.get(f"occupancy_{p}")))
+        occupancy = ", ".join(
+            f"{p} {fmt.value(f'occupancy_{p}', means.get(f'occupancy_{p}', math.nan))} busy"
+            for p in busiest
+        )
+        parts.append(
+            f"{metric} {where}, and the search may not change {', '.join(busiest)} "
+            f"({occupancy}); add them with --pool, or give no --pool to search every pool"
+        )
+    else:
+        before = fmt.value(metric, first.means.get(metric, math.nan))
+        after = fmt.value(metric, means.get(metric, math.nan))
+        parts.append(
+            f"every pool {metric} depends on is searched, and more agents moved it only from "
+            f"{before} to {after}: staffing alone does not reach this target"
+        )
+        if metric in ("abandonment_rate", "abandonment_hold_rate") and means.get(
+            "abandonment_hold_rate", 0.0
+        ):
+            parts.append(
+                "customers lost on hold give up during the consult and conference steps, "
+                "which more agents do not shorten"
+            )
+    return "; ".join(parts) + "."
+
+
+def _finite(value: float | None) -> float:
+    return 0.0 if value is None or math.isnan(value) else value
 
 
 def staff(
@@ -404,7 +485,7 @@ def search_inputs(
     _check_pools(scenario, pools)
     parsed = [t if isinstance(t, Target) else parse_target(t, _metrics(scenario)) for t in targets]
     if not parsed:
-        raise ExperimentError("give at least one --target, e.g. service_level>=0.8")
+        raise ExperimentError("give at least one --target, e.g. service_level:ge:0.8")
     policies = [scenario.transfer.policy] if not policies else list(dict.fromkeys(policies))
     return parsed, pools, {p: _with_policy(scenario, p) for p in policies}
 

@@ -33,6 +33,10 @@ from simcc.scenario.sla import Sla
 from simcc.scenario.transfer import Transfer
 from simcc.units import duration_text
 
+MAX_CURRENCY = 8
+"""Characters of a currency label at most (``EUR``, ``€``, ``US$``)."""
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
 PatienceKind = Literal["patience", "hold_patience", "transfer_patience"]
 """Which wait a patience is for: the first queue, a hold, a queue after a transfer."""
 
@@ -42,6 +46,10 @@ class Scenario(Block):
 
     name: str | None = None
     description: str | None = None
+    currency: str | None = None
+    """How costs are labelled (``EUR``, ``€``, ``CHF``); never converted, only shown."""
+    opens_at: str | None = None
+    """The clock time of time 0, ``"HH:MM"``: plots read the day in clock time."""
     horizon: Seconds = Field(gt=0)
     warmup: Seconds = Field(default=0.0, ge=0)
     drain: Seconds = Field(default=math.inf, gt=0)
@@ -58,6 +66,34 @@ class Scenario(Block):
 
     _source: Path | None = PrivateAttr(default=None)
     _raw: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_text(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else ""
+        if not 0 < len(text) <= MAX_CURRENCY or not text.isprintable():
+            raise ValueError(
+                f"expected a currency as a short text (at most {MAX_CURRENCY} characters), "
+                'e.g. EUR, "€" or USD'
+            )
+        return text
+
+    @field_validator("opens_at", mode="before")
+    @classmethod
+    def _clock_time(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(
+                'expected a clock time in quotes, e.g. "08:00"; unquoted, YAML reads a '
+                f"time such as 8:00 as a number (it read {value:g})"
+            )
+        clock = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+        if clock is None:
+            raise ValueError('expected a clock time "HH:MM" from 00:00 to 23:59, e.g. "08:00"')
+        return f"{int(clock[1]):02d}:{clock[2]}"
 
     @field_validator("horizon")
     @classmethod
@@ -109,6 +145,14 @@ class Scenario(Block):
         )
 
     @property
+    def opens_at_seconds(self) -> float | None:
+        """``opens_at`` as seconds after midnight (``"08:00"`` → 28800), or None."""
+        if self.opens_at is None:
+            return None
+        hours, minutes = self.opens_at.split(":")
+        return int(hours) * 3600.0 + int(minutes) * 60.0
+
+    @property
     def source(self) -> Path | None:
         """The file this scenario was loaded from, if any."""
         return self._source
@@ -153,6 +197,10 @@ class Scenario(Block):
         if self.warmup:
             lines[0] += f", warm-up {self.warmup / 60:g} min"
         lines[0] += f", {self.replications} replication(s), seed {self.seed}"
+        if self.opens_at is not None:
+            lines[0] += f", opens at {self.opens_at}"
+        if self.currency is not None:
+            lines[0] += f", costs in {self.currency}"
         for name, ct in self.call_types.items():
             rate = ct.arrivals.mean_rate(self.horizon) * 3600
             line = f"  call type {name}: {rate:.0f}/h on average, path {' → '.join(ct.path)}"

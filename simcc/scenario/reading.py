@@ -9,6 +9,7 @@ the line where they are.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def read_text(path: Path) -> str:
             f"{path}: is {exc.what}, not a regular file; give a YAML scenario file"
         ) from None
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
+        raise ScenarioError(f"{path}: no such file{_nearby(path)}") from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             f"{path}: not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
@@ -50,6 +51,17 @@ def read_text(path: Path) -> str:
         ) from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _nearby(path: Path) -> str:
+    """``; did you mean 'scenarios/centre-warm.yaml'?`` from the files beside a missing one."""
+    folder = path.parent
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return f" (no folder {folder})" if str(folder) not in ("", ".") else ""
+    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    return f"; did you mean {str(folder / match[0])!r}?" if match else ""
 
 
 def parse(text: str, where: str) -> tuple[Any, Index]:

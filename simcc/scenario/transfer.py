@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from simcc.dists import ZERO, Distribution, Seconds
 from simcc.scenario.fields import Block, FiniteSeconds, PolicyName, Priority, Probability
 from simcc.scenario.limits import MAX_AGENTS, MAX_FACTOR, MAX_QUEUE_CAPACITY, MAX_TIER
+from simcc.units import duration_text
 
 
 class ColdPolicy(Block):
@@ -123,3 +124,44 @@ class Transfer(Block):
         if self.policy == "rules" and not self.rules:
             raise ValueError("policy `rules` needs a non-empty `rules` list")
         return self
+
+    def policies_in_use(self) -> list[PolicyName]:
+        """The policy blocks a run reads: the policy (or each rule's) and a consult's fallback.
+
+        A warm or conference consult falls back to its ``fallback`` (cold or callback)
+        only when ``max_consult_wait`` is finite.
+        """
+        used: list[PolicyName] = (
+            [rule.policy for rule in self.rules] if self.policy == "rules" else [self.policy]
+        )
+        for name in list(used):
+            block = getattr(self, name)
+            if isinstance(block, WarmPolicy | ConferencePolicy) and math.isfinite(
+                block.max_consult_wait
+            ):
+                used.append(block.fallback)
+        return list(dict.fromkeys(used))
+
+    def defaulted(self) -> list[PolicyName]:
+        """The policies in use whose block the file does not give: they run on the defaults."""
+        return [name for name in self.policies_in_use() if name not in self.model_fields_set]
+
+
+def defaults_text(policy: PolicyName) -> str:
+    """The defaults of a policy block in the file's words: ``transfer_time 0s, …``."""
+    block = getattr(Transfer(), policy)
+    parts = []
+    for name in type(block).model_fields:
+        value = getattr(block, name)
+        if hasattr(value, "dist"):  # a distribution: its mean
+            text = duration_text(value.mean)
+        elif value is None:
+            text = "none"
+        elif isinstance(value, float) and name.endswith(("_wait", "_delay", "_after")):
+            text = duration_text(value)
+        elif isinstance(value, float):
+            text = f"{value:g}"
+        else:
+            text = str(value)
+        parts.append(f"{name} {text}")
+    return ", ".join(parts)

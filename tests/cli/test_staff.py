@@ -109,3 +109,54 @@ def test_unreachable_target_is_a_clear_error(scenario: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert "no staffing up to 12 agents per pool meets every target" in result.stderr
+    assert "every pool escalation_rate depends on is searched" in result.stderr
+    assert "staffing alone does not reach this target" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "searched", "says"),
+    [
+        (
+            "abandonment_rate<=0.01",
+            "front",
+            [
+                "abandonment_rate counts every contact lost: ",
+                "in a queue after a transfer",
+                "depends on every pool of the escalation paths (front, desk), and the search "
+                "may not change desk (desk ",
+                "add them with --pool",
+            ],
+        ),
+        (
+            "service_level>=0.95",
+            "desk",
+            [
+                "service_level is measured in the entry queue, at front, and the search may not "
+                "change front (front "
+            ],
+        ),
+    ],
+)
+def test_an_unreachable_target_names_the_pools_that_limit_it(
+    scenario: Path, target: str, searched: str, says: list[str]
+) -> None:
+    args = ["staff", str(scenario), "--target", target, "--pool", searched]
+    result = runner.invoke(app, [*args, "--max-agents", "6", "-j", "1"])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    for fragment in says:
+        assert fragment in message
+
+
+def test_a_bound_written_in_words_needs_no_quoting(scenario: Path) -> None:
+    args = ["staff", str(scenario), "--target", "service_level:ge:0.6", "--pool", "front"]
+    result = runner.invoke(app, [*args, "-j", "1", "--max-agents", "30"])
+    assert result.exit_code == 0, result.output
+    assert "service_level ≥ 60.0%" in result.stdout
+
+
+def test_what_a_shell_leaves_of_an_unquoted_bound_is_explained(scenario: Path) -> None:
+    result = runner.invoke(app, ["staff", str(scenario), "--target", "service_level"])
+    assert result.exit_code == 2
+    assert "unquoted, >= and <= are shell redirections" in result.stderr
+    assert "service_level:ge:0.8" in result.stderr

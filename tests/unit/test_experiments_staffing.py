@@ -81,6 +81,9 @@ def test_a_target_is_met_by_its_ci_bound_or_by_the_mean() -> None:
         ("abandonment_rate<=0.05", Target("abandonment_rate", "<=", 0.05)),
         ("asa<=30s", Target("asa", "<=", 30.0)),
         ("asa=<1m", Target("asa", "<=", 60.0)),
+        ("service_level:ge:0.8", Target("service_level", ">=", 0.8)),
+        ("abandonment_rate:le:5%", Target("abandonment_rate", "<=", 0.05)),
+        ("asa:le:30s", Target("asa", "<=", 30.0)),
         ("occupancy_desk<=0.9", Target("occupancy_desk", "<=", 0.9)),
     ],
 )
@@ -95,7 +98,9 @@ def test_targets_are_parsed(text: str, target: Target) -> None:
         ("service_level>=80", r"fraction; give a value in \[0, 1\]"),
         ("service_level=0.8", "use >= or <="),
         ("service_level>=high", "not a number"),
-        ("service level at least 0.8", "expected METRIC>=VALUE"),
+        ("service level at least 0.8", "expected METRIC:ge:VALUE or METRIC:le:VALUE"),
+        ("service_level:gte:0.8", "unknown bound ':gte:'; use :ge: .* or :le:"),
+        ("service_level", "unquoted, >= and <= are shell redirections"),
     ],
 )
 def test_bad_targets_are_refused(text: str, says: str) -> None:

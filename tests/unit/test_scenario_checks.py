@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simcc.checks import check, offered_loads, queue_cap
+from simcc.checks import check, offered_loads, policy_warnings, queue_cap
 from simcc.scenario import scenario_from_dict
 
 
@@ -136,3 +136,32 @@ def test_a_call_types_own_patience_counts_like_the_engine_uses_it() -> None:
     checked = check(scenario)
     assert checked.capped == {}  # nobody waits forever: a warning, no cap
     assert any("expect abandonment" in w for w in checked.warnings)
+
+
+@pytest.mark.parametrize(
+    ("transfer", "defaulted"),
+    [
+        ({"policy": "warm", "warm": {"consult_time": "1m"}}, []),
+        ({"policy": "warm", "warm": {"max_consult_wait": "1m"}}, ["cold"]),  # its fallback
+        (
+            {"policy": "warm", "warm": {"max_consult_wait": "1m", "fallback": "callback"}},
+            ["callback"],
+        ),
+        (
+            {
+                "policy": "rules",
+                "rules": [{"when": {"segment": "standard"}, "policy": "email"}, {"policy": "cold"}],
+                "cold": {"transfer_time": "10s"},
+            },
+            ["email"],
+        ),
+        ({}, ["cold"]),  # no transfer block: cold, every step 0 s
+    ],
+)
+def test_a_policy_in_use_without_its_block_is_said_to_run_on_defaults(
+    transfer: dict[str, object], defaulted: list[str]
+) -> None:
+    scenario = centre(transfer=transfer) if transfer else centre()
+    assert scenario.transfer.defaulted() == defaulted
+    warnings = policy_warnings(scenario)
+    assert [w.split(" has no ")[0] for w in warnings] == [f"policy {p}" for p in defaulted]

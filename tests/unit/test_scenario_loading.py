@@ -202,3 +202,22 @@ def test_mean_rate_of_a_profile(repeat: bool) -> None:
 def test_mean_rate_is_quick_for_many_intervals() -> None:
     arrivals = Arrivals(interval=1, rates=[1, 2], repeat=True)
     assert arrivals.mean_rate(1e12) * 3600 == pytest.approx(1.5)
+
+
+def test_a_missing_file_suggests_the_closest_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "centre-warm.yaml").write_text("horizon: 1h\n")
+    (tmp_path / "erlang-a.yaml").write_text("horizon: 1h\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(tmp_path / "center-warm.yaml")
+    assert str(caught.value) == (
+        f"{tmp_path / 'center-warm.yaml'}: no such file; "
+        f"did you mean {str(tmp_path / 'centre-warm.yaml')!r}?"
+    )
+
+
+def test_a_missing_file_with_nothing_close_or_no_folder_says_only_that(tmp_path: Path) -> None:
+    (tmp_path / "erlang-a.yaml").write_text("horizon: 1h\n")
+    with pytest.raises(ScenarioError, match=r"centre\.yaml: no such file$"):
+        load_scenario(tmp_path / "centre.yaml")
+    with pytest.raises(ScenarioError, match=r"no such file \(no folder .*nowhere\)$"):
+        load_scenario(tmp_path / "nowhere" / "centre.yaml")
