@@ -23,17 +23,9 @@ from simpy.events import Event, Timeout
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
 from simcc.model.policies import Situation, choose, needs_expected_wait
-from simcc.model.pool import (
-    EPS,
-    WAITING,
-    Entry,
-    OverflowClock,
-    Pool,
-    Wait,
-    build_pool,
-    start_shift_plans,
-)
+from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
+from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 
 if TYPE_CHECKING:
