@@ -98,7 +98,23 @@ def legs_frame(rec: Recorder) -> pd.DataFrame:
 
 def agents_frame(rec: Recorder) -> pd.DataFrame:
     """One row per agent busy interval (fields in :data:`AGENTS`)."""
-    return _frame(AGENTS, rec, {})
+    arrays = rec.agent_arrays()
+    return _frame(AGENTS, rec, {"group": agent_groups(arrays, rec.names)})
+
+
+def agent_groups(arrays: dict[str, np.ndarray[Any, Any]], names: Names) -> pd.Categorical[str]:
+    """The agent group of each agent-interval row: agent number modulo the pool's groups.
+
+    (see :class:`simcc.model.pool.AgentGroup`); missing for a pool without groups.
+    """
+    categories = list(dict.fromkeys(g for groups in names.groups for g in groups))
+    codes = np.full(len(arrays["pool"]), -1, dtype=np.int32)
+    for pool, groups in enumerate(names.groups):
+        if groups:
+            mine = arrays["pool"] == pool
+            lookup = np.array([categories.index(g) for g in groups], dtype=np.int32)
+            codes[mine] = lookup[arrays["agent"][mine] % len(groups)]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
 
 def staffing_frame(rec: Recorder) -> pd.DataFrame:

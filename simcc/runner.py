@@ -60,6 +60,7 @@ def names_of(scenario: Scenario) -> Names:
         call_types=tuple(scenario.call_types),
         segments=tuple(scenario.segments),
         policies=("", *POLICIES),
+        groups=tuple(tuple(p.groups or ()) for p in scenario.pools.values()),
     )
 
 
@@ -105,6 +106,11 @@ class Result:
                 self.recorder.staffing_arrays(),
                 _metrics.Window.of(self.scenario),
             )
+            if any(pool.groups for pool in self.scenario.pools.values()):
+                from simcc.analysis.group_metrics import compute_groups
+
+                contacts, agents = self.recorder.contact_arrays(), self.recorder.agent_arrays()
+                self._metrics |= compute_groups(contacts, agents, self.scenario)
         return self._metrics
 
     @property

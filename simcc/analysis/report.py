@@ -38,6 +38,7 @@ import pandas as pd
 from simcc.analysis import explain, plots
 from simcc.analysis import format as fmt
 from simcc.analysis.explain import HEADLINE, noun, verdict
+from simcc.analysis.interval_report import interval_parts
 from simcc.analysis.page import Page, facts_html, plot_into, table_html
 from simcc.analysis.stats import Estimate, estimate, excludes_zero, paired_difference
 from simcc.io import OutputError, write_text
@@ -257,6 +258,10 @@ def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
         _footnotes(estimates),
     )
     page.section("plots", "Plots", *_record_plots(out, scenario, policy, look))
+    records = {name: out.frame(name) for name in ("contacts", "agents", "transfers")}
+    if scenario is not None and all(t is not None for t in records.values()):
+        parts = interval_parts(out.path, records, scenario, look.opens_at)  # type: ignore[arg-type]
+        page.section("intervals", "Per interval", *parts)
 
 
 def _main_policy(contacts: pd.DataFrame) -> str:

@@ -23,8 +23,9 @@ from simpy.events import Event, Timeout
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
 from simcc.model.policies import Situation, choose, needs_expected_wait
-from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait, staffing_process
+from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
+from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 
 if TYPE_CHECKING:
@@ -99,26 +100,17 @@ class Center:
         pools: list[Pool] = []
         for i, (name, spec) in enumerate(s.pools.items()):
             means = [d.mean for d in spec.handle_time.values()]
-            pool = Pool(
-                env,
-                i,
-                name,
-                spec.tier,
-                spec.agents.counts[0],
-                self.recorder,
-                sum(means) / len(means),
-            )
+            draw = None  # the stream of agent_selection: random, its own
+            if spec.agent_selection == "random":
+                draw = self.streams.uniform(f"agent_selection:{name}")
+            pool = build_pool(env, i, name, spec, self.recorder, sum(means) / len(means), draw)
             pools.append(pool)
         for pool, spec in zip(pools, s.pools.values(), strict=True):
             pool.when_unstaffed = spec.when_unstaffed
             pool.queue_capacity = spec.queue_capacity
             if spec.when_unstaffed in self.pool_index:
                 pool.fallback_pool = pools[self.pool_index[spec.when_unstaffed]]
-            plan = spec.agents
-            if len(plan.counts) > 1 and plan.interval is not None:
-                env.process(
-                    staffing_process(env, pool, plan.interval, plan.counts, plan.repeat, self)
-                )
+            start_shift_plans(env, pool, spec, self)
         return pools
 
     def _build_call_types(self) -> list[CallTypeRuntime]:
@@ -306,7 +298,10 @@ class Center:
             # streams of their own, first contacts apart from re-contacts (as in contact_draws)
             kind = "overflow_handle" if c.attempt == 1 else "overflow_recontact_handle"
             handle = self._sampler(kind, pool.index, ct.index)()
-        resolved = c.first_resolve < ct.resolve[pool.index]
+        resolve = ct.resolve[pool.index]
+        if pool.groups is not None:  # the answering agent's group: its factors
+            handle, resolve = pool.skill(agent, handle, resolve)
+        resolved = c.first_resolve < resolve
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
             handle, resolved = ct.escalate_after[pool.index], False
             c.reason = _HANDLING_TIME

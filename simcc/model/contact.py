@@ -197,7 +197,10 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
         c.rediscoveries += 1
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
-    resolved = u < ct.resolve[params.index]
+    resolve = ct.resolve[params.index]
+    if pool.groups is not None:  # the working agent's group: its factors
+        handle, resolve = pool.skill(agent, handle, resolve)
+    resolved = u < resolve
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]

@@ -31,12 +31,15 @@ import math
 from collections import deque
 from collections.abc import Callable, Sized
 from enum import IntEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
 from simcc.model.records import Activity, Recorder
+
+if TYPE_CHECKING:
+    from simcc.model.agent_groups import AgentGroup
 
 
 class Wait(IntEnum):
@@ -108,6 +111,8 @@ class Entry(Event, Generic[O]):
 
 class Pool:
     """A group of interchangeable agents with one priority queue."""
+
+    groups: list[AgentGroup] | None = None  # agent groups (a GroupedPool), or None
 
     def __init__(
         self,
@@ -300,6 +305,10 @@ class Pool:
             pool=self.index, time=self.env.now, scheduled=self.scheduled, present=self.present
         )
 
+    def skill(self, agent: int, handle: float, resolve: float) -> tuple[float, float]:
+        """The handle time and resolution probability of ``agent`` (see :class:`GroupedPool`)."""
+        return handle, resolve
+
     # -------------------------------------------------------------- what rules see
 
     @property
@@ -342,9 +351,15 @@ class Progress(Protocol):
     def live(self) -> Sized: ...  # contacts still in the system
 
 
+class Staffed(Protocol):
+    """What a shift plan changes: a pool, or one group of a pool."""
+
+    def set_staffing(self, agents: int) -> None: ...
+
+
 def staffing_process(
     env: simpy.Environment,
-    pool: Pool,
+    pool: Staffed,
     interval: float,
     counts: list[int],
     repeat: bool,

@@ -117,6 +117,7 @@ class Names:
     call_types: tuple[str, ...]
     segments: tuple[str, ...]
     policies: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...] = ()  # each pool's agent groups (none: a plain pool)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,12 @@ AGENTS = Table(
     (
         Field("pool", "int32", "pool of the agent", "pools"),
         Field("agent", "int32", "agent number within the pool"),
+        Field(
+            "group",
+            "category",
+            "agent group of the agent (missing for a pool without groups)",
+            derived=True,
+        ),
         Field("contact_id", "int64", "contact the agent was busy for"),
         Field("activity", "int8", "what the agent was busy with", Activity),
         Field("start", "float64", "start of the busy interval (s)"),

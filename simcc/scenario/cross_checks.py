@@ -195,6 +195,12 @@ def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]
             f"pools.{name}.when_unstaffed: expected 'queue', 'callback' or another "
             f"pool, got {pool.when_unstaffed!r}"
         )
+    served = {
+        ct_name: ct
+        for ct_name, ct in scenario.call_types.items()
+        if name in ct.path or any(step.pool == name for step in ct.overflow)
+    }
+    problems += pool.problems(name, served)
     if pool.agents.interval is not None:
         problems += _interval_problems(
             scenario, f"pools.{name}.agents.interval", pool.agents.interval

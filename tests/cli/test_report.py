@@ -99,7 +99,7 @@ def sections(html: str) -> list[str]:
 
 def test_run_report_has_scenario_metrics_and_record_plots(outputs: dict[str, Path]) -> None:
     html = page(outputs, "run")
-    assert sections(html) == ["scenario", "metrics", "plots"]
+    assert sections(html) == ["scenario", "metrics", "plots", "intervals"]
     assert "Small centre" in html and "transfer policy" in html
     assert "abandonment_rate" in html and "95 % CI" in html
     alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
@@ -107,6 +107,8 @@ def test_run_report_has_scenario_metrics_and_record_plots(outputs: dict[str, Pat
         "Waiting-time distributions",
         "Queues and busy agents over the day",
         "Agent time by activity",
+        "front: agents and service level per interval",
+        "desk: agents and service level per interval",
     ]
     assert "scenario file was not found" not in html
 

@@ -18,7 +18,12 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["01_quickstart.ipynb", "02_warm_vs_cold.ipynb", "03_staffing_sweep.ipynb"]
+NAMES = [
+    "01_quickstart.ipynb",
+    "02_warm_vs_cold.ipynb",
+    "03_staffing_sweep.ipynb",
+    "04_interval_staffing.ipynb",
+]
 
 
 def execute(book: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:

@@ -22,7 +22,7 @@ PINNED = {
         "false_resolution", "escalations", "pools", "last_pool", "policy", "hold_time",
         "transfer_wait", "rediscoveries", "first_handoff", "sla_legs", "sla_legs_met",
     ),
-    "agents": ("pool", "agent", "contact_id", "activity", "start", "end"),
+    "agents": ("pool", "agent", "group", "contact_id", "activity", "start", "end"),
     "transfers": (
         "contact_id", "leg", "reason", "policy", "from_pool", "to_pool", "handoff", "engaged",
         "outcome", "sla_target", "sla_met", "attempts",
@@ -64,9 +64,9 @@ def test_every_field_has_a_meaning_and_a_known_dtype() -> None:
 
 
 def test_the_agent_append_takes_the_agent_fields_in_order() -> None:
-    # the hot append is positional: its parameters are the declared fields, in order
+    # the hot append is positional: its parameters are the stored fields, in order
     params = list(inspect.signature(Recorder.agent).parameters)[1:]
-    assert tuple(params) == AGENTS.names
+    assert tuple(params) == tuple(f.name for f in AGENTS.stored)
 
 
 def test_a_hand_off_row_must_name_every_field() -> None:

@@ -1,0 +1,143 @@
+"""The run report's interval part: agents and service level per pool and interval.
+
+From a run's records (:func:`simcc.analysis.intervals.records_interval_table`):
+per pool and interval, the agents scheduled and busy, the service level with
+its 95 % CI over replications, against the file's answer target, and the
+agents *required* where a requirements table sits beside the output or the
+scenario (``staffing.csv`` of ``simcc staff --interval``, for the scenario's
+policy).  The chart is :func:`simcc.analysis.interval_plots.interval_chart`.
+docs/report.md says how to read it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simcc.analysis import format as fmt
+from simcc.analysis.interval_plots import interval_chart, missed_intervals
+from simcc.analysis.intervals import records_interval_table
+from simcc.analysis.page import plot_into, table_html
+
+DEFAULT_INTERVAL = 1800.0
+"""The interval of the report when no requirements table gives one (30 minutes)."""
+
+REQUIREMENTS = "staffing.csv"
+
+
+def find_requirements(out_dir: Path, scenario: Any) -> Path | None:
+    """The requirements table beside the output, else beside the scenario file, if any."""
+    places = [out_dir]
+    source = getattr(scenario, "source", None)
+    if source is not None:
+        places.append(Path(source).parent)
+    for place in places:
+        if (place / REQUIREMENTS).is_file():
+            return place / REQUIREMENTS
+    return None
+
+
+def read_required(path: Path, scenario: Any) -> pd.DataFrame | None:
+    """``pool``, ``start``, ``end``, ``required`` of a requirements table (the scenario's
+    policy when it has several); None when it does not fit the scenario's pools."""
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError):
+        return None
+    if not {"pool", "start", "end", "required"} <= set(table.columns):
+        return None
+    if "policy" in table.columns:
+        mine = table["policy"].astype(str) == scenario.transfer.policy
+        table = table[mine] if mine.any() else table[table["policy"] == table["policy"].iloc[0]]
+    table = table[table["pool"].astype(str).isin(list(scenario.pools))]
+    if table.empty:
+        return None
+    return table[["pool", "start", "end", "required"]].assign(pool=table["pool"].astype(str))
+
+
+def interval_table_of_run(
+    records: Mapping[str, pd.DataFrame], scenario: Any, required: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The run's interval metrics, with ``required`` merged in when given."""
+    interval = DEFAULT_INTERVAL
+    if required is not None:
+        interval = float((required["end"] - required["start"]).iloc[0])
+    interval = min(interval, float(scenario.horizon))
+    table = records_interval_table(records, scenario, interval)
+    if required is not None:
+        table = table.merge(
+            required[["pool", "start", "required"]], on=["pool", "start"], how="left"
+        )
+    return table
+
+
+def interval_parts(
+    out_dir: Path, records: Mapping[str, pd.DataFrame], scenario: Any, opens_at: Any
+) -> list[str]:
+    """The interval section's HTML: per pool, a table and the chart."""
+    path = find_requirements(out_dir, scenario)
+    required = read_required(path, scenario) if path is not None else None
+    table = interval_table_of_run(records, scenario, required)
+    target = float(scenario.sla.answer.target)
+    source = (
+        f"required agents from {html.escape(str(path))} (the fewest agents meeting the "
+        "targets, found by <code>simcc staff --interval</code>)"
+        if required is not None
+        else "no requirements table (staffing.csv) beside the output or the scenario, so "
+        "no required agents"
+    )
+    parts = [
+        '<p class="note">Per pool and interval, from the records: agents scheduled (the '
+        "plan) and busy (mean over replications), and the service level with its 95 % CI "
+        f"against the target of {target:.0%}; an interval <b>misses</b> when the CI's low "
+        f"end is below the target. {source}.</p>"
+    ]
+    for pool in scenario.pools:
+        rows = table[table["pool"] == pool].sort_values("start")
+        if rows.empty or not (rows["scheduled"] > 0).any():
+            continue
+        parts.append(f"<h3>{html.escape(str(pool))}</h3>")
+        parts.append(_table(rows, target, opens_at))
+        plot_into(
+            parts,
+            lambda pool=pool: interval_chart(table, pool, target),
+            f"{pool}: agents and service level per interval",
+            "Top: agents scheduled (steps), required (dashed, when known) and busy (dots, "
+            "with the 95 % CI band). Bottom: the service level of the contacts arriving in "
+            "each interval with its 95 % CI band, the dashed target, and in red the "
+            "intervals whose CI misses it: where the plan is thin.",
+        )
+    return parts
+
+
+def _table(rows: pd.DataFrame, target: float, opens_at: Any) -> str:
+    miss = missed_intervals(rows, target)
+    header = ["interval", "required", "scheduled", "busy", "95 % CI", "service level", "95 % CI"]
+    body = []
+    for (_, r), missed in zip(rows.iterrows(), miss, strict=True):
+        when = f"{fmt.clock(r['start'], opens_at)}–{fmt.clock(r['end'], opens_at)}"
+        required = r.get("required", math.nan)
+        level = "–" if math.isnan(r["service_level"]) else f"{r['service_level']:.1%}"
+        body.append(
+            (
+                html.escape(when) + (" <b>misses</b>" if missed else ""),
+                "–" if pd.isna(required) else f"{int(required)}",
+                f"{r['scheduled']:g}",
+                f"{r['busy']:.1f}",
+                _ci(r["busy_ci_low"], r["busy_ci_high"], "{:.1f}"),
+                level,
+                _ci(r["service_level_ci_low"], r["service_level_ci_high"], "{:.0%}"),
+            )
+        )
+    return table_html(header, body)
+
+
+def _ci(low: float, high: float, form: str) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return f"{form.format(low)} – {form.format(high)}"
