@@ -44,8 +44,11 @@ def fingerprint(path: Path, seed: int) -> dict[str, object]:
     metrics = {name: repr(value) for name, value in sorted(result.metrics().items())}
     summary = simcc.replicate(simcc.load_scenario(path), 3, seed=seed, jobs=1).to_json()["metrics"]
     summary_hash = hashlib.sha256(json.dumps(summary, sort_keys=True).encode()).hexdigest()[:16]
-    return {"tables": tables | {"summary.json metrics (3 replications)": summary_hash},
-            "rows": len(result.contacts), "metrics": metrics}
+    return {
+        "tables": tables | {"summary.json metrics (3 replications)": summary_hash},
+        "rows": len(result.contacts),
+        "metrics": metrics,
+    }
 
 
 def collect(seeds: list[int]) -> dict[str, object]:
