@@ -105,7 +105,10 @@ SWEEP_METRICS = (
 
 
 class ReportError(OutputError):
-    """An output directory the report cannot read; the message says why."""
+    """An output directory the report cannot read (bad input: exit 2); the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, before_work=True)
 
 
 # ============================================================================ verdicts
@@ -237,31 +240,43 @@ class Output:
     kind: str
     path: Path
     summary: dict[str, Any] = field(default_factory=dict)
+    listed: frozenset[str] | None = None
+    """The files of the set by its manifest (``None``: no manifest, every file counts)."""
 
     def has(self, name: str) -> bool:
-        return (self.path / name).is_file()
+        listed = self.listed is None or name in self.listed
+        return listed and (self.path / name).is_file()
 
     def frame(self, name: str) -> pd.DataFrame | None:
         """A Parquet (or CSV) table of the directory, None if absent."""
-        if self.has(f"{name}.parquet"):
-            return pd.read_parquet(self.path / f"{name}.parquet")
-        if self.has(f"{name}.csv"):
-            return pd.read_csv(self.path / f"{name}.csv")
+        for file, read in ((f"{name}.parquet", pd.read_parquet), (f"{name}.csv", pd.read_csv)):
+            if self.has(file):
+                try:
+                    return read(self.path / file)
+                except Exception as exc:  # pyarrow and pandas raise many kinds
+                    raise ReportError(
+                        f"{self.path / file} is damaged: cannot be read as a table "
+                        f"({type(exc).__name__}: {exc})"
+                    ) from None
         return None
 
 
 def detect(out_dir: str | Path) -> Output:
     """Which command wrote ``out_dir``: ``sweep``, ``compare`` or ``run`` (by its files)."""
+    from simcc.io import check_outputs
+
     path = Path(out_dir)
     if not path.is_dir():
         raise ReportError(f"{path} is not a directory")
-    summary = _read_summary(path)
-    if (path / "results.parquet").is_file() or (path / "results.csv").is_file():
-        return Output("sweep", path, summary)
+    listed = check_outputs(path)
+    summary = _read_summary(path) if listed is None or "summary.json" in listed else {}
+    if any(Output("", path, listed=listed).has(f) for f in ("results.parquet", "results.csv")):
+        return Output("sweep", path, summary, listed)
     if "variants" in summary:
-        return Output("compare", path, summary)
+        return Output("compare", path, summary, listed)
     if "metrics" in summary:
-        return Output("run", path, summary)
+        _check_metrics(path / "summary.json", summary["metrics"])
+        return Output("run", path, summary, listed)
     raise ReportError(
         f"{path} holds no simcc output: expected summary.json (from `simcc run` or "
         "`simcc compare`) or results.parquet (from `simcc sweep`)"
@@ -279,6 +294,21 @@ def _read_summary(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ReportError(f"{file} is not a simcc summary (expected a JSON object)")
     return document
+
+
+def _check_metrics(file: Path, metrics: Any) -> None:
+    """``metrics`` of a run's summary.json: metric → {mean, std, ci_low, ci_high}."""
+    if not isinstance(metrics, dict):
+        raise ReportError(f"{file} is damaged: `metrics` is not a mapping of metrics")
+    for name, entry in metrics.items():
+        if not isinstance(entry, dict) or not all(
+            entry.get(key) is None or isinstance(entry.get(key), int | float)
+            for key in ("mean", "std", "ci_low", "ci_high")
+        ):
+            raise ReportError(
+                f"{file} is damaged: metrics.{name} should be {{mean, std, ci_low, ci_high}} "
+                f"numbers, got {json.dumps(entry)[:60]}"
+            )
 
 
 def _estimate(entry: Mapping[str, Any] | None, n: int) -> Estimate:

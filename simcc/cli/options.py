@@ -13,7 +13,7 @@ command into one :class:`~simcc.experiments.Execution`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,10 +82,16 @@ Resume = Annotated[
 
 @contextlib.contextmanager
 def execution(
-    command: str, out: Path | None, jobs: int | None, scheduler: str | None, resume: bool
+    command: str,
+    out: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    resume: bool,
+    inputs: Sequence[Path] = (),
 ) -> Iterator[Execution]:
     """How an experiment command runs: its workers, its journal under ``--out`` (the
-    directory is made before any work) and a progress bar while the block runs.
+    directory is made before any work; one that would overwrite an input file is
+    refused) and a progress bar while the block runs.
 
     Ctrl-C (or SIGTERM, under :func:`~simcc.cli.common.user_errors`) in the block
     says where the finished replications are kept and exits 130.
@@ -94,7 +100,7 @@ def execution(
     from simcc.experiments import JOURNAL_NAME, Execution
     from simcc.io import prepare_out
 
-    journal = None if out is None else prepare_out(out) / JOURNAL_NAME
+    journal = None if out is None else prepare_out(out, inputs) / JOURNAL_NAME
     try:
         with progress(command) as update:
             yield Execution(jobs, scheduler, journal, resume, update)

@@ -12,7 +12,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.io import write_csv, write_parquet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,7 +63,7 @@ def sweep(
         grid = parse_grid(assignments)
         grid_points(scenario, grid)  # every grid point is valid before any work starts
         shown = _shown_metrics(scenario, metric or [])
-        with opt.execution("sweep", out, jobs, scheduler, resume) as execution:
+        with opt.execution("sweep", out, jobs, scheduler, resume, [file]) as execution:
             table = run_sweep(scenario, grid, replications, seed, execution=execution)
         points = len(table) // max(1, table["replication"].nunique())
         console.print(
@@ -74,10 +73,9 @@ def sweep(
         )
         console.print(sweep_table(table, list(grid), shown))
         if out is not None:
-            write_parquet(out / "results.parquet", table)
-            write_csv(out / "results.csv", table)
+            files = {"results.parquet": table, "results.csv": table}
+            finish_outputs(out, scenario, report, files)
             console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
-            finish_outputs(out, scenario, report)
 
 
 def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
