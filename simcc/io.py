@@ -223,14 +223,14 @@ def refuse_overwriting_inputs(
     directory: str | Path, names: Iterable[str], inputs: Iterable[str | Path]
 ) -> None:
     """Refuse (exit 2) an output ``directory/name`` that is one of the command's ``inputs``."""
-    targets = {name: Path(directory) / name for name in names}
+    targets = [Path(directory) / name for name in names]
     for given in inputs:
         source = Path(given)
-        for name, target in targets.items():
+        for target in targets:
             if _same_file(source, target):
                 raise OutputError(
-                    f"--out {directory} would overwrite the input {given} with the output "
-                    f"{name}; choose another --out",
+                    f"--out would overwrite the input {given} with the output {target}; "
+                    "choose another --out",
                     before_work=True,
                 )
 

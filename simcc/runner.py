@@ -21,16 +21,21 @@ search build on these pieces (:mod:`simcc.experiments`).
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import math
 import os
 import platform
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -142,7 +147,8 @@ def simulate(
     """Run one replication of ``scenario`` (seed: the scenario's unless given)."""
     from simcc.model.center import Center
 
-    seed = scenario.seed if seed is None else seed
+    seed = scenario.seed if seed is None else check_seed(seed)
+    check_limits(max_contacts, wall_clock)
     started = time.perf_counter()
     recorder = Recorder(names_of(scenario))
     center = Center(scenario, Streams(seed, replication), recorder, max_contacts=max_contacts)
@@ -150,6 +156,38 @@ def simulate(
     return Result(
         scenario, seed, replication, recorder, time.perf_counter() - started, center.stopped_early
     )
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` as an int, or a ValueError saying what a seed must be."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
+    return int(seed)
+
+
+def check_replications(n: object) -> int:
+    """``n`` replications as an int, or a ValueError (1 to the scenario file's limit)."""
+    from simcc.scenario import MAX_REPLICATIONS
+
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_REPLICATIONS:
+        raise ValueError(
+            f"replications must be a whole number from 1 to {MAX_REPLICATIONS}, got {n!r}"
+        )
+    return int(n)
+
+
+def check_limits(max_contacts: object, wall_clock: object) -> None:
+    """ValueError for a ``max_contacts`` below 1 or a ``wall_clock`` that is not > 0 seconds."""
+    if max_contacts is not None and (
+        isinstance(max_contacts, bool)
+        or not isinstance(max_contacts, int | np.integer)
+        or max_contacts < 1
+    ):
+        raise ValueError(f"max_contacts must be at least 1 (a whole number), got {max_contacts!r}")
+    if wall_clock is not None and not (
+        isinstance(wall_clock, int | float) and not isinstance(wall_clock, bool) and wall_clock > 0
+    ):
+        raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock!r}")
 
 
 # ============================================================================ replications
@@ -226,6 +264,25 @@ class ExecutorError(RuntimeError):
     """An executor that cannot run tasks (e.g. a Dask scheduler that cannot be reached)."""
 
 
+class SchedulerAddressError(ExecutorError, ValueError):
+    """A ``scheduler`` that is not a Dask address at all (bad input, found before any work)."""
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` if it reads as a Dask scheduler address (``tcp://host:8786``…)."""
+    from distributed.comm import get_address_host_port, parse_address
+
+    try:
+        scheme, _ = parse_address(address)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
+        raise SchedulerAddressError(
+            f"{address!r} is not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786"
+        ) from None
+    return address
+
+
 class Executor(Protocol):
     """Runs tasks and yields their results as they finish (in any order).
 
@@ -273,9 +330,83 @@ class SerialExecutor(_Closing):
             yield fn(task)
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle; it stops the workers itself."""
+def _start_worker(parent: int) -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it stops the workers itself),
+    and a worker whose parent is gone (``kill -9``) exits within a second."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+PARENT_POLL_S = 0.5
+"""How often a worker checks that the process that started it is still there."""
+
+
+def _watch_parent(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a killed parent not yet reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def start_method() -> str | None:
+    """How :class:`ProcessExecutor` starts workers: ``forkserver`` (POSIX) or ``spawn``.
+
+    Both import the main module again in each worker.  A script that does its
+    work at top level, with no ``if __name__ == "__main__":`` around the call,
+    would run again there: then ``fork`` (Linux, no other threads running),
+    which imports nothing, or ``None``: run in this process.
+    """
+    if not _main_runs_again_in_workers():
+        return "forkserver" if os.name == "posix" else "spawn"
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return None
+
+
+def _main_runs_again_in_workers() -> bool:
+    """Whether the call comes from the top level of a main script, outside a
+    ``if __name__ == "__main__":`` block (so importing it again would repeat it)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not isinstance(path, str) or not path.endswith(".py"):
+        return False  # python -c, an interactive session, a notebook
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    guards = [
+        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if _is_main_guard(node)
+    ]
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals is vars(main):
+            return not any(first <= frame.f_lineno <= last for first, last in guards)
+        frame = frame.f_back
+    return not guards
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = {n.id for n in sides if isinstance(n, ast.Name)}
+    texts = {n.value for n in sides if isinstance(n, ast.Constant)}
+    return names == {"__name__"} and texts == {"__main__"}
 
 
 WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
@@ -300,11 +431,13 @@ class ProcessExecutor(_Closing):
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or available_cores()
         self._pool: ProcessPoolExecutor | None = None
+        self._method = start_method()
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
     ) -> Generator[TaskResult, None, None]:
-        if self.jobs <= 1 or (len(tasks) <= 1 and self._pool is None):
+        serial = self.jobs <= 1 or self._method is None
+        if serial or (len(tasks) <= 1 and self._pool is None):
             yield from SerialExecutor().map_unordered(fn, tasks)
             return
         pool = self._workers()
@@ -342,14 +475,15 @@ class ProcessExecutor(_Closing):
         if self._pool is None:
             import multiprocessing
 
-            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            if os.name == "posix":
+            context = multiprocessing.get_context(self._method)
+            if self._method == "forkserver":
                 # The fork server imports the engine once; each worker forks from it ready.
                 context.set_forkserver_preload(list(WORKER_MODULES))
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,
-                initializer=_ignore_interrupts,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -401,6 +535,8 @@ class DaskExecutor(_Closing):
         if not self._own:
             self.client = scheduler
             return
+        if isinstance(scheduler, str):
+            check_scheduler_address(scheduler)  # a bad one would leave a client hanging 20 s
         try:
             self.client = Client(scheduler, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
@@ -590,12 +726,9 @@ def replicate(
     may then be 0) and ``.notes()`` says both in words.  Ctrl-C raises
     :class:`Interrupted`, which carries the replications that had finished.
     """
-    n = scenario.replications if n is None else n
-    seed = scenario.seed if seed is None else seed
-    if max_contacts is not None and max_contacts < 1:
-        raise ValueError(f"max_contacts must be at least 1, got {max_contacts}")
-    if wall_clock is not None and not wall_clock > 0:
-        raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
+    n = scenario.replications if n is None else check_replications(n)
+    seed = scenario.seed if seed is None else check_seed(seed)
+    check_limits(max_contacts, wall_clock)
     deadline = None if wall_clock is None else time.time() + wall_clock
     tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
     results: list[TaskResult] = []

@@ -7,7 +7,26 @@ traceback); other failures exit non-zero with a message.
 
 from __future__ import annotations
 
-import typer
+import os
+import sys
+from types import TracebackType
+
+
+def _interrupted_quietly(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """Ctrl-C while the command line starts (before a command runs): one line, exit 130."""
+    if not issubclass(kind, KeyboardInterrupt):
+        _previous_hook(kind, error, tb)
+        return
+    sys.stdout.flush()
+    print("interrupted", file=sys.stderr, flush=True)
+    os._exit(130)
+
+
+_previous_hook, sys.excepthook = sys.excepthook, _interrupted_quietly
+
+import typer  # noqa: E402  (after the hook: Ctrl-C during these imports is quiet too)
 
 app = typer.Typer(
     name="simcc",
@@ -38,5 +57,7 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of the ``simcc`` console script."""
-    app()
+    """Entry point of the ``simcc`` console script (SIGTERM stops it like Ctrl-C, exit 130)."""
+    from simcc.cli.common import run_app
+
+    run_app(app)

@@ -91,7 +91,7 @@ def user_errors() -> Iterator[None]:
 
         if isinstance(exc, ExecutorError):  # e.g. a Dask scheduler that cannot be reached
             say_error(str(exc))
-            raise typer.Exit(FAILURE) from None
+            raise typer.Exit(USAGE_ERROR if isinstance(exc, ValueError) else FAILURE) from None
         if isinstance(exc, LogFormatError):  # a call log that cannot be read
             say_error(str(exc))
             raise typer.Exit(USAGE_ERROR) from None
@@ -104,9 +104,24 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(FAILURE) from None
 
 
+def run_app(app: typer.Typer) -> None:
+    """Run the command line as a program: Ctrl-C or SIGTERM outside a command's own
+    handling (:func:`user_errors`), while it starts or after its outputs are written,
+    prints one line and exits 130."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop_quietly)
+    app()
+
+
+def _stop_quietly(signum: int, frame: FrameType | None) -> None:
+    err.print("interrupted", markup=False)
+    raise SystemExit(INTERRUPTED)
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises KeyboardInterrupt; the old handler comes back after."""
+    """Within the block, SIGTERM (and Ctrl-C) raise KeyboardInterrupt; the old handlers
+    come back after."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
@@ -114,11 +129,15 @@ def terminate_as_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, interrupt),
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def load(path: Path) -> Scenario:

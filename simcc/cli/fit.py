@@ -88,12 +88,13 @@ def fit(
 ) -> None:
     """Fit a scenario to a call log: arrivals, handle times, patience, agents, segments."""
     from simcc.fit.check import check_fit
-    from simcc.io import write_json, write_text
+    from simcc.io import refuse_overwriting_inputs, write_json, write_text
 
     with user_errors():
         try:
             if out.is_dir():
                 raise FitInputError(f"--out {out} is a directory; give the scenario file's name")
+            refuse_overwriting_inputs(out.parent, [out.name, "check.json"], [log])
             loaded = _load(log, log_format, mapping, sep, date_format, strict)
             for line in loaded.report.explain():
                 _say(line)

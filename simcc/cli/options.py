@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from simcc.scenario import MAX_REPLICATIONS
+
 if TYPE_CHECKING:
     from simcc.experiments import Execution
 
@@ -30,6 +32,7 @@ Replications = Annotated[
         "--replications",
         "-n",
         min=1,
+        max=MAX_REPLICATIONS,
         help="Replications per scenario simulated (default: the file's).",
     ),
 ]
@@ -44,10 +47,21 @@ Policies = Annotated[
         "--policy cold).",
     ),
 ]
+
+
+def _out_dir(text: str) -> Path:
+    """``--out`` as given: an empty name would mean the current directory, so it is refused."""
+    if not text.strip():
+        raise typer.BadParameter("is empty: give a directory name")
+    return Path(text)
+
+
 Out = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        parser=_out_dir,
+        metavar="DIR",
         help="Directory for the results (made if missing); compare, sweep and staff also "
         "keep the journal of finished replications there.",
     ),
@@ -63,11 +77,26 @@ Jobs = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, help="Local worker processes (default: all cores)."),
 ]
+
+
+def _scheduler_address(value: str | None) -> str | None:
+    """The ``--scheduler`` address, checked before any work (a bad one: exit 2)."""
+    from simcc.runner import SchedulerAddressError, check_scheduler_address
+
+    if value is None:
+        return None
+    try:
+        return check_scheduler_address(value)
+    except SchedulerAddressError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 Scheduler = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
         metavar="ADDRESS",
+        callback=_scheduler_address,
         help="Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786.",
     ),
 ]
