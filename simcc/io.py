@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from simcc.workers import alive
+
 
 class OutputError(OSError):
     """An output directory or file that cannot be written; the message says why.
@@ -334,18 +336,8 @@ def _remove_abandoned_stages(directory: Path) -> None:
     """Stages left by a process that was killed (its PID is gone)."""
     for stage in directory.glob(f"{_STAGING}*"):
         pid = stage.name[len(_STAGING) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(stage, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 @contextlib.contextmanager

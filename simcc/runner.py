@@ -12,6 +12,7 @@
   :class:`DaskExecutor` (a Dask distributed cluster, ``--scheduler``).  All
   three have one interface, ``map_unordered(run_task, tasks)``, and are
   context managers; :func:`executor_for` picks one from the command options.
+  How local workers start and stop is :mod:`simcc.workers`.
 
 Replication *i* of a run seeded *s* always draws from the same streams
 (:mod:`simcc.rng`), so results are identical bit for bit whatever the
@@ -21,21 +22,15 @@ search build on these pieces (:mod:`simcc.experiments`).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import math
 import os
 import platform
-import signal
-import sys
-import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -53,6 +48,7 @@ from simcc.records import (
 )
 from simcc.rng import Streams
 from simcc.scenario import POLICIES, Scenario
+from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
 
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
@@ -330,96 +326,6 @@ class SerialExecutor(_Closing):
             yield fn(task)
 
 
-def _start_worker(parent: int) -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle (it stops the workers itself),
-    and a worker whose parent is gone (``kill -9``) exits within a second."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-PARENT_POLL_S = 0.5
-"""How often a worker checks that the process that started it is still there."""
-
-
-def _watch_parent(parent: int) -> None:
-    while _alive(parent):
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie (a killed parent not yet reaped)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
-    except (OSError, IndexError):
-        return True
-
-
-def start_method() -> str | None:
-    """How :class:`ProcessExecutor` starts workers: ``forkserver`` (POSIX) or ``spawn``.
-
-    Both import the main module again in each worker.  A script that does its
-    work at top level, with no ``if __name__ == "__main__":`` around the call,
-    would run again there: then ``fork`` (Linux, no other threads running),
-    which imports nothing, or ``None``: run in this process.
-    """
-    if not _main_runs_again_in_workers():
-        return "forkserver" if os.name == "posix" else "spawn"
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return None
-
-
-def _main_runs_again_in_workers() -> bool:
-    """Whether the call comes from the top level of a main script, outside a
-    ``if __name__ == "__main__":`` block (so importing it again would repeat it)."""
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or not isinstance(path, str) or not path.endswith(".py"):
-        return False  # python -c, an interactive session, a notebook
-    try:
-        tree = ast.parse(Path(path).read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return False
-    guards = [
-        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if _is_main_guard(node)
-    ]
-    frame: FrameType | None = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "<module>" and frame.f_globals is vars(main):
-            return not any(first <= frame.f_lineno <= last for first, last in guards)
-        frame = frame.f_back
-    return not guards
-
-
-def _is_main_guard(node: ast.stmt) -> bool:
-    """``if __name__ == "__main__":`` (either way round)."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    names = {n.id for n in sides if isinstance(n, ast.Name)}
-    texts = {n.value for n in sides if isinstance(n, ast.Constant)}
-    return names == {"__name__"} and texts == {"__main__"}
-
-
-WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
-"""What a worker process imports before its first task."""
-
-
-def available_cores() -> int:
-    """Cores this process may run on (the default for ``--jobs``)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 class ProcessExecutor(_Closing):
     """Runs tasks in a pool of local worker processes (``jobs``; default all cores).
 
@@ -482,7 +388,7 @@ class ProcessExecutor(_Closing):
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         return self._pool
