@@ -7,7 +7,6 @@ traceback); other failures exit non-zero with a message.
 
 from __future__ import annotations
 
-import os
 import sys
 from types import TracebackType
 
@@ -15,13 +14,12 @@ from types import TracebackType
 def _interrupted_quietly(
     kind: type[BaseException], error: BaseException, tb: TracebackType | None
 ) -> None:
-    """Ctrl-C while the command line starts (before a command runs): one line, exit 130."""
-    if not issubclass(kind, KeyboardInterrupt):
+    """Ctrl-C while the command line starts (before a command runs): one line instead of
+    a traceback; Python then ends by SIGINT as usual (exit status 130)."""
+    if issubclass(kind, KeyboardInterrupt):
+        print("interrupted", file=sys.stderr, flush=True)
+    else:
         _previous_hook(kind, error, tb)
-        return
-    sys.stdout.flush()
-    print("interrupted", file=sys.stderr, flush=True)
-    os._exit(130)
 
 
 _previous_hook, sys.excepthook = sys.excepthook, _interrupted_quietly
