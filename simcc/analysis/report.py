@@ -273,9 +273,10 @@ def detect(out_dir: str | Path) -> Output:
     if any(Output("", path, listed=listed).has(f) for f in ("results.parquet", "results.csv")):
         return Output("sweep", path, summary, listed)
     if "variants" in summary:
+        _check_summary(path / "summary.json", summary, by_variant=True)
         return Output("compare", path, summary, listed)
     if "metrics" in summary:
-        _check_metrics(path / "summary.json", summary["metrics"])
+        _check_summary(path / "summary.json", summary, by_variant=False)
         return Output("run", path, summary, listed)
     raise ReportError(
         f"{path} holds no simcc output: expected summary.json (from `simcc run` or "
@@ -296,19 +297,32 @@ def _read_summary(path: Path) -> dict[str, Any]:
     return document
 
 
-def _check_metrics(file: Path, metrics: Any) -> None:
-    """``metrics`` of a run's summary.json: metric → {mean, std, ci_low, ci_high}."""
-    if not isinstance(metrics, dict):
-        raise ReportError(f"{file} is damaged: `metrics` is not a mapping of metrics")
-    for name, entry in metrics.items():
-        if not isinstance(entry, dict) or not all(
-            entry.get(key) is None or isinstance(entry.get(key), int | float)
-            for key in ("mean", "std", "ci_low", "ci_high")
-        ):
-            raise ReportError(
-                f"{file} is damaged: metrics.{name} should be {{mean, std, ci_low, ci_high}} "
-                f"numbers, got {json.dumps(entry)[:60]}"
-            )
+def _check_summary(file: Path, summary: dict[str, Any], by_variant: bool) -> None:
+    """The shape of summary.json: ``metrics`` maps each metric to its estimate
+    (``{mean, std, ci_low, ci_high}``), or in a comparison to one per variant."""
+    if by_variant:
+        variants = summary["variants"]
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            raise ReportError(f"{file} is damaged: `variants` is not a list of names")
+    for key in ("metrics", "differences") if by_variant else ("metrics",):
+        table = summary.get(key, {})
+        if not isinstance(table, dict):
+            raise ReportError(f"{file} is damaged: `{key}` is not a mapping of metrics")
+        for name, entry in table.items():
+            entries = entry.items() if by_variant and isinstance(entry, dict) else [("", entry)]
+            for variant, value in entries:
+                if not _is_estimate(value):
+                    where = f"{key}.{name}" + (f".{variant}" if variant else "")
+                    raise ReportError(
+                        f"{file} is damaged: {where} should be {{mean, ci_low, ci_high…}} "
+                        f"numbers, got {json.dumps(value)[:60]}"
+                    )
+
+
+def _is_estimate(entry: Any) -> bool:
+    return isinstance(entry, dict) and all(
+        value is None or isinstance(value, int | float) for value in entry.values()
+    )
 
 
 def _estimate(entry: Mapping[str, Any] | None, n: int) -> Estimate:

@@ -236,6 +236,25 @@ def test_report_names_a_summary_of_the_wrong_shape(
     assert f"{summary} is damaged: metrics.offered should be" in result.output
 
 
+def test_report_names_a_comparison_summary_of_the_wrong_shape(tmp_path: Path) -> None:
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL)
+    out = tmp_path / "out"
+    args = ["compare", str(scenario), "-p", "warm", "-p", "cold", "-n", "2", "-j", "1"]
+    assert runner.invoke(app, [*args, "--out", str(out)]).exit_code == 0
+    (out / "manifest.json").unlink()
+    summary = out / "summary.json"
+    for document, why in [
+        ({"variants": 5}, "`variants` is not a list of names"),
+        ({"variants": ["warm", "cold"], "metrics": 3}, "`metrics` is not a mapping of metrics"),
+        ({"variants": ["warm"], "metrics": {"fcr": {"warm": 3}}}, "metrics.fcr.warm should be"),
+    ]:
+        summary.write_text(json.dumps(document))
+        result = runner.invoke(app, ["report", str(out)])
+        assert result.exit_code == 2, result.output
+        assert f"{summary} is damaged: {why}" in result.output
+
+
 # ============================================================================ inputs
 
 
