@@ -1,22 +1,38 @@
-"""Writing outputs so that nothing is ever half-written.
+"""Writing outputs so that nothing is ever half-written, and no two runs are mixed.
 
 Every file goes to a temporary name in the same directory, is flushed to
 disk, then renamed over the final name: a reader sees the old file or the new
 one, never a fragment, even if the run is killed mid-write.
+
+A command's files are one *output set*, written by :func:`write_outputs`:
+every file is first staged in a hidden directory inside ``--out``, then the
+set is committed with Ctrl-C and SIGTERM held back for those few renames, and
+``manifest.json`` (each file's size and SHA-256) is written last.  An
+interrupt therefore leaves the earlier set or the new one, never a mix; a
+``kill -9`` in the middle of the commit leaves a manifest marked incomplete,
+and :func:`check_outputs` (which ``simcc report`` calls) refuses it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import hashlib
 import json
 import math
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pandas as pd
+
+from simcc.workers import alive
 
 
 class OutputError(OSError):
@@ -34,13 +50,22 @@ class OutputError(OSError):
         return str(self.args[0])
 
 
-def prepare_out(out: str | Path) -> Path:
-    """Create ``out`` if needed and check it is writable, before any work starts."""
+def prepare_out(out: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """Create ``out`` if needed and check it is writable, before any work starts.
+
+    ``inputs`` are the command's input files: an output directory where simcc
+    would write over one of them is refused.
+    """
     path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"output path {path} exists and is not a directory", before_work=True)
+    if not str(out).strip():
+        raise OutputError("--out is empty: give a directory name", before_work=True)
     try:
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"output path {path} exists and is not a directory", before_work=True)
+        refuse_overwriting_inputs(path, OUTPUT_NAMES, inputs)
         path.mkdir(parents=True, exist_ok=True)
+    except OutputError:
+        raise
     except OSError as exc:
         raise OutputError(
             f"cannot create output directory {path}: {_reason(exc)}", before_work=True
@@ -147,10 +172,15 @@ def _nan_to_none(value: Any) -> Any:
     return value
 
 
+def _json_text(document: Any) -> str:
+    return (
+        json.dumps(_nan_to_none(document), indent=2, default=_json_default, allow_nan=False) + "\n"
+    )
+
+
 def write_json(path: str | Path, document: Any) -> Path:
     """Write JSON atomically (NaN and infinities become ``null``)."""
-    text = json.dumps(_nan_to_none(document), indent=2, default=_json_default, allow_nan=False)
-    return write_text(path, text + "\n")
+    return write_text(path, _json_text(document))
 
 
 def write_parquet(path: str | Path, frame: pd.DataFrame) -> Path:
@@ -161,3 +191,227 @@ def write_parquet(path: str | Path, frame: pd.DataFrame) -> Path:
 def write_csv(path: str | Path, frame: pd.DataFrame) -> Path:
     """Write a DataFrame as CSV atomically."""
     return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+# ============================================================================ output sets
+
+MANIFEST = "manifest.json"
+"""Written last by :func:`write_outputs`: the files of the set, each with its size and SHA-256."""
+
+OUTPUT_NAMES = (
+    "summary.json",
+    "replications.parquet",
+    "contacts.parquet",
+    "agents.parquet",
+    "transfers.parquet",
+    "results.parquet",
+    "results.csv",
+    "staffing.json",
+    "evaluations.csv",
+    "scenario.yaml",
+    "report.html",
+    "journal.jsonl",
+    MANIFEST,
+)
+"""Every name a command may write into ``--out`` (an input there is refused)."""
+
+DERIVED = ("report.html",)
+"""Files made from a set after it is written; a new set removes the earlier one's."""
+
+_STAGING = ".simcc-staging-"
+
+
+def refuse_overwriting_inputs(
+    directory: str | Path, names: Iterable[str], inputs: Iterable[str | Path]
+) -> None:
+    """Refuse (exit 2) an output ``directory/name`` that is one of the command's ``inputs``."""
+    targets = [Path(directory) / name for name in names]
+    for given in inputs:
+        source = Path(given)
+        for target in targets:
+            if _same_file(source, target):
+                raise OutputError(
+                    f"--out would overwrite the input {given} with the output {target}; "
+                    "choose another --out",
+                    before_work=True,
+                )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+Content = Any
+"""What :func:`write_outputs` writes for a name: text (``str``), ``bytes``, a JSON
+document, a DataFrame (Parquet or CSV by the name's suffix) or a ``Path`` (a copy)."""
+
+
+class WriteInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM under the command line) while an output set was being staged:
+    the directory holds what it held before."""
+
+
+def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[Path]:
+    """Replace the output set in ``directory`` by ``files`` (name → content) as a whole.
+
+    The files are staged in a hidden directory inside ``directory``; an
+    interrupt then removes the stage and leaves the earlier set untouched
+    (:class:`WriteInterrupted`).  The commit renames them into place with
+    Ctrl-C and SIGTERM held back, removes what remains of the earlier set
+    (its files not in the new one, and its ``report.html``) and writes
+    ``manifest.json`` last.  Returns the paths written.
+    """
+    directory = Path(directory)
+    _remove_abandoned_stages(directory)
+    try:
+        stage = Path(tempfile.mkdtemp(dir=directory, prefix=f"{_STAGING}{os.getpid()}-"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {directory}: {_reason(exc)}") from None
+    try:
+        try:
+            entries = {name: _stage(stage / name, content) for name, content in files.items()}
+        except KeyboardInterrupt:
+            raise WriteInterrupted(
+                f"interrupted while writing {directory}: it holds its earlier outputs, unchanged"
+            ) from None
+        with _signals_held():
+            _commit(directory, stage, entries)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return [directory / name for name in files]
+
+
+def _stage(path: Path, content: Content) -> dict[str, Any]:
+    """Write one file of the set into the stage; its size and checksum for the manifest."""
+    try:
+        if isinstance(content, pd.DataFrame):
+            if path.suffix == ".csv":
+                content.to_csv(path, index=False)
+            else:
+                content.to_parquet(path, index=False)
+        elif isinstance(content, Path):
+            shutil.copyfile(content, path)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(_json_text(content), encoding="utf-8")
+        os.chmod(path, 0o666 & ~_UMASK)
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+    except OSError as exc:
+        target = path.parent.parent / path.name
+        raise OutputError(f"cannot write {target}: {_reason(exc)}") from None
+
+
+def _commit(directory: Path, stage: Path, entries: dict[str, dict[str, Any]]) -> None:
+    """Rename the staged files into place; the manifest says ``complete`` only at the end."""
+    earlier = set(_manifest_files(directory)) | set(DERIVED)
+    write_json(directory / MANIFEST, {"simcc_outputs": 1, "complete": False, "files": entries})
+    try:
+        for name in entries:
+            os.replace(stage / name, directory / name)
+        for name in earlier - set(entries):
+            (directory / name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {directory}: {_reason(exc)}") from None
+    write_json(directory / MANIFEST, {"simcc_outputs": 1, "complete": True, "files": entries})
+
+
+def _manifest_files(directory: Path) -> list[str]:
+    """The files of the set now in ``directory`` by its manifest (none without one)."""
+    try:
+        document = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        return [str(name) for name in document["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _remove_abandoned_stages(directory: Path) -> None:
+    """Stages left by a process that was killed (its PID is gone)."""
+    for stage in directory.glob(f"{_STAGING}*"):
+        pid = stage.name[len(_STAGING) :].split("-", 1)[0]
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block runs; deliver them after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[signal.Signals] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        caught.append(signal.Signals(signum))
+
+    held = [signal.SIGINT, signal.SIGTERM]
+    previous = {signum: signal.signal(signum, hold) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class DamagedOutput(OutputError):
+    """An output directory whose set is incomplete or damaged (bad input: exit 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, before_work=True)
+
+
+def check_outputs(directory: str | Path) -> frozenset[str] | None:
+    """The names of the output set in ``directory``, or ``None`` without a manifest.
+
+    Refuses (:class:`DamagedOutput`) a set that a stop cut short, or a file
+    changed since simcc wrote it.  A directory without ``manifest.json`` (made
+    by hand, or by simcc 0.1) is taken as it is.  A listed file that is
+    missing is left to the reader.
+    """
+    directory = Path(directory)
+    manifest = directory / MANIFEST
+    if not manifest.is_file():
+        return None
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+        files = dict(document["files"])
+        complete = document["complete"] is True
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DamagedOutput(f"{manifest} is damaged: not a simcc manifest") from None
+    if not complete:
+        raise DamagedOutput(
+            f"{directory} is incomplete: simcc was stopped while writing it; run the command again"
+        )
+    for name, entry in files.items():
+        path = directory / name
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        if size != entry.get("bytes"):
+            raise DamagedOutput(
+                f"{path} is damaged: {size} bytes, but simcc wrote {entry.get('bytes')} "
+                f"(see {MANIFEST}); run the command again"
+            )
+        if _sha256(path) != entry.get("sha256"):
+            raise DamagedOutput(
+                f"{path} is damaged: its contents changed since simcc wrote it (its "
+                f"SHA-256 differs from {MANIFEST}); run the command again"
+            )
+    return frozenset(files)

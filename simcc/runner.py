@@ -12,6 +12,7 @@
   :class:`DaskExecutor` (a Dask distributed cluster, ``--scheduler``).  All
   three have one interface, ``map_unordered(run_task, tasks)``, and are
   context managers; :func:`executor_for` picks one from the command options.
+  How local workers start and stop is :mod:`simcc.workers`.
 
 Replication *i* of a run seeded *s* always draws from the same streams
 (:mod:`simcc.rng`), so results are identical bit for bit whatever the
@@ -25,7 +26,6 @@ import contextlib
 import math
 import os
 import platform
-import signal
 import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -48,6 +48,7 @@ from simcc.records import (
 )
 from simcc.rng import Streams
 from simcc.scenario import POLICIES, Scenario
+from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
 
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
@@ -148,7 +149,8 @@ def simulate(
     """Run one replication of ``scenario`` (seed: the scenario's unless given)."""
     from simcc.model.center import Center
 
-    seed = scenario.seed if seed is None else seed
+    seed = scenario.seed if seed is None else check_seed(seed)
+    check_limits(max_contacts, wall_clock)
     started = time.perf_counter()
     recorder = Recorder(names_of(scenario))
     center = Center(scenario, Streams(seed, replication), recorder, max_contacts=max_contacts)
@@ -156,6 +158,38 @@ def simulate(
     return Result(
         scenario, seed, replication, recorder, time.perf_counter() - started, center.stopped_early
     )
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` as an int, or a ValueError saying what a seed must be."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
+    return int(seed)
+
+
+def check_replications(n: object) -> int:
+    """``n`` replications as an int, or a ValueError (1 to the scenario file's limit)."""
+    from simcc.scenario import MAX_REPLICATIONS
+
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_REPLICATIONS:
+        raise ValueError(
+            f"replications must be a whole number from 1 to {MAX_REPLICATIONS}, got {n!r}"
+        )
+    return int(n)
+
+
+def check_limits(max_contacts: object, wall_clock: object) -> None:
+    """ValueError for a ``max_contacts`` below 1 or a ``wall_clock`` that is not > 0 seconds."""
+    if max_contacts is not None and (
+        isinstance(max_contacts, bool)
+        or not isinstance(max_contacts, int | np.integer)
+        or max_contacts < 1
+    ):
+        raise ValueError(f"max_contacts must be at least 1 (a whole number), got {max_contacts!r}")
+    if wall_clock is not None and not (
+        isinstance(wall_clock, int | float) and not isinstance(wall_clock, bool) and wall_clock > 0
+    ):
+        raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock!r}")
 
 
 # ============================================================================ replications
@@ -232,6 +266,25 @@ class ExecutorError(RuntimeError):
     """An executor that cannot run tasks (e.g. a Dask scheduler that cannot be reached)."""
 
 
+class SchedulerAddressError(ExecutorError, ValueError):
+    """A ``scheduler`` that is not a Dask address at all (bad input, found before any work)."""
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` if it reads as a Dask scheduler address (``tcp://host:8786``…)."""
+    from distributed.comm import get_address_host_port, parse_address
+
+    try:
+        scheme, _ = parse_address(address)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
+        raise SchedulerAddressError(
+            f"{address!r} is not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786"
+        ) from None
+    return address
+
+
 class Executor(Protocol):
     """Runs tasks and yields their results as they finish (in any order).
 
@@ -279,22 +332,6 @@ class SerialExecutor(_Closing):
             yield fn(task)
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle; it stops the workers itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
-"""What a worker process imports before its first task."""
-
-
-def available_cores() -> int:
-    """Cores this process may run on (the default for ``--jobs``)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 class ProcessExecutor(_Closing):
     """Runs tasks in a pool of local worker processes (``jobs``; default all cores).
 
@@ -306,11 +343,13 @@ class ProcessExecutor(_Closing):
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or available_cores()
         self._pool: ProcessPoolExecutor | None = None
+        self._method = start_method()
 
     def map_unordered(
         self, fn: Callable[[Task], TaskResult], tasks: list[Task]
     ) -> Generator[TaskResult, None, None]:
-        if self.jobs <= 1 or (len(tasks) <= 1 and self._pool is None):
+        serial = self.jobs <= 1 or self._method is None
+        if serial or (len(tasks) <= 1 and self._pool is None):
             yield from SerialExecutor().map_unordered(fn, tasks)
             return
         pool = self._workers()
@@ -348,14 +387,15 @@ class ProcessExecutor(_Closing):
         if self._pool is None:
             import multiprocessing
 
-            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            if os.name == "posix":
+            context = multiprocessing.get_context(self._method)
+            if self._method == "forkserver":
                 # The fork server imports the engine once; each worker forks from it ready.
                 context.set_forkserver_preload(list(WORKER_MODULES))
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,
-                initializer=_ignore_interrupts,
+                initializer=start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -407,6 +447,8 @@ class DaskExecutor(_Closing):
         if not self._own:
             self.client = scheduler
             return
+        if isinstance(scheduler, str):
+            check_scheduler_address(scheduler)  # a bad one would leave a client hanging 20 s
         try:
             self.client = Client(scheduler, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
@@ -596,12 +638,9 @@ def replicate(
     may then be 0) and ``.notes()`` says both in words.  Ctrl-C raises
     :class:`Interrupted`, which carries the replications that had finished.
     """
-    n = scenario.replications if n is None else n
-    seed = scenario.seed if seed is None else seed
-    if max_contacts is not None and max_contacts < 1:
-        raise ValueError(f"max_contacts must be at least 1, got {max_contacts}")
-    if wall_clock is not None and not wall_clock > 0:
-        raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
+    n = scenario.replications if n is None else check_replications(n)
+    seed = scenario.seed if seed is None else check_seed(seed)
+    check_limits(max_contacts, wall_clock)
     deadline = None if wall_clock is None else time.time() + wall_clock
     tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
     results: list[TaskResult] = []

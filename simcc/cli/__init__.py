@@ -7,11 +7,28 @@ traceback); other failures exit non-zero with a message.
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from types import TracebackType
 
-import typer
 
-from simcc._version import __version__
+def _interrupted_quietly(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """Ctrl-C while the command line starts (before a command runs): one line instead of
+    a traceback; Python then ends by SIGINT as usual (exit status 130)."""
+    if issubclass(kind, KeyboardInterrupt):
+        print("interrupted", file=sys.stderr, flush=True)
+    else:
+        _previous_hook(kind, error, tb)
+
+
+_previous_hook, sys.excepthook = sys.excepthook, _interrupted_quietly
+
+from typing import Annotated  # noqa: E402  (after the hook: Ctrl-C here is quiet too)
+
+import typer  # noqa: E402
+
+from simcc._version import __version__  # noqa: E402
 
 app = typer.Typer(
     name="simcc",
@@ -67,5 +84,7 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of the ``simcc`` console script."""
-    app()
+    """Entry point of the ``simcc`` console script (SIGTERM stops it like Ctrl-C, exit 130)."""
+    from simcc.cli.common import run_app
+
+    run_app(app)

@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -31,7 +31,7 @@ import click
 import typer
 from rich.console import Console
 
-from simcc.io import OutputError
+from simcc.io import Content, OutputError, WriteInterrupted
 from simcc.scenario import Scenario, ScenarioError, load_scenario
 
 _COMMAND_LINE_EXITS = (
@@ -76,6 +76,9 @@ def user_errors() -> Iterator[None]:
     except OutputError as exc:
         say_error(str(exc))
         raise typer.Exit(USAGE_ERROR if exc.before_work else FAILURE) from None
+    except WriteInterrupted as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(INTERRUPTED) from None
     except KeyboardInterrupt:
         err.print("interrupted: finished work was kept; partial work was discarded", markup=False)
         raise typer.Exit(INTERRUPTED) from None
@@ -88,7 +91,7 @@ def user_errors() -> Iterator[None]:
 
         if isinstance(exc, ExecutorError):  # e.g. a Dask scheduler that cannot be reached
             say_error(str(exc))
-            raise typer.Exit(FAILURE) from None
+            raise typer.Exit(USAGE_ERROR if isinstance(exc, ValueError) else FAILURE) from None
         if isinstance(exc, LogFormatError):  # a call log that cannot be read
             say_error(str(exc))
             raise typer.Exit(USAGE_ERROR) from None
@@ -101,9 +104,24 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(FAILURE) from None
 
 
+def run_app(app: typer.Typer) -> None:
+    """Run the command line as a program: Ctrl-C or SIGTERM outside a command's own
+    handling (:func:`user_errors`), while it starts or after its outputs are written,
+    prints one line and exits 130."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop_quietly)
+    app()
+
+
+def _stop_quietly(signum: int, frame: FrameType | None) -> None:
+    err.print("interrupted", markup=False)
+    raise SystemExit(INTERRUPTED)
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises KeyboardInterrupt; the old handler comes back after."""
+    """Within the block, SIGTERM (and Ctrl-C) raise KeyboardInterrupt; the old handlers
+    come back after."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
@@ -111,11 +129,15 @@ def terminate_as_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, interrupt),
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def load(path: Path) -> Scenario:
@@ -136,13 +158,56 @@ def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-def finish_outputs(out: Path, scenario: Scenario, report: bool) -> None:
-    """Write the scenario beside the results (``scenario.yaml``) and, if asked, the report."""
-    from simcc.io import write_text
+def finish_outputs(
+    out: Path, scenario: Scenario, report: bool, files: Mapping[str, Content]
+) -> None:
+    """Write ``files`` and the scenario (``scenario.yaml``) as one output set
+    (:func:`simcc.io.write_outputs`), then, if asked, the report."""
+    from simcc.io import write_outputs
 
-    write_text(out / "scenario.yaml", scenario.to_yaml())
+    write_outputs(out, {**files, **saved_scenario(scenario)})
     if report:
         from simcc.analysis.report import build_report
 
         path = build_report(out, scenario=scenario)
         console.print(f"wrote {path}", markup=False)
+
+
+def saved_scenario(scenario: Scenario) -> dict[str, Content]:
+    """``scenario.yaml`` standing on its own: each empirical ``file:`` it still names is
+    copied beside it (a name of its own) and the path rewritten to that copy."""
+    import yaml
+
+    text = scenario.to_yaml()
+    data = yaml.safe_load(text)
+    base = scenario.source.parent if scenario.source is not None else Path(".")
+    copies: dict[str, Path] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("dist") == "empirical" and isinstance(node.get("file"), str):
+                node["file"] = _copy_name(base / node["file"], copies)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    if copies:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return {"scenario.yaml": text, **copies}
+
+
+def _copy_name(source: Path, copies: dict[str, Path]) -> str:
+    """The name the copy of ``source`` gets in the output directory."""
+    from simcc.io import OUTPUT_NAMES
+
+    for name, path in copies.items():
+        if path == source:
+            return name
+    name = source.name
+    if name in copies or name in OUTPUT_NAMES:
+        name = f"empirical-{len(copies) + 1}-{source.name}"
+    copies[name] = source
+    return name

@@ -12,7 +12,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.io import write_json, write_parquet
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison
@@ -52,14 +51,13 @@ def compare(
         variants = _variants([load(f) for f in files], policy or [])
         opt.warn_defaulted_policies(variants.values())
         out = opt.report_out(out, report, _out_name(files, policy or []))
-        with opt.execution("compare", out, jobs, scheduler, resume) as execution:
+        with opt.execution("compare", out, jobs, scheduler, resume, files) as execution:
             result = run_comparison(variants, replications, seed, execution=execution)
         _print(result, all_metrics)
         if out is not None:
-            write_json(out / "summary.json", result.to_json())
-            write_parquet(out / "replications.parquet", result.table)
+            outputs = {"summary.json": result.to_json(), "replications.parquet": result.table}
+            finish_outputs(out, next(iter(variants.values())), report, outputs)
             console.print(f"wrote {out}/summary.json and replications.parquet", markup=False)
-            finish_outputs(out, next(iter(variants.values())), report)
 
 
 def _variants(scenarios: list, policies: Sequence[str]) -> dict:

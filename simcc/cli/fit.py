@@ -88,10 +88,13 @@ def fit(
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Fit a scenario to a call log: arrivals, handle times, patience, agents, segments."""
+    from simcc.io import refuse_overwriting_inputs
+
     with user_errors():
         try:
             if out.is_dir():
                 raise FitInputError(f"--out {out} is a directory; give the scenario file's name")
+            refuse_overwriting_inputs(out.parent, [out.name, "check.json"], [log])
             loaded = _load(log, log_format, mapping, sep, date_format, strict)
             for line in loaded.report.explain():
                 _say(line)

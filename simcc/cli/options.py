@@ -13,11 +13,13 @@ command into one :class:`~simcc.experiments.Execution`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from simcc.scenario import MAX_REPLICATIONS
 
 if TYPE_CHECKING:
     from simcc.experiments import Execution
@@ -32,6 +34,7 @@ Replications = Annotated[
         "-n",
         min=1,
         metavar="N",
+        max=MAX_REPLICATIONS,
         help="Replications per scenario simulated (default: the file's).",
     ),
 ]
@@ -46,10 +49,20 @@ Policies = Annotated[
         "--policy cold).",
     ),
 ]
+
+
+def _out_dir(text: str) -> Path:
+    """``--out`` as given: an empty name would mean the current directory, so it is refused."""
+    if not text.strip():
+        raise typer.BadParameter("is empty: give a directory name")
+    return Path(text)
+
+
 Out = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        parser=_out_dir,
         metavar="DIR",
         help="Directory for the results (made if missing); compare, sweep and staff also "
         "keep the journal of finished replications there.",
@@ -102,11 +115,26 @@ Jobs = Annotated[
         "--jobs", "-j", min=1, metavar="N", help="Local worker processes (default: all cores)."
     ),
 ]
+
+
+def _scheduler_address(value: str | None) -> str | None:
+    """The ``--scheduler`` address, checked before any work (a bad one: exit 2)."""
+    from simcc.runner import SchedulerAddressError, check_scheduler_address
+
+    if value is None:
+        return None
+    try:
+        return check_scheduler_address(value)
+    except SchedulerAddressError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 Scheduler = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
         metavar="ADDRESS",
+        callback=_scheduler_address,
         help="Run on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786.",
     ),
 ]
@@ -121,10 +149,16 @@ Resume = Annotated[
 
 @contextlib.contextmanager
 def execution(
-    command: str, out: Path | None, jobs: int | None, scheduler: str | None, resume: bool
+    command: str,
+    out: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    resume: bool,
+    inputs: Sequence[Path] = (),
 ) -> Iterator[Execution]:
     """How an experiment command runs: its workers, its journal under ``--out`` (the
-    directory is made before any work) and a progress bar while the block runs.
+    directory is made before any work; one that would overwrite an input file is
+    refused) and a progress bar while the block runs.
 
     Ctrl-C (or SIGTERM, under :func:`~simcc.cli.common.user_errors`) in the block
     says where the finished replications are kept and exits 130.
@@ -133,7 +167,7 @@ def execution(
     from simcc.experiments import JOURNAL_NAME, Execution
     from simcc.io import prepare_out
 
-    journal = None if out is None else prepare_out(out) / JOURNAL_NAME
+    journal = None if out is None else prepare_out(out, inputs) / JOURNAL_NAME
     try:
         with progress(command) as update:
             yield Execution(jobs, scheduler, journal, resume, update)

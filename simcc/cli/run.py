@@ -6,12 +6,11 @@ and ``--wall-clock`` stop a run early (options of :func:`simcc.runner.replicate`
 which this command calls); Ctrl-C and SIGTERM stop it too.  In
 every case what was measured is kept: the replications that finished (and,
 for the limits, the one stopped, up to that moment) are summarised and
-written, each file atomically.
+written as one set (:func:`simcc.io.write_outputs`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -31,7 +30,7 @@ from simcc.cli.common import (
     progress,
     user_errors,
 )
-from simcc.io import prepare_out, write_json, write_parquet
+from simcc.io import prepare_out
 from simcc.scenario import POLICIES, Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ def run(
         scenario = checked.scenario
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
-            prepare_out(out)
+            prepare_out(out, inputs=[file])
         reps = _replicate(
             scenario,
             replications,
@@ -138,8 +137,8 @@ def run(
             raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
         _report(reps)
         if out is not None:
-            _write(out, reps)
-            finish_outputs(out, scenario, report)
+            finish_outputs(out, scenario, report, _outputs(reps))
+            console.print(f"wrote {out}/summary.json and records", markup=False)
         if reps.interrupted:
             err.print(
                 f"interrupted: kept the {reps.n} finished replication(s)"
@@ -204,11 +203,13 @@ def _report(reps: Replications) -> None:
         )
 
 
-def _write(out: Path, reps: Replications) -> None:
-    """summary.json, the replication table and the records, each written atomically."""
-    write_json(out / "summary.json", reps.to_json())
-    write_parquet(out / "replications.parquet", reps.table)
+def _outputs(reps: Replications) -> dict[str, Any]:
+    """summary.json, the replication table and the records (written as one set)."""
+    files: dict[str, Any] = {
+        "summary.json": reps.to_json(),
+        "replications.parquet": reps.table,
+    }
     if reps.records is not None:
         for name in ("contacts", "agents", "transfers"):
-            write_parquet(out / f"{name}.parquet", reps.records[name])
-    console.print(f"wrote {out}/summary.json and records", markup=False)
+            files[f"{name}.parquet"] = reps.records[name]
+    return files

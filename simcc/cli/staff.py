@@ -11,7 +11,7 @@ from simcc.analysis import format as fmt
 from simcc.cli import app
 from simcc.cli import options as opt
 from simcc.cli.common import console, load, user_errors
-from simcc.io import write_csv, write_json
+from simcc.io import write_outputs
 
 if TYPE_CHECKING:
     from simcc.experiments import StaffingResult
@@ -83,7 +83,7 @@ def staff(
         scenario = load(file)
         _, _, variants = search_inputs(scenario, target, pool, policy)  # bad options stop here
         opt.warn_defaulted_policies(variants.values())
-        with opt.execution("staff", out, jobs, scheduler, resume) as execution:
+        with opt.execution("staff", out, jobs, scheduler, resume, [file]) as execution:
             result = run_search(
                 scenario,
                 target,
@@ -105,8 +105,8 @@ def staff(
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
         console.print(targets_table(result))
         if out is not None:
-            write_json(out / "staffing.json", result.to_json())
-            write_csv(out / "evaluations.csv", result.evaluations)
+            files = {"staffing.json": result.to_json(), "evaluations.csv": result.evaluations}
+            write_outputs(out, files)
             console.print(f"wrote {out}/staffing.json and evaluations.csv", markup=False)
 
 

@@ -12,7 +12,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.io import write_csv, write_parquet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,7 +65,7 @@ def sweep(
         opt.warn_defaulted_policies(point.scenario for point in checked)
         shown = _shown_metrics(scenario, metric or [])
         out = opt.report_out(out, report, f"{file.stem}-sweep")
-        with opt.execution("sweep", out, jobs, scheduler, resume) as execution:
+        with opt.execution("sweep", out, jobs, scheduler, resume, [file]) as execution:
             table = run_sweep(scenario, grid, replications, seed, execution=execution)
         points = len(table) // max(1, table["replication"].nunique())
         console.print(
@@ -78,10 +77,9 @@ def sweep(
         for note in legend.footnotes(shown):
             console.print(f"note: {note}", markup=False, soft_wrap=True)
         if out is not None:
-            write_parquet(out / "results.parquet", table)
-            write_csv(out / "results.csv", table)
+            files = {"results.parquet": table, "results.csv": table}
+            finish_outputs(out, scenario, report, files)
             console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
-            finish_outputs(out, scenario, report)
 
 
 def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:

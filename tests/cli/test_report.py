@@ -190,9 +190,9 @@ def test_sweep_report_says_where_the_policies_cross(outputs: dict[str, Path]) ->
     assert "Abandonment (all) against staffing" in alts(html)
 
 
-def test_report_of_a_directory_without_outputs_fails_clearly(tmp_path: Path) -> None:
+def test_report_of_a_directory_without_outputs_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "holds no simcc output" in result.output
     missing = runner.invoke(app, ["report", str(tmp_path / "nope")])
     assert missing.exit_code == 2

@@ -199,3 +199,159 @@ def test_sigterm_keeps_finished_replications_for_resume(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_ctrl_c_keeps_finished_replications_for_resume(tmp_path: Path) -> None:
     _stop_a_sweep(tmp_path, signal.SIGINT)
+
+
+# ============================================================================ a killed parent
+
+
+def _children() -> dict[int, int]:
+    """pid → parent pid of every live (not zombie) process, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] not in (b"Z", b"X"):
+            table[int(entry.name)] = int(fields[1])
+    return table
+
+
+def _descendants(pid: int) -> set[int]:
+    table = _children()
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in table.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.timeout(180)
+def test_workers_exit_within_seconds_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 on ``simcc sweep -j 2``: its fork server, workers and resource tracker go too."""
+    path = tmp_path / "slow.yaml"
+    path.write_text(SLOW)
+    args = ["sweep", str(path), "--set", "pools.desk.agents=48..51", "-n", "4", "-j", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from simcc.cli import main; main()", *args, "--out", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    left: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(_descendants(process.pid)) < 4:
+            time.sleep(0.1)  # fork server + resource tracker + 2 workers
+        left = _descendants(process.pid)
+        assert len(left) >= 4, "the workers did not start"
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and left & set(_children()):
+            time.sleep(0.2)
+        assert not left & set(_children()), "processes outlived their killed parent"
+    finally:
+        process.kill()
+        for pid in left & set(_children()):
+            os.kill(pid, signal.SIGKILL)
+
+
+# ============================================================================ plain scripts
+
+SCRIPT = """\
+import simcc
+print("script started", flush=True)
+s = simcc.load_scenario({path!r})
+print(simcc.replicate(s, 4, jobs=2).summary_frame().loc["offered", "n"])
+"""
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("guarded", [False, True], ids=["no-main-guard", "main-guard"])
+def test_a_plain_script_runs_its_replications_once(tmp_path: Path, guarded: bool) -> None:
+    """A script calling ``simcc.replicate`` at top level, with or without
+    ``if __name__ == "__main__":``, runs once and prints its result."""
+    scenario = tmp_path / "centre.yaml"
+    scenario.write_text(CENTRE)
+    text = SCRIPT.format(path=str(scenario))
+    if guarded:
+        body = "".join(f"    {line}\n" for line in text.splitlines()[1:])
+        text = 'import simcc\nif __name__ == "__main__":\n' + body
+    script = tmp_path / "analysis.py"
+    script.write_text(text)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=240, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.count("script started") == 1
+    assert done.stdout.split() == ["script", "started", "4"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_the_readme_python_snippet_runs_as_a_script(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "snippet.py"
+    script.write_text('print("snippet started", flush=True)\n' + snippet)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=540,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("snippet started") == 1
+
+
+def test_where_workers_start_depends_on_the_main_script(tmp_path: Path) -> None:
+    """forkserver normally; fork (or this process) for a script without a main guard."""
+    script = tmp_path / "probe.py"
+    script.write_text("from simcc.workers import start_method\nprint(start_method())\n")
+    unguarded = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    script.write_text(
+        "from simcc.workers import start_method\n"
+        'if __name__ == "__main__":\n    print(start_method())\n'
+    )
+    guarded = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert guarded.stdout.strip() == ("forkserver" if os.name == "posix" else "spawn")
+    expected = "fork" if sys.platform.startswith("linux") else "None"
+    assert unguarded.stdout.strip() == expected
+
+
+# ============================================================================ arguments
+
+
+@pytest.mark.parametrize("seed", ["1", -1, 1.5, True])
+def test_simulate_refuses_a_seed_that_is_not_a_whole_number(
+    scenario: simcc.Scenario, seed: object
+) -> None:
+    with pytest.raises(ValueError, match=r"seed must be a whole number ≥ 0, got"):
+        simcc.simulate(scenario, seed=seed)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"seed must be a whole number ≥ 0, got"):
+        simcc.replicate(scenario, 2, seed=seed, jobs=1)  # type: ignore[arg-type]
+
+
+def test_simulate_refuses_max_contacts_zero(scenario: simcc.Scenario) -> None:
+    with pytest.raises(ValueError, match="max_contacts must be at least 1"):
+        simcc.simulate(scenario, seed=1, max_contacts=0)
+    assert len(simcc.simulate(scenario, seed=1, max_contacts=1).contacts) == 1
+
+
+@pytest.mark.parametrize("n", [0, 100_001, "3"])
+def test_replicate_refuses_a_count_beyond_the_scenario_limit(
+    scenario: simcc.Scenario, n: object
+) -> None:
+    with pytest.raises(ValueError, match="replications must be a whole number from 1 to 100000"):
+        simcc.replicate(scenario, n, jobs=1)  # type: ignore[arg-type]
+
+
+def test_a_scheduler_that_is_not_an_address_fails_at_once() -> None:
+    with pytest.raises(ExecutorError, match="'garbage' is not a Dask scheduler address"):
+        DaskExecutor("garbage")

@@ -1,0 +1,115 @@
+"""How local worker processes start, and how they stop when their parent is gone.
+
+:class:`~simcc.runner.ProcessExecutor` starts its workers with the method
+:func:`start_method` picks, and :func:`start_worker` runs first in each: the
+worker leaves Ctrl-C to its parent, and a watchdog thread ends it within a
+second of its parent's death (``kill -9`` on the command, say), so no worker
+lives on holding memory.
+
+``forkserver`` and ``spawn`` import the main module again in each worker.  A
+plain script that calls :func:`simcc.replicate` at top level, without
+``if __name__ == "__main__":``, would then run again in every worker; for it
+:func:`start_method` picks ``fork`` (Linux, no other thread running), which
+imports nothing, or else runs the replications in this process.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+
+def start_worker(parent: int) -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it stops the workers itself),
+    and a worker whose parent is gone (``kill -9``) exits within a second."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+PARENT_POLL_S = 0.5
+"""How often a worker checks that the process that started it is still there."""
+
+
+def _watch_parent(parent: int) -> None:
+    while alive(parent):
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a killed parent not yet reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def start_method() -> str | None:
+    """How :class:`ProcessExecutor` starts workers: ``forkserver`` (POSIX) or ``spawn``.
+
+    Both import the main module again in each worker.  A script that does its
+    work at top level, with no ``if __name__ == "__main__":`` around the call,
+    would run again there: then ``fork`` (Linux, no other threads running),
+    which imports nothing, or ``None``: run in this process.
+    """
+    if not _main_runs_again_in_workers():
+        return "forkserver" if os.name == "posix" else "spawn"
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return None
+
+
+def _main_runs_again_in_workers() -> bool:
+    """Whether the call comes from the top level of a main script, outside a
+    ``if __name__ == "__main__":`` block (so importing it again would repeat it)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not isinstance(path, str) or not path.endswith(".py"):
+        return False  # python -c, an interactive session, a notebook
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    guards = [
+        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if _is_main_guard(node)
+    ]
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals is vars(main):
+            return not any(first <= frame.f_lineno <= last for first, last in guards)
+        frame = frame.f_back
+    return not guards
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = {n.id for n in sides if isinstance(n, ast.Name)}
+    texts = {n.value for n in sides if isinstance(n, ast.Constant)}
+    return names == {"__name__"} and texts == {"__main__"}
+
+
+WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
+"""What a worker process imports before its first task."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the default for ``--jobs``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
