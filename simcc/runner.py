@@ -38,6 +38,7 @@ import pandas as pd
 
 from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
+from simcc.analysis.metrics import Totals
 from simcc.records import (
     Names,
     Recorder,
@@ -50,7 +51,7 @@ from simcc.rng import Streams
 from simcc.scenario import POLICIES, Scenario
 
 if TYPE_CHECKING:
-    from simcc.analysis.stats import Estimate
+    from simcc.analysis.stats import Adjusted, Estimate
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -74,6 +75,7 @@ class Result:
     wall_time: float
     stopped_early: str | None = None
     _metrics: dict[str, float] | None = field(default=None, repr=False)
+    _totals: Totals | None = field(default=None, repr=False)
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -99,13 +101,28 @@ class Result:
     def metrics(self) -> dict[str, float]:
         """Every metric of MODEL.md §4 for this replication (``offered`` included)."""
         if self._metrics is None:
-            self._metrics = _metrics.compute(
+            self._metrics, self._totals = _metrics.measure(
                 self.recorder.contact_arrays(),
                 self.recorder.agent_arrays(),
                 self.recorder.staffing_arrays(),
                 _metrics.Window.of(self.scenario),
             )
         return self._metrics
+
+    def totals(self) -> Totals:
+        """Each ratio metric's ``(numerator, denominator)``, for ratio-of-totals estimators."""
+        self.metrics()
+        assert self._totals is not None
+        return self._totals
+
+    def controls(self) -> tuple[float, ...]:
+        """The control variates of :mod:`simcc.analysis.controls` in this replication."""
+        from simcc.analysis.controls import observed_controls
+
+        values = observed_controls(
+            self.scenario, self.seed, self.replication, self.recorder.contact_arrays()
+        )
+        return tuple(float(v) for v in values)
 
     @property
     def info(self) -> dict[str, Any]:
@@ -171,6 +188,8 @@ class Task:
     keep_records: bool = False
     max_contacts: int | None = None
     deadline: float | None = None
+    controls: bool = False
+    """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
 
 
 @dataclass
@@ -188,6 +207,9 @@ class TaskResult:
     records: dict[str, pd.DataFrame] | None = None
     stopped_early: str | None = None
     skipped: bool = False
+    totals: Totals = field(default_factory=dict)
+    """Each ratio metric's numerator and denominator (:meth:`Result.totals`)."""
+    controls: tuple[float, ...] | None = None
 
 
 def run_task(task: Task) -> TaskResult:
@@ -219,6 +241,8 @@ def run_task(task: Task) -> TaskResult:
         result.wall_time,
         records,
         result.stopped_early,
+        totals=result.totals(),
+        controls=result.controls() if task.controls else None,
     )
 
 
@@ -437,6 +461,19 @@ def executor_for(jobs: int | None = None, scheduler: Any = None) -> Executor:
     return ProcessExecutor(jobs)
 
 
+ESTIMATORS = ("mean", "ratio", "control-variates")
+"""How :meth:`Replications.summary` estimates a metric over replications:
+
+- ``mean``: the mean of the replications' values (of each replication's ratio,
+  for a rate), with a Student-t CI — the default;
+- ``ratio``: for a ratio metric, the ratio of totals over replications
+  (``Σ numerators / Σ denominators``) with a delta-method CI; other metrics
+  (counts) as ``mean``;
+- ``control-variates``: the mean adjusted by the controls of
+  :mod:`simcc.analysis.controls`, with its CI on ``n − 1 − q`` degrees of freedom.
+"""
+
+
 @dataclass
 class Replications:
     """Many replications of one scenario: a metrics row each, and their summary.
@@ -459,10 +496,23 @@ class Replications:
     """Replications never started: the wall clock had run out."""
     interrupted: bool = False
     """Ctrl-C (or SIGTERM under the command line) stopped the run."""
+    totals: pd.DataFrame | None = None
+    """Per replication, each ratio metric's numerator and denominator (columns
+    ``NAME.num``, ``NAME.den``), in the rows of ``table``."""
+    controls: pd.DataFrame | None = None
+    """Per replication, the control variates (:data:`simcc.analysis.controls.CONTROLS`)."""
+    estimator: str = "mean"
+    """The default estimator of :meth:`summary` (one of :data:`ESTIMATORS`)."""
+    precision: dict[str, float] = field(default_factory=dict)
+    """The half-widths :func:`replicate` was asked to reach (metric → half-width)."""
 
     def __post_init__(self) -> None:
         if not self.requested:
             self.requested = self.n + self.skipped
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(
+                f"estimator must be one of {', '.join(ESTIMATORS)}, got {self.estimator!r}"
+            )
 
     @property
     def n(self) -> int:
@@ -478,6 +528,7 @@ class Replications:
         *,
         requested: int = 0,
         interrupted: bool = False,
+        estimator: str = "mean",
     ) -> Replications:
         """Assemble task results (in any order; skipped ones are counted, not kept)."""
         skipped = sum(r.skipped for r in results)
@@ -497,9 +548,16 @@ class Replications:
                 for name in ("contacts", "agents", "transfers")
             }
         stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
-        return cls(
+        reps = cls(
             scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
         )
+        reps.totals = totals_frame([r.replication for r in results], [r.totals for r in results])
+        if results and all(r.controls is not None for r in results):
+            from simcc.analysis.controls import CONTROLS
+
+            reps.controls = pd.DataFrame([r.controls for r in results], columns=list(CONTROLS))
+        reps.estimator = estimator
+        return reps
 
     def notes(self) -> list[str]:
         """What was cut short, one line each (for the terminal and ``summary.json``)."""
@@ -513,12 +571,53 @@ class Replications:
             notes.append(f"interrupted after {self.n} of {self.requested} replication(s)")
         return notes
 
-    def summary(self, level: float = 0.95) -> dict[str, Estimate]:
-        """Each metric's mean, std and Student-t confidence interval over replications."""
-        from simcc.analysis.stats import estimate
+    def summary(self, level: float = 0.95, estimator: str | None = None) -> dict[str, Estimate]:
+        """Each metric's estimate, std and confidence interval over replications.
 
+        ``estimator`` (default: :attr:`estimator`) is one of :data:`ESTIMATORS`.
+        """
+        from simcc.analysis.stats import estimate, ratio_estimate
+
+        how = self._estimator(estimator)
+        names = [name for name in self.table.columns if name != "replication"]
+        if how == "control-variates":
+            return {name: a.estimate for name, a in self._adjusted(level).items()}
+        out = {}
+        for name in names:
+            if how == "ratio" and self.totals is not None and f"{name}.num" in self.totals:
+                num, den = self.totals[f"{name}.num"], self.totals[f"{name}.den"]
+                out[name] = ratio_estimate(num.to_numpy(), den.to_numpy(), level)
+            else:
+                out[name] = estimate(self.table[name].to_numpy(), level)
+        return out
+
+    def variance_reduction(self, level: float = 0.95) -> dict[str, float]:
+        """Per metric, variance of the plain mean ÷ that of the control-variates estimate."""
+        return {name: a.variance_reduction for name, a in self._adjusted(level).items()}
+
+    def _estimator(self, estimator: str | None) -> str:
+        how = self.estimator if estimator is None else estimator
+        if how not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {how!r}")
+        if how == "ratio" and self.totals is None:
+            raise ValueError("the ratio estimator needs the replications' totals (.totals)")
+        if how == "control-variates" and self.controls is None:
+            raise ValueError(
+                "the control-variates estimator needs the controls: "
+                "replicate(..., estimator='control-variates')"
+            )
+        return how
+
+    def _adjusted(self, level: float) -> dict[str, Adjusted]:
+        from simcc.analysis.controls import control_means
+        from simcc.analysis.stats import control_variate_estimate
+
+        self._estimator("control-variates")
+        assert self.controls is not None
+        controls = self.controls.to_numpy()
+        means = control_means(self.scenario)
         return {
-            name: estimate(self.table[name].to_numpy(), level)
+            name: control_variate_estimate(self.table[name].to_numpy(), controls, means, level)
             for name in self.table.columns
             if name != "replication"
         }
@@ -529,16 +628,46 @@ class Replications:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def to_json(self) -> dict[str, Any]:
-        """The ``summary.json`` document of MODEL.md §6."""
-        return {
+        """The ``summary.json`` document of MODEL.md §6 (``estimator`` says how the
+        metrics were estimated; a control-variates run also gives each metric's
+        ``variance_reduction``)."""
+        metrics = {name: _clean(e.as_dict()) for name, e in self.summary().items()}
+        if self.estimator == "control-variates":
+            for name, factor in self.variance_reduction().items():
+                metrics[name]["variance_reduction"] = _clean({"f": factor})["f"]
+        document = {
             "scenario": self.scenario.display_name,
             "seed": self.seed,
             "replications": self.n,
-            "metrics": {name: _clean(e.as_dict()) for name, e in self.summary().items()},
+            "metrics": metrics,
             "provenance": provenance(self.scenario, self.seed) | {"wall_time_s": self.wall_time},
             "replications_requested": self.requested,
             "stopped_early": self.notes() or None,
+            "estimator": self.estimator,
         }
+        if self.precision:
+            document["precision"] = self.precision_status()
+        return document
+
+    def precision_status(self, level: float = 0.95) -> dict[str, dict[str, float | bool]]:
+        """Per metric of :attr:`precision`: the target half-width, the one reached, and
+        whether it was reached."""
+        summary = self.summary(level)
+        out: dict[str, dict[str, float | bool]] = {}
+        for name, target in self.precision.items():
+            reached = summary[name].half_width if name in summary else math.nan
+            out[name] = {
+                "target": target,
+                "half_width": None if math.isnan(reached) else reached,  # type: ignore[dict-item]
+                "reached": bool(reached <= target),
+            }
+        return out
+
+
+def totals_frame(replications: list[int], totals: list[Totals]) -> pd.DataFrame:
+    """The totals of several replications as a table: ``NAME.num``, ``NAME.den`` columns."""
+    rows = [_metrics.flat_totals(t) for t in totals]
+    return pd.DataFrame(rows, index=pd.Index(replications, name="replication"))
 
 
 def _clean(values: dict[str, float]) -> dict[str, float | None]:
@@ -568,6 +697,9 @@ def replicate(
     progress: Callable[[int, int], None] | None = None,
     max_contacts: int | None = None,
     wall_clock: float | None = None,
+    estimator: str = "mean",
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -584,6 +716,15 @@ def replicate(
         wall_clock: seconds of real time for the whole run: no replication starts
             after that, and one still running stops then (its contacts still in
             the system count as ``unfinished``).
+        estimator: how the summary estimates each metric (:data:`ESTIMATORS`):
+            ``"mean"`` (default), ``"ratio"`` (ratio of totals, delta-method CIs) or
+            ``"control-variates"`` (which also measures the controls).
+        precision: ``{metric: half_width}``: after the first ``n`` replications, run
+            more in batches until every named 95 % CI half-width (under
+            ``estimator``) is reached, or ``max_replications`` have run.
+            Replication *i* is the same whatever the batches, so the result is the
+            same at any ``jobs``.
+        max_replications: the most replications ``precision`` may run (default 10 × n).
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -596,25 +737,93 @@ def replicate(
         raise ValueError(f"max_contacts must be at least 1, got {max_contacts}")
     if wall_clock is not None and not wall_clock > 0:
         raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
+    precision = dict(precision or {})
+    limit = check_precision(scenario, n, precision, max_replications)
     deadline = None if wall_clock is None else time.time() + wall_clock
-    tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
+    controls = estimator == "control-variates"
+
+    def tasks(first: int, last: int) -> list[Task]:
+        return [
+            Task(scenario, seed, i, (), keep_records, max_contacts, deadline, controls)
+            for i in range(first, last)
+        ]
+
     results: list[TaskResult] = []
     started = time.perf_counter()
+
+    def assemble(requested: int, interrupted: bool = False) -> Replications:
+        reps = Replications.from_results(
+            scenario,
+            seed,
+            results,
+            time.perf_counter() - started,
+            requested=requested,
+            interrupted=interrupted,
+            estimator=estimator,
+        )
+        reps.precision = precision
+        return reps
+
+    planned = n
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
-        with (
-            executor_for(jobs, scheduler) as executor,
-            contextlib.closing(executor.map_unordered(run_task, tasks)) as finished,
-        ):
-            for result in finished:
-                results.append(result)
-                if progress is not None:
-                    progress(len(results), n)
+        with executor_for(jobs, scheduler) as executor:
+            batch = tasks(0, n)
+            while batch:
+                with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
+                    for result in finished:
+                        results.append(result)
+                        if progress is not None:
+                            progress(len(results), planned)
+                reps = assemble(planned)
+                more = next_batch(reps, precision, limit) if precision else 0
+                if reps.skipped or reps.stopped_early:
+                    more = 0  # a limit cut the run short: no more batches
+                batch = tasks(planned, planned + more)
+                planned += more
     except KeyboardInterrupt:
-        reps = Replications.from_results(
-            scenario, seed, results, time.perf_counter() - started, requested=n, interrupted=True
-        )
-        raise Interrupted(reps) from None
-    return Replications.from_results(
-        scenario, seed, results, time.perf_counter() - started, requested=n
-    )
+        raise Interrupted(assemble(planned, interrupted=True)) from None
+    return assemble(planned)
+
+
+def check_precision(
+    scenario: Scenario, n: int, precision: dict[str, float], max_replications: int | None
+) -> int:
+    """The most replications a ``precision`` run may make; the targets checked."""
+    if max_replications is not None and max_replications < n:
+        raise ValueError(f"--max-replications ({max_replications}) is below the replications ({n})")
+    names = _metrics.metric_names(tuple(scenario.pools))
+    for name, half in precision.items():
+        if name not in names:
+            from simcc.scenario import _suggest
+
+            raise ValueError(
+                f"--precision: no metric {name!r}" + _suggest(name, names, prefix="; did you mean")
+            )
+        if not half > 0:
+            raise ValueError(f"--precision: the half-width of {name} must be > 0, got {half:g}")
+    if precision and n < 2:
+        raise ValueError("--precision needs at least 2 replications in the first batch")
+    return max_replications if max_replications is not None else 10 * n
+
+
+def next_batch(reps: Replications, precision: dict[str, float], limit: int) -> int:
+    """How many more replications ``precision`` asks for (0: every target is reached).
+
+    Each metric short of its target asks for ``n · (h / target)² − n`` more (the
+    half-width shrinks as ``1/√n``), 10 % more for safety, at least 2 and at
+    least a tenth of ``n``; the largest ask wins, capped at ``limit``.  It depends
+    only on the replications' values, so the batches are the same at any ``jobs``.
+    """
+    n = reps.n
+    summary = reps.summary()
+    ask = 0
+    for name, target in precision.items():
+        half = summary[name].half_width
+        if half <= target:
+            continue
+        need = n if math.isnan(half) else math.ceil(1.1 * n * (half / target) ** 2) - n
+        ask = max(ask, need, 2, math.ceil(n / 10))
+    return max(0, min(ask, limit - n))

@@ -40,6 +40,7 @@ def compare(
         bool, typer.Option("--all", help="Show every metric, not only the headline ones.")
     ] = False,
     report: opt.Report = False,
+    estimator: opt.Estimator = "mean",
 ) -> None:
     """Compare scenarios or transfer policies with common random numbers and paired CIs.
 
@@ -51,7 +52,9 @@ def compare(
     with user_errors():
         variants = _variants([load(f) for f in files], policy or [])
         with opt.execution("compare", out, jobs, scheduler, resume) as execution:
-            result = run_comparison(variants, replications, seed, execution=execution)
+            result = run_comparison(
+                variants, replications, seed, estimator=estimator, execution=execution
+            )
         _print(result, all_metrics)
         if out is not None:
             write_json(out / "summary.json", result.to_json())
@@ -100,6 +103,13 @@ def _print(result: Comparison, all_metrics: bool) -> None:
     if result.n > 1:
         console.print(
             "\n* the 95% CI of the paired difference excludes zero", markup=False, soft_wrap=True
+        )
+    if result.estimator == "ratio":
+        console.print(
+            "rates and other ratios: ratios of totals over replications, differences and "
+            "CIs by the delta method on the paired replications",
+            markup=False,
+            soft_wrap=True,
         )
 
 
