@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -739,91 +739,72 @@ def replicate(
         raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
+    from simcc.analysis.precision import check_precision
+
     precision = dict(precision or {})
     limit = check_precision(scenario, n, precision, max_replications)
     deadline = None if wall_clock is None else time.time() + wall_clock
-    controls = estimator == "control-variates"
-
-    def tasks(first: int, last: int) -> list[Task]:
-        return [
-            Task(scenario, seed, i, (), keep_records, max_contacts, deadline, controls)
-            for i in range(first, last)
-        ]
-
-    results: list[TaskResult] = []
-    started = time.perf_counter()
-
-    def assemble(requested: int, interrupted: bool = False) -> Replications:
-        reps = Replications.from_results(
-            scenario,
-            seed,
-            results,
-            time.perf_counter() - started,
-            requested=requested,
-            interrupted=interrupted,
-            estimator=estimator,
-        )
-        reps.precision = precision
-        return reps
-
-    planned = n
+    template = Task(
+        scenario, seed, 0, (), keep_records, max_contacts, deadline, estimator == "control-variates"
+    )
+    run = _Batches(template, estimator, precision, limit, progress)
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
-            batch = tasks(0, n)
-            while batch:
-                with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
-                    for result in finished:
-                        results.append(result)
-                        if progress is not None:
-                            progress(len(results), planned)
-                reps = assemble(planned)
-                more = next_batch(reps, precision, limit) if precision else 0
-                if reps.skipped or reps.stopped_early:
-                    more = 0  # a limit cut the run short: no more batches
-                batch = tasks(planned, planned + more)
-                planned += more
+            return run.until_done(executor, n)
     except KeyboardInterrupt:
-        raise Interrupted(assemble(planned, interrupted=True)) from None
-    return assemble(planned)
+        raise Interrupted(run.replications(interrupted=True)) from None
 
 
-def check_precision(
-    scenario: Scenario, n: int, precision: dict[str, float], max_replications: int | None
-) -> int:
-    """The most replications a ``precision`` run may make; the targets checked."""
-    if max_replications is not None and max_replications < n:
-        raise ValueError(f"--max-replications ({max_replications}) is below the replications ({n})")
-    names = _metrics.metric_names(tuple(scenario.pools))
-    for name, half in precision.items():
-        if name not in names:
-            from simcc.scenario import _suggest
+class _Batches:
+    """The replications of one :func:`replicate` call: ``0..n−1``, then (with a
+    precision target) batches that extend the range until it is reached."""
 
-            raise ValueError(
-                f"--precision: no metric {name!r}" + _suggest(name, names, prefix="; did you mean")
+    def __init__(
+        self,
+        template: Task,
+        estimator: str,
+        precision: dict[str, float],
+        limit: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.template, self.estimator = template, estimator
+        self.precision, self.limit, self.progress = precision, limit, progress
+        self.results: list[TaskResult] = []
+        self.planned = 0
+        self.started = time.perf_counter()
+
+    def until_done(self, executor: Executor, n: int) -> Replications:
+        from simcc.analysis.precision import next_batch
+
+        more = n
+        while more:
+            first, self.planned = self.planned, self.planned + more
+            batch = [replace(self.template, replication=i) for i in range(first, self.planned)]
+            with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
+                for result in finished:
+                    self.results.append(result)
+                    if self.progress is not None:
+                        self.progress(len(self.results), self.planned)
+            reps = self.replications()
+            cut_short = reps.skipped or reps.stopped_early  # a limit ended the run
+            more = (
+                0
+                if cut_short or not self.precision
+                else next_batch(reps, self.precision, self.limit)
             )
-        if not half > 0:
-            raise ValueError(f"--precision: the half-width of {name} must be > 0, got {half:g}")
-    if precision and n < 2:
-        raise ValueError("--precision needs at least 2 replications in the first batch")
-    return max_replications if max_replications is not None else 10 * n
+        return reps
 
-
-def next_batch(reps: Replications, precision: dict[str, float], limit: int) -> int:
-    """How many more replications ``precision`` asks for (0: every target is reached).
-
-    Each metric short of its target asks for ``n · (h / target)² − n`` more (the
-    half-width shrinks as ``1/√n``), 10 % more for safety, at least 2 and at
-    least a tenth of ``n``; the largest ask wins, capped at ``limit``.  It depends
-    only on the replications' values, so the batches are the same at any ``jobs``.
-    """
-    n = reps.n
-    summary = reps.summary()
-    ask = 0
-    for name, target in precision.items():
-        half = summary[name].half_width
-        if half <= target:
-            continue
-        need = n if math.isnan(half) else math.ceil(1.1 * n * (half / target) ** 2) - n
-        ask = max(ask, need, 2, math.ceil(n / 10))
-    return max(0, min(ask, limit - n))
+    def replications(self, interrupted: bool = False) -> Replications:
+        t = self.template
+        reps = Replications.from_results(
+            t.scenario,
+            t.seed,
+            self.results,
+            time.perf_counter() - self.started,
+            requested=self.planned,
+            interrupted=interrupted,
+            estimator=self.estimator,
+        )
+        reps.precision = self.precision
+        return reps

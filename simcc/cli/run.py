@@ -169,7 +169,7 @@ def _check_precision(
     scenario: Scenario, n: int | None, targets: dict[str, float], most: int | None
 ) -> None:
     """``--precision`` and ``--max-replications`` checked before any work (exit 2)."""
-    from simcc.runner import check_precision
+    from simcc.analysis.precision import check_precision
 
     n = scenario.replications if n is None else n
     try:

@@ -12,9 +12,10 @@ import pytest
 
 import simcc
 from simcc.analysis.controls import control_means, expected_arrivals, observed_controls
+from simcc.analysis.precision import next_batch
 from simcc.analysis.stats import estimate
 from simcc.records import ACTIVITIES
-from simcc.runner import Replications, next_batch, totals_frame
+from simcc.runner import Replications, totals_frame
 from simcc.scenario import Scenario
 from simcc.scenario.loading import loads_scenario
 
