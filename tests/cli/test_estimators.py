@@ -87,3 +87,25 @@ def test_compare_with_the_ratio_estimator_gives_paired_ratio_differences(tmp_pat
     document = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert document["estimator"] == "ratio"
     assert set(document["differences"]["abandonment_rate"]) == {"cold"}
+
+
+def test_sweep_with_the_ratio_estimator_keeps_totals_and_summarizes_ratios_of_them(
+    tmp_path: Path,
+):
+    import pandas as pd
+
+    from simcc.experiments import summarize
+
+    out = str(tmp_path / "out")
+    grid = ["--set", "pools.desk.agents=2,3"]
+    code, output = run("sweep", str(SMALL), *grid, "-n", "3", "-j", "1", "--estimator", "ratio",
+                       "--out", out)  # fmt: skip
+    assert code == 0, output
+    assert "ratio of totals ± 95% CI half-width" in " ".join(output.split())
+    table = pd.read_parquet(tmp_path / "out" / "results.parquet")
+    point = table[table["pools.desk.agents"] == 2]
+    by_hand = point["service_level.num"].sum() / point["service_level.den"].sum()
+    summary = summarize(table, ["pools.desk.agents"], estimator="ratio")
+    row = summary[(summary["pools.desk.agents"] == 2) & (summary["metric"] == "service_level")]
+    assert float(row["mean"].iloc[0]) == pytest.approx(by_hand)
+    assert "service_level.num" not in set(summary["metric"])
