@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -38,6 +38,7 @@ import pandas as pd
 
 from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
+from simcc.analysis.metrics import Totals
 from simcc.records import (
     Names,
     Recorder,
@@ -51,7 +52,7 @@ from simcc.scenario import POLICIES, Scenario
 from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
 
 if TYPE_CHECKING:
-    from simcc.analysis.stats import Estimate
+    from simcc.analysis.stats import Adjusted, Estimate
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -76,6 +77,7 @@ class Result:
     wall_time: float
     stopped_early: str | None = None
     _metrics: dict[str, float] | None = field(default=None, repr=False)
+    _totals: Totals | None = field(default=None, repr=False)
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -101,7 +103,7 @@ class Result:
     def metrics(self) -> dict[str, float]:
         """Every metric of MODEL.md §4 for this replication (``offered`` included)."""
         if self._metrics is None:
-            self._metrics = _metrics.compute(
+            self._metrics, self._totals = _metrics.measure(
                 self.recorder.contact_arrays(),
                 self.recorder.agent_arrays(),
                 self.recorder.staffing_arrays(),
@@ -113,6 +115,21 @@ class Result:
                 contacts, agents = self.recorder.contact_arrays(), self.recorder.agent_arrays()
                 self._metrics |= compute_groups(contacts, agents, self.scenario)
         return self._metrics
+
+    def totals(self) -> Totals:
+        """Each ratio metric's ``(numerator, denominator)``, for ratio-of-totals estimators."""
+        self.metrics()
+        assert self._totals is not None
+        return self._totals
+
+    def controls(self) -> tuple[float, ...]:
+        """The control variates of :mod:`simcc.analysis.controls` in this replication."""
+        from simcc.analysis.controls import observed_controls
+
+        values = observed_controls(
+            self.scenario, self.seed, self.replication, self.recorder.contact_arrays()
+        )
+        return tuple(float(v) for v in values)
 
     @property
     def info(self) -> dict[str, Any]:
@@ -211,6 +228,8 @@ class Task:
     keep_records: bool = False
     max_contacts: int | None = None
     deadline: float | None = None
+    controls: bool = False
+    """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
 
 
 @dataclass
@@ -228,6 +247,9 @@ class TaskResult:
     records: dict[str, pd.DataFrame] | None = None
     stopped_early: str | None = None
     skipped: bool = False
+    totals: Totals = field(default_factory=dict)
+    """Each ratio metric's numerator and denominator (:meth:`Result.totals`)."""
+    controls: tuple[float, ...] | None = None
 
 
 def run_task(task: Task) -> TaskResult:
@@ -259,6 +281,8 @@ def run_task(task: Task) -> TaskResult:
         result.wall_time,
         records,
         result.stopped_early,
+        totals=result.totals(),
+        controls=result.controls() if task.controls else None,
     )
 
 
@@ -485,6 +509,19 @@ def executor_for(jobs: int | None = None, scheduler: Any = None) -> Executor:
     return ProcessExecutor(jobs)
 
 
+ESTIMATORS = ("mean", "ratio", "control-variates")
+"""How :meth:`Replications.summary` estimates a metric over replications:
+
+- ``mean``: the mean of the replications' values (of each replication's ratio,
+  for a rate), with a Student-t CI — the default;
+- ``ratio``: for a ratio metric, the ratio of totals over replications
+  (``Σ numerators / Σ denominators``) with a delta-method CI; other metrics
+  (counts) as ``mean``;
+- ``control-variates``: the mean adjusted by the controls of
+  :mod:`simcc.analysis.controls`, with its CI on ``n − 1 − q`` degrees of freedom.
+"""
+
+
 @dataclass
 class Replications:
     """Many replications of one scenario: a metrics row each, and their summary.
@@ -507,10 +544,23 @@ class Replications:
     """Replications never started: the wall clock had run out."""
     interrupted: bool = False
     """Ctrl-C (or SIGTERM under the command line) stopped the run."""
+    totals: pd.DataFrame | None = None
+    """Per replication, each ratio metric's numerator and denominator (columns
+    ``NAME.num``, ``NAME.den``), in the rows of ``table``."""
+    controls: pd.DataFrame | None = None
+    """Per replication, the control variates (:data:`simcc.analysis.controls.CONTROLS`)."""
+    estimator: str = "mean"
+    """The default estimator of :meth:`summary` (one of :data:`ESTIMATORS`)."""
+    precision: dict[str, float] = field(default_factory=dict)
+    """The half-widths :func:`replicate` was asked to reach (metric → half-width)."""
 
     def __post_init__(self) -> None:
         if not self.requested:
             self.requested = self.n + self.skipped
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(
+                f"estimator must be one of {', '.join(ESTIMATORS)}, got {self.estimator!r}"
+            )
 
     @property
     def n(self) -> int:
@@ -526,6 +576,7 @@ class Replications:
         *,
         requested: int = 0,
         interrupted: bool = False,
+        estimator: str = "mean",
     ) -> Replications:
         """Assemble task results (in any order; skipped ones are counted, not kept)."""
         skipped = sum(r.skipped for r in results)
@@ -545,9 +596,16 @@ class Replications:
                 for name in ("contacts", "agents", "transfers")
             }
         stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
-        return cls(
+        reps = cls(
             scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
         )
+        reps.totals = totals_frame([r.replication for r in results], [r.totals for r in results])
+        if results and all(r.controls is not None for r in results):
+            from simcc.analysis.controls import CONTROLS
+
+            reps.controls = pd.DataFrame([r.controls for r in results], columns=list(CONTROLS))
+        reps.estimator = estimator
+        return reps
 
     def notes(self) -> list[str]:
         """What was cut short, one line each (for the terminal and ``summary.json``)."""
@@ -561,12 +619,53 @@ class Replications:
             notes.append(f"interrupted after {self.n} of {self.requested} replication(s)")
         return notes
 
-    def summary(self, level: float = 0.95) -> dict[str, Estimate]:
-        """Each metric's mean, std and Student-t confidence interval over replications."""
-        from simcc.analysis.stats import estimate
+    def summary(self, level: float = 0.95, estimator: str | None = None) -> dict[str, Estimate]:
+        """Each metric's estimate, std and confidence interval over replications.
 
+        ``estimator`` (default: :attr:`estimator`) is one of :data:`ESTIMATORS`.
+        """
+        from simcc.analysis.stats import estimate, ratio_estimate
+
+        how = self._estimator(estimator)
+        names = [name for name in self.table.columns if name != "replication"]
+        if how == "control-variates":
+            return {name: a.estimate for name, a in self._adjusted(level).items()}
+        out = {}
+        for name in names:
+            if how == "ratio" and self.totals is not None and f"{name}.num" in self.totals:
+                num, den = self.totals[f"{name}.num"], self.totals[f"{name}.den"]
+                out[name] = ratio_estimate(num.to_numpy(), den.to_numpy(), level)
+            else:
+                out[name] = estimate(self.table[name].to_numpy(), level)
+        return out
+
+    def variance_reduction(self, level: float = 0.95) -> dict[str, float]:
+        """Per metric, variance of the plain mean ÷ that of the control-variates estimate."""
+        return {name: a.variance_reduction for name, a in self._adjusted(level).items()}
+
+    def _estimator(self, estimator: str | None) -> str:
+        how = self.estimator if estimator is None else estimator
+        if how not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {how!r}")
+        if how == "ratio" and self.totals is None:
+            raise ValueError("the ratio estimator needs the replications' totals (.totals)")
+        if how == "control-variates" and self.controls is None:
+            raise ValueError(
+                "the control-variates estimator needs the controls: "
+                "replicate(..., estimator='control-variates')"
+            )
+        return how
+
+    def _adjusted(self, level: float) -> dict[str, Adjusted]:
+        from simcc.analysis.controls import control_means
+        from simcc.analysis.stats import control_variate_estimate
+
+        self._estimator("control-variates")
+        assert self.controls is not None
+        controls = self.controls.to_numpy()
+        means = control_means(self.scenario)
         return {
-            name: estimate(self.table[name].to_numpy(), level)
+            name: control_variate_estimate(self.table[name].to_numpy(), controls, means, level)
             for name in self.table.columns
             if name != "replication"
         }
@@ -577,16 +676,46 @@ class Replications:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def to_json(self) -> dict[str, Any]:
-        """The ``summary.json`` document of MODEL.md §6."""
-        return {
+        """The ``summary.json`` document of MODEL.md §6 (``estimator`` says how the
+        metrics were estimated; a control-variates run also gives each metric's
+        ``variance_reduction``)."""
+        metrics = {name: _clean(e.as_dict()) for name, e in self.summary().items()}
+        if self.estimator == "control-variates":
+            for name, factor in self.variance_reduction().items():
+                metrics[name]["variance_reduction"] = _clean({"f": factor})["f"]
+        document = {
             "scenario": self.scenario.display_name,
             "seed": self.seed,
             "replications": self.n,
-            "metrics": {name: _clean(e.as_dict()) for name, e in self.summary().items()},
+            "metrics": metrics,
             "provenance": provenance(self.scenario, self.seed) | {"wall_time_s": self.wall_time},
             "replications_requested": self.requested,
             "stopped_early": self.notes() or None,
+            "estimator": self.estimator,
         }
+        if self.precision:
+            document["precision"] = self.precision_status()
+        return document
+
+    def precision_status(self, level: float = 0.95) -> dict[str, dict[str, float | bool]]:
+        """Per metric of :attr:`precision`: the target half-width, the one reached, and
+        whether it was reached."""
+        summary = self.summary(level)
+        out: dict[str, dict[str, float | bool]] = {}
+        for name, target in self.precision.items():
+            reached = summary[name].half_width if name in summary else math.nan
+            out[name] = {
+                "target": target,
+                "half_width": None if math.isnan(reached) else reached,  # type: ignore[dict-item]
+                "reached": bool(reached <= target),
+            }
+        return out
+
+
+def totals_frame(replications: list[int], totals: list[Totals]) -> pd.DataFrame:
+    """The totals of several replications as a table: ``NAME.num``, ``NAME.den`` columns."""
+    rows = [_metrics.flat_totals(t) for t in totals]
+    return pd.DataFrame(rows, index=pd.Index(replications, name="replication"))
 
 
 def _clean(values: dict[str, float]) -> dict[str, float | None]:
@@ -616,6 +745,9 @@ def replicate(
     progress: Callable[[int, int], None] | None = None,
     max_contacts: int | None = None,
     wall_clock: float | None = None,
+    estimator: str = "mean",
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -632,6 +764,15 @@ def replicate(
         wall_clock: seconds of real time for the whole run: no replication starts
             after that, and one still running stops then (its contacts still in
             the system count as ``unfinished``).
+        estimator: how the summary estimates each metric (:data:`ESTIMATORS`):
+            ``"mean"`` (default), ``"ratio"`` (ratio of totals, delta-method CIs) or
+            ``"control-variates"`` (which also measures the controls).
+        precision: ``{metric: half_width}``: after the first ``n`` replications, run
+            more in batches until every named 95 % CI half-width (under
+            ``estimator``) is reached, or ``max_replications`` have run.
+            Replication *i* is the same whatever the batches, so the result is the
+            same at any ``jobs``.
+        max_replications: the most replications ``precision`` may run (default 10 × n).
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -641,25 +782,74 @@ def replicate(
     n = scenario.replications if n is None else check_replications(n)
     seed = scenario.seed if seed is None else check_seed(seed)
     check_limits(max_contacts, wall_clock)
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
+    from simcc.analysis.precision import check_precision
+
+    precision = dict(precision or {})
+    limit = check_precision(scenario, n, precision, max_replications)
     deadline = None if wall_clock is None else time.time() + wall_clock
-    tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
-    results: list[TaskResult] = []
-    started = time.perf_counter()
+    template = Task(
+        scenario, seed, 0, (), keep_records, max_contacts, deadline, estimator == "control-variates"
+    )
+    run = _Batches(template, estimator, precision, limit, progress)
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
-        with (
-            executor_for(jobs, scheduler) as executor,
-            contextlib.closing(executor.map_unordered(run_task, tasks)) as finished,
-        ):
-            for result in finished:
-                results.append(result)
-                if progress is not None:
-                    progress(len(results), n)
+        with executor_for(jobs, scheduler) as executor:
+            return run.until_done(executor, n)
     except KeyboardInterrupt:
+        raise Interrupted(run.replications(interrupted=True)) from None
+
+
+class _Batches:
+    """The replications of one :func:`replicate` call: ``0..n−1``, then (with a
+    precision target) batches that extend the range until it is reached."""
+
+    def __init__(
+        self,
+        template: Task,
+        estimator: str,
+        precision: dict[str, float],
+        limit: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.template, self.estimator = template, estimator
+        self.precision, self.limit, self.progress = precision, limit, progress
+        self.results: list[TaskResult] = []
+        self.planned = 0
+        self.started = time.perf_counter()
+
+    def until_done(self, executor: Executor, n: int) -> Replications:
+        from simcc.analysis.precision import next_batch
+
+        more = n
+        while more:
+            first, self.planned = self.planned, self.planned + more
+            batch = [replace(self.template, replication=i) for i in range(first, self.planned)]
+            with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
+                for result in finished:
+                    self.results.append(result)
+                    if self.progress is not None:
+                        self.progress(len(self.results), self.planned)
+            reps = self.replications()
+            cut_short = reps.skipped or reps.stopped_early  # a limit ended the run
+            more = (
+                0
+                if cut_short or not self.precision
+                else next_batch(reps, self.precision, self.limit)
+            )
+        return reps
+
+    def replications(self, interrupted: bool = False) -> Replications:
+        t = self.template
         reps = Replications.from_results(
-            scenario, seed, results, time.perf_counter() - started, requested=n, interrupted=True
+            t.scenario,
+            t.seed,
+            self.results,
+            time.perf_counter() - self.started,
+            requested=self.planned,
+            interrupted=interrupted,
+            estimator=self.estimator,
         )
-        raise Interrupted(reps) from None
-    return Replications.from_results(
-        scenario, seed, results, time.perf_counter() - started, requested=n
-    )
+        reps.precision = self.precision
+        return reps

@@ -4,8 +4,11 @@ Every metric is counted over contacts that *arrive* in the measurement window
 ``[warmup, horizon)``; time-based ones (occupancy, cost) over the same window
 of the clock.  Rates are fractions in [0, 1]; a metric whose denominator is
 zero is ``NaN`` (e.g. ``repeat_escalation_rate`` when nothing was escalated).
-docs/metrics.md gives each metric's exact definition and the choices MODEL.md
-leaves open.
+Every ratio metric (a rate, a mean per contact, a cost per contact) is
+defined with its numerator and denominator, which :func:`measure` also
+returns: the *totals* a ratio-of-totals estimator over replications needs
+(:func:`simcc.analysis.stats.ratio_estimate`).  docs/metrics.md gives each
+metric's exact definition and the choices MODEL.md leaves open.
 """
 
 from __future__ import annotations
@@ -94,6 +97,36 @@ def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else NAN
 
 
+Totals = dict[str, tuple[float, float]]
+"""Each ratio metric's ``(numerator, denominator)`` in one replication."""
+
+
+def flat_totals(totals: Totals) -> dict[str, float]:
+    """``{name: (num, den)}`` as ``{"name.num": num, "name.den": den}`` (a table's columns)."""
+    return {
+        f"{name}.{part}": value
+        for name, pair in totals.items()
+        for part, value in zip(("num", "den"), pair, strict=True)
+    }
+
+
+class _Ratios:
+    """Defines a ratio metric once: its value, and its numerator and denominator kept."""
+
+    def __init__(self, out: dict[str, float]) -> None:
+        self.out = out
+        self.totals: Totals = {}
+
+    def ratio(self, name: str, num: float, den: float) -> None:
+        self.out[name] = _ratio(num, den)
+        self.totals[name] = (float(num), float(den))
+
+    def mean(self, name: str, values: np.ndarray, shift: float = 0.0) -> None:
+        """``shift + mean(values)`` (NaN when empty): a ratio of ``Σ(shift + v)`` to ``len``."""
+        self.out[name] = float(shift + values.mean()) if len(values) else NAN
+        self.totals[name] = (float(values.sum() + shift * len(values)), float(len(values)))
+
+
 def compute(
     contacts: dict[str, np.ndarray],
     agents: dict[str, np.ndarray],
@@ -101,6 +134,16 @@ def compute(
     window: Window,
 ) -> dict[str, float]:
     """All metrics of one replication from its record arrays (codes, not names)."""
+    return measure(contacts, agents, staffing, window)[0]
+
+
+def measure(
+    contacts: dict[str, np.ndarray],
+    agents: dict[str, np.ndarray],
+    staffing: dict[str, np.ndarray],
+    window: Window,
+) -> tuple[dict[str, float], Totals]:
+    """All metrics of one replication, and the numerator and denominator of each ratio."""
     arrival = contacts["arrival"]
     in_window = (arrival >= window.warmup) & (arrival < window.horizon)
     # select the measured contacts; a view (no copy) when all of them are measured
@@ -133,35 +176,29 @@ def compute(
     with_sla = sla_legs > 0
     all_met = sla_met == sla_legs
 
-    out: dict[str, float] = {
-        "offered": float(offered),
-        "abandoned": float(abandoned),
-        "abandonment_rate": _ratio(abandoned, offered),
-        "abandonment_queue_rate": _ratio(ab_queue.sum(), offered),
-        "abandonment_hold_rate": _ratio(ab_hold.sum(), offered),
-        "abandonment_transfer_rate": _ratio(ab_transfer.sum(), offered),
-        "fcr": _ratio((truly & first).sum(), first.sum()),
-        "first_touch_resolution": _ratio((resolved & ~escalated).sum(), offered),
-        "escalation_rate": _ratio((escalated & answered).sum(), n_answered),
-        "repeat_escalation_rate": _ratio((escalations >= 2).sum(), escalated.sum()),
-        "recontact_rate": _ratio((attempt > 1).sum(), offered),
-        "service_level": _ratio(within.sum(), offered - short.sum()),
-        "escalation_sla_rate": _ratio((with_sla & all_met).sum(), with_sla.sum()),
-        "sla_compliance": _ratio((within & all_met).sum(), offered),
-        "asa": float(wait[answered].mean()) if n_answered else NAN,
-        "mean_hold_time": float(contacts["hold_time"][m][escalated].mean())
-        if escalated.any()
-        else NAN,
-        "customer_effort": float(1.0 + contacts["rediscoveries"][m][answered].mean())
-        if n_answered
-        else NAN,
-    }
+    out: dict[str, float] = {"offered": float(offered), "abandoned": float(abandoned)}
+    r = _Ratios(out)
+    r.ratio("abandonment_rate", abandoned, offered)
+    r.ratio("abandonment_queue_rate", ab_queue.sum(), offered)
+    r.ratio("abandonment_hold_rate", ab_hold.sum(), offered)
+    r.ratio("abandonment_transfer_rate", ab_transfer.sum(), offered)
+    r.ratio("fcr", (truly & first).sum(), first.sum())
+    r.ratio("first_touch_resolution", (resolved & ~escalated).sum(), offered)
+    r.ratio("escalation_rate", (escalated & answered).sum(), n_answered)
+    r.ratio("repeat_escalation_rate", (escalations >= 2).sum(), escalated.sum())
+    r.ratio("recontact_rate", (attempt > 1).sum(), offered)
+    r.ratio("service_level", within.sum(), offered - short.sum())
+    r.ratio("escalation_sla_rate", (with_sla & all_met).sum(), with_sla.sum())
+    r.ratio("sla_compliance", (within & all_met).sum(), offered)
+    r.mean("asa", wait[answered])
+    r.mean("mean_hold_time", contacts["hold_time"][m][escalated])
+    r.mean("customer_effort", contacts["rediscoveries"][m][answered], shift=1.0)
 
     staffed = staffed_seconds(staffing, window)
     cost = sum(staffed[i] / 3600.0 * window.cost_per_hour[i] for i in range(len(window.pools)))
     cases = contacts["case_id"][m][truly]
-    out["cost_per_contact"] = _ratio(cost, offered)
-    out["cost_per_resolved_case"] = _ratio(cost, len(np.unique(cases)))
+    r.ratio("cost_per_contact", cost, offered)
+    r.ratio("cost_per_resolved_case", cost, len(np.unique(cases)))
 
     ids = contacts["contact_id"]
     measured_flag = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=bool)
@@ -174,9 +211,9 @@ def compute(
         total = durations.sum()
         handled = len(np.unique(agents["contact_id"][mine]))
         transfer = np.isin(agents["activity"][mine], TRANSFER_ACTIVITIES)
-        out[f"aht_{pool}"] = _ratio(total, handled)
-        out[f"transfer_time_share_{pool}"] = _ratio(durations[transfer].sum(), total)
-        out[f"occupancy_{pool}"] = _ratio(busy_window[i], staffed[i])
+        r.ratio(f"aht_{pool}", total, handled)
+        r.ratio(f"transfer_time_share_{pool}", durations[transfer].sum(), total)
+        r.ratio(f"occupancy_{pool}", busy_window[i], staffed[i])
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:
@@ -184,15 +221,12 @@ def compute(
             ordered[f"{prefix}_{pool}"] = out[f"{prefix}_{pool}"]
     ordered["answered"] = float(n_answered)
     ordered["unfinished"] = float((outcome == _O["unfinished"]).sum())
-    ordered["callback_unreached_rate"] = _ratio(
-        (outcome == _O["callback_unreached"]).sum(), offered
-    )
-    ordered["mean_transfer_wait"] = (
-        float(contacts["transfer_wait"][m][escalated].mean()) if escalated.any() else NAN
-    )
+    r.out = ordered
+    r.ratio("callback_unreached_rate", (outcome == _O["callback_unreached"]).sum(), offered)
+    r.mean("mean_transfer_wait", contacts["transfer_wait"][m][escalated])
     elsewhere = answered & (contacts["answer_pool"][m] != contacts["entry_pool"][m])
-    ordered["overflow_rate"] = _ratio(elsewhere.sum(), n_answered)
-    return ordered
+    r.ratio("overflow_rate", elsewhere.sum(), n_answered)
+    return ordered, r.totals
 
 
 def staffed_seconds(staffing: dict[str, np.ndarray], window: Window) -> np.ndarray:

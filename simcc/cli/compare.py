@@ -39,6 +39,7 @@ def compare(
         bool, typer.Option("--all", help="Show every metric, not only the headline ones.")
     ] = False,
     report: opt.Report = False,
+    estimator: opt.Estimator = "mean",
 ) -> None:
     """Compare scenarios or transfer policies with common random numbers and paired CIs.
 
@@ -52,7 +53,9 @@ def compare(
         opt.warn_defaulted_policies(variants.values())
         out = opt.report_out(out, report, _out_name(files, policy or []))
         with opt.execution("compare", out, jobs, scheduler, resume, files) as execution:
-            result = run_comparison(variants, replications, seed, execution=execution)
+            result = run_comparison(
+                variants, replications, seed, estimator=estimator, execution=execution
+            )
         _print(result, all_metrics)
         if out is not None:
             outputs = {"summary.json": result.to_json(), "replications.parquet": result.table}
@@ -107,6 +110,13 @@ def _print(result: Comparison, all_metrics: bool) -> None:
     notes += [f"note: {note}" for note in legend.footnotes(metrics)]
     if notes:
         console.print("\n" + "\n".join(notes), markup=False, soft_wrap=True)
+    if result.estimator == "ratio":
+        console.print(
+            "rates and other ratios: ratios of totals over replications, differences and "
+            "CIs by the delta method on the paired replications",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def _currency(result: Comparison) -> str | None:

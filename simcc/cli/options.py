@@ -184,3 +184,73 @@ def execution(
                 markup=False,
             )
         raise typer.Exit(INTERRUPTED) from None
+
+
+# ------------------------------------------------------------------ estimators
+
+
+def _estimator(value: str | None) -> str | None:
+    if value is not None and value not in ("mean", "ratio"):
+        raise typer.BadParameter(f"expected mean or ratio, got {value!r}")
+    return value
+
+
+Estimator = Annotated[
+    str,
+    typer.Option(
+        "--estimator",
+        metavar="mean|ratio",
+        callback=_estimator,
+        help="How rates are estimated over replications: the mean of each replication's "
+        "rate (default), or the ratio of totals (Σ numerators / Σ denominators) with "
+        "delta-method CIs.",
+    ),
+]
+
+
+def parse_precision(values: list[str] | None) -> dict[str, float]:
+    """``["abandonment_rate=0.005", "asa=2"]`` as ``{metric: half-width}`` (a trailing ``%``
+    divides by 100)."""
+    out: dict[str, float] = {}
+    for text in values or []:
+        name, sep, half = text.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            number = half.strip()
+            out[name.strip()] = float(number[:-1]) / 100 if number.endswith("%") else float(number)
+        except ValueError:
+            raise typer.BadParameter(
+                f"expected METRIC=HALF_WIDTH (e.g. abandonment_rate=0.005), got {text!r}",
+                param_hint="--precision",
+            ) from None
+    return out
+
+
+Precision = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--precision",
+        metavar="METRIC=HALF_WIDTH",
+        help="Run more replications, in batches, until this metric's 95% CI half-width is "
+        "reached (in the metric's unit: 0.005 or 0.5% for a rate, seconds for a time); "
+        "repeat for several metrics. At most --max-replications.",
+    ),
+]
+MaxReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--max-replications",
+        min=1,
+        help="The most replications --precision may run (default: 10 × --replications).",
+    ),
+]
+ControlVariates = Annotated[
+    bool,
+    typer.Option(
+        "--control-variates",
+        help="Adjust every metric by what the scenario knows exactly (the number of "
+        "arrivals, the sum of first handle-time draws); shows each metric's variance "
+        "reduction.",
+    ),
+]

@@ -101,6 +101,10 @@ def run(
     wall_clock: WallClock = None,
     cap_queues: CapQueues = True,
     report: opt.Report = False,
+    estimator: opt.Estimator = "mean",
+    precision: opt.Precision = None,
+    max_replications: opt.MaxReplications = None,
+    control_variates: opt.ControlVariates = False,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
 
@@ -109,7 +113,12 @@ def run(
     """
     from simcc.checks import check
 
+    targets = opt.parse_precision(precision)
     with user_errors():
+        if control_variates and estimator == "ratio":
+            raise ScenarioError(
+                "--control-variates and --estimator ratio are two estimators: choose one"
+            )
         scenario = load(file)
         if policy is not None:
             scenario = scenario.with_policy(_policy(policy))
@@ -118,6 +127,7 @@ def run(
             err.print(f"warning: {warning}", markup=False)
         opt.warn_defaulted_policies([scenario])
         scenario = checked.scenario
+        _check_precision(scenario, replications, targets, max_replications)
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out, inputs=[file])
@@ -130,6 +140,9 @@ def run(
             keep_records=out is not None,
             max_contacts=max_contacts,
             wall_clock=wall_clock,
+            estimator="control-variates" if control_variates else estimator,
+            precision=targets,
+            max_replications=max_replications,
         )
         if reps.n == 0:
             why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
@@ -159,6 +172,19 @@ def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: A
         return stop.replications
 
 
+def _check_precision(
+    scenario: Scenario, n: int | None, targets: dict[str, float], most: int | None
+) -> None:
+    """``--precision`` and ``--max-replications`` checked before any work (exit 2)."""
+    from simcc.analysis.precision import check_precision
+
+    n = scenario.replications if n is None else n
+    try:
+        check_precision(scenario, n, targets, most)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
 def _policy(name: str) -> str:
     """The ``--policy`` value, checked like the file's ``transfer.policy``."""
     from simcc.scenario import _suggest
@@ -185,6 +211,7 @@ def _report(reps: Replications) -> None:
     console.print(metrics_table("", summary, reps.n, reps.scenario.currency))
     for note in legend.footnotes(summary):
         console.print(f"note: {note}", markup=False, soft_wrap=True)
+    _estimator_lines(reps)
     unfinished = summary.get("unfinished")
     if unfinished is not None and unfinished.mean and not reps.stopped_early:
         err.print(
@@ -201,6 +228,27 @@ def _report(reps: Replications) -> None:
             "the whole window, so they read low",
             markup=False,
         )
+
+
+def _estimator_lines(reps: Replications) -> None:
+    """Under the table: a non-default estimator, the variance reduction of control
+    variates, and whether each --precision target was reached."""
+    if reps.estimator == "ratio":
+        console.print("estimator: ratios of totals, delta-method CIs", markup=False)
+    if reps.estimator == "control-variates" and reps.n > 1:
+        console.print(
+            "estimator: control variates (arrivals, handle-time draws)\n"
+            "variance reduction per metric:",
+            markup=False,
+        )
+        for name, factor in reps.variance_reduction().items():
+            if name in reps.table and reps.table[name].notna().any():
+                console.print(f"  {fmt.label(name).strip():<34} ×{factor:.3g}", markup=False)
+    for name, status in reps.precision_status().items():
+        word = "reached" if status["reached"] else "NOT reached"
+        half, target = (fmt.value(name, status[k], extra=1) for k in ("half_width", "target"))
+        console.print(f"precision {name}: ±{half}, target ±{target}: {word}", markup=False)
+
 
 
 def _outputs(reps: Replications) -> dict[str, Any]:

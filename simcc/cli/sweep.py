@@ -49,6 +49,7 @@ def sweep(
         ),
     ] = None,
     report: opt.Report = False,
+    estimator: opt.Estimator = "mean",
 ) -> None:
     """Simulate every combination of scenario fields, with common random numbers.
 
@@ -66,11 +67,15 @@ def sweep(
         shown = _shown_metrics(scenario, metric or [])
         out = opt.report_out(out, report, f"{file.stem}-sweep")
         with opt.execution("sweep", out, jobs, scheduler, resume, [file]) as execution:
-            table = run_sweep(scenario, grid, replications, seed, execution=execution)
+            table = run_sweep(
+                scenario, grid, replications, seed, estimator=estimator, execution=execution
+            )
         points = len(table) // max(1, table["replication"].nunique())
         console.print(
             f"{points} grid point(s) × {table['replication'].nunique()} replication(s), "
-            "common random numbers; mean ± 95% CI half-width",
+            "common random numbers; "
+            + ("ratio of totals" if estimator == "ratio" else "mean")
+            + " ± 95% CI half-width",
             markup=False,
         )
         console.print(sweep_table(table, list(grid), shown, scenario.currency))

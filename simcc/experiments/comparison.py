@@ -18,9 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Unpack
 
+import numpy as np
 import pandas as pd
 
-from simcc.analysis.stats import Estimate, estimate, paired_difference, unpaired_difference
+from simcc.analysis.stats import (
+    Estimate,
+    estimate,
+    paired_difference,
+    paired_ratio_difference,
+    ratio_estimate,
+    unpaired_difference,
+)
 from simcc.experiments.engine import (
     Execution,
     ExecutionOptions,
@@ -49,6 +57,11 @@ class Comparison:
     seed: int
     table: pd.DataFrame
     wall_time: float = math.nan
+    estimator: str = "mean"
+    """``mean`` (of each replication's value) or ``ratio`` (of totals, for ratio metrics)."""
+    totals: pd.DataFrame | None = None
+    """With ``ratio``: ``variant``, ``replication`` and each ratio metric's ``NAME.num``
+    and ``NAME.den``, in the rows of ``table``."""
 
     @property
     def n(self) -> int:
@@ -70,15 +83,36 @@ class Comparison:
         rows = self.table[self.table["variant"] == variant]
         return rows.set_index("replication")[metric].sort_index()
 
+    def _ratio(self, metric: str) -> bool:
+        """Whether ``metric`` is estimated as a ratio of totals."""
+        return (
+            self.estimator == "ratio" and self.totals is not None and f"{metric}.num" in self.totals
+        )
+
+    def _totals(self, variant: str, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        assert self.totals is not None
+        rows = self.totals[self.totals["variant"] == variant].set_index("replication")
+        rows = rows.sort_index()
+        return rows[f"{metric}.num"].to_numpy(), rows[f"{metric}.den"].to_numpy()
+
     def summary(self, level: float = 0.95) -> dict[str, dict[str, Estimate]]:
-        """``{metric: {variant: Estimate}}``: each variant's mean, std and CI."""
+        """``{metric: {variant: Estimate}}``: each variant's estimate, std and CI."""
         return {
-            metric: {v: estimate(self.values(v, metric).to_numpy(), level) for v in self.variants}
+            metric: {v: self._estimate(v, metric, level) for v in self.variants}
             for metric in self.metrics
         }
 
+    def _estimate(self, variant: str, metric: str, level: float) -> Estimate:
+        if self._ratio(metric):
+            return ratio_estimate(*self._totals(variant, metric), level)
+        return estimate(self.values(variant, metric).to_numpy(), level)
+
     def difference(self, metric: str, variant: str, level: float = 0.95) -> Estimate:
-        """The paired difference ``variant − baseline`` of one metric, with its CI."""
+        """The paired difference ``variant − baseline`` of one metric, with its CI
+        (with the ratio estimator, of the two ratios of totals, by the delta method)."""
+        if self._ratio(metric):
+            base_totals = self._totals(self.baseline, metric)
+            return paired_ratio_difference(base_totals, self._totals(variant, metric), level)
         base = self.values(self.baseline, metric)
         other = self.values(variant, metric).reindex(base.index)
         return paired_difference(base.to_numpy(), other.to_numpy(), level)
@@ -129,6 +163,7 @@ class Comparison:
             "seed": self.seed,
             "replications": self.n,
             "level": level,
+            "estimator": self.estimator,
             "metrics": {
                 metric: {v: e.as_dict() for v, e in by_variant.items()}
                 for metric, by_variant in summary.items()
@@ -189,6 +224,7 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     *,
+    estimator: str = "mean",
     execution: Execution | None = None,
     **options: Unpack[ExecutionOptions],
 ) -> Comparison:
@@ -199,6 +235,9 @@ def compare(
             the first is the baseline.  :func:`policy_variants` makes one per policy.
         replications: per variant (default: the first scenario's).
         seed: for every variant (default: the first scenario's).
+        estimator: ``"mean"`` (of each replication's value, the default) or ``"ratio"``:
+            rates and other ratio metrics as ratios of totals over replications, and
+            their differences by the delta method on the paired replications.
         execution: how to run: local processes or a Dask scheduler, a journal to keep
             finished replications in and resume from, a progress callback
             (:class:`~simcc.experiments.engine.Execution`); its fields may be given
@@ -211,10 +250,18 @@ def compare(
     first = next(iter(named.values()))
     n = first.replications if replications is None else replications
     seed = first.seed if seed is None else seed
+    if estimator not in ("mean", "ratio"):
+        raise ExperimentError(f"estimator: expected mean or ratio, got {estimator!r}")
     points = [Point(name, scenario) for name, scenario in named.items()]
     started = time.perf_counter()
-    with engine_for("comparison", points, seed, Execution.of(execution, **options)) as engine:
+    kind = "comparison" if estimator == "mean" else "comparison (ratio estimator)"
+    with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
+        engine.keep_totals = estimator == "ratio"
         results = engine.run(points, n, seed)
         table = metrics_frame({"variant": list(named)}, results)
         engine.finish()
-    return Comparison(list(named), named, seed, table, time.perf_counter() - started)
+    parts = [c for c in table.columns if c.endswith((".num", ".den"))]
+    totals = table[[*KEYS, *parts]] if parts else None
+    table = table.drop(columns=parts)
+    elapsed = time.perf_counter() - started
+    return Comparison(list(named), named, seed, table, elapsed, estimator, totals)

@@ -31,6 +31,7 @@ from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 
+from simcc.analysis.metrics import flat_totals
 from simcc.experiments.journal import ExperimentError, Journal
 from simcc.runner import Executor, Task, executor_for, run_task
 from simcc.scenario import Scenario
@@ -92,6 +93,9 @@ class Engine:
         self.progress = progress
         self.done = 0
         self.total = 0
+        self.keep_totals = False
+        """Also keep each ratio metric's numerator and denominator, as ``NAME.num`` and
+        ``NAME.den`` beside the metrics (for ratio-of-totals estimators)."""
         self._memory: dict[tuple[str, int], dict[str, float]] = {}
 
     def __enter__(self) -> Engine:
@@ -144,10 +148,13 @@ class Engine:
         with contextlib.closing(self.executor.map_unordered(run_task, tasks)) as finished:
             for result in finished:
                 pid = result.key[0]
+                metrics = result.metrics
+                if self.keep_totals:
+                    metrics = metrics | flat_totals(result.totals)
                 if self.journal is not None:
-                    self.journal.append(pid, result.replication, result.metrics)
+                    self.journal.append(pid, result.replication, metrics)
                 else:
-                    self._memory[(pid, result.replication)] = result.metrics
+                    self._memory[(pid, result.replication)] = metrics
                 self.done += copies[pid]
                 self._report()
 

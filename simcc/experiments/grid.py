@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simcc.analysis.stats import estimate
+from simcc.analysis.stats import estimate, ratio_estimate
 from simcc.experiments.engine import (
     Execution,
     ExecutionOptions,
@@ -197,6 +197,7 @@ def sweep(
     replications: int | None = None,
     seed: int | None = None,
     *,
+    estimator: str = "mean",
     execution: Execution | None = None,
     **options: Unpack[ExecutionOptions],
 ) -> pd.DataFrame:
@@ -207,6 +208,9 @@ def sweep(
         grid: ``{dotted path: values}``, e.g. ``{"pools.tier2.agents": [6, 8, 10]}``.
         replications: per grid point (default: the scenario's).
         seed: for every grid point (default: the scenario's).
+        estimator: ``"mean"`` (default) or ``"ratio"``: the table also keeps each ratio
+            metric's numerator and denominator (``NAME.num``, ``NAME.den``) and
+            :func:`summarize` gives ratios of totals with delta-method CIs.
         execution: how to run: local processes or a Dask scheduler, a journal to keep
             finished replications in and resume from, a progress callback
             (:class:`~simcc.experiments.engine.Execution`); its fields may be given
@@ -214,30 +218,47 @@ def sweep(
 
     Returns:
         One row per grid point × replication: a column per path, ``replication``,
-        then one column per metric.  ``attrs`` holds the seed and the paths.
+        then one column per metric.  ``attrs`` holds the seed, the paths and the
+        estimator.
     """
+    if estimator not in ("mean", "ratio"):
+        raise ExperimentError(f"estimator: expected mean or ratio, got {estimator!r}")
     points = grid_points(scenario, grid)
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     paths = list(grid)
-    with engine_for("sweep", points, seed, Execution.of(execution, **options)) as engine:
+    kind = "sweep" if estimator == "mean" else "sweep (ratio estimator)"
+    with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
+        engine.keep_totals = estimator == "ratio"
         results = engine.run(points, n, seed)
         keys = {path: [p.key[i] for p in points] for i, path in enumerate(paths)}  # type: ignore[index]
         table = metrics_frame(keys, results)
         engine.finish()
-    table.attrs.update({"seed": seed, "fields": paths})
+    table.attrs.update({"seed": seed, "fields": paths, "estimator": estimator})
     return table
 
 
-def summarize(table: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+def summarize(
+    table: pd.DataFrame, by: Sequence[str], level: float = 0.95, estimator: str | None = None
+) -> pd.DataFrame:
     """Mean, std and CI of every metric per group: columns ``by…``, metric, mean, std,
-    ci_low, ci_high, n (a sweep table grouped by its fields, say)."""
-    metrics = [c for c in table.columns if c not in (*by, "replication")]
+    ci_low, ci_high, n (a sweep table grouped by its fields, say).
+
+    ``estimator`` (default: the table's ``attrs``, else ``"mean"``): ``"ratio"`` takes
+    a ratio metric as the ratio of its ``NAME.num`` and ``NAME.den`` column totals.
+    """
+    how = estimator or table.attrs.get("estimator", "mean")
+    parts = tuple(c for c in table.columns if str(c).endswith((".num", ".den")))
+    metrics = [c for c in table.columns if c not in (*by, "replication", *parts)]
     rows = []
     for key, group in table.groupby(list(by), sort=False):
         head = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
         for metric in metrics:
-            e = estimate(group[metric].to_numpy(dtype=float), level)
+            if how == "ratio" and f"{metric}.num" in group:
+                num, den = (group[f"{metric}.{p}"].to_numpy(dtype=float) for p in ("num", "den"))
+                e = ratio_estimate(num, den, level)
+            else:
+                e = estimate(group[metric].to_numpy(dtype=float), level)
             rows.append(head | {"metric": metric} | e.as_dict() | {"n": e.n})
     columns = [*by, "metric", "mean", "std", "ci_low", "ci_high", "n"]
     return pd.DataFrame(rows, columns=columns).astype({"n": np.int64})

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from simcc import records as rec
-from simcc.analysis.metrics import Window, compute, metric_names
+from simcc.analysis.metrics import Window, compute, measure, metric_names
 
 POOLS = ("front", "desk")
 NAN = math.nan
@@ -251,6 +251,16 @@ def test_every_metric_on_a_small_day():
     assert list(out) == metric_names(POOLS)
     assert set(DAY_EXPECTED) == set(out)
     assert out == pytest.approx(DAY_EXPECTED, rel=1e-12)
+
+
+def test_every_ratio_metric_is_its_numerator_over_its_denominator_and_only_counts_lack_one():
+    out, totals = measure(*records(DAY_CONTACTS, DAY_AGENTS, DAY_STAFFING), window())
+    assert set(totals) == set(out) - {"offered", "abandoned", "answered", "unfinished"}
+    for name, (num, den) in totals.items():
+        assert num / den == pytest.approx(out[name], rel=1e-12), name
+    # by hand: 12 contacts offered, 1 unreached callback among them
+    assert totals["callback_unreached_rate"] == (1.0, 12.0)
+    assert totals["abandonment_rate"][1] == 12.0
 
 
 def test_metrics_have_the_names_of_model_md_section_4_in_table_order():
