@@ -18,7 +18,6 @@ import typer
 from rich.table import Table
 
 from simcc.analysis import format as fmt
-from simcc.analysis.stats import Estimate
 from simcc.cli import app
 from simcc.cli import options as opt
 from simcc.cli.common import (
@@ -32,10 +31,12 @@ from simcc.cli.common import (
     user_errors,
 )
 from simcc.io import prepare_out, write_json, write_parquet
-from simcc.scenario import POLICIES, Scenario, ScenarioError
+from simcc.scenario import POLICIES, ScenarioError
 
 if TYPE_CHECKING:
+    from simcc.analysis.stats import Estimate
     from simcc.runner import Replications
+    from simcc.scenario import Scenario
 
 
 def metrics_table(title: str, summary: dict[str, Estimate], n: int) -> Table:
