@@ -11,8 +11,8 @@ Quick start::
     reps.summary_frame()   # mean, std, 95 % CI per metric
     simcc.compare([scenario.with_policy("cold"), scenario], replications=10)  # paired CIs
 
-The runner (``simulate``, ``replicate``…) and the experiments (``compare``,
-``sweep``, ``staff``…) are imported on first use: ``import simcc`` stays
+The scenario (pydantic), the runner (``simulate``, ``replicate``…) and the
+experiments (``compare``, ``sweep``, ``staff``…) are imported on first use: ``import simcc`` stays
 light, and a module low in the package (the analysis layer, say) can import
 ``simcc._version`` without loading the runner.
 """
@@ -23,19 +23,24 @@ import importlib
 from typing import TYPE_CHECKING
 
 from simcc._version import __version__
-from simcc.scenario import (
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    loads_scenario,
-    scenario_from_dict,
-)
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison, Execution, StaffingResult, compare, staff, sweep
     from simcc.runner import Interrupted, Replications, Result, replicate, simulate
+    from simcc.scenario import (
+        Scenario,
+        ScenarioError,
+        load_scenario,
+        loads_scenario,
+        scenario_from_dict,
+    )
 
 _LAZY = {
+    "Scenario": "simcc.scenario",
+    "ScenarioError": "simcc.scenario",
+    "load_scenario": "simcc.scenario",
+    "loads_scenario": "simcc.scenario",
+    "scenario_from_dict": "simcc.scenario",
     "Interrupted": "simcc.runner",
     "Replications": "simcc.runner",
     "Result": "simcc.runner",

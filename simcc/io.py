@@ -28,9 +28,10 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from simcc.workers import alive
 
@@ -286,6 +287,8 @@ def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[P
 
 def _stage(path: Path, content: Content) -> dict[str, Any]:
     """Write one file of the set into the stage; its size and checksum for the manifest."""
+    import pandas as pd  # only a command that writes tables pays for pandas
+
     try:
         if isinstance(content, pd.DataFrame):
             if path.suffix == ".csv":

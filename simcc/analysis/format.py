@@ -8,8 +8,10 @@ alike.  Money shows with an optional currency (``currency="€"`` →
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from simcc.analysis.stats import Estimate
+if TYPE_CHECKING:
+    from simcc.analysis.stats import Estimate
 
 COUNTS = {"offered", "abandoned", "answered", "unfinished"}
 TIMES = {"asa", "mean_hold_time", "mean_transfer_wait"}

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import stdtrit
+
+
+def stdtrit(df: float, p: float) -> float:
+    """Student's t quantile: scipy.special.stdtrit, imported on first use (scipy loads slowly)."""
+    from scipy.special import stdtrit as quantile
+
+    return float(quantile(df, p))
 
 
 @dataclass(frozen=True)

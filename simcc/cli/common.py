@@ -26,13 +26,25 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 import typer
 from rich.console import Console
 
 from simcc.io import Content, OutputError, WriteInterrupted
-from simcc.scenario import Scenario, ScenarioError, load_scenario
+from simcc.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from simcc.scenario import Scenario
+
+
+def load_scenario(path: Path) -> Scenario:
+    """:func:`simcc.scenario.load_scenario`, imported on first use (``--help`` builds no models)."""
+    from simcc.scenario import load_scenario as load_file
+
+    return load_file(path)
+
 
 _COMMAND_LINE_EXITS = (
     typer.Exit,

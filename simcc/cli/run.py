@@ -17,7 +17,6 @@ import typer
 from rich.table import Table
 
 from simcc.analysis import format as fmt
-from simcc.analysis.stats import Estimate
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import (
@@ -31,10 +30,12 @@ from simcc.cli.common import (
     user_errors,
 )
 from simcc.io import prepare_out
-from simcc.scenario import POLICIES, Scenario, ScenarioError
+from simcc.scenario import POLICIES, ScenarioError
 
 if TYPE_CHECKING:
+    from simcc.analysis.stats import Estimate
     from simcc.runner import Replications
+    from simcc.scenario import Scenario
 
 
 def metrics_table(

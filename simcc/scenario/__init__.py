@@ -27,52 +27,126 @@ The package, one concept a module (each imports only those above it):
   ``scenario_from_dict``
 """
 
-from simcc.dists import DIST_NAMES, NEVER, ZERO, Distribution, Seconds
-from simcc.scenario.cross_checks import suggest
-from simcc.scenario.demand import (
-    Arrivals,
-    CallType,
-    Customers,
-    Overflow,
-    Recontact,
-    RecontactKey,
-    Segment,
-)
-from simcc.scenario.document import PatienceKind, Scenario
-from simcc.scenario.errors import ScenarioError
-from simcc.scenario.fields import (
-    POLICIES,
-    FiniteSeconds,
-    PolicyName,
-    PositiveRate,
-    Probability,
-    RatePerSecond,
-)
-from simcc.scenario.limits import (
-    MAX_AGENTS,
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_INTERVALS,
-    MAX_NODES,
-    MAX_REPLICATIONS,
-)
-from simcc.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
-from simcc.scenario.pools import PerTypeDist, PerTypeProbability, Pool, Staffing
-from simcc.scenario.sla import AnswerSla, Sla
-from simcc.scenario.transfer import (
-    CallbackPolicy,
-    ColdPolicy,
-    Condition,
-    ConferencePolicy,
-    EmailPolicy,
-    Rule,
-    SelfServicePolicy,
-    Transfer,
-    WarmPolicy,
-)
-from simcc.units import duration_text, parse_rate
+from __future__ import annotations
 
-_suggest = suggest  # the name simcc.cli.run imports
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simcc.dists import DIST_NAMES, NEVER, ZERO, Distribution, Seconds
+    from simcc.scenario.cross_checks import suggest
+    from simcc.scenario.demand import (
+        Arrivals,
+        CallType,
+        Customers,
+        Overflow,
+        Recontact,
+        RecontactKey,
+        Segment,
+    )
+    from simcc.scenario.document import PatienceKind, Scenario
+    from simcc.scenario.errors import ScenarioError
+    from simcc.scenario.fields import (
+        FiniteSeconds,
+        PositiveRate,
+        Probability,
+        RatePerSecond,
+    )
+    from simcc.scenario.limits import (
+        MAX_AGENTS,
+        MAX_DEPTH,
+        MAX_FILE_BYTES,
+        MAX_INTERVALS,
+        MAX_NODES,
+        MAX_REPLICATIONS,
+    )
+    from simcc.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
+    from simcc.scenario.policies import POLICIES, PolicyName
+    from simcc.scenario.pools import PerTypeDist, PerTypeProbability, Pool, Staffing
+    from simcc.scenario.sla import AnswerSla, Sla
+    from simcc.scenario.transfer import (
+        CallbackPolicy,
+        ColdPolicy,
+        Condition,
+        ConferencePolicy,
+        EmailPolicy,
+        Rule,
+        SelfServicePolicy,
+        Transfer,
+        WarmPolicy,
+    )
+    from simcc.units import duration_text, parse_rate
+
+    _suggest = suggest  # the name simcc.cli.run imports
+
+_LAZY = {
+    "AnswerSla": "simcc.scenario.sla",
+    "Arrivals": "simcc.scenario.demand",
+    "CallType": "simcc.scenario.demand",
+    "CallbackPolicy": "simcc.scenario.transfer",
+    "ColdPolicy": "simcc.scenario.transfer",
+    "Condition": "simcc.scenario.transfer",
+    "ConferencePolicy": "simcc.scenario.transfer",
+    "Customers": "simcc.scenario.demand",
+    "DIST_NAMES": "simcc.dists",
+    "Distribution": "simcc.dists",
+    "EmailPolicy": "simcc.scenario.transfer",
+    "FiniteSeconds": "simcc.scenario.fields",
+    "MAX_AGENTS": "simcc.scenario.limits",
+    "MAX_DEPTH": "simcc.scenario.limits",
+    "MAX_FILE_BYTES": "simcc.scenario.limits",
+    "MAX_INTERVALS": "simcc.scenario.limits",
+    "MAX_NODES": "simcc.scenario.limits",
+    "MAX_REPLICATIONS": "simcc.scenario.limits",
+    "NEVER": "simcc.dists",
+    "Overflow": "simcc.scenario.demand",
+    "POLICIES": "simcc.scenario.policies",
+    "PatienceKind": "simcc.scenario.document",
+    "PerTypeDist": "simcc.scenario.pools",
+    "PerTypeProbability": "simcc.scenario.pools",
+    "PolicyName": "simcc.scenario.policies",
+    "Pool": "simcc.scenario.pools",
+    "PositiveRate": "simcc.scenario.fields",
+    "Probability": "simcc.scenario.fields",
+    "RatePerSecond": "simcc.scenario.fields",
+    "Recontact": "simcc.scenario.demand",
+    "RecontactKey": "simcc.scenario.demand",
+    "Rule": "simcc.scenario.transfer",
+    "Scenario": "simcc.scenario.document",
+    "ScenarioError": "simcc.scenario.errors",
+    "Seconds": "simcc.dists",
+    "Segment": "simcc.scenario.demand",
+    "SelfServicePolicy": "simcc.scenario.transfer",
+    "Sla": "simcc.scenario.sla",
+    "Staffing": "simcc.scenario.pools",
+    "Transfer": "simcc.scenario.transfer",
+    "WarmPolicy": "simcc.scenario.transfer",
+    "ZERO": "simcc.dists",
+    "duration_text": "simcc.units",
+    "load_scenario": "simcc.scenario.loading",
+    "loads_scenario": "simcc.scenario.loading",
+    "parse_rate": "simcc.units",
+    "scenario_from_dict": "simcc.scenario.loading",
+    "suggest": "simcc.scenario.cross_checks",
+    "_suggest": "simcc.scenario.cross_checks",  # the name simcc.cli.run imports
+}
+"""Public names imported on first use, and the module each comes from.
+
+``from simcc.scenario import ScenarioError`` (or ``POLICIES``) loads only the
+light module that defines it; the pydantic models load with the first name
+that needs them, so ``simcc --help`` does not build them.
+"""
+
+
+def __getattr__(name: str) -> object:
+    """``simcc.scenario.Scenario``, ``load_scenario``…: imported on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simcc.scenario' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), "suggest" if name == "_suggest" else name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DIST_NAMES",

@@ -15,8 +15,8 @@ import unicodedata
 from typing import Any, Protocol
 
 from simcc.scenario.demand import CallType, Segment
-from simcc.scenario.fields import POLICIES
 from simcc.scenario.limits import MAX_INTERVALS
+from simcc.scenario.policies import POLICIES
 from simcc.scenario.pools import Pool
 from simcc.scenario.sla import Sla
 from simcc.scenario.transfer import Rule, Transfer

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from simcc.dists import Seconds
 from simcc.scenario.limits import MAX_PRIORITY, MAX_RATE_PER_HOUR
 from simcc.units import parse_rate
-
-PolicyName = Literal["cold", "warm", "conference", "callback", "email", "self_service"]
-POLICIES: tuple[PolicyName, ...] = get_args(PolicyName)
-"""The transfer policies, in the order the docs list them (``rules`` picks one of them)."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 

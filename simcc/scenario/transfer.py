@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from simcc.dists import ZERO, Distribution, Seconds
-from simcc.scenario.fields import Block, FiniteSeconds, PolicyName, Priority, Probability
+from simcc.scenario.fields import Block, FiniteSeconds, Priority, Probability
 from simcc.scenario.limits import MAX_AGENTS, MAX_FACTOR, MAX_QUEUE_CAPACITY, MAX_TIER
+from simcc.scenario.policies import PolicyName
 from simcc.units import duration_text
 
 

@@ -1,0 +1,204 @@
+"""Overhead around the simulation: ``simcc run -n N --out`` against the simulation itself.
+
+For each scenario (MMCAb, benchmarks/mmcab.yaml, N = 1000; the shipped warm
+centre, N = 200) this measures, in one run:
+
+- the simulation itself: one replication's in-process time (``simulate`` and
+  ``metrics()``, the mean over a few seeds), times N, divided by the cores;
+- ``simcc run FILE -n N`` without and with ``--out`` (wall time, and the peak
+  resident memory of the child), so the overhead is
+  ``run time ÷ (N × one replication ÷ cores) − 1`` (target ≤ 25 %, issue 17);
+- where the rest goes: the command's start-up (imports and loading the
+  scenario), the per-task dispatch and result transfer (pickling a task and a
+  result with records, both ways), the metrics, and the parent process's
+  profile of the ``--out`` run (cProfile of the main thread: waiting on the
+  workers, building tables, writing Parquet).
+
+    python benchmarks/overhead.py [--quick | --n-mmcab 1000 --n-warm 200]
+
+The machine may be shared: every line carries the load average at its start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+import simcc  # noqa: E402
+from simcc.runner import Task, run_task  # noqa: E402
+
+SCENARIOS = {"mmcab": HERE / "mmcab.yaml", "warm": ROOT / "scenarios" / "centre-warm.yaml"}
+PARENT_STEPS = {
+    "imports (inside the command)": ("_find_and_load", "_bootstrap>"),
+    "starting worker processes": ("_spawn_process", "concurrent/futures/process.py"),
+    "waiting on workers (concurrent.futures wait)": ("wait", "concurrent/futures/_base.py"),
+    "writing Parquet (simcc.io.write_parquet)": ("write_parquet", "simcc/io.py"),
+    "pandas concat": ("concat", "pandas/core/reshape/concat.py"),
+    "loading the scenario (load_scenario)": ("load_scenario", "simcc/scenario/loading.py"),
+    "summary and CIs (Replications.summary)": ("summary", "simcc/runner.py"),
+}
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def simcc_command() -> str:
+    beside = Path(sys.executable).parent / "simcc"
+    return str(beside) if beside.exists() else (shutil.which("simcc") or "simcc")
+
+
+def in_process(path: Path, seeds: int) -> dict[str, float]:
+    """Mean seconds of one replication (simulate + metrics) and of its metrics alone."""
+    scenario = simcc.load_scenario(path)
+    simcc.simulate(scenario, seed=0).metrics()  # first-call costs out of the way
+    whole, metrics = [], []
+    for seed in range(1, seeds + 1):
+        start = time.perf_counter()
+        result = simcc.simulate(scenario, seed=seed)
+        middle = time.perf_counter()
+        result.metrics()
+        end = time.perf_counter()
+        whole.append(end - start)
+        metrics.append(end - middle)
+    return {"replication_s": statistics.mean(whole), "metrics_s": statistics.mean(metrics)}
+
+
+def transfer(path: Path) -> dict[str, float]:
+    """Pickled size and pickle+unpickle time of one task and of one result with records."""
+    scenario = simcc.load_scenario(path)
+    task = Task(scenario, seed=1, replication=0, keep_records=True)
+    result = run_task(task)
+    out = {}
+    for name, thing in (("task", task), ("result", result)):
+        start = time.perf_counter()
+        blob = pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(blob)
+        out[f"{name}_s"] = time.perf_counter() - start
+        out[f"{name}_kb"] = len(blob) / 1024
+    return out
+
+
+def wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def start_up(path: Path) -> float:
+    """Median wall time of a process that imports the run command and loads the scenario."""
+    code = (
+        "import simcc.cli, simcc.cli.run, simcc.runner, simcc.analysis.metrics\n"
+        f"simcc.load_scenario({str(path)!r})\n"
+    )
+    return statistics.median(wall([sys.executable, "-c", code]) for _ in range(3))
+
+
+def profiled_run(path: Path, n: int, out: Path, stats_file: Path) -> float:
+    """``simcc run -n N --out`` with cProfile on the parent's main thread; its wall time."""
+    code = (
+        "import cProfile, sys\n"
+        f"sys.argv = ['simcc', 'run', {str(path)!r}, '-n', '{n}', '--out', {str(out)!r}]\n"
+        "import simcc.cli\n"
+        "profile = cProfile.Profile()\n"
+        "try:\n"
+        "    profile.runcall(simcc.cli.main)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"profile.dump_stats({str(stats_file)!r})\n"
+    )
+    return wall([sys.executable, "-c", code])
+
+
+def parent_steps(stats_file: Path) -> dict[str, float]:
+    """Cumulative seconds of :data:`PARENT_STEPS` in the parent's profile."""
+    stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
+    found: dict[str, float] = {}
+    for label, (function, file_end) in PARENT_STEPS.items():
+        found[label] = sum(
+            cumulative
+            for (file, _, name), (_, _, _, cumulative, _) in stats.items()
+            if name == function and file.endswith(file_end)
+        )
+    top = max(cumulative for (_, _, _, cumulative, _) in stats.values())
+    found["whole command, in the profile"] = top
+    return found
+
+
+def measure(name: str, n: int, seeds: int) -> None:
+    path = SCENARIOS[name]
+    cores = os.cpu_count() or 1
+    print(f"\n== {name}: {path.relative_to(ROOT)}, N = {n}, {cores} cores")
+    print(f"[{load()}] in process ({seeds} seeds):", end=" ", flush=True)
+    one = in_process(path, seeds)
+    ideal = n * one["replication_s"] / cores
+    print(
+        f"one replication {one['replication_s'] * 1000:.1f} ms"
+        f" (metrics {one['metrics_s'] * 1000:.1f} ms of it); N × that ÷ {cores} = {ideal:.2f} s"
+    )
+    simcc_cli = simcc_command()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"[{load()}] simcc run -n {n} (no --out):", end=" ", flush=True)
+        plain = wall([simcc_cli, "run", str(path), "-n", str(n)])
+        print(f"{plain:.2f} s = {plain / ideal:.2f}× the simulation ({plain / ideal - 1:+.0%})")
+        print(f"[{load()}] simcc run -n {n} --out:", end=" ", flush=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        with_out = wall([simcc_cli, "run", str(path), "-n", str(n), "--out", f"{tmp}/a"])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        size = sum(p.stat().st_size for p in Path(f"{tmp}/a").rglob("*.parquet")) / 2**20
+        peak_text = (
+            f"peak RSS {peak / 1024:.0f} MB" if peak > before else "peak RSS ≤ earlier child"
+        )
+        print(
+            f"{with_out:.2f} s = {with_out / ideal:.2f}× the simulation"
+            f" ({with_out / ideal - 1:+.0%});"
+            f" {peak_text}; {size:.0f} MB of Parquet"
+        )
+        print(f"[{load()}] where the rest goes:")
+        print(f"  start-up (imports + load scenario, one process): {start_up(path):.2f} s")
+        t = transfer(path)
+        print(
+            f"  per task: task {t['task_kb']:.0f} kB pickled,"
+            f" {t['task_s'] * 1000:.1f} ms both ways;"
+            f" result with records {t['result_kb']:.0f} kB, {t['result_s'] * 1000:.1f} ms both ways"
+            f" (× N = {n * (t['task_s'] + t['result_s']):.2f} s of pickling, split over both ends)"
+        )
+        print(f"  metrics: {one['metrics_s'] * n:.2f} s of worker time (× N, before ÷ cores)")
+        stats_file = Path(tmp) / "run.prof"
+        profiled = profiled_run(path, n, Path(f"{tmp}/b"), stats_file)
+        print(f"  parent process of the --out run, profiled ({profiled:.2f} s wall, {load()}):")
+        for label, seconds in parent_steps(stats_file).items():
+            print(f"    {label:48s} {seconds:7.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-mmcab", type=int, default=1000)
+    parser.add_argument("--n-warm", type=int, default=200)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds timed in process")
+    parser.add_argument("--quick", action="store_true", help="N = 50 and 10 (smoke test)")
+    parser.add_argument("--only", choices=sorted(SCENARIOS), help="one scenario only")
+    args = parser.parse_args()
+    sizes = {"mmcab": args.n_mmcab, "warm": args.n_warm}
+    if args.quick:
+        sizes, args.seeds = {"mmcab": 50, "warm": 10}, 3
+    for name, n in sizes.items():
+        if args.only in (None, name):
+            measure(name, n, args.seeds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The command line starts without the heavy libraries it does not need (issue 17, item 5).
+
+Each check runs in a fresh interpreter and looks at ``sys.modules``: what a
+command loads, not how long it takes (speed lives in benchmarks/startup.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("pandas", "matplotlib", "scipy", "dask", "pyarrow")
+
+
+def loaded_after(code: str) -> set[str]:
+    """Which of :data:`HEAVY` (and pydantic) a fresh interpreter holds after running ``code``."""
+    probe = (
+        f"{code}\n"
+        "import json, sys\n"
+        f"print(json.dumps([m for m in {(*HEAVY, 'pydantic')!r} if m in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def run_cli(*argv: str) -> str:
+    """Code that runs ``simcc ARGV...`` in-process, swallowing its exit, output to /dev/null."""
+    return (
+        "import contextlib, os, sys\n"
+        f"sys.argv = ['simcc', *{list(argv)!r}]\n"
+        "import simcc.cli\n"
+        "with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null):\n"
+        "    try:\n"
+        "        simcc.cli.main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+    )
+
+
+def test_importing_the_command_line_loads_no_heavy_library_nor_pydantic() -> None:
+    assert loaded_after("import simcc.cli") == set()
+
+
+def test_simcc_help_loads_no_heavy_library() -> None:
+    assert loaded_after(run_cli("--help")) & set(HEAVY) == set()
+
+
+def test_import_simcc_loads_no_heavy_library_nor_pydantic() -> None:
+    assert loaded_after("import simcc") == set()
+
+
+@pytest.mark.parametrize("scenario", ["centre-warm.yaml", "erlang-a.yaml"])
+def test_simcc_validate_loads_no_plotting_dataframe_or_parquet_library(scenario: str) -> None:
+    loaded = loaded_after(run_cli("validate", str(ROOT / "scenarios" / scenario)))
+    assert "pydantic" in loaded  # the probe sees what validate really loaded
+    assert loaded & set(HEAVY) == set()
