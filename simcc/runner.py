@@ -60,6 +60,7 @@ def names_of(scenario: Scenario) -> Names:
         call_types=tuple(scenario.call_types),
         segments=tuple(scenario.segments),
         policies=("", *POLICIES),
+        needs=("", *dict.fromkeys(n for ct in scenario.call_types.values() for n in ct.needs)),
     )
 
 

@@ -29,7 +29,7 @@ from simcc.model.transfers import TRANSFERS, Process, policy_settings
 
 if TYPE_CHECKING:
     from simcc.rng import Streams
-    from simcc.scenario import Arrivals, Scenario
+    from simcc.scenario import Arrivals, CallType, Scenario
 
 # codes as plain ints, for the first leg run by every contact (see simcc.model.records)
 _HANDLE = Activity.HANDLE.value
@@ -38,6 +38,8 @@ _UNRESOLVED = Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 _UNFINISHED = Outcome.UNFINISHED.value
 _HANDLING_TIME = Reason.HANDLING_TIME.value
+_NOT_RESOLVED = Reason.NOT_RESOLVED.value
+_NEED = Reason.NEED.value
 _ANSWERED = Wait.ANSWERED
 
 
@@ -122,18 +124,19 @@ class Center:
         return pools
 
     def _build_call_types(self) -> list[CallTypeRuntime]:
-        """Each call type's path, resolution and escalation limits by pool, overflow steps."""
+        """Each call type's path, resolution and escalation limits by pool, overflow steps,
+        and one route per need (MODEL.md §7) with the need's overrides."""
         s = self.scenario
         call_types: list[CallTypeRuntime] = []
         for i, (name, spec) in enumerate(s.call_types.items()):
-            ct = CallTypeRuntime(
-                i, name, [self.pools[self.pool_index[p]] for p in spec.path], spec.priority
-            )
+            ct = CallTypeRuntime(i, name, self._path(spec.path), spec.priority)
             for pool_spec in s.pools.values():
                 resolve = pool_spec.for_type(pool_spec.resolve, name)
                 ct.resolve.append(1.0 if resolve is None else resolve)
                 after = pool_spec.escalate_after
                 ct.escalate_after.append(math.inf if after is None else after)
+            n = len(self.pools)
+            ct.limit_reason, ct.fail_reason = [_HANDLING_TIME] * n, [_NOT_RESOLVED] * n
             for step in spec.overflow:
                 pool = self.pools[self.pool_index[step.pool]]
                 if step.after > 0:
@@ -141,8 +144,38 @@ class Center:
                     ct.overflow_later.append(clock)
                 else:
                     ct.overflow_now.append(pool)
+            if spec.needs:
+                ct.routes = [self._route(ct, need, spec) for need in spec.needs]
+                shares = [need.share for need in spec.needs.values()]
+                ct.need_draw = self.streams.choice(f"need:{name}", shares)
             call_types.append(ct)
         return call_types
+
+    def _path(self, names: list[str]) -> list[Pool]:
+        return [self.pools[self.pool_index[p]] for p in names]
+
+    def _route(self, ct: CallTypeRuntime, name: str, spec: CallType) -> CallTypeRuntime:
+        """The runtime of a need of call type ``ct``: the call type with the need's overrides."""
+        need = spec.needs[name]
+        path = self._path(need.path) if need.path is not None else ct.path
+        priority = spec.priority if need.priority is None else need.priority
+        route = CallTypeRuntime(
+            ct.index, ct.name, path, priority, self.recorder.names.needs.index(name)
+        )
+        route.resolve = list(ct.resolve)
+        route.escalate_after = list(ct.escalate_after)
+        route.limit_reason, route.fail_reason = list(ct.limit_reason), list(ct.fail_reason)
+        for pool_name, p in need.resolve.items():
+            route.resolve[self.pool_index[pool_name]] = p
+            if p == 0.0:
+                route.fail_reason[self.pool_index[pool_name]] = _NEED
+        if need.detect_after is not None:  # the first agent, wherever it answers
+            for pool in [path[0], *ct.overflow_now, *(c.pool for c in ct.overflow_later)]:
+                if need.detect_after < route.escalate_after[pool.index]:
+                    route.escalate_after[pool.index] = need.detect_after
+                    route.limit_reason[pool.index] = _NEED
+        route.overflow_now, route.overflow_later = ct.overflow_now, ct.overflow_later
+        return route
 
     def _build_transfers(self) -> None:
         """The transfer policy (or rules), each policy's settings, SLA targets, extra draws."""
@@ -215,7 +248,10 @@ class Center:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
         stream: ArrivalStream = event._value
         segment = self.segment_draw()
-        c = Contact(self.next_contact, self.next_case, 1, stream.ct, segment)
+        ct = stream.ct
+        if ct.routes:  # the contact's need, from a stream of its own (MODEL.md §7)
+            ct = ct.routes[ct.need_draw()]
+        c = Contact(self.next_contact, self.next_case, 1, ct, segment)
         self.next_contact += 1
         self.next_case += 1
         stream.prepare(c, segment)
@@ -309,7 +345,9 @@ class Center:
         resolved = c.first_resolve < ct.resolve[pool.index]
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
             handle, resolved = ct.escalate_after[pool.index], False
-            c.reason = _HANDLING_TIME
+            c.reason = ct.limit_reason[pool.index]
+        elif ct.need and not resolved:
+            c.reason = ct.fail_reason[pool.index]
         c.resolved = resolved
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not

@@ -15,7 +15,7 @@ process :func:`after_escalation`.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 from simcc.model.pool import OverflowClock, Pool
@@ -28,23 +28,41 @@ if TYPE_CHECKING:
 
 NAN = math.nan
 # codes as plain ints (see simcc.model.records)
-_NOT_RESOLVED, _HANDLING_TIME = Reason.NOT_RESOLVED.value, Reason.HANDLING_TIME.value
+_NOT_RESOLVED = Reason.NOT_RESOLVED.value
 _HANDLE, _REDISCOVERY = Activity.HANDLE.value, Activity.REDISCOVERY.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
 
-class CallTypeRuntime:
-    """What the engine needs of a call type, indexed for speed."""
+def _no_need() -> int:
+    return 0
 
-    def __init__(self, index: int, name: str, path: list[Pool], priority: int) -> None:
+
+class CallTypeRuntime:
+    """What the engine needs of a call type, indexed for speed.
+
+    A call type with needs (MODEL.md §7) has one more runtime per need in
+    :attr:`routes`: the same call type (``index``, ``name``) with the need's
+    path, resolution, priority and detection time; a contact that draws the
+    need carries that runtime as its ``ctype``.
+    """
+
+    def __init__(
+        self, index: int, name: str, path: list[Pool], priority: int, need: int = 0
+    ) -> None:
         self.index = index
         self.name = name
         self.path = path
         self.priority = priority
+        self.need = need  # code of the need in the records (0: none)
         self.resolve: list[float] = []
         self.escalate_after: list[float] = []
+        # why the contact goes on, per pool: when the limit above ran out, when resolution failed
+        self.limit_reason: list[int] = []
+        self.fail_reason: list[int] = []
         self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
         self.overflow_later: list[OverflowClock[Contact]] = []
+        self.routes: list[CallTypeRuntime] = []  # one per need, in the file's order
+        self.need_draw: Callable[[], int] = _no_need  # which route a new contact takes
 
 
 class Contact:
@@ -72,6 +90,7 @@ class Contact:
         "id",
         "last_pool",
         "legs",
+        "need",
         "outcome",
         "patience",
         "policy",
@@ -112,6 +131,7 @@ class Contact:
         self.attempt = attempt
         self.ctype = ctype
         self.call_type = ctype.index
+        self.need = ctype.need
         self.segment = segment
         self.entry_pool = ctype.path[0].index
         self.answer = NAN
@@ -201,10 +221,10 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
-    reason = _NOT_RESOLVED
+    reason = ct.fail_reason[params.index]
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
-        reason = _HANDLING_TIME
+        reason = ct.limit_reason[params.index]
     if handle > 0.0:
         yield env.timeout(handle)
         record(pool.index, agent, c.id, _HANDLE, start, env.now)

@@ -117,6 +117,7 @@ class Names:
     call_types: tuple[str, ...]
     segments: tuple[str, ...]
     policies: tuple[str, ...]
+    needs: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ CONTACTS = Table(
         Field("attempt", "int32", "1 for the first contact of a case, then 2, 3, …"),
         Field("call_type", "int32", "call type name", "call_types"),
         Field("segment", "int32", "customer segment name", "segments"),
+        Field("need", "int32", "the need drawn at arrival ('' if the call type has none)", "needs"),
         Field("priority", "int32", "queue priority of the contact (lower is served first)"),
         Field("arrival", "float64", "arrival time (s)"),
         Field(

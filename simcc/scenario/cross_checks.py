@@ -53,6 +53,7 @@ def problems(scenario: ScenarioFields) -> list[str]:
                 )
     for name, ct in scenario.call_types.items():
         problems += _path_problems(scenario, name, ct)
+        problems += _need_problems(scenario, name, ct)
         problems += _overflow_problems(scenario, name, ct)
         if ct.arrivals.interval is not None:
             problems += _interval_problems(
@@ -68,11 +69,20 @@ def problems(scenario: ScenarioFields) -> list[str]:
     return problems
 
 
-def _path_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
-    """Unknown pools, loops and pools that would refuse the call type on its path."""
+def _path_problems(
+    scenario: ScenarioFields,
+    name: str,
+    ct: CallType,
+    path: list[str] | None = None,
+    where: str = "",
+) -> list[str]:
+    """Unknown pools, loops and pools that would refuse the call type on its path
+    (or on ``path``, a need's, at YAML path ``where``)."""
     problems: list[str] = []
     pools = set(scenario.pools)
-    where = f"call_types.{name}.path"
+    if path is not None:
+        ct = ct.model_copy(update={"path": path})
+    where = where or f"call_types.{name}.path"
     for step in ct.path:
         if step not in pools:
             problems.append(
@@ -100,6 +110,30 @@ def _path_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[st
             f"{where}: pool {pool!r} is on the path but its skills "
             f"{scenario.pools[pool].skills} do not include {name!r}"
         )
+    return problems
+
+
+def _need_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
+    """A call type's needs: shares summing to 1, paths as good as the call type's,
+    ``resolve`` naming pools of the need's path."""
+    if not ct.needs:
+        return []
+    problems: list[str] = []
+    where = f"call_types.{name}.needs"
+    total = sum(n.share for n in ct.needs.values())
+    if abs(total - 1.0) > 1e-6:
+        shares = ", ".join(f"{k} {n.share:g}" for k, n in ct.needs.items())
+        problems.append(f"{where}: shares must sum to 1, got {total:g} ({shares})")
+    for need_name, need in ct.needs.items():
+        if need.path is not None:
+            problems += _path_problems(scenario, name, ct, need.path, f"{where}.{need_name}.path")
+        path = need.path or ct.path
+        for pool in need.resolve:
+            if pool not in path:
+                problems.append(
+                    f"{where}.{need_name}.resolve.{pool}: {pool!r} is not on the need's path "
+                    f"({' → '.join(path)})"
+                )
     return problems
 
 
@@ -174,7 +208,8 @@ def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]
             )
     for ct_name, ct in scenario.call_types.items():
         overflow = any(step.pool == name for step in ct.overflow)
-        if (name in ct.path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
+        on_path = any(name in path for path in ct.paths())
+        if (on_path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
             problems.append(
                 f"pools.{name}.handle_time: no handle time for call type {ct_name!r}"
                 + (f" (it is an overflow pool of {ct_name!r})" if overflow else "")

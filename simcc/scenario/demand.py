@@ -109,10 +109,27 @@ def _overflow_steps(value: Any) -> Any:
     return value
 
 
+class Need(Block):
+    """What a share of a call type's callers really need (MODEL.md §7).
+
+    Each field left out keeps the call type's: its ``path``, the pools'
+    ``resolve`` for the call type, its ``priority``.  ``detect_after`` is the
+    handling time after which the first agent sees that the contact must go on
+    and escalates it without resolving (default: at the end of the handle time).
+    """
+
+    share: Probability
+    path: list[str] | None = Field(default=None, min_length=1)
+    resolve: dict[str, Probability] = Field(default_factory=dict)
+    priority: int | None = None
+    detect_after: Seconds | None = Field(default=None, gt=0)
+
+
 class CallType(Block):
     """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
-    its callers' patience, which a segment's own patience overrides, and overflow
-    routing to other pools while a contact waits at its entry pool."""
+    its callers' patience, which a segment's own patience overrides, overflow
+    routing to other pools while a contact waits at its entry pool, and the
+    needs its callers draw at arrival."""
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
@@ -121,6 +138,11 @@ class CallType(Block):
     overflow: Annotated[list[Overflow], BeforeValidator(_overflow_steps)] = Field(
         default_factory=list
     )
+    needs: dict[str, Need] = Field(default_factory=dict)
+
+    def paths(self) -> list[list[str]]:
+        """Every path a contact of this call type may follow: its own, then its needs'."""
+        return [self.path, *(n.path for n in self.needs.values() if n.path is not None)]
 
 
 class Segment(Block):

@@ -80,7 +80,8 @@ class Scenario(Block):
         skills = self.pools[pool].skills
         if skills is None:
             return any(
-                pool in ct.path or any(step.pool == pool for step in ct.overflow)
+                any(pool in path for path in ct.paths())
+                or any(step.pool == pool for step in ct.overflow)
                 for ct in self.call_types.values()
             )
         return call_type in skills
