@@ -105,6 +105,7 @@ class Result:
                 self.recorder.agent_arrays(),
                 self.recorder.staffing_arrays(),
                 _metrics.Window.of(self.scenario),
+                self.recorder.handoff_arrays(),
             )
         return self._metrics
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcc.analysis import escalation
 from simcc.records import ACTIVITIES, OUTCOMES
 
 NAN = math.nan
@@ -42,8 +43,9 @@ HEADLINE = (
     "customer_effort",
     "cost_per_contact",
     "cost_per_resolved_case",
+    *escalation.NAMES,
 )
-"""Metric names of MODEL.md §4 that do not depend on the pools, in table order."""
+"""Metric names of MODEL.md §4 and §10 that do not depend on the pools, in table order."""
 
 POOL_METRICS = ("aht", "occupancy", "transfer_time_share")
 """Per-pool metric prefixes; the full name is ``<prefix>_<pool>``."""
@@ -68,6 +70,8 @@ class Window:
     cost_per_hour: tuple[float, ...]
     threshold: float
     short_abandon: float
+    resolution_target: tuple[float, ...] = ()
+    penalty: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @classmethod
     def of(cls, scenario: object) -> Window:
@@ -79,7 +83,25 @@ class Window:
             cost_per_hour=tuple(p.cost_per_hour for p in s.pools.values()),  # type: ignore[attr-defined]
             threshold=s.sla.answer.threshold,  # type: ignore[attr-defined]
             short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
+            resolution_target=tuple(
+                s.sla.resolution.get(p, NAN)  # type: ignore[attr-defined]
+                for p in s.pools  # type: ignore[attr-defined]
+            ),
+            penalty=(
+                s.sla.penalty.answer,  # type: ignore[attr-defined]
+                s.sla.penalty.escalation,  # type: ignore[attr-defined]
+                s.sla.penalty.resolution,  # type: ignore[attr-defined]
+            ),
         )
+
+
+_NO_HANDOFFS: dict[str, np.ndarray] = {
+    name: np.zeros(
+        0,
+        dtype=np.int64 if name in ("contact_id", "leg", "reason", "to_pool", "outcome") else float,
+    )
+    for name in ("contact_id", "leg", "reason", "to_pool", "outcome", "handoff", "engaged")
+}
 
 
 def metric_names(pools: tuple[str, ...] | list[str]) -> list[str]:
@@ -99,8 +121,11 @@ def compute(
     agents: dict[str, np.ndarray],
     staffing: dict[str, np.ndarray],
     window: Window,
+    handoffs: dict[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """All metrics of one replication from its record arrays (codes, not names)."""
+    if handoffs is None:
+        handoffs = _NO_HANDOFFS
     arrival = contacts["arrival"]
     in_window = (arrival >= window.warmup) & (arrival < window.horizon)
     # select the measured contacts; a view (no copy) when all of them are measured
@@ -131,7 +156,9 @@ def compute(
     sla_legs = contacts["sla_legs"][m]
     sla_met = contacts["sla_legs_met"][m]
     with_sla = sla_legs > 0
-    all_met = sla_met == sla_legs
+    resolution = escalation.resolution_sla(contacts, m, handoffs, window.resolution_target)
+    # every SLA that applied: each escalation target, and the resolution target if one applied
+    all_met = (sla_met == sla_legs) & (~resolution.applies | resolution.met)
 
     out: dict[str, float] = {
         "offered": float(offered),
@@ -146,7 +173,7 @@ def compute(
         "repeat_escalation_rate": _ratio((escalations >= 2).sum(), escalated.sum()),
         "recontact_rate": _ratio((attempt > 1).sum(), offered),
         "service_level": _ratio(within.sum(), offered - short.sum()),
-        "escalation_sla_rate": _ratio((with_sla & all_met).sum(), with_sla.sum()),
+        "escalation_sla_rate": _ratio((with_sla & (sla_met == sla_legs)).sum(), with_sla.sum()),
         "sla_compliance": _ratio((within & all_met).sum(), offered),
         "asa": float(wait[answered].mean()) if n_answered else NAN,
         "mean_hold_time": float(contacts["hold_time"][m][escalated].mean())
@@ -177,6 +204,21 @@ def compute(
         out[f"aht_{pool}"] = _ratio(total, handled)
         out[f"transfer_time_share_{pool}"] = _ratio(durations[transfer].sum(), total)
         out[f"occupancy_{pool}"] = _ratio(busy_window[i], staffed[i])
+    breaches = (
+        float(offered - short.sum() - within.sum()),
+        float((sla_legs - sla_met).sum()),
+    )
+    out |= escalation.escalation_metrics(
+        contacts,
+        m,
+        handoffs,
+        agents,
+        measured_agents,
+        window.cost_per_hour,
+        window.penalty,
+        breaches,
+        resolution,
+    )
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:

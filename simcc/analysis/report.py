@@ -363,8 +363,8 @@ def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     for variant in variants[1:]:
         for metric in HEADLINE:
             diff = differences.get(metric, {}).get(variant)
-            if diff is None:
-                continue
+            if diff is None or not math.isfinite(diff.mean):
+                continue  # not measured (e.g. a resolution SLA in a file without targets)
             v = verdict(metric, variant, baseline, diff)
             items.append(f'<li class="{v.tone}">{html.escape(v.text)}</li>')
     page.section(

@@ -26,6 +26,7 @@ from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait, staffing_process
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
+from simcc.model.triggers import skip_to
 
 if TYPE_CHECKING:
     from simcc.rng import Streams
@@ -40,11 +41,17 @@ _UNFINISHED = Outcome.UNFINISHED.value
 _HANDLING_TIME = Reason.HANDLING_TIME.value
 _NOT_RESOLVED = Reason.NOT_RESOLVED.value
 _NEED = Reason.NEED.value
+_COMPLAINT = Reason.COMPLAINT.value
+_REPEAT_CONTACT = Reason.REPEAT_CONTACT.value
+_CASE_AGE = Reason.CASE_AGE.value
 _ANSWERED = Wait.ANSWERED
 
 
 def _no_wrap_up() -> float:
     return 0.0
+
+
+_no_retelling = _no_wrap_up  # case memory with the context kept: the notes travel
 
 
 class Center:
@@ -92,6 +99,7 @@ class Center:
         if recontact is not None:
             self.recontact_draw = streams.uniform("recontact")
             self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
+        self._build_triggers()
         for ct in self.call_types:
             self._start_arrivals(ct, s.call_types[ct.name].arrivals)
 
@@ -192,6 +200,50 @@ class Center:
         self.false_draw = streams.uniform("false_resolution")
         self.wrong_draw = streams.uniform("misroute_pool")
         self.sla_target = [s.sla.escalation.get(p.name, math.nan) for p in self.pools]
+
+    def _build_triggers(self) -> None:
+        """MODEL.md §7's complaint, repeat-contact and case-age triggers, when the file has them."""
+        s = self.scenario
+        self.complaint = s.customers.complaint
+        self._complained: set[int] = set()  # contacts that have complained
+        if self.complaint is not None:
+            self.complaint_draw = self.streams.uniform("complaint")
+            to = self.complaint.to
+            for ct in self.call_types:
+                for route in (ct, *ct.routes):
+                    route.complaint_to = (
+                        self.pools[self.pool_index[to]]
+                        if to is not None
+                        else max(route.path, key=lambda p: p.tier)  # the first of the highest
+                    )
+        self.repeat_contact = s.escalation.repeat_contact
+        self.case_age = s.escalation.case_age
+        self._case_start: dict[int, float] = {}  # first arrival of each case that called again
+        memory = s.customers.recontact
+        self.owner_rediscovery: Callable[[], float] | None = None  # case memory's retelling
+        if memory is not None and memory.route == "last_pool":
+            self.owner_rediscovery = (
+                _no_retelling
+                if memory.context == "kept"
+                else s.transfer.cold.rediscovery_time.sampler(
+                    self.streams.generator("recontact:rediscovery_time")
+                )
+            )
+
+    def complains(self, c: Contact, pool: Pool) -> bool:
+        """Whether the customer, answered by an agent of ``pool``, turns the call into a
+        complaint (drawn once per answer, until it has complained once)."""
+        spec = self.complaint
+        assert spec is not None
+        to = c.ctype.complaint_to
+        if pool is to or pool.tier > to.tier or c.id in self._complained:
+            return False
+        waited = (c.wait + c.hold_time + c.transfer_wait) / 60.0
+        p = spec.base + spec.per_wait_minute * waited + spec.per_retelling * c.rediscoveries
+        if self.complaint_draw() < p:
+            self._complained.add(c.id)
+            return True
+        return False
 
     # ------------------------------------------------------------------ samplers
 
@@ -348,6 +400,8 @@ class Center:
             c.reason = ct.limit_reason[pool.index]
         elif ct.need and not resolved:
             c.reason = ct.fail_reason[pool.index]
+        if self.complaint is not None and self.complains(c, pool):
+            resolved, c.reason, c.jump = False, _COMPLAINT, ct.complaint_to
         c.resolved = resolved
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not
@@ -364,7 +418,7 @@ class Center:
     def _first_handled(self, c: Contact) -> None:
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
-        if c.resolved or len(ct.path) == 1:
+        if c.resolved or (len(ct.path) == 1 and c.jump is None):
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
@@ -471,7 +525,29 @@ class Center:
             self._recontact_draws[ct.index] = prepare
         prepare(c, old.segment)
         self.live[c.id] = c
+        if self.repeat_contact is not None or self.case_age is not None:
+            start = self._case_start.setdefault(old.case_id, old.arrival)
+            skip = self._skip(c, start)
+            if skip is not None:
+                self.env.process(skip_to(self, c, *skip))
+                return
+        if self.owner_rediscovery is not None and old.last_pool != c.entry_pool:
+            owner = self.pools[old.last_pool]  # case memory: back to the case's last pool
+            retell = self.owner_rediscovery()
+            self.env.process(skip_to(self, c, owner, None, retell))
+            return
         self.arrive(c)
+
+    def _skip(self, c: Contact, case_start: float) -> tuple[Pool, int] | None:
+        """Where a re-contact skips to, and why (repeat_contact first, then case_age), if at all."""
+        rule, reason = None, _REPEAT_CONTACT
+        if self.repeat_contact is not None and c.attempt >= self.repeat_contact.attempt:
+            rule = self.repeat_contact.to
+        elif self.case_age is not None and c.arrival - case_start > self.case_age.after:
+            rule, reason = self.case_age.to, _CASE_AGE
+        if rule is None or rule == c.ctype.path[0].name:
+            return None
+        return self.pools[self.pool_index[rule]], reason
 
     # ------------------------------------------------------------------ running
 

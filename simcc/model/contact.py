@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 NAN = math.nan
 # codes as plain ints (see simcc.model.records)
 _NOT_RESOLVED = Reason.NOT_RESOLVED.value
+_COMPLAINT = Reason.COMPLAINT.value
 _HANDLE, _REDISCOVERY = Activity.HANDLE.value, Activity.REDISCOVERY.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
@@ -62,6 +63,7 @@ class CallTypeRuntime:
         self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
         self.overflow_later: list[OverflowClock[Contact]] = []
         self.routes: list[CallTypeRuntime] = []  # one per need, in the file's order
+        self.complaint_to: Pool = path[0]  # where a complaint sends the contact
         self.need_draw: Callable[[], int] = _no_need  # which route a new contact takes
 
 
@@ -88,6 +90,7 @@ class Contact:
         "hold_patience",
         "hold_time",
         "id",
+        "jump",
         "last_pool",
         "legs",
         "need",
@@ -150,6 +153,7 @@ class Contact:
         self.legs = 0
         self.ticket = False
         self.reason = _NOT_RESOLVED  # why the contact is being handed on
+        self.jump: Pool | None = None  # where a trigger sends it (not the path's next pool)
         self.pools: list[int] | int = self.entry_pool
 
     def visit(self, pool: int) -> None:
@@ -196,9 +200,16 @@ def after_escalation(
     callbacks in :class:`~simcc.model.center.Center`; the agent of the entry
     pool has just decided to escalate it.
     """
-    leg = yield from center.hand_on(c, pool, agent, c.ctype.path[1], 1)
+    target = c.jump or c.ctype.path[1]
+    leg = yield from center.hand_on(c, pool, agent, target, position_of(c.ctype, target))
     while leg is not None:
         leg = yield from serve(center, c, leg)
+
+
+def position_of(ct: CallTypeRuntime, pool: Pool) -> int:
+    """Where ``pool`` is on the contact's path; a pool off the path is its last step."""
+    path = ct.path
+    return path.index(pool) if pool in path else len(path) - 1
 
 
 def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
@@ -215,6 +226,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
+    complained = center.complaint is not None and center.complains(c, params)
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
     resolved = u < ct.resolve[params.index]
@@ -225,6 +237,9 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
         reason = ct.limit_reason[params.index]
+    if complained:  # the customer complains: the contact goes on to the complaint pool
+        resolved, target, reason = False, ct.complaint_to, _COMPLAINT
+        position = position_of(ct, target) - 1
     if handle > 0.0:
         yield env.timeout(handle)
         record(pool.index, agent, c.id, _HANDLE, start, env.now)

@@ -32,11 +32,15 @@ from simcc.scenario.cross_checks import suggest
 from simcc.scenario.demand import (
     Arrivals,
     CallType,
+    CaseAge,
+    Complaint,
     Customers,
+    Escalation,
     Need,
     Overflow,
     Recontact,
     RecontactKey,
+    RepeatContact,
     Segment,
 )
 from simcc.scenario.document import PatienceKind, Scenario
@@ -59,7 +63,7 @@ from simcc.scenario.limits import (
 )
 from simcc.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
 from simcc.scenario.pools import PerTypeDist, PerTypeProbability, Pool, Staffing
-from simcc.scenario.sla import AnswerSla, Sla
+from simcc.scenario.sla import AnswerSla, Penalty, Sla
 from simcc.scenario.transfer import (
     CallbackPolicy,
     ColdPolicy,
@@ -90,16 +94,20 @@ __all__ = [
     "Arrivals",
     "CallType",
     "CallbackPolicy",
+    "CaseAge",
     "ColdPolicy",
+    "Complaint",
     "Condition",
     "ConferencePolicy",
     "Customers",
     "Distribution",
     "EmailPolicy",
+    "Escalation",
     "FiniteSeconds",
     "Need",
     "Overflow",
     "PatienceKind",
+    "Penalty",
     "PerTypeDist",
     "PerTypeProbability",
     "PolicyName",
@@ -109,6 +117,7 @@ __all__ = [
     "RatePerSecond",
     "Recontact",
     "RecontactKey",
+    "RepeatContact",
     "Rule",
     "Scenario",
     "ScenarioError",

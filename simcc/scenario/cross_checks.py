@@ -13,7 +13,7 @@ import difflib
 import math
 from typing import Any, Protocol
 
-from simcc.scenario.demand import CallType, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment
 from simcc.scenario.fields import POLICIES
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.pools import Pool
@@ -32,6 +32,8 @@ class ScenarioFields(Protocol):
     pools: dict[str, Pool]
     transfer: Transfer
     sla: Sla
+    customers: Customers
+    escalation: Escalation
 
     def takes(self, pool: str, call_type: str) -> bool: ...
 
@@ -66,7 +68,25 @@ def problems(scenario: ScenarioFields) -> list[str]:
     for name, pool in scenario.pools.items():
         problems += _pool_problems(scenario, name, pool)
     problems += _transfer_problems(scenario)
+    problems += _trigger_problems(scenario)
     return problems
+
+
+def _trigger_problems(scenario: ScenarioFields) -> list[str]:
+    """The pools the triggers send contacts to must exist."""
+    pools = set(scenario.pools)
+    targets = (
+        ("customers.complaint.to", scenario.customers.complaint),
+        ("escalation.repeat_contact.to", scenario.escalation.repeat_contact),
+        ("escalation.case_age.to", scenario.escalation.case_age),
+    )
+    return [
+        f"{where}: unknown pool {block.to!r}"
+        + suggest(block.to, pools, prefix="; did you mean")
+        + f" (pools: {', '.join(sorted(pools))})"
+        for where, block in targets
+        if block is not None and block.to is not None and block.to not in pools
+    ]
 
 
 def _path_problems(
@@ -239,12 +259,13 @@ def _transfer_problems(scenario: ScenarioFields) -> list[str]:
             dist = getattr(block, key, None)
             if dist is not None and math.isinf(dist.mean):
                 problems.append(f"transfer.{policy}.{key}: must be a finite duration, got inf")
-    for pool_name in scenario.sla.escalation:
-        if pool_name not in pools:
-            problems.append(
-                f"sla.escalation.{pool_name}: unknown pool"
-                + suggest(pool_name, pools, prefix="; did you mean")
-            )
+    for kind in ("escalation", "resolution"):
+        for pool_name in getattr(scenario.sla, kind):
+            if pool_name not in pools:
+                problems.append(
+                    f"sla.{kind}.{pool_name}: unknown pool"
+                    + suggest(pool_name, pools, prefix="; did you mean")
+                )
     for i, rule in enumerate(scenario.transfer.rules):
         problems += _rule_problems(scenario, i, rule)
     return problems

@@ -167,10 +167,17 @@ RecontactKey = Literal[
 
 
 class Recontact(Block):
-    """Customers who call again about the same case after an outcome."""
+    """Customers who call again about the same case after an outcome.
+
+    Case memory (MODEL.md §7): with ``route: last_pool`` a re-contact goes
+    straight to the queue of the pool that last worked on the case; with
+    ``context: kept`` the agent who takes it there pays no rediscovery.
+    """
 
     probability: dict[RecontactKey, Probability] = Field(default_factory=dict)
     delay: Distribution = Field(default_factory=lambda: ZERO)
+    route: Literal["entry", "last_pool"] = "entry"
+    context: Literal["lost", "kept"] = "lost"
 
     def probability_of(self, outcome: str) -> float:
         """Re-contact probability after ``outcome`` (``false_resolution`` included)."""
@@ -181,10 +188,46 @@ class Recontact(Block):
         return 0.0
 
 
+class Complaint(Block):
+    """The customer turns the call into a complaint (MODEL.md §7's ``complaint`` trigger).
+
+    Drawn when an agent answers, with probability ``base`` + ``per_wait_minute`` × minutes
+    waited so far (queues and holds) + ``per_retelling`` × retellings so far; the contact
+    then goes to pool ``to`` (default: the highest tier on its path).
+    """
+
+    base: Probability = 0.0
+    per_wait_minute: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    per_retelling: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    to: str | None = None
+
+
 class Customers(Block):
-    """Patience and re-contact behaviour of the customers."""
+    """Patience, re-contact and complaint behaviour of the customers."""
 
     patience: Distribution = Field(default_factory=lambda: NEVER)
     hold_patience: Distribution | None = None
     transfer_patience: Distribution | None = None
     recontact: Recontact | None = None
+    complaint: Complaint | None = None
+
+
+class RepeatContact(Block):
+    """A case's ``attempt``-th or later contact skips straight to pool ``to``'s queue."""
+
+    attempt: int = Field(ge=2, le=1000)
+    to: str
+
+
+class CaseAge(Block):
+    """A re-contact of a case first seen more than ``after`` ago goes straight to ``to``."""
+
+    after: Seconds = Field(gt=0)
+    to: str
+
+
+class Escalation(Block):
+    """Triggers on the case's history (MODEL.md §7): repeat contacts and old cases."""
+
+    repeat_contact: RepeatContact | None = None
+    case_age: CaseAge | None = None

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 
 from simcc.dists import Distribution, Empirical, Seconds
 from simcc.scenario.cross_checks import problems as cross_check_problems
-from simcc.scenario.demand import CallType, Customers, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment
 from simcc.scenario.errors import ScenarioError, join
 from simcc.scenario.fields import Block
 from simcc.scenario.limits import MAX_REPLICATIONS
@@ -53,6 +53,7 @@ class Scenario(Block):
     customers: Customers = Field(default_factory=Customers)
     pools: dict[str, Pool] = Field(min_length=1)
     transfer: Transfer = Field(default_factory=Transfer)
+    escalation: Escalation = Field(default_factory=Escalation)
     sla: Sla = Field(default_factory=Sla)
 
     _source: Path | None = PrivateAttr(default=None)

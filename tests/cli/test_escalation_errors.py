@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simcc.cli import app
-from tests.cli.test_errors import edit
+from tests.cli.test_errors import BASE, edit
 
 PATH = "    path: [front, desk]\n"
 
@@ -20,6 +20,12 @@ PATH = "    path: [front, desk]\n"
 def needs(text: str) -> str:
     return edit(PATH, PATH + "    needs:\n" + text)
 
+
+def appended(text: str) -> str:
+    return BASE + text
+
+
+END = BASE.count("\n")  # the line of BASE's last line; appended lines follow it
 
 CASES: dict[str, tuple[str, int | None, list[str]]] = {
     "need shares": (
@@ -38,6 +44,31 @@ CASES: dict[str, tuple[str, int | None, list[str]]] = {
         ).replace("    tier: 2\n", "    tier: 2\n    skills: []\n"),
         9,
         ["call_types.billing.needs.legal.path", "'desk'", "do not include 'billing'"],
+    ),
+    "complaint to an unknown pool": (
+        appended("customers:\n  complaint: {base: 0.1, to: tier9}\n"),
+        END + 2,
+        ["customers.complaint.to", "unknown pool 'tier9'"],
+    ),
+    "negative per_wait_minute": (
+        appended("customers:\n  complaint: {per_wait_minute: -0.1}\n"),
+        END + 2,
+        ["customers.complaint.per_wait_minute", "-0.1"],
+    ),
+    "repeat contact attempt 0": (
+        appended("escalation:\n  repeat_contact: {attempt: 0, to: desk}\n"),
+        END + 2,
+        ["escalation.repeat_contact.attempt", "2"],
+    ),
+    "repeat contact to an unknown pool": (
+        appended("escalation:\n  repeat_contact: {attempt: 3, to: dsk}\n"),
+        END + 2,
+        ["escalation.repeat_contact.to", "unknown pool 'dsk'", "did you mean 'desk'"],
+    ),
+    "case age to an unknown pool": (
+        appended("escalation:\n  case_age: {after: 1d, to: legal}\n"),
+        END + 2,
+        ["escalation.case_age.to", "unknown pool 'legal'"],
     ),
 }
 

@@ -60,3 +60,126 @@ def test_a_call_type_without_needs_records_an_empty_need() -> None:
     r = simcc.simulate(centre())
     assert r.contacts.iloc[0].need == ""
     assert len(r.transfers) == 0
+
+
+def test_a_complaint_at_the_first_answer_sends_the_contact_to_the_complaint_pool() -> None:
+    complaint = {"base": 1.0, "to": "boss"}  # certain: every answered customer complains
+    r = simcc.simulate(centre(**{"customers.complaint": complaint}))
+    assert log(r) == [
+        ("front", 0, "handle", 100, 160),  # the agent handles, then hands the complaint on
+        ("front", 0, "transfer", 160, 175),
+        ("boss", 0, "rediscovery", 175, 205),
+        ("front", 0, "wrap_up", 175, 185),
+        ("boss", 0, "handle", 205, 405),
+    ]
+    leg = r.transfers.iloc[0]
+    assert (leg.reason, leg.from_pool, leg.to_pool) == ("complaint", "front", "boss")
+    c = r.contacts.iloc[0]
+    assert (c.outcome, c.pools, c.escalations) == ("resolved", "front>boss", 1)
+
+
+def test_the_complaint_probability_grows_with_minutes_waited() -> None:
+    # 1.0 per minute waited: the first caller never waited (p = 0); the second waits until
+    # the front agent is free at 170 (70 s: p > 1, certain)
+    complaint = {"per_wait_minute": 1.0, "to": "boss"}
+    s = centre(
+        **{"customers.complaint": complaint, "call_types.billing.arrivals.times": [100, 100]}
+    )
+    r = simcc.simulate(s)
+    reasons = dict(zip(r.transfers.contact_id, r.transfers.reason.astype(str), strict=True))
+    assert reasons == {1: "complaint"}
+
+
+def test_repeat_contact_skips_the_front_line_with_reason_repeat_contact() -> None:
+    s = centre(
+        **{
+            "pools.front.resolve": 0.0,
+            "call_types.billing.path": ["front"],
+            "customers.recontact": {"probability": {"unresolved": 1.0}, "delay": 1000},
+            "escalation.repeat_contact": {"attempt": 2, "to": "desk"},
+        }
+    )
+    r = simcc.simulate(s)
+    again = r.contacts[r.contacts.attempt == 2].iloc[0]
+    # the first contact ends unresolved at 160; the second calls at 1160, straight to the desk
+    assert (again.arrival, again.entry_pool, again.answer, again.pools) == (
+        1160,
+        "desk",
+        1160,
+        "desk",
+    )
+    assert log(r, contact=int(again.contact_id)) == [
+        ("desk", 0, "handle", 1160, 1280),
+        ("desk", 0, "wrap_up", 1280, 1300),
+    ]
+    leg = r.transfers[r.transfers.contact_id == again.contact_id].iloc[0]
+    assert (leg.reason, leg.policy, leg.from_pool, leg.to_pool) == (
+        "repeat_contact",
+        "",
+        "front",
+        "desk",
+    )
+    assert (leg.handoff, leg.engaged, again.outcome) == (1160, 1160, "resolved")
+    assert len(r.contacts) == 2  # resolved at the desk: no third contact
+
+
+def test_case_age_sends_an_old_case_straight_to_its_pool() -> None:
+    s = centre(
+        **{
+            "pools.front.resolve": 0.0,
+            "call_types.billing.path": ["front"],
+            "customers.recontact": {"probability": {"unresolved": 1.0}, "delay": 1000},
+            "escalation.case_age": {"after": "15m", "to": "boss"},
+        }
+    )
+    r = simcc.simulate(s)
+    c = r.contacts.sort_values("arrival")
+    # attempt 2 at 1160 (case 1060 s old, 15 min = 900 s): straight to the boss, resolved
+    assert list(c.attempt) == [1, 2]
+    assert (c.iloc[1].entry_pool, c.iloc[1].outcome) == ("boss", "resolved")
+    assert r.transfers.iloc[0].reason == "case_age"
+    assert log(r, contact=int(c.iloc[1].contact_id)) == [("boss", 0, "handle", 1160, 1360)]
+
+
+def memory(context: str) -> simcc.Scenario:
+    """The desk leaves the case unresolved at 325; the customer calls again 1000 s later."""
+    return centre(
+        **{
+            "pools.front.resolve": 0.0,
+            "pools.desk.resolve": {"billing": 0.0},
+            "call_types.billing.path": ["front", "desk"],
+            "customers.recontact": {
+                "probability": {"unresolved": 1.0},
+                "delay": 1000,
+                "route": "last_pool",
+                "context": context,
+            },
+            "horizon": 1500,
+        }
+    )
+
+
+def test_case_memory_sends_a_recontact_back_to_its_last_pool_where_it_retells() -> None:
+    r = simcc.simulate(memory("lost"))
+    c = r.contacts.sort_values("arrival")
+    again = c.iloc[1]
+    # first contact: front 100-160, cold 160-175, desk retells 175-205, handles 205-325
+    assert (c.iloc[0].end, again.arrival) == (325, 1325)
+    assert (again.entry_pool, again.pools, again.escalations) == ("desk", "desk", 0)
+    assert log(r, contact=int(again.contact_id)) == [
+        ("desk", 0, "rediscovery", 1325, 1355),  # the case notes did not travel
+        ("desk", 0, "handle", 1355, 1475),
+        ("desk", 0, "wrap_up", 1475, 1495),
+    ]
+    assert again.rediscoveries == 1
+    assert list(r.transfers.contact_id) == [c.iloc[0].contact_id]  # no hand-off: its owner
+
+
+def test_case_memory_with_the_context_kept_pays_no_rediscovery() -> None:
+    r = simcc.simulate(memory("kept"))
+    again = r.contacts.sort_values("arrival").iloc[1]
+    assert log(r, contact=int(again.contact_id)) == [
+        ("desk", 0, "handle", 1325, 1445),
+        ("desk", 0, "wrap_up", 1445, 1465),
+    ]
+    assert again.rediscoveries == 0
