@@ -47,7 +47,7 @@ from simcc.records import (
     staffing_frame,
 )
 from simcc.rng import Streams
-from simcc.scenario import POLICIES, Scenario
+from simcc.scenario import HANDOFF_POLICIES, Scenario
 
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
@@ -59,7 +59,7 @@ def names_of(scenario: Scenario) -> Names:
         pools=tuple(scenario.pools),
         call_types=tuple(scenario.call_types),
         segments=tuple(scenario.segments),
-        policies=("", *POLICIES),
+        policies=HANDOFF_POLICIES,
         needs=("", *dict.fromkeys(n for ct in scenario.call_types.values() for n in ct.needs)),
     )
 

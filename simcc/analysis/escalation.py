@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 
 from simcc.records import LEG_OUTCOMES, REASONS
+from simcc.scenario import HANDOFF_POLICIES
 
 NAN = math.nan
 _ENGAGED = LEG_OUTCOMES.index("engaged")
 _FALLBACK = LEG_OUTCOMES.index("fallback")
 _COMPLAINT = REASONS.index("complaint")
 _MISROUTE = REASONS.index("misroute")
+_PEER = HANDOFF_POLICIES.index("peer")
 
 Arrays = dict[str, np.ndarray[Any, Any]]
 
@@ -47,6 +49,15 @@ class ResolutionSla:
 
     applies: np.ndarray[Any, Any]
     met: np.ndarray[Any, Any]
+
+
+def handed_on(handoffs: Arrays) -> Arrays:
+    """The hand-off rows that handed a contact on: peer consults (the owner keeps it) apart."""
+    policy = handoffs.get("policy")
+    if policy is None or not (policy == _PEER).any():
+        return handoffs
+    keep = policy != _PEER
+    return {name: values[keep] for name, values in handoffs.items()}
 
 
 def _mean(values: np.ndarray[Any, Any]) -> float:
@@ -79,6 +90,7 @@ def resolution_sla(
     work on it) either has no target or resolved it within its target,
     counted from the first hand-off request to that pool.
     """
+    handoffs = handed_on(handoffs)
     ids = contacts["contact_id"][m]
     n = len(ids)
     target = np.asarray(targets, dtype=float)
@@ -122,6 +134,7 @@ def escalation_metrics(
     ``breaches`` are the answer and escalation SLA breaches of the measured
     contacts, counted by the caller with the other SLA metrics.
     """
+    handoffs = handed_on(handoffs)
     ids = contacts["contact_id"][m]
     arrival, end = contacts["arrival"][m], contacts["end"][m]
     escalated = contacts["escalations"][m] >= 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import simpy
@@ -22,6 +22,7 @@ from simpy.events import Event, Timeout
 
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
+from simcc.model.peer import PeerSettings, consult_peer
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait, staffing_process
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
@@ -200,6 +201,12 @@ class Center:
         self.false_draw = streams.uniform("false_resolution")
         self.wrong_draw = streams.uniform("misroute_pool")
         self.sla_target = [s.sla.escalation.get(p.name, math.nan) for p in self.pools]
+        # (handle_factor, resolve_factor) by policy code, for contacts that came by it
+        self.context: list[tuple[float, float] | None] | None = None
+        if t.context:
+            self.context = [None] * len(self.codes)
+            for policy, ctx in t.context.items():
+                self.context[self.codes[policy]] = (ctx.handle_factor, ctx.resolve_factor)
 
     def _build_triggers(self) -> None:
         """MODEL.md §7's complaint, repeat-contact and case-age triggers, when the file has them."""
@@ -216,6 +223,10 @@ class Center:
                         if to is not None
                         else max(route.path, key=lambda p: p.tier)  # the first of the highest
                     )
+        self.peers = [
+            None if spec.peer is None else PeerSettings(name, spec.peer, self.streams)
+            for name, spec in s.pools.items()
+        ]
         self.repeat_contact = s.escalation.repeat_contact
         self.case_age = s.escalation.case_age
         self._case_start: dict[int, float] = {}  # first arrival of each case that called again
@@ -229,6 +240,10 @@ class Center:
                     self.streams.generator("recontact:rediscovery_time")
                 )
             )
+
+    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Event, int, bool]:
+        """A peer consult before escalating (:mod:`simcc.model.peer`); whether it resolved it."""
+        return consult_peer(self, c, pool, agent)
 
     def complains(self, c: Contact, pool: Pool) -> bool:
         """Whether the customer, answered by an agent of ``pool``, turns the call into a
@@ -445,7 +460,7 @@ class Center:
             policy = "email"  # a ticket's customer is not on the line: it stays a ticket
         c.escalations += 1
         c.policy = self.codes[policy]
-        if c.legs == 0:
+        if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
         return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))
 

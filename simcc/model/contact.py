@@ -200,6 +200,8 @@ def after_escalation(
     callbacks in :class:`~simcc.model.center.Center`; the agent of the entry
     pool has just decided to escalate it.
     """
+    if center.peers[pool.index] is not None and (yield from center.consult_peer(c, pool, agent)):
+        return  # a colleague's know-how resolved it
     target = c.jump or c.ctype.path[1]
     leg = yield from center.hand_on(c, pool, agent, target, position_of(c.ctype, target))
     while leg is not None:
@@ -230,6 +232,10 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
     resolved = u < ct.resolve[params.index]
+    context = center.context[c.policy] if center.context is not None else None
+    if context is not None:  # how the briefing of the policy it came by acts on this agent
+        handle *= context[0]
+        resolved = u < min(1.0, ct.resolve[params.index] * context[1])
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
@@ -254,4 +260,6 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
             center.end(c, _UNRESOLVED)
         return None
     c.reason = reason
+    if center.peers[pool.index] is not None and (yield from center.consult_peer(c, pool, agent)):
+        return None  # a colleague's know-how resolved it
     return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -60,7 +60,8 @@ class Activity(IntEnum):
     """What an agent is busy with.
 
     ``TRANSFER`` is A's hand-off step (the line said to the customer, the ticket
-    written, the redirect), ``DIAL`` a callback attempt.
+    written, the redirect), ``DIAL`` a callback attempt, ``PEER_CONSULT`` the
+    time an agent and a colleague of its pool spend on a peer consult.
     """
 
     HANDLE = 0
@@ -71,6 +72,7 @@ class Activity(IntEnum):
     REDISCOVERY = 5
     TRANSFER = 6
     DIAL = 7
+    PEER_CONSULT = 8  # an agent and a colleague of its pool consult (MODEL.md §7)
 
 
 class Reason(IntEnum):

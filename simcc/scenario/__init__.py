@@ -46,6 +46,7 @@ from simcc.scenario.demand import (
 from simcc.scenario.document import PatienceKind, Scenario
 from simcc.scenario.errors import ScenarioError
 from simcc.scenario.fields import (
+    HANDOFF_POLICIES,
     POLICIES,
     FiniteSeconds,
     PolicyName,
@@ -62,13 +63,14 @@ from simcc.scenario.limits import (
     MAX_REPLICATIONS,
 )
 from simcc.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
-from simcc.scenario.pools import PerTypeDist, PerTypeProbability, Pool, Staffing
+from simcc.scenario.pools import Peer, PerTypeDist, PerTypeProbability, Pool, Staffing
 from simcc.scenario.sla import AnswerSla, Penalty, Sla
 from simcc.scenario.transfer import (
     CallbackPolicy,
     ColdPolicy,
     Condition,
     ConferencePolicy,
+    Context,
     EmailPolicy,
     Rule,
     SelfServicePolicy,
@@ -81,6 +83,7 @@ _suggest = suggest  # the name simcc.cli.run imports
 
 __all__ = [
     "DIST_NAMES",
+    "HANDOFF_POLICIES",
     "MAX_AGENTS",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
@@ -99,6 +102,7 @@ __all__ = [
     "Complaint",
     "Condition",
     "ConferencePolicy",
+    "Context",
     "Customers",
     "Distribution",
     "EmailPolicy",
@@ -107,6 +111,7 @@ __all__ = [
     "Need",
     "Overflow",
     "PatienceKind",
+    "Peer",
     "Penalty",
     "PerTypeDist",
     "PerTypeProbability",

@@ -12,6 +12,8 @@ from simcc.units import parse_rate
 PolicyName = Literal["cold", "warm", "conference", "callback", "email", "self_service"]
 POLICIES: tuple[PolicyName, ...] = get_args(PolicyName)
 """The transfer policies, in the order the docs list them (``rules`` picks one of them)."""
+HANDOFF_POLICIES: tuple[str, ...] = ("", *POLICIES, "peer")
+"""What the ``policy`` codes of the records name: none, a transfer policy, or a peer consult."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 RatePerSecond = Annotated[float, BeforeValidator(parse_rate), Field(ge=0.0, allow_inf_nan=False)]

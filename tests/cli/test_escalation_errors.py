@@ -70,6 +70,22 @@ CASES: dict[str, tuple[str, int | None, list[str]]] = {
         END + 2,
         ["escalation.case_age.to", "unknown pool 'legal'"],
     ),
+    "context factor zero": (
+        edit(
+            "  warm: {max_consult_wait: 2m}\n",
+            "  warm: {max_consult_wait: 2m}\n  context:\n    warm: {handle_factor: 0}\n",
+        ),
+        20,
+        ["transfer.context.warm.handle_factor", "0"],
+    ),
+    "context resolve factor negative": (
+        edit(
+            "  warm: {max_consult_wait: 2m}\n",
+            "  warm: {max_consult_wait: 2m}\n  context:\n    cold: {resolve_factor: -1}\n",
+        ),
+        20,
+        ["transfer.context.cold.resolve_factor"],
+    ),
 }
 
 

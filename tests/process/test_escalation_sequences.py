@@ -183,3 +183,82 @@ def test_case_memory_with_the_context_kept_pays_no_rediscovery() -> None:
         ("desk", 0, "wrap_up", 1445, 1465),
     ]
     assert again.rediscoveries == 0
+
+
+def peer(success: float) -> simcc.Scenario:
+    """Two front agents; the first contact's agent asks its idle colleague before escalating."""
+    return centre(
+        **{
+            "pools.front.agents": 2,
+            "pools.front.resolve": 0.0,
+            "pools.front.peer": {"probability": 1.0, "consult_time": 45, "success": success},
+        }
+    )
+
+
+def test_a_successful_peer_consult_keeps_the_contact_with_its_owner_who_resolves_it() -> None:
+    r = simcc.simulate(peer(success=1.0))
+    assert log(r) == [
+        ("front", 0, "handle", 100, 160),
+        ("front", 0, "peer_consult", 160, 205),  # the owner asks a colleague ...
+        ("front", 1, "peer_consult", 160, 205),  # ... who is busy for the consult
+        ("front", 0, "wrap_up", 205, 215),  # the owner resolves it and wraps up
+    ]
+    c = r.contacts.iloc[0]
+    assert (c.outcome, c.end, c.escalations, c.pools) == ("resolved", 205, 0, "front")
+    leg = r.transfers.iloc[0]
+    assert (leg.policy, leg.from_pool, leg.to_pool, leg.reason) == (
+        "peer",
+        "front",
+        "front",
+        "not_resolved",
+    )
+    assert (leg.handoff, leg.engaged, leg.outcome) == (160, 160, "engaged")
+
+
+def test_a_failed_peer_consult_escalates_as_it_would_have() -> None:
+    r = simcc.simulate(peer(success=0.0))
+    assert log(r) == [
+        ("front", 0, "handle", 100, 160),
+        ("front", 0, "peer_consult", 160, 205),
+        ("front", 1, "peer_consult", 160, 205),
+        ("front", 0, "transfer", 205, 220),  # then the cold transfer it would have made
+        ("desk", 0, "rediscovery", 220, 250),
+        ("front", 0, "wrap_up", 220, 230),
+        ("desk", 0, "handle", 250, 370),
+        ("desk", 0, "wrap_up", 370, 390),
+    ]
+    c = r.contacts.iloc[0]
+    assert (c.escalations, c.first_handoff, c.pools) == (1, 205, "front>desk")
+    assert list(r.transfers.policy.astype(str)) == ["peer", "cold"]
+    assert r.metrics()["transfer_success_rate"] == 1.0  # the peer consult is no hand-on
+
+
+def test_the_context_of_a_warm_transfer_shortens_the_receiving_agents_handling() -> None:
+    s = centre(
+        **{
+            "pools.front.resolve": 0.0,
+            "transfer.policy": "warm",
+            "transfer.warm": {"consult_time": 60, "conference_time": 40},
+            "transfer.context.warm": {"handle_factor": 0.5},
+        }
+    )
+    r = simcc.simulate(s)
+    assert log(r) == [
+        ("front", 0, "handle", 100, 160),
+        ("desk", 0, "consult", 160, 220),
+        ("front", 0, "consult", 160, 220),
+        ("desk", 0, "conference", 220, 260),
+        ("front", 0, "conference", 220, 260),
+        ("desk", 0, "handle", 260, 320),  # 120 s × 0.5: the briefing saved half the work
+        ("front", 0, "wrap_up", 260, 270),
+        ("desk", 0, "wrap_up", 320, 340),
+    ]
+
+
+def test_the_resolve_factor_of_the_policy_it_came_by_acts_on_the_receiving_agent() -> None:
+    base = {"pools.front.resolve": 0.0, "pools.desk.resolve": 0.5}
+    lost = centre(**base, **{"transfer.context.cold": {"resolve_factor": 0.001}})
+    sure = centre(**base, **{"transfer.context.cold": {"resolve_factor": 2.0}})  # capped at 1
+    assert simcc.simulate(sure).contacts.iloc[0].outcome == "resolved"
+    assert simcc.simulate(lost).contacts.iloc[0].outcome == "unresolved"
