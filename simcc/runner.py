@@ -27,11 +27,11 @@ import os
 import platform
 import signal
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 import numpy as np
 import pandas as pd
@@ -97,8 +97,30 @@ class Result:
         """One row per staffing change (fields: :data:`simcc.records.STAFFING`)."""
         return staffing_frame(self.recorder)
 
-    def metrics(self) -> dict[str, float]:
-        """Every metric of MODEL.md §4 for this replication (``offered`` included)."""
+    @overload
+    def metrics(self, by: None = None) -> dict[str, float]: ...
+
+    @overload
+    def metrics(self, by: str) -> dict[str, dict[str, float]]: ...
+
+    def metrics(self, by: str | None = None) -> Any:
+        """Every metric of MODEL.md §4 and §10 for this replication (``offered`` included).
+
+        With ``by`` (``call_type``, ``segment`` or ``need``): the same metrics over each
+        group's contacts, by group name (``(none)`` for contacts of a call type without needs).
+        """
+        if by is not None:
+            rec = self.recorder
+            names = {"call_type": rec.names.call_types, "segment": rec.names.segments}
+            return _metrics.by_group(
+                rec.contact_arrays(),
+                rec.agent_arrays(),
+                rec.staffing_arrays(),
+                _metrics.Window.of(self.scenario),
+                rec.handoff_arrays(),
+                by,
+                names.get(by, rec.names.needs),
+            )
         if self._metrics is None:
             self._metrics = _metrics.compute(
                 self.recorder.contact_arrays(),
@@ -173,6 +195,7 @@ class Task:
     keep_records: bool = False
     max_contacts: int | None = None
     deadline: float | None = None
+    by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
 
 
 @dataclass
@@ -190,6 +213,7 @@ class TaskResult:
     records: dict[str, pd.DataFrame] | None = None
     stopped_early: str | None = None
     skipped: bool = False
+    groups: dict[str, dict[str, dict[str, float]]] | None = None  # by → group → metrics
 
 
 def run_task(task: Task) -> TaskResult:
@@ -221,6 +245,7 @@ def run_task(task: Task) -> TaskResult:
         result.wall_time,
         records,
         result.stopped_early,
+        groups={by: result.metrics(by=by) for by in task.by} or None,
     )
 
 
@@ -461,6 +486,8 @@ class Replications:
     """Replications never started: the wall clock had run out."""
     interrupted: bool = False
     """Ctrl-C (or SIGTERM under the command line) stopped the run."""
+    groups: dict[str, list[dict[str, dict[str, float]]]] = field(default_factory=dict)
+    """By → one {group: metrics} per replication, in replication order (``replicate(by=…)``)."""
 
     def __post_init__(self) -> None:
         if not self.requested:
@@ -499,9 +526,39 @@ class Replications:
                 for name in ("contacts", "agents", "transfers")
             }
         stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
+        groups: dict[str, list[dict[str, dict[str, float]]]] = {}
+        for r in results:
+            for by, metrics in (r.groups or {}).items():
+                groups.setdefault(by, []).append(metrics)
         return cls(
-            scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
+            scenario,
+            seed,
+            table,
+            wall_time,
+            records,
+            requested,
+            stopped,
+            skipped,
+            interrupted,
+            groups,
         )
+
+    def summary_by(self, by: str, level: float = 0.95) -> dict[str, dict[str, Estimate]]:
+        """Every metric's estimate over replications within each group (``call_type``,
+        ``segment`` or ``need``), by group name; needs ``replicate(..., by=[by])``.
+
+        A group absent from a replication (no contact of it arrived) has no row there.
+        """
+        from simcc.analysis.stats import estimate
+
+        if by not in self.groups:
+            raise ValueError(f"no metrics by {by!r}: run replicate(..., by=[{by!r}])")
+        names = list(dict.fromkeys(g for rep in self.groups[by] for g in rep))
+        out: dict[str, dict[str, Estimate]] = {}
+        for name in names:
+            rows = pd.DataFrame([rep[name] for rep in self.groups[by] if name in rep])
+            out[name] = {m: estimate(rows[m].to_numpy(), level) for m in rows.columns}
+        return out
 
     def notes(self) -> list[str]:
         """What was cut short, one line each (for the terminal and ``summary.json``)."""
@@ -540,6 +597,20 @@ class Replications:
             "provenance": provenance(self.scenario, self.seed) | {"wall_time_s": self.wall_time},
             "replications_requested": self.requested,
             "stopped_early": self.notes() or None,
+        } | self._by_json()
+
+    def _by_json(self) -> dict[str, Any]:
+        """``{"by": {by: {group: {metric: estimate}}}}`` when metrics were asked by group."""
+        if not self.groups:
+            return {}
+        return {
+            "by": {
+                by: {
+                    group: {name: _clean(e.as_dict()) for name, e in metrics.items()}
+                    for group, metrics in self.summary_by(by).items()
+                }
+                for by in self.groups
+            }
         }
 
 
@@ -570,6 +641,7 @@ def replicate(
     progress: Callable[[int, int], None] | None = None,
     max_contacts: int | None = None,
     wall_clock: float | None = None,
+    by: Sequence[str] = (),
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -586,6 +658,8 @@ def replicate(
         wall_clock: seconds of real time for the whole run: no replication starts
             after that, and one still running stops then (its contacts still in
             the system count as ``unfinished``).
+        by: also measure every metric by these groups (``call_type``, ``segment``,
+            ``need``): :meth:`Replications.summary_by`.
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -599,7 +673,10 @@ def replicate(
     if wall_clock is not None and not wall_clock > 0:
         raise ValueError(f"wall_clock must be > 0 seconds, got {wall_clock:g}")
     deadline = None if wall_clock is None else time.time() + wall_clock
-    tasks = [Task(scenario, seed, i, (), keep_records, max_contacts, deadline) for i in range(n)]
+    tasks = [
+        Task(scenario, seed, i, (), keep_records, max_contacts, deadline, tuple(by))
+        for i in range(n)
+    ]
     results: list[TaskResult] = []
     started = time.perf_counter()
     try:

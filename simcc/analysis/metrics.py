@@ -237,6 +237,49 @@ def compute(
     return ordered
 
 
+GROUPS = ("call_type", "segment", "need")
+"""What metrics may be asked by (MODEL.md §10): each is a column of the contacts table."""
+
+
+def by_group(
+    contacts: dict[str, np.ndarray],
+    agents: dict[str, np.ndarray],
+    staffing: dict[str, np.ndarray],
+    window: Window,
+    handoffs: dict[str, np.ndarray],
+    by: str,
+    names: tuple[str, ...],
+) -> dict[str, dict[str, float]]:
+    """Every metric over each group's contacts (the same definitions), by group name.
+
+    ``by`` is one of :data:`GROUPS`; ``names`` the names its codes index.  A
+    case keeps its call type, segment and need, so a group holds whole cases.
+    Time-based metrics (occupancy, staffed cost) keep the whole centre's
+    staffed time: a group's ``cost_per_contact`` is the centre's cost over the
+    group's contacts, which only the busy-time costs of §10 split fairly.
+    Groups with no contact are left out.
+    """
+    if by not in GROUPS:
+        raise ValueError(f"metrics by {by!r}: expected one of {', '.join(GROUPS)}")
+    out: dict[str, dict[str, float]] = {}
+    codes = contacts[by]
+    for code, name in enumerate(names):
+        mine = codes == code
+        if not mine.any():
+            continue
+        ids = contacts["contact_id"][mine]
+        theirs = np.isin(agents["contact_id"], ids)
+        handed = np.isin(handoffs["contact_id"], ids)
+        out[name or "(none)"] = compute(
+            {k: v[mine] for k, v in contacts.items()},
+            {k: v[theirs] for k, v in agents.items()},
+            staffing,
+            window,
+            {k: v[handed] for k, v in handoffs.items()},
+        )
+    return out
+
+
 def staffed_seconds(staffing: dict[str, np.ndarray], window: Window) -> np.ndarray:
     """Agent-seconds present per pool within the window (overtime to finish a contact included)."""
     out = np.zeros(len(window.pools))
