@@ -76,3 +76,13 @@ def test_simcc_run_by_need_prints_a_table_per_need(tmp_path: Path) -> None:
     assert set(summary["by"]["need"]) == {"routine", "authority", "complaint", "(none)"}
     bad = CliRunner().invoke(app, ["run", str(path), "--by", "colour"])
     assert bad.exit_code == 2 and "--by" in bad.output
+
+
+def test_simcc_compare_by_need_shows_each_need_with_the_paired_difference(tmp_path: Path) -> None:
+    path = tmp_path / "centre.yaml"
+    path.write_text(json.dumps(TWO_TYPES))
+    args = ["compare", str(path), "--policy", "warm", "--policy", "cold", "--replications", "3"]
+    got = CliRunner().invoke(app, [*args, "--jobs", "1", "--by", "need"])
+    assert got.exit_code == 0, got.output
+    part = got.output[got.output.index("by need") :]
+    assert "authority" in part and "Time to escalation" in part and "(Δ" in part
