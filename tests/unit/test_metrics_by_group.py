@@ -86,3 +86,33 @@ def test_simcc_compare_by_need_shows_each_need_with_the_paired_difference(tmp_pa
     assert got.exit_code == 0, got.output
     part = got.output[got.output.index("by need") :]
     assert "authority" in part and "Time to escalation" in part and "(Δ" in part
+
+
+def test_the_run_report_shows_the_groups_and_the_escalation_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "centre.yaml"
+    path.write_text(json.dumps(TWO_TYPES))
+    out = tmp_path / "out"
+    args = ["run", str(path), "--replications", "2", "--jobs", "1", "--by", "need"]
+    got = CliRunner().invoke(app, [*args, "--out", str(out), "--report"])
+    assert got.exit_code == 0, got.output
+    html = (out / "report.html").read_text()
+    assert '<section id="groups">' in html and "by need" in html
+    assert 'alt="Escalation reasons"' in html
+
+
+def test_reason_shares_split_each_pools_hand_ons_and_leave_peer_consults_out() -> None:
+    import pandas as pd
+
+    from simcc.analysis.plots import reason_shares
+
+    t = pd.DataFrame(
+        {
+            "to_pool": ["desk", "desk", "boss", "front"],
+            "reason": ["not_resolved", "need", "complaint", "not_resolved"],
+            "policy": ["cold", "cold", "cold", "peer"],
+        }
+    )
+    shares = reason_shares(t)
+    assert shares.loc["desk"].to_dict() == {"not_resolved": 0.5, "need": 0.5, "complaint": 0.0}
+    assert shares.loc["all", "complaint"] == pytest.approx(1 / 3)
+    assert "front" not in shares.index
