@@ -121,7 +121,7 @@ def test_run_report_without_the_scenario_says_what_is_missing(
     build_report(copy)
     html = (copy / "report.html").read_text(encoding="utf-8")
     assert "scenario file was not found" in html
-    assert len(images(html)) == 3
+    assert len(images(html)) == 4  # the record plots, the escalation reasons included
 
 
 def test_compare_report_reads_each_headline_metric_in_words(outputs: dict[str, Path]) -> None:
