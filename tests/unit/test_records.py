@@ -46,7 +46,7 @@ def test_the_code_names_are_pinned() -> None:
     )  # fmt: skip
     assert records.ACTIVITIES == (
         "handle", "wrap_up", "consult_wait", "consult", "conference", "rediscovery",
-        "transfer", "dial",
+        "transfer", "dial", "peer_consult",
     )  # fmt: skip
     # MODEL.md §7's triggers
     assert records.REASONS == (
