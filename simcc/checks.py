@@ -194,29 +194,51 @@ def _with_overflow(scenario: Scenario, loads: dict[str, PoolLoad]) -> dict[str, 
 
 
 def _flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
-    """Per call type: (pool, contacts per second, mean busy seconds) along its path."""
+    """Per call type: (pool, contacts per second, mean busy seconds) along its path, or
+    along each need's path for its share of the arrivals (MODEL.md §7)."""
     steps = _StepTimes.of(scenario)
     out: dict[str, list[tuple[str, float, float]]] = {}
     for ct_name, ct in scenario.call_types.items():
-        flows: list[tuple[str, float, float]] = []
-        flow = ct.arrivals.mean_rate(scenario.horizon)
-        for i, pool_name in enumerate(ct.path):
-            pool = scenario.pools[pool_name]
-            resolve = _value(pool.for_type(pool.resolve, ct_name), 1.0)
-            escalated = 0.0 if i == len(ct.path) - 1 else 1.0 - resolve
-            busy = _mean(pool.for_type(pool.wrap_up, ct_name)) + escalated * steps.sender
-            if i == 0:
-                busy += _mean(pool.for_type(pool.handle_time, ct_name))
-            else:
-                busy += steps.receiver + steps.handle_factor * _mean(
-                    pool.for_type(pool.handle_time, ct_name)
-                )
-            flows.append((pool_name, flow, busy))
-            flow *= escalated
-            if not steps.reaches or flow <= 0:
-                break
-        out[ct_name] = flows
+        rate = ct.arrivals.mean_rate(scenario.horizon)
+        if not ct.needs:
+            out[ct_name] = _path_flows(scenario, steps, ct_name, ct.path, rate, {})
+            continue
+        out[ct_name] = [
+            flow
+            for need in ct.needs.values()
+            for flow in _path_flows(
+                scenario, steps, ct_name, need.path or ct.path, rate * need.share, need.resolve
+            )
+        ]
     return out
+
+
+def _path_flows(
+    scenario: Scenario,
+    steps: _StepTimes,
+    ct_name: str,
+    path: list[str],
+    flow: float,
+    resolves: dict[str, float],
+) -> list[tuple[str, float, float]]:
+    """(pool, contacts per second, mean busy seconds) along one path from ``flow`` arrivals."""
+    flows: list[tuple[str, float, float]] = []
+    for i, pool_name in enumerate(path):
+        pool = scenario.pools[pool_name]
+        resolve = resolves.get(pool_name, _value(pool.for_type(pool.resolve, ct_name), 1.0))
+        escalated = 0.0 if i == len(path) - 1 else 1.0 - resolve
+        busy = _mean(pool.for_type(pool.wrap_up, ct_name)) + escalated * steps.sender
+        if i == 0:
+            busy += _mean(pool.for_type(pool.handle_time, ct_name))
+        else:
+            busy += steps.receiver + steps.handle_factor * _mean(
+                pool.for_type(pool.handle_time, ct_name)
+            )
+        flows.append((pool_name, flow, busy))
+        flow *= escalated
+        if not steps.reaches or flow <= 0:
+            break
+    return flows
 
 
 @dataclass(frozen=True)
@@ -259,9 +281,10 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     for ct_name, ct in scenario.call_types.items():
         patient = _waits_forever(scenario, ct_name, "patience")
         patient_transfer = _waits_forever(scenario, ct_name, "transfer_patience")
-        for entry in [ct.path[0], *(step.pool for step in ct.overflow)]:
+        paths = ct.paths()
+        for entry in [*(path[0] for path in paths), *(step.pool for step in ct.overflow)]:
             out[entry] = (out[entry][0] or patient, True)
-        for pool in ct.path[1:]:
+        for pool in [pool for path in paths for pool in path[1:]]:
             unbounded, cappable = out[pool]
             if t.policy in ("cold", "rules"):
                 out[pool] = (unbounded or patient_transfer, True)

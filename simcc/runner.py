@@ -27,11 +27,11 @@ import math
 import os
 import platform
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ from simcc.records import (
     staffing_frame,
 )
 from simcc.rng import Streams
-from simcc.scenario import POLICIES, Scenario
+from simcc.scenario import HANDOFF_POLICIES, Scenario
 from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ def names_of(scenario: Scenario) -> Names:
         pools=tuple(scenario.pools),
         call_types=tuple(scenario.call_types),
         segments=tuple(scenario.segments),
-        policies=("", *POLICIES),
+        policies=HANDOFF_POLICIES,
         groups=tuple(tuple(p.groups or ()) for p in scenario.pools.values()),
+        needs=("", *dict.fromkeys(n for ct in scenario.call_types.values() for n in ct.needs)),
     )
 
 
@@ -100,14 +101,37 @@ class Result:
         """One row per staffing change (fields: :data:`simcc.records.STAFFING`)."""
         return staffing_frame(self.recorder)
 
-    def metrics(self) -> dict[str, float]:
-        """Every metric of MODEL.md §4 for this replication (``offered`` included)."""
+    @overload
+    def metrics(self, by: None = None) -> dict[str, float]: ...
+
+    @overload
+    def metrics(self, by: str) -> dict[str, dict[str, float]]: ...
+
+    def metrics(self, by: str | None = None) -> Any:
+        """Every metric of MODEL.md §4 and §10 for this replication (``offered`` included).
+
+        With ``by`` (``call_type``, ``segment`` or ``need``): the same metrics over each
+        group's contacts, by group name (``(none)`` for contacts of a call type without needs).
+        """
+        if by is not None:
+            rec = self.recorder
+            names = {"call_type": rec.names.call_types, "segment": rec.names.segments}
+            return _metrics.by_group(
+                rec.contact_arrays(),
+                rec.agent_arrays(),
+                rec.staffing_arrays(),
+                _metrics.Window.of(self.scenario),
+                rec.handoff_arrays(),
+                by,
+                names.get(by, rec.names.needs),
+            )
         if self._metrics is None:
             self._metrics, self._totals = _metrics.measure(
                 self.recorder.contact_arrays(),
                 self.recorder.agent_arrays(),
                 self.recorder.staffing_arrays(),
                 _metrics.Window.of(self.scenario),
+                self.recorder.handoff_arrays(),
             )
             if any(pool.groups for pool in self.scenario.pools.values()):
                 from simcc.analysis.group_metrics import compute_groups
@@ -230,6 +254,7 @@ class Task:
     deadline: float | None = None
     controls: bool = False
     """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
+    by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
 
 
 @dataclass
@@ -250,6 +275,7 @@ class TaskResult:
     totals: Totals = field(default_factory=dict)
     """Each ratio metric's numerator and denominator (:meth:`Result.totals`)."""
     controls: tuple[float, ...] | None = None
+    groups: dict[str, dict[str, dict[str, float]]] | None = None  # by → group → metrics
 
 
 def run_task(task: Task) -> TaskResult:
@@ -283,6 +309,7 @@ def run_task(task: Task) -> TaskResult:
         result.stopped_early,
         totals=result.totals(),
         controls=result.controls() if task.controls else None,
+        groups={by: result.metrics(by=by) for by in task.by} or None,
     )
 
 
@@ -553,6 +580,8 @@ class Replications:
     """The default estimator of :meth:`summary` (one of :data:`ESTIMATORS`)."""
     precision: dict[str, float] = field(default_factory=dict)
     """The half-widths :func:`replicate` was asked to reach (metric → half-width)."""
+    groups: dict[str, list[dict[str, dict[str, float]]]] = field(default_factory=dict)
+    """By → one {group: metrics} per replication, in replication order (``replicate(by=…)``)."""
 
     def __post_init__(self) -> None:
         if not self.requested:
@@ -596,6 +625,10 @@ class Replications:
                 for name in ("contacts", "agents", "transfers")
             }
         stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
+        groups: dict[str, list[dict[str, dict[str, float]]]] = {}
+        for r in results:
+            for by, metrics in (r.groups or {}).items():
+                groups.setdefault(by, []).append(metrics)
         reps = cls(
             scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
         )
@@ -605,7 +638,25 @@ class Replications:
 
             reps.controls = pd.DataFrame([r.controls for r in results], columns=list(CONTROLS))
         reps.estimator = estimator
+        reps.groups = groups
         return reps
+
+    def summary_by(self, by: str, level: float = 0.95) -> dict[str, dict[str, Estimate]]:
+        """Every metric's estimate over replications within each group (``call_type``,
+        ``segment`` or ``need``), by group name; needs ``replicate(..., by=[by])``.
+
+        A group absent from a replication (no contact of it arrived) has no row there.
+        """
+        from simcc.analysis.stats import estimate
+
+        if by not in self.groups:
+            raise ValueError(f"no metrics by {by!r}: run replicate(..., by=[{by!r}])")
+        names = list(dict.fromkeys(g for rep in self.groups[by] for g in rep))
+        out: dict[str, dict[str, Estimate]] = {}
+        for name in names:
+            rows = pd.DataFrame([rep[name] for rep in self.groups[by] if name in rep])
+            out[name] = {m: estimate(rows[m].to_numpy(), level) for m in rows.columns}
+        return out
 
     def notes(self) -> list[str]:
         """What was cut short, one line each (for the terminal and ``summary.json``)."""
@@ -695,7 +746,21 @@ class Replications:
         }
         if self.precision:
             document["precision"] = self.precision_status()
-        return document
+        return document | self._by_json()
+
+    def _by_json(self) -> dict[str, Any]:
+        """``{"by": {by: {group: {metric: estimate}}}}`` when metrics were asked by group."""
+        if not self.groups:
+            return {}
+        return {
+            "by": {
+                by: {
+                    group: {name: _clean(e.as_dict()) for name, e in metrics.items()}
+                    for group, metrics in self.summary_by(by).items()
+                }
+                for by in self.groups
+            }
+        }
 
     def precision_status(self, level: float = 0.95) -> dict[str, dict[str, float | bool]]:
         """Per metric of :attr:`precision`: the target half-width, the one reached, and
@@ -748,6 +813,7 @@ def replicate(
     estimator: str = "mean",
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
+    by: Sequence[str] = (),
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -773,6 +839,8 @@ def replicate(
             Replication *i* is the same whatever the batches, so the result is the
             same at any ``jobs``.
         max_replications: the most replications ``precision`` may run (default 10 × n).
+        by: also measure every metric by these groups (``call_type``, ``segment``,
+            ``need``): :meth:`Replications.summary_by`.
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -789,8 +857,9 @@ def replicate(
     precision = dict(precision or {})
     limit = check_precision(scenario, n, precision, max_replications)
     deadline = None if wall_clock is None else time.time() + wall_clock
+    controls = estimator == "control-variates"
     template = Task(
-        scenario, seed, 0, (), keep_records, max_contacts, deadline, estimator == "control-variates"
+        scenario, seed, 0, (), keep_records, max_contacts, deadline, controls, tuple(by)
     )
     run = _Batches(template, estimator, precision, limit, progress)
     try:

@@ -47,6 +47,14 @@ LOWER_IS_BETTER = {
     "cost_per_resolved_case",
     "callback_unreached_rate",
     "mean_transfer_wait",
+    "time_to_escalation",
+    "resolution_time",
+    "resolution_time_after_escalation",
+    "case_resolution_time",
+    "complaint_rate",
+    "cost_per_escalated_contact",
+    "cost_per_unescalated_contact",
+    "penalty_cost_per_contact",
 }
 HIGHER_IS_BETTER = {
     "fcr",
@@ -54,6 +62,8 @@ HIGHER_IS_BETTER = {
     "service_level",
     "escalation_sla_rate",
     "sla_compliance",
+    "resolution_sla_rate",
+    "transfer_success_rate",
 }
 """Direction of good; other metrics (escalation rate, AHT, occupancy) are reported without
 a judgement: more or less of them is neither better nor worse in itself."""

@@ -14,8 +14,22 @@ if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
 
 COUNTS = {"offered", "abandoned", "answered", "unfinished"}
-TIMES = {"asa", "mean_hold_time", "mean_transfer_wait"}
-MONEY = {"cost_per_contact", "cost_per_resolved_case"}
+TIMES = {
+    "asa",
+    "mean_hold_time",
+    "mean_transfer_wait",
+    "time_to_escalation",
+    "resolution_time",
+    "resolution_time_after_escalation",
+    "case_resolution_time",
+}
+MONEY = {
+    "cost_per_contact",
+    "cost_per_resolved_case",
+    "cost_per_escalated_contact",
+    "cost_per_unescalated_contact",
+    "penalty_cost_per_contact",
+}
 PLAIN = {"customer_effort"}
 
 LABELS = {
@@ -40,6 +54,16 @@ LABELS = {
     "customer_effort": "Customer effort (tellings)",
     "cost_per_contact": "Cost per contact",
     "cost_per_resolved_case": "Cost per resolved case",
+    "time_to_escalation": "Time to escalation",
+    "resolution_time": "Resolution time",
+    "resolution_time_after_escalation": "  after escalation",
+    "case_resolution_time": "Case resolution time",
+    "resolution_sla_rate": "Resolution SLA met",
+    "complaint_rate": "Complaint rate",
+    "transfer_success_rate": "Transfer success (first try)",
+    "cost_per_escalated_contact": "Cost per escalated contact",
+    "cost_per_unescalated_contact": "Cost per unescalated contact",
+    "penalty_cost_per_contact": "SLA penalty per contact",
     "callback_unreached_rate": "Callback unreached",
     "mean_transfer_wait": "Mean wait after hand-off",
     "overflow_rate": "Answered by overflow pool",

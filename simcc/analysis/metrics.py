@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcc.analysis import escalation
 from simcc.records import ACTIVITIES, OUTCOMES
 
 NAN = math.nan
@@ -45,8 +46,9 @@ HEADLINE = (
     "customer_effort",
     "cost_per_contact",
     "cost_per_resolved_case",
+    *escalation.NAMES,
 )
-"""Metric names of MODEL.md §4 that do not depend on the pools, in table order."""
+"""Metric names of MODEL.md §4 and §10 that do not depend on the pools, in table order."""
 
 POOL_METRICS = ("aht", "occupancy", "transfer_time_share")
 """Per-pool metric prefixes; the full name is ``<prefix>_<pool>``."""
@@ -71,6 +73,8 @@ class Window:
     cost_per_hour: tuple[float, ...]
     threshold: float
     short_abandon: float
+    resolution_target: tuple[float, ...] = ()
+    penalty: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @classmethod
     def of(cls, scenario: object) -> Window:
@@ -82,7 +86,25 @@ class Window:
             cost_per_hour=tuple(p.cost_per_hour for p in s.pools.values()),  # type: ignore[attr-defined]
             threshold=s.sla.answer.threshold,  # type: ignore[attr-defined]
             short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
+            resolution_target=tuple(
+                s.sla.resolution.get(p, NAN)  # type: ignore[attr-defined]
+                for p in s.pools  # type: ignore[attr-defined]
+            ),
+            penalty=(
+                s.sla.penalty.answer,  # type: ignore[attr-defined]
+                s.sla.penalty.escalation,  # type: ignore[attr-defined]
+                s.sla.penalty.resolution,  # type: ignore[attr-defined]
+            ),
         )
+
+
+_NO_HANDOFFS: dict[str, np.ndarray] = {
+    name: np.zeros(
+        0,
+        dtype=np.int64 if name in ("contact_id", "leg", "reason", "to_pool", "outcome") else float,
+    )
+    for name in ("contact_id", "leg", "reason", "to_pool", "outcome", "handoff", "engaged")
+}
 
 
 def metric_names(pools: tuple[str, ...] | list[str]) -> list[str]:
@@ -132,9 +154,10 @@ def compute(
     agents: dict[str, np.ndarray],
     staffing: dict[str, np.ndarray],
     window: Window,
+    handoffs: dict[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """All metrics of one replication from its record arrays (codes, not names)."""
-    return measure(contacts, agents, staffing, window)[0]
+    return measure(contacts, agents, staffing, window, handoffs)[0]
 
 
 def measure(
@@ -142,8 +165,11 @@ def measure(
     agents: dict[str, np.ndarray],
     staffing: dict[str, np.ndarray],
     window: Window,
+    handoffs: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float], Totals]:
     """All metrics of one replication, and the numerator and denominator of each ratio."""
+    if handoffs is None:
+        handoffs = _NO_HANDOFFS
     arrival = contacts["arrival"]
     in_window = (arrival >= window.warmup) & (arrival < window.horizon)
     # select the measured contacts; a view (no copy) when all of them are measured
@@ -174,7 +200,9 @@ def measure(
     sla_legs = contacts["sla_legs"][m]
     sla_met = contacts["sla_legs_met"][m]
     with_sla = sla_legs > 0
-    all_met = sla_met == sla_legs
+    resolution = escalation.resolution_sla(contacts, m, handoffs, window.resolution_target)
+    # every SLA that applied: each escalation target, and the resolution target if one applied
+    all_met = (sla_met == sla_legs) & (~resolution.applies | resolution.met)
 
     out: dict[str, float] = {"offered": float(offered), "abandoned": float(abandoned)}
     r = _Ratios(out)
@@ -188,7 +216,7 @@ def measure(
     r.ratio("repeat_escalation_rate", (escalations >= 2).sum(), escalated.sum())
     r.ratio("recontact_rate", (attempt > 1).sum(), offered)
     r.ratio("service_level", within.sum(), offered - short.sum())
-    r.ratio("escalation_sla_rate", (with_sla & all_met).sum(), with_sla.sum())
+    r.ratio("escalation_sla_rate", (with_sla & (sla_met == sla_legs)).sum(), with_sla.sum())
     r.ratio("sla_compliance", (within & all_met).sum(), offered)
     r.mean("asa", wait[answered])
     r.mean("mean_hold_time", contacts["hold_time"][m][escalated])
@@ -214,6 +242,21 @@ def measure(
         r.ratio(f"aht_{pool}", total, handled)
         r.ratio(f"transfer_time_share_{pool}", durations[transfer].sum(), total)
         r.ratio(f"occupancy_{pool}", busy_window[i], staffed[i])
+    breaches = (
+        float(offered - short.sum() - within.sum()),
+        float((sla_legs - sla_met).sum()),
+    )
+    out |= escalation.escalation_metrics(
+        contacts,
+        m,
+        handoffs,
+        agents,
+        measured_agents,
+        window.cost_per_hour,
+        window.penalty,
+        breaches,
+        resolution,
+    )
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:
@@ -227,6 +270,49 @@ def measure(
     elsewhere = answered & (contacts["answer_pool"][m] != contacts["entry_pool"][m])
     r.ratio("overflow_rate", elsewhere.sum(), n_answered)
     return ordered, r.totals
+
+
+GROUPS = ("call_type", "segment", "need")
+"""What metrics may be asked by (MODEL.md §10): each is a column of the contacts table."""
+
+
+def by_group(
+    contacts: dict[str, np.ndarray],
+    agents: dict[str, np.ndarray],
+    staffing: dict[str, np.ndarray],
+    window: Window,
+    handoffs: dict[str, np.ndarray],
+    by: str,
+    names: tuple[str, ...],
+) -> dict[str, dict[str, float]]:
+    """Every metric over each group's contacts (the same definitions), by group name.
+
+    ``by`` is one of :data:`GROUPS`; ``names`` the names its codes index.  A
+    case keeps its call type, segment and need, so a group holds whole cases.
+    Time-based metrics (occupancy, staffed cost) keep the whole centre's
+    staffed time: a group's ``cost_per_contact`` is the centre's cost over the
+    group's contacts, which only the busy-time costs of §10 split fairly.
+    Groups with no contact are left out.
+    """
+    if by not in GROUPS:
+        raise ValueError(f"metrics by {by!r}: expected one of {', '.join(GROUPS)}")
+    out: dict[str, dict[str, float]] = {}
+    codes = contacts[by]
+    for code, name in enumerate(names):
+        mine = codes == code
+        if not mine.any():
+            continue
+        ids = contacts["contact_id"][mine]
+        theirs = np.isin(agents["contact_id"], ids)
+        handed = np.isin(handoffs["contact_id"], ids)
+        out[name or "(none)"] = compute(
+            {k: v[mine] for k, v in contacts.items()},
+            {k: v[theirs] for k, v in agents.items()},
+            staffing,
+            window,
+            {k: v[handed] for k, v in handoffs.items()},
+        )
+    return out
 
 
 def staffed_seconds(staffing: dict[str, np.ndarray], window: Window) -> np.ndarray:

@@ -301,11 +301,30 @@ def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
         table_html(["metric", "mean", "95 % CI"], rows),
         _footnotes(estimates),
     )
+    if s.get("by"):
+        page.section("groups", "Metrics by group", *_group_tables(s["by"], n))
     page.section("plots", "Plots", *_record_plots(out, scenario, policy, look))
     records = {name: out.frame(name) for name in ("contacts", "agents", "transfers")}
     if scenario is not None and all(t is not None for t in records.values()):
         parts = interval_parts(out.path, records, scenario, look.opens_at)  # type: ignore[arg-type]
         page.section("intervals", "Per interval", *parts)
+
+
+def _group_tables(by: Mapping[str, Any], n: int) -> list[str]:
+    """One table per grouping of summary.json's ``by`` block: metrics × groups, mean ± CI."""
+    parts = []
+    for name, groups in by.items():
+        header = ["metric", *groups]
+        metrics = list(dict.fromkeys(m for g in groups.values() for m in g))
+        rows = []
+        for metric in fmt.display_order(metrics):
+            cells = []
+            for values in groups.values():
+                e = _estimate(values.get(metric), n)
+                cells.append(" ".join(_value_ci(metric, e)) if n > 1 else _value_ci(metric, e)[0])
+            rows.append((_metric_cell(metric), *cells))
+        parts.append(f"<h3>by {html.escape(name)}</h3>" + table_html(header, rows))
+    return parts
 
 
 def _main_policy(contacts: pd.DataFrame) -> str:
@@ -361,6 +380,17 @@ def _record_plots(out: Output, scenario: Any, label: str | None, look: Look) -> 
         "customer repeats the story), the hand-off step and callback dials. Top in "
         "agent-hours per replication, bottom as a share of busy time.",
     )
+    if transfers is not None and len(transfers):
+        plot_into(
+            parts,
+            lambda: plots.reasons_chart(transfers),
+            "Escalation reasons",
+            "Why contacts were handed on, as a share of the hand-offs each pool received "
+            "(and of all of them): the resolution draw failed (not_resolved), escalate_after "
+            "ran out (handling_time), the caller's need, a complaint, a repeat contact or an "
+            "old case skipping the front line, a misrouted cold transfer sent on. Peer "
+            "consults are left out: the owner kept the contact.",
+        )
     return parts
 
 
@@ -412,8 +442,8 @@ def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     for variant in variants[1:]:
         for metric in HEADLINE:
             diff = differences.get(metric, {}).get(variant)
-            if diff is None:
-                continue
+            if diff is None or not math.isfinite(diff.mean):
+                continue  # not measured (e.g. a resolution SLA in a file without targets)
             v = verdict(metric, variant, baseline, diff)
             items.append(f'<li class="{v.tone}">{html.escape(v.text)}</li>')
     page.section(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
+from simcc.cli.run import By
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison
@@ -40,11 +42,13 @@ def compare(
     ] = False,
     report: opt.Report = False,
     estimator: opt.Estimator = "mean",
+    by: By = None,
 ) -> None:
     """Compare scenarios or transfer policies with common random numbers and paired CIs.
 
     Each variant runs --replications (default: the first file's) with the first file's
-    seed unless --seed says otherwise.
+    seed unless --seed says otherwise.  With --by, every variant is run again measured
+    per group (same seeds), and each metric is shown per group with the paired difference.
     """
     from simcc.experiments import compare as run_comparison
 
@@ -57,10 +61,54 @@ def compare(
                 variants, replications, seed, estimator=estimator, execution=execution
             )
         _print(result, all_metrics)
+        for group in by or []:
+            _print_by(variants, result, group, jobs, all_metrics)
         if out is not None:
             outputs = {"summary.json": result.to_json(), "replications.parquet": result.table}
             finish_outputs(out, next(iter(variants.values())), report, outputs)
             console.print(f"wrote {out}/summary.json and replications.parquet", markup=False)
+
+
+def _print_by(variants: dict, result: Comparison, by: str, jobs: int | None, every: bool) -> None:
+    """Each metric per group: every variant's mean, and each one's paired Δ vs the baseline."""
+    from rich.table import Table
+
+    from simcc.analysis.metrics import HEADLINE
+    from simcc.analysis.stats import paired_difference
+    from simcc.runner import replicate
+
+    runs = {
+        name: replicate(s, result.n, result.seed, jobs=jobs, by=[by]).groups[by]
+        for name, s in variants.items()
+    }
+    base = runs[result.baseline]
+    groups = list(dict.fromkeys(g for rep in base for g in rep))
+    metrics = result.metrics if every else [m for m in HEADLINE if m in result.metrics]
+    short = short_names(result.variants)
+    table = Table(title=f"\nby {by}", title_justify="left", pad_edge=False, box=None)
+    table.add_column("metric", no_wrap=True)
+    for g in groups:
+        table.add_column(g, justify="right")
+    for metric in metrics:
+        table.add_row(fmt.label(metric), *[""] * len(groups))
+        for name, reps in runs.items():
+            cells = []
+            for g in groups:
+                values = [rep[g][metric] for rep in reps if g in rep]
+                mean = sum(values) / len(values) if values else math.nan
+                text = fmt.value(metric, mean)
+                if name != result.baseline and result.n > 1:
+                    pairs = [
+                        (b[g][metric], v[g][metric])
+                        for b, v in zip(base, reps, strict=True)
+                        if g in b and g in v
+                    ]
+                    d = paired_difference([a for a, _ in pairs], [b for _, b in pairs])
+                    mark = "*" if d.ci_low > 0 or d.ci_high < 0 else ""
+                    text += f" (Δ {fmt.value(metric, d.mean, signed=True)}{mark})"
+                cells.append(text)
+            table.add_row(f"  {short[name]}", *cells)
+    console.print(table)
 
 
 def _variants(scenarios: list, policies: Sequence[str]) -> dict:

@@ -11,6 +11,7 @@ written as one set (:func:`simcc.io.write_outputs`).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -89,6 +90,51 @@ CapQueues = Annotated[
 ]
 
 
+def _groups(value: list[str] | None) -> list[str]:
+    from simcc.analysis.metrics import GROUPS
+
+    for by in value or []:
+        if by not in GROUPS:
+            raise typer.BadParameter(
+                f"expected one of {', '.join(GROUPS)}, got {by!r}", param_hint="--by"
+            )
+    return value or []
+
+
+By = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        callback=_groups,
+        help="Also show every metric per call_type, segment or need (repeatable).",
+    ),
+]
+
+
+def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Table:
+    """Each metric (rows) in each group (columns): the mean and, with replications, the
+    half-width of its 95 % CI (``12.5% ±1.2%``)."""
+    table = Table(title=f"by {by}", title_justify="left", pad_edge=False, box=None)
+    table.add_column("metric", no_wrap=True)
+    for group in summary:
+        table.add_column(group, justify="right")
+    names = list(dict.fromkeys(m for metrics in summary.values() for m in metrics))
+    for name in names:
+        cells = []
+        for metrics in summary.values():
+            e = metrics.get(name)
+            if e is None:
+                cells.append("")
+                continue
+            text = fmt.value(name, e.mean)
+            half = (e.ci_high - e.ci_low) / 2
+            if n > 1 and math.isfinite(half):
+                text += f" ±{fmt.value(name, half)}"
+            cells.append(text)
+        table.add_row(fmt.label(name), *cells)
+    return table
+
+
 @app.command()
 def run(
     file: opt.ScenarioFile,
@@ -106,11 +152,12 @@ def run(
     precision: opt.Precision = None,
     max_replications: opt.MaxReplications = None,
     control_variates: opt.ControlVariates = False,
+    by: By = None,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
 
     Under --out: summary.json, replications.parquet and the records (contacts, agents,
-    transfers).
+    transfers).  With --by, the metrics per group too (and under ``by`` in summary.json).
     """
     from simcc.checks import check
 
@@ -144,12 +191,15 @@ def run(
             estimator="control-variates" if control_variates else estimator,
             precision=targets,
             max_replications=max_replications,
+            by=by or (),
         )
         if reps.n == 0:
             why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
             err.print(f"{why} before any replication finished; nothing to report", markup=False)
             raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
         _report(reps)
+        for group in by or []:
+            console.print(groups_table(group, reps.summary_by(group), reps.n))
         if out is not None:
             finish_outputs(out, scenario, report, _outputs(reps))
             console.print(f"wrote {out}/summary.json and records", markup=False)
@@ -249,7 +299,6 @@ def _estimator_lines(reps: Replications) -> None:
         word = "reached" if status["reached"] else "NOT reached"
         half, target = (fmt.value(name, status[k], extra=1) for k in ("half_width", "target"))
         console.print(f"precision {name}: ±{half}, target ±{target}: {word}", markup=False)
-
 
 
 def _outputs(reps: Replications) -> dict[str, Any]:

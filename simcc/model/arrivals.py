@@ -88,12 +88,19 @@ def contact_draws(
     from separate streams, so that re-contacts (whose timing depends on the
     policy) never shift the draws of first contacts: with common random
     numbers every policy sees the same first contacts, with the same patience
-    and first handle time.
+    and first handle time.  A call type with needs gives each contact the
+    priority of its need and the first handle time of its need's entry pool.
     """
-    spec = scenario.pools[ct.path[0].name]
-    handle = spec.for_type(spec.handle_time, ct.name).sampler(
-        streams.generator(f"{kind}_handle:{ct.name}")
-    )
+    handles = {}  # first handle time by entry pool: a need's path may start elsewhere
+    for route in (ct, *ct.routes):
+        entry = route.path[0]
+        if entry.index not in handles:
+            spec = scenario.pools[entry.name]
+            stream = f"{kind}_handle:{ct.name}" + ("" if entry is ct.path[0] else f":{entry.name}")
+            handles[entry.index] = spec.for_type(spec.handle_time, ct.name).sampler(
+                streams.generator(stream)
+            )
+    handle = handles[ct.path[0].index]
     resolve = streams.uniform(f"{kind}_resolve:{ct.name}")
     patience, hold, transfer = [], [], []
     for name in scenario.segments:
@@ -117,4 +124,15 @@ def contact_draws(
         c.hold_patience = hold[segment]()
         c.transfer_patience = transfer[segment]()
 
-    return prepare
+    def prepare_need(c: Contact, segment: int) -> None:
+        c.arrival = env.now
+        own = seg_priority[segment]
+        route = c.ctype  # the route of the contact's need
+        c.priority = route.priority if own is None else min(own, route.priority)
+        c.first_handle = handles[c.entry_pool]()
+        c.first_resolve = resolve()
+        c.patience = patience[segment]()
+        c.hold_patience = hold[segment]()
+        c.transfer_patience = transfer[segment]()
+
+    return prepare_need if ct.routes else prepare

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import simpy
@@ -22,15 +22,17 @@ from simpy.events import Event, Timeout
 
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
+from simcc.model.peer import PeerSettings, consult_peer
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
+from simcc.model.triggers import skip_to
 
 if TYPE_CHECKING:
     from simcc.rng import Streams
-    from simcc.scenario import Arrivals, Scenario
+    from simcc.scenario import Arrivals, CallType, Scenario
 
 # codes as plain ints, for the first leg run by every contact (see simcc.model.records)
 _HANDLE = Activity.HANDLE.value
@@ -39,11 +41,19 @@ _UNRESOLVED = Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 _UNFINISHED = Outcome.UNFINISHED.value
 _HANDLING_TIME = Reason.HANDLING_TIME.value
+_NOT_RESOLVED = Reason.NOT_RESOLVED.value
+_NEED = Reason.NEED.value
+_COMPLAINT = Reason.COMPLAINT.value
+_REPEAT_CONTACT = Reason.REPEAT_CONTACT.value
+_CASE_AGE = Reason.CASE_AGE.value
 _ANSWERED = Wait.ANSWERED
 
 
 def _no_wrap_up() -> float:
     return 0.0
+
+
+_no_retelling = _no_wrap_up  # case memory with the context kept: the notes travel
 
 
 class Center:
@@ -91,6 +101,7 @@ class Center:
         if recontact is not None:
             self.recontact_draw = streams.uniform("recontact")
             self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
+        self._build_triggers()
         for ct in self.call_types:
             self._start_arrivals(ct, s.call_types[ct.name].arrivals)
 
@@ -114,18 +125,19 @@ class Center:
         return pools
 
     def _build_call_types(self) -> list[CallTypeRuntime]:
-        """Each call type's path, resolution and escalation limits by pool, overflow steps."""
+        """Each call type's path, resolution and escalation limits by pool, overflow steps,
+        and one route per need (MODEL.md §7) with the need's overrides."""
         s = self.scenario
         call_types: list[CallTypeRuntime] = []
         for i, (name, spec) in enumerate(s.call_types.items()):
-            ct = CallTypeRuntime(
-                i, name, [self.pools[self.pool_index[p]] for p in spec.path], spec.priority
-            )
+            ct = CallTypeRuntime(i, name, self._path(spec.path), spec.priority)
             for pool_spec in s.pools.values():
                 resolve = pool_spec.for_type(pool_spec.resolve, name)
                 ct.resolve.append(1.0 if resolve is None else resolve)
                 after = pool_spec.escalate_after
                 ct.escalate_after.append(math.inf if after is None else after)
+            n = len(self.pools)
+            ct.limit_reason, ct.fail_reason = [_HANDLING_TIME] * n, [_NOT_RESOLVED] * n
             for step in spec.overflow:
                 pool = self.pools[self.pool_index[step.pool]]
                 if step.after > 0:
@@ -133,8 +145,38 @@ class Center:
                     ct.overflow_later.append(clock)
                 else:
                     ct.overflow_now.append(pool)
+            if spec.needs:
+                ct.routes = [self._route(ct, need, spec) for need in spec.needs]
+                shares = [need.share for need in spec.needs.values()]
+                ct.need_draw = self.streams.choice(f"need:{name}", shares)
             call_types.append(ct)
         return call_types
+
+    def _path(self, names: list[str]) -> list[Pool]:
+        return [self.pools[self.pool_index[p]] for p in names]
+
+    def _route(self, ct: CallTypeRuntime, name: str, spec: CallType) -> CallTypeRuntime:
+        """The runtime of a need of call type ``ct``: the call type with the need's overrides."""
+        need = spec.needs[name]
+        path = self._path(need.path) if need.path is not None else ct.path
+        priority = spec.priority if need.priority is None else need.priority
+        route = CallTypeRuntime(
+            ct.index, ct.name, path, priority, self.recorder.names.needs.index(name)
+        )
+        route.resolve = list(ct.resolve)
+        route.escalate_after = list(ct.escalate_after)
+        route.limit_reason, route.fail_reason = list(ct.limit_reason), list(ct.fail_reason)
+        for pool_name, p in need.resolve.items():
+            route.resolve[self.pool_index[pool_name]] = p
+            if p == 0.0:
+                route.fail_reason[self.pool_index[pool_name]] = _NEED
+        if need.detect_after is not None:  # the first agent, wherever it answers
+            for pool in [path[0], *ct.overflow_now, *(c.pool for c in ct.overflow_later)]:
+                if need.detect_after < route.escalate_after[pool.index]:
+                    route.escalate_after[pool.index] = need.detect_after
+                    route.limit_reason[pool.index] = _NEED
+        route.overflow_now, route.overflow_later = ct.overflow_now, ct.overflow_later
+        return route
 
     def _build_transfers(self) -> None:
         """The transfer policy (or rules), each policy's settings, SLA targets, extra draws."""
@@ -151,6 +193,64 @@ class Center:
         self.false_draw = streams.uniform("false_resolution")
         self.wrong_draw = streams.uniform("misroute_pool")
         self.sla_target = [s.sla.escalation.get(p.name, math.nan) for p in self.pools]
+        # (handle_factor, resolve_factor) by policy code, for contacts that came by it
+        self.context: list[tuple[float, float] | None] | None = None
+        if t.context:
+            self.context = [None] * len(self.codes)
+            for policy, ctx in t.context.items():
+                self.context[self.codes[policy]] = (ctx.handle_factor, ctx.resolve_factor)
+
+    def _build_triggers(self) -> None:
+        """MODEL.md §7's complaint, repeat-contact and case-age triggers, when the file has them."""
+        s = self.scenario
+        self.complaint = s.customers.complaint
+        self._complained: set[int] = set()  # contacts that have complained
+        if self.complaint is not None:
+            self.complaint_draw = self.streams.uniform("complaint")
+            to = self.complaint.to
+            for ct in self.call_types:
+                for route in (ct, *ct.routes):
+                    route.complaint_to = (
+                        self.pools[self.pool_index[to]]
+                        if to is not None
+                        else max(route.path, key=lambda p: p.tier)  # the first of the highest
+                    )
+        self.peers = [
+            None if spec.peer is None else PeerSettings(name, spec.peer, self.streams)
+            for name, spec in s.pools.items()
+        ]
+        self.repeat_contact = s.escalation.repeat_contact
+        self.case_age = s.escalation.case_age
+        self._case_start: dict[int, float] = {}  # first arrival of each case that called again
+        memory = s.customers.recontact
+        self.owner_rediscovery: Callable[[], float] | None = None  # case memory's retelling
+        if memory is not None and memory.route == "last_pool":
+            self.owner_rediscovery = (
+                _no_retelling
+                if memory.context == "kept"
+                else s.transfer.cold.rediscovery_time.sampler(
+                    self.streams.generator("recontact:rediscovery_time")
+                )
+            )
+
+    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Event, int, bool]:
+        """A peer consult before escalating (:mod:`simcc.model.peer`); whether it resolved it."""
+        return consult_peer(self, c, pool, agent)
+
+    def complains(self, c: Contact, pool: Pool) -> bool:
+        """Whether the customer, answered by an agent of ``pool``, turns the call into a
+        complaint (drawn once per answer, until it has complained once)."""
+        spec = self.complaint
+        assert spec is not None
+        to = c.ctype.complaint_to
+        if pool is to or pool.tier > to.tier or c.id in self._complained:
+            return False
+        waited = (c.wait + c.hold_time + c.transfer_wait) / 60.0
+        p = spec.base + spec.per_wait_minute * waited + spec.per_retelling * c.rediscoveries
+        if self.complaint_draw() < p:
+            self._complained.add(c.id)
+            return True
+        return False
 
     # ------------------------------------------------------------------ samplers
 
@@ -207,7 +307,10 @@ class Center:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
         stream: ArrivalStream = event._value
         segment = self.segment_draw()
-        c = Contact(self.next_contact, self.next_case, 1, stream.ct, segment)
+        ct = stream.ct
+        if ct.routes:  # the contact's need, from a stream of its own (MODEL.md §7)
+            ct = ct.routes[ct.need_draw()]
+        c = Contact(self.next_contact, self.next_case, 1, ct, segment)
         self.next_contact += 1
         self.next_case += 1
         stream.prepare(c, segment)
@@ -304,7 +407,11 @@ class Center:
         resolved = c.first_resolve < resolve
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
             handle, resolved = ct.escalate_after[pool.index], False
-            c.reason = _HANDLING_TIME
+            c.reason = ct.limit_reason[pool.index]
+        elif ct.need and not resolved:
+            c.reason = ct.fail_reason[pool.index]
+        if self.complaint is not None and self.complains(c, pool):
+            resolved, c.reason, c.jump = False, _COMPLAINT, ct.complaint_to
         c.resolved = resolved
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not
@@ -321,7 +428,7 @@ class Center:
     def _first_handled(self, c: Contact) -> None:
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
-        if c.resolved or len(ct.path) == 1:
+        if c.resolved or (len(ct.path) == 1 and c.jump is None):
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
@@ -348,7 +455,7 @@ class Center:
             policy = "email"  # a ticket's customer is not on the line: it stays a ticket
         c.escalations += 1
         c.policy = self.codes[policy]
-        if c.legs == 0:
+        if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
         return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))
 
@@ -428,7 +535,29 @@ class Center:
             self._recontact_draws[ct.index] = prepare
         prepare(c, old.segment)
         self.live[c.id] = c
+        if self.repeat_contact is not None or self.case_age is not None:
+            start = self._case_start.setdefault(old.case_id, old.arrival)
+            skip = self._skip(c, start)
+            if skip is not None:
+                self.env.process(skip_to(self, c, *skip))
+                return
+        if self.owner_rediscovery is not None and old.last_pool != c.entry_pool:
+            owner = self.pools[old.last_pool]  # case memory: back to the case's last pool
+            retell = self.owner_rediscovery()
+            self.env.process(skip_to(self, c, owner, None, retell))
+            return
         self.arrive(c)
+
+    def _skip(self, c: Contact, case_start: float) -> tuple[Pool, int] | None:
+        """Where a re-contact skips to, and why (repeat_contact first, then case_age), if at all."""
+        rule, reason = None, _REPEAT_CONTACT
+        if self.repeat_contact is not None and c.attempt >= self.repeat_contact.attempt:
+            rule = self.repeat_contact.to
+        elif self.case_age is not None and c.arrival - case_start > self.case_age.after:
+            rule, reason = self.case_age.to, _CASE_AGE
+        if rule is None or rule == c.ctype.path[0].name:
+            return None
+        return self.pools[self.pool_index[rule]], reason
 
     # ------------------------------------------------------------------ running
 

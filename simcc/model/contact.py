@@ -15,7 +15,7 @@ process :func:`after_escalation`.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 from simcc.model.pool import OverflowClock, Pool
@@ -28,23 +28,43 @@ if TYPE_CHECKING:
 
 NAN = math.nan
 # codes as plain ints (see simcc.model.records)
-_NOT_RESOLVED, _HANDLING_TIME = Reason.NOT_RESOLVED.value, Reason.HANDLING_TIME.value
+_NOT_RESOLVED = Reason.NOT_RESOLVED.value
+_COMPLAINT = Reason.COMPLAINT.value
 _HANDLE, _REDISCOVERY = Activity.HANDLE.value, Activity.REDISCOVERY.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 
 
-class CallTypeRuntime:
-    """What the engine needs of a call type, indexed for speed."""
+def _no_need() -> int:
+    return 0
 
-    def __init__(self, index: int, name: str, path: list[Pool], priority: int) -> None:
+
+class CallTypeRuntime:
+    """What the engine needs of a call type, indexed for speed.
+
+    A call type with needs (MODEL.md §7) has one more runtime per need in
+    :attr:`routes`: the same call type (``index``, ``name``) with the need's
+    path, resolution, priority and detection time; a contact that draws the
+    need carries that runtime as its ``ctype``.
+    """
+
+    def __init__(
+        self, index: int, name: str, path: list[Pool], priority: int, need: int = 0
+    ) -> None:
         self.index = index
         self.name = name
         self.path = path
         self.priority = priority
+        self.need = need  # code of the need in the records (0: none)
         self.resolve: list[float] = []
         self.escalate_after: list[float] = []
+        # why the contact goes on, per pool: when the limit above ran out, when resolution failed
+        self.limit_reason: list[int] = []
+        self.fail_reason: list[int] = []
         self.overflow_now: list[Pool] = []  # overflow pools with no wait (``after: 0``)
         self.overflow_later: list[OverflowClock[Contact]] = []
+        self.routes: list[CallTypeRuntime] = []  # one per need, in the file's order
+        self.complaint_to: Pool = path[0]  # where a complaint sends the contact
+        self.need_draw: Callable[[], int] = _no_need  # which route a new contact takes
 
 
 class Contact:
@@ -70,8 +90,10 @@ class Contact:
         "hold_patience",
         "hold_time",
         "id",
+        "jump",
         "last_pool",
         "legs",
+        "need",
         "outcome",
         "patience",
         "policy",
@@ -112,6 +134,7 @@ class Contact:
         self.attempt = attempt
         self.ctype = ctype
         self.call_type = ctype.index
+        self.need = ctype.need
         self.segment = segment
         self.entry_pool = ctype.path[0].index
         self.answer = NAN
@@ -130,6 +153,7 @@ class Contact:
         self.legs = 0
         self.ticket = False
         self.reason = _NOT_RESOLVED  # why the contact is being handed on
+        self.jump: Pool | None = None  # where a trigger sends it (not the path's next pool)
         self.pools: list[int] | int = self.entry_pool
 
     def visit(self, pool: int) -> None:
@@ -176,9 +200,18 @@ def after_escalation(
     callbacks in :class:`~simcc.model.center.Center`; the agent of the entry
     pool has just decided to escalate it.
     """
-    leg = yield from center.hand_on(c, pool, agent, c.ctype.path[1], 1)
+    if center.peers[pool.index] is not None and (yield from center.consult_peer(c, pool, agent)):
+        return  # a colleague's know-how resolved it
+    target = c.jump or c.ctype.path[1]
+    leg = yield from center.hand_on(c, pool, agent, target, position_of(c.ctype, target))
     while leg is not None:
         leg = yield from serve(center, c, leg)
+
+
+def position_of(ct: CallTypeRuntime, pool: Pool) -> int:
+    """Where ``pool`` is on the contact's path; a pool off the path is its last step."""
+    path = ct.path
+    return path.index(pool) if pool in path else len(path) - 1
 
 
 def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
@@ -195,19 +228,27 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
+    complained = center.complaint is not None and center.complains(c, params)
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
     resolve = ct.resolve[params.index]
     if pool.groups is not None:  # the working agent's group: its factors
         handle, resolve = pool.skill(agent, handle, resolve)
+    context = center.context[c.policy] if center.context is not None else None
+    if context is not None:  # how the briefing of the policy it came by acts on this agent
+        handle *= context[0]
+        resolve = min(1.0, resolve * context[1])
     resolved = u < resolve
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
     limit = ct.escalate_after[params.index]
-    reason = _NOT_RESOLVED
+    reason = ct.fail_reason[params.index]
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
-        reason = _HANDLING_TIME
+        reason = ct.limit_reason[params.index]
+    if complained:  # the customer complains: the contact goes on to the complaint pool
+        resolved, target, reason = False, ct.complaint_to, _COMPLAINT
+        position = position_of(ct, target) - 1
     if handle > 0.0:
         yield env.timeout(handle)
         record(pool.index, agent, c.id, _HANDLE, start, env.now)
@@ -222,4 +263,6 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
             center.end(c, _UNRESOLVED)
         return None
     c.reason = reason
+    if center.peers[pool.index] is not None and (yield from center.consult_peer(c, pool, agent)):
+        return None  # a colleague's know-how resolved it
     return (yield from center.hand_on(c, pool, agent, target, position + 1))

@@ -60,7 +60,8 @@ class Activity(IntEnum):
     """What an agent is busy with.
 
     ``TRANSFER`` is A's hand-off step (the line said to the customer, the ticket
-    written, the redirect), ``DIAL`` a callback attempt.
+    written, the redirect), ``DIAL`` a callback attempt, ``PEER_CONSULT`` the
+    time an agent and a colleague of its pool spend on a peer consult.
     """
 
     HANDLE = 0
@@ -71,6 +72,7 @@ class Activity(IntEnum):
     REDISCOVERY = 5
     TRANSFER = 6
     DIAL = 7
+    PEER_CONSULT = 8  # an agent and a colleague of its pool consult (MODEL.md §7)
 
 
 class Reason(IntEnum):
@@ -118,6 +120,7 @@ class Names:
     segments: tuple[str, ...]
     policies: tuple[str, ...]
     groups: tuple[tuple[str, ...], ...] = ()  # each pool's agent groups (none: a plain pool)
+    needs: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ CONTACTS = Table(
         Field("attempt", "int32", "1 for the first contact of a case, then 2, 3, …"),
         Field("call_type", "int32", "call type name", "call_types"),
         Field("segment", "int32", "customer segment name", "segments"),
+        Field("need", "int32", "the need drawn at arrival ('' if the call type has none)", "needs"),
         Field("priority", "int32", "queue priority of the contact (lower is served first)"),
         Field("arrival", "float64", "arrival time (s)"),
         Field(

@@ -14,7 +14,7 @@ import math
 import unicodedata
 from typing import Any, Protocol
 
-from simcc.scenario.demand import CallType, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.policies import POLICIES
 from simcc.scenario.pools import Pool
@@ -33,6 +33,8 @@ class ScenarioFields(Protocol):
     pools: dict[str, Pool]
     transfer: Transfer
     sla: Sla
+    customers: Customers
+    escalation: Escalation
 
     def takes(self, pool: str, call_type: str) -> bool: ...
 
@@ -61,6 +63,7 @@ def problems(scenario: ScenarioFields) -> list[str]:
                 )
     for name, ct in scenario.call_types.items():
         problems += _path_problems(scenario, name, ct)
+        problems += _need_problems(scenario, name, ct)
         problems += _overflow_problems(scenario, name, ct)
         if ct.arrivals.interval is not None:
             problems += _interval_problems(
@@ -73,14 +76,41 @@ def problems(scenario: ScenarioFields) -> list[str]:
     for name, pool in scenario.pools.items():
         problems += _pool_problems(scenario, name, pool)
     problems += _transfer_problems(scenario)
+    problems += _trigger_problems(scenario)
     return problems
 
 
-def _path_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
-    """Unknown pools, loops and pools that would refuse the call type on its path."""
+def _trigger_problems(scenario: ScenarioFields) -> list[str]:
+    """The pools the triggers send contacts to must exist."""
+    pools = set(scenario.pools)
+    targets = (
+        ("customers.complaint.to", scenario.customers.complaint),
+        ("escalation.repeat_contact.to", scenario.escalation.repeat_contact),
+        ("escalation.case_age.to", scenario.escalation.case_age),
+    )
+    return [
+        f"{where}: unknown pool {block.to!r}"
+        + suggest(block.to, pools, prefix="; did you mean")
+        + f" (pools: {', '.join(sorted(pools))})"
+        for where, block in targets
+        if block is not None and block.to is not None and block.to not in pools
+    ]
+
+
+def _path_problems(
+    scenario: ScenarioFields,
+    name: str,
+    ct: CallType,
+    path: list[str] | None = None,
+    where: str = "",
+) -> list[str]:
+    """Unknown pools, loops and pools that would refuse the call type on its path
+    (or on ``path``, a need's, at YAML path ``where``)."""
     problems: list[str] = []
     pools = set(scenario.pools)
-    where = f"call_types.{name}.path"
+    if path is not None:
+        ct = ct.model_copy(update={"path": path})
+    where = where or f"call_types.{name}.path"
     for step in ct.path:
         if step not in pools:
             problems.append(
@@ -108,6 +138,30 @@ def _path_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[st
             f"{where}: pool {pool!r} is on the path but its skills "
             f"{scenario.pools[pool].skills} do not include {name!r}"
         )
+    return problems
+
+
+def _need_problems(scenario: ScenarioFields, name: str, ct: CallType) -> list[str]:
+    """A call type's needs: shares summing to 1, paths as good as the call type's,
+    ``resolve`` naming pools of the need's path."""
+    if not ct.needs:
+        return []
+    problems: list[str] = []
+    where = f"call_types.{name}.needs"
+    total = sum(n.share for n in ct.needs.values())
+    if abs(total - 1.0) > 1e-6:
+        shares = ", ".join(f"{k} {n.share:g}" for k, n in ct.needs.items())
+        problems.append(f"{where}: shares must sum to 1, got {total:g} ({shares})")
+    for need_name, need in ct.needs.items():
+        if need.path is not None:
+            problems += _path_problems(scenario, name, ct, need.path, f"{where}.{need_name}.path")
+        path = need.path or ct.path
+        for pool in need.resolve:
+            if pool not in path:
+                problems.append(
+                    f"{where}.{need_name}.resolve.{pool}: {pool!r} is not on the need's path "
+                    f"({' → '.join(path)})"
+                )
     return problems
 
 
@@ -182,7 +236,8 @@ def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]
             )
     for ct_name, ct in scenario.call_types.items():
         overflow = any(step.pool == name for step in ct.overflow)
-        if (name in ct.path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
+        on_path = any(name in path for path in ct.paths())
+        if (on_path or overflow) and pool.for_type(pool.handle_time, ct_name) is None:
             problems.append(
                 f"pools.{name}.handle_time: no handle time for call type {ct_name!r}"
                 + (f" (it is an overflow pool of {ct_name!r})" if overflow else "")
@@ -218,12 +273,13 @@ def _transfer_problems(scenario: ScenarioFields) -> list[str]:
             dist = getattr(block, key, None)
             if dist is not None and math.isinf(dist.mean):
                 problems.append(f"transfer.{policy}.{key}: must be a finite duration, got inf")
-    for pool_name in scenario.sla.escalation:
-        if pool_name not in pools:
-            problems.append(
-                f"sla.escalation.{pool_name}: unknown pool"
-                + suggest(pool_name, pools, prefix="; did you mean")
-            )
+    for kind in ("escalation", "resolution"):
+        for pool_name in getattr(scenario.sla, kind):
+            if pool_name not in pools:
+                problems.append(
+                    f"sla.{kind}.{pool_name}: unknown pool"
+                    + suggest(pool_name, pools, prefix="; did you mean")
+                )
     for i, rule in enumerate(scenario.transfer.rules):
         problems += _rule_problems(scenario, i, rule)
     return problems

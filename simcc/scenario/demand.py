@@ -110,10 +110,27 @@ def _overflow_steps(value: Any) -> Any:
     return value
 
 
+class Need(Block):
+    """What a share of a call type's callers really need (MODEL.md §7).
+
+    Each field left out keeps the call type's: its ``path``, the pools'
+    ``resolve`` for the call type, its ``priority``.  ``detect_after`` is the
+    handling time after which the first agent sees that the contact must go on
+    and escalates it without resolving (default: at the end of the handle time).
+    """
+
+    share: Probability
+    path: list[str] | None = Field(default=None, min_length=1)
+    resolve: dict[str, Probability] = Field(default_factory=dict)
+    priority: Priority | None = None
+    detect_after: FiniteSeconds | None = Field(default=None, gt=0)
+
+
 class CallType(Block):
     """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
-    its callers' patience, which a segment's own patience overrides, and overflow
-    routing to other pools while a contact waits at its entry pool."""
+    its callers' patience, which a segment's own patience overrides, overflow
+    routing to other pools while a contact waits at its entry pool, and the
+    needs its callers draw at arrival."""
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
@@ -122,6 +139,11 @@ class CallType(Block):
     overflow: Annotated[list[Overflow], BeforeValidator(_overflow_steps)] = Field(
         default_factory=list
     )
+    needs: dict[str, Need] = Field(default_factory=dict)
+
+    def paths(self) -> list[list[str]]:
+        """Every path a contact of this call type may follow: its own, then its needs'."""
+        return [self.path, *(n.path for n in self.needs.values() if n.path is not None)]
 
 
 class Segment(Block):
@@ -146,10 +168,17 @@ RecontactKey = Literal[
 
 
 class Recontact(Block):
-    """Customers who call again about the same case after an outcome."""
+    """Customers who call again about the same case after an outcome.
+
+    Case memory (MODEL.md §7): with ``route: last_pool`` a re-contact goes
+    straight to the queue of the pool that last worked on the case; with
+    ``context: kept`` the agent who takes it there pays no rediscovery.
+    """
 
     probability: dict[RecontactKey, Probability] = Field(default_factory=dict)
     delay: Distribution = Field(default_factory=lambda: ZERO)
+    route: Literal["entry", "last_pool"] = "entry"
+    context: Literal["lost", "kept"] = "lost"
 
     def probability_of(self, outcome: str) -> float:
         """Re-contact probability after ``outcome`` (``false_resolution`` included)."""
@@ -160,10 +189,46 @@ class Recontact(Block):
         return 0.0
 
 
+class Complaint(Block):
+    """The customer turns the call into a complaint (MODEL.md §7's ``complaint`` trigger).
+
+    Drawn when an agent answers, with probability ``base`` + ``per_wait_minute`` × minutes
+    waited so far (queues and holds) + ``per_retelling`` × retellings so far; the contact
+    then goes to pool ``to`` (default: the highest tier on its path).
+    """
+
+    base: Probability = 0.0
+    per_wait_minute: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    per_retelling: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    to: str | None = None
+
+
 class Customers(Block):
-    """Patience and re-contact behaviour of the customers."""
+    """Patience, re-contact and complaint behaviour of the customers."""
 
     patience: Distribution = Field(default_factory=lambda: NEVER)
     hold_patience: Distribution | None = None
     transfer_patience: Distribution | None = None
     recontact: Recontact | None = None
+    complaint: Complaint | None = None
+
+
+class RepeatContact(Block):
+    """A case's ``attempt``-th or later contact skips straight to pool ``to``'s queue."""
+
+    attempt: int = Field(ge=2, le=1000)
+    to: str
+
+
+class CaseAge(Block):
+    """A re-contact of a case first seen more than ``after`` ago goes straight to ``to``."""
+
+    after: FiniteSeconds = Field(gt=0)
+    to: str
+
+
+class Escalation(Block):
+    """Triggers on the case's history (MODEL.md §7): repeat contacts and old cases."""
+
+    repeat_contact: RepeatContact | None = None
+    case_age: CaseAge | None = None

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 
 from simcc.dists import Distribution, Empirical, Seconds
 from simcc.scenario.cross_checks import problems as cross_check_problems
-from simcc.scenario.demand import CallType, Customers, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment
 from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
 from simcc.scenario.limits import MAX_REPLICATIONS
@@ -62,6 +62,7 @@ class Scenario(Block):
     customers: Customers = Field(default_factory=Customers)
     pools: dict[str, Pool] = Field(min_length=1)
     transfer: Transfer = Field(default_factory=Transfer)
+    escalation: Escalation = Field(default_factory=Escalation)
     sla: Sla = Field(default_factory=Sla)
 
     _source: Path | None = PrivateAttr(default=None)
@@ -117,7 +118,8 @@ class Scenario(Block):
         skills = self.pools[pool].skills
         if skills is None:
             return any(
-                pool in ct.path or any(step.pool == pool for step in ct.overflow)
+                any(pool in path for path in ct.paths())
+                or any(step.pool == pool for step in ct.overflow)
                 for ct in self.call_types.values()
             )
         return call_type in skills

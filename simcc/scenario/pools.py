@@ -77,6 +77,19 @@ def _no_wrap_up() -> dict[str, Distribution]:
     return {"*": ZERO}
 
 
+class Peer(Block):
+    """Peer consult (MODEL.md §7): before escalating, an agent asks a colleague of its pool.
+
+    With ``probability`` it asks; a colleague who is free is busy for
+    ``consult_time`` with it, the agent keeps the contact and resolves it
+    with ``success``; otherwise it escalates as it would have.
+    """
+
+    probability: Probability
+    consult_time: Distribution = Field(default_factory=lambda: ZERO)
+    success: Probability
+
+
 def _no_agents() -> Staffing:
     """The placeholder of an ``agents`` left out (the groups' sum, or a missing key)."""
     return Staffing(counts=[0])
@@ -123,6 +136,7 @@ class Pool(Block):
     cost_per_hour: float = Field(default=0.0, ge=0, le=MAX_COST_PER_HOUR, allow_inf_nan=False)
     when_unstaffed: str | None = None
     queue_capacity: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CAPACITY)
+    peer: Peer | None = None
 
     def for_type(self, table: dict[str, Any], call_type: str) -> Any:
         """The entry of a per-call-type table for ``call_type`` (``*`` is the default)."""

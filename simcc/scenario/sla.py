@@ -1,4 +1,5 @@
-"""Service-level targets: the answer SLA at the entry pool, escalation targets per pool."""
+"""Service-level targets: the answer SLA at the entry pool, escalation and resolution
+targets per pool, penalties per breach."""
 
 from __future__ import annotations
 
@@ -19,8 +20,20 @@ class AnswerSla(Block):
     short_abandon: Seconds = Field(default=0.0, ge=0)
 
 
+class Penalty(Block):
+    """Money per breach of each kind of SLA (MODEL.md §10's ``penalty_cost_per_contact``)."""
+
+    answer: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    escalation: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    resolution: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+
+
 class Sla(Block):
-    """Answer SLA at the entry pool and escalation targets per receiving pool."""
+    """Answer SLA at the entry pool, escalation targets per receiving pool (time until B
+    engages), resolution targets per pool (time from the hand-off to it until the contact is
+    truly resolved there) and penalties per breach."""
 
     answer: AnswerSla = Field(default_factory=AnswerSla)
     escalation: dict[str, Annotated[Seconds, Field(ge=0)]] = Field(default_factory=dict)
+    resolution: dict[str, Annotated[Seconds, Field(gt=0)]] = Field(default_factory=dict)
+    penalty: Penalty = Field(default_factory=Penalty)

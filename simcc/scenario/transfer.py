@@ -104,6 +104,15 @@ class Rule(Block):
     policy: PolicyName
 
 
+class Context(Block):
+    """How a policy's briefing acts on the receiving agent (MODEL.md §7): its handle time is
+    multiplied by ``handle_factor``, its resolution probability by ``resolve_factor``
+    (capped at 1)."""
+
+    handle_factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    resolve_factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+
 class Transfer(Block):
     """How contacts are handed on at an escalation (MODEL.md §3)."""
 
@@ -119,6 +128,7 @@ class Transfer(Block):
     self_service: SelfServicePolicy = Field(default_factory=SelfServicePolicy)
     false_resolution: dict[PolicyName, Probability] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    context: dict[PolicyName, Context] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _rules_present(self) -> Transfer:

@@ -109,6 +109,7 @@ def test_run_report_has_scenario_metrics_and_record_plots(outputs: dict[str, Pat
         "Agent time by activity",
         "front: agents and service level per interval",
         "desk: agents and service level per interval",
+        "Escalation reasons",
     ]
     assert "scenario file was not found" not in html
 
@@ -122,7 +123,7 @@ def test_run_report_without_the_scenario_says_what_is_missing(
     build_report(copy)
     html = (copy / "report.html").read_text(encoding="utf-8")
     assert "scenario file was not found" in html
-    assert len(images(html)) == 3
+    assert len(images(html)) == 4  # the record plots, the escalation reasons included
 
 
 def test_compare_report_reads_each_headline_metric_in_words(outputs: dict[str, Path]) -> None:

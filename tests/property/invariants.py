@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from simcc.records import OUTCOMES
+from simcc.records import OUTCOMES, REASONS
 
 FINAL_OUTCOMES = set(OUTCOMES) - {"unfinished"}
 ABANDONED = {"abandoned_queue", "abandoned_hold", "abandoned_transfer_queue"}
@@ -264,6 +264,23 @@ def check_answer_pools(contacts: pd.DataFrame, allowed: dict[str, set[str]]) -> 
     assert (first == pool).all(), "the answering pool is not the first that worked on it"
 
 
+def check_reasons(transfers: pd.DataFrame) -> None:
+    """Every hand-off's reason is one of MODEL.md §7's triggers."""
+    reasons = transfers["reason"].astype(object)
+    bad = transfers[~reasons.isin(REASONS)]
+    assert bad.empty, f"hand-offs with a reason outside {REASONS}:\n{bad.head()}"
+
+
+def check_escalation_times(transfers: pd.DataFrame, contacts: pd.DataFrame) -> None:
+    """A contact's resolution time is at least its time to escalation: it ends no earlier than
+    a receiving agent first engaged."""
+    handed_on = transfers[transfers["policy"].astype(str) != "peer"].dropna(subset=["engaged"])
+    first = handed_on.groupby("contact_id")["engaged"].min()
+    end = contacts.set_index("contact_id")["end"].reindex(first.index)
+    bad = first[end < first - EPS]
+    assert bad.empty, f"contacts ended before a receiving agent engaged: {list(bad.index[:5])}"
+
+
 def check_all(result: object) -> None:
     """Every check above on one :class:`simcc.Result`."""
     scenario = result.scenario  # type: ignore[attr-defined]
@@ -281,6 +298,8 @@ def check_all(result: object) -> None:
     check_warm_legs(agents, transfers)
     check_attempts(contacts)
     check_legs(transfers, contacts)
+    check_reasons(transfers)
+    check_escalation_times(transfers, contacts)
     overflow = {
         name: {step.pool for step in ct.overflow} for name, ct in scenario.call_types.items()
     }

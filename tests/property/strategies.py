@@ -183,6 +183,32 @@ def transfer(
 
 
 @st.composite
+def needs(draw: st.DrawFn, pools: list[str]) -> dict[str, Any]:
+    """Two or three needs of a call type (MODEL.md §7), shares summing to 1."""
+    names = ["routine", "authority", "legal"][: draw(st.integers(2, 3))]
+    shares = [0.5, 0.5] if len(names) == 2 else [0.5, 0.25, 0.25]
+    out: dict[str, Any] = {}
+    for name, share in zip(names, shares, strict=True):
+        need: dict[str, Any] = {"share": share}
+        if draw(st.booleans()):
+            need["path"] = draw(st.permutations(pools))[: draw(st.integers(1, len(pools)))]
+            if draw(st.booleans()):
+                need["resolve"] = {need["path"][0]: draw(st.sampled_from([0.0, 0.5]))}
+        if draw(st.booleans()):
+            need["priority"] = draw(st.integers(0, 2))
+        if draw(st.booleans()):
+            need["detect_after"] = draw(st.sampled_from([30, "2m"]))
+        out[name] = need
+    return out
+
+
+def _paths(call_type: dict[str, Any]) -> list[list[str]]:
+    """The call type's path and its needs' paths."""
+    needs_ = call_type.get("needs", {}).values()
+    return [call_type["path"], *(n["path"] for n in needs_ if "path" in n)]
+
+
+@st.composite
 def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario dict (see the module docstring)."""
     horizon = draw(st.sampled_from(HORIZONS))
@@ -195,6 +221,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         call_types[name] = {"arrivals": draw(arrivals(horizon)), "path": path}
         if draw(st.booleans()):
             call_types[name]["priority"] = draw(st.integers(0, 2))
+        if draw(st.integers(0, 2)) == 0:
+            call_types[name]["needs"] = draw(needs(pools))
         others = [p for p in pools if p not in path]
         if others and draw(st.integers(0, 2)) == 0:
             steps = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
@@ -213,7 +241,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         users = [
             t
             for t in types
-            if name in call_types[t]["path"]
+            if any(name in path for path in _paths(call_types[t]))
             or any(step["pool"] == name for step in call_types[t].get("overflow", []))
         ]
         spec: dict[str, Any] = {
@@ -241,6 +269,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             spec["queue_capacity"] = draw(st.integers(0, 4))
         if draw(st.booleans()):
             spec["cost_per_hour"] = draw(st.sampled_from([20, 45.5]))
+        if draw(st.integers(0, 3)) == 0:
+            spec["peer"] = {
+                "probability": draw(probabilities),
+                "consult_time": draw(distributions(60, zero=True)),
+                "success": draw(probabilities),
+            }
         pool_specs[name] = spec
 
     customers: dict[str, Any] = {"patience": draw(patience(240))}
@@ -262,6 +296,29 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "probability": {k: draw(probabilities) for k in chosen},
             "delay": draw(distributions(600, zero=True)),
         }
+        if draw(st.booleans()):
+            customers["recontact"]["route"] = draw(st.sampled_from(["entry", "last_pool"]))
+            customers["recontact"]["context"] = draw(st.sampled_from(["lost", "kept"]))
+    if draw(st.integers(0, 2)) == 0:
+        customers["complaint"] = {
+            "base": draw(st.sampled_from([0.0, 0.1, 1.0])),
+            "per_wait_minute": draw(st.sampled_from([0.0, 0.05])),
+            "per_retelling": draw(st.sampled_from([0.0, 0.2])),
+        }
+        if draw(st.booleans()):
+            customers["complaint"]["to"] = draw(st.sampled_from(pools))
+
+    escalation: dict[str, Any] = {}
+    if draw(st.integers(0, 2)) == 0:
+        escalation["repeat_contact"] = {
+            "attempt": draw(st.integers(2, 3)),
+            "to": draw(st.sampled_from(pools)),
+        }
+    if draw(st.integers(0, 2)) == 0:
+        escalation["case_age"] = {
+            "after": draw(st.sampled_from([1, 600])),
+            "to": draw(st.sampled_from(pools)),
+        }
 
     sla: dict[str, Any] = {
         "answer": {
@@ -272,6 +329,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     targets = draw(st.lists(st.sampled_from(pools), unique=True, max_size=len(pools)))
     if targets:
         sla["escalation"] = {p: draw(st.sampled_from([0, 60, "30m"])) for p in targets}
+    if draw(st.booleans()):
+        sla["resolution"] = {p: draw(st.sampled_from([60, "30m"])) for p in targets or pools[:1]}
 
     scenario: dict[str, Any] = {
         "name": "generated",
@@ -281,8 +340,15 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "customers": customers,
         "pools": pool_specs,
         "transfer": draw(transfer(types, list(segments), pools)),
+        "escalation": escalation,
         "sla": sla,
     }
+    if draw(st.integers(0, 2)) == 0:
+        factors = st.sampled_from([0.5, 1.0, 1.5])
+        scenario["transfer"]["context"] = {
+            p: {"handle_factor": draw(factors), "resolve_factor": draw(factors)}
+            for p in draw(st.lists(st.sampled_from(["cold", "warm", "callback"]), unique=True))
+        }
     if draw(st.booleans()):
         scenario["warmup"] = horizon // 4
     if draw(st.integers(0, 4)) == 0:

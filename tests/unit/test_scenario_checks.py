@@ -165,3 +165,21 @@ def test_a_policy_in_use_without_its_block_is_said_to_run_on_defaults(
     assert scenario.transfer.defaulted() == defaulted
     warnings = policy_warnings(scenario)
     assert [w.split(" has no ")[0] for w in warnings] == [f"policy {p}" for p in defaulted]
+
+
+def test_offered_load_follows_each_needs_path_for_its_share() -> None:
+    s = centre(rate="60/h")
+    needs = {
+        "routine": {"share": 0.5},  # the call type's path: a quarter goes on to the desk
+        "authority": {"share": 0.5, "path": ["front", "boss"], "resolve": {"front": 0.0}},
+    }
+    s = s.with_changes(
+        {
+            "call_types.billing.needs": needs,
+            "pools.boss": {"tier": 3, "agents": 1, "handle_time": "6m"},
+        }
+    )
+    loads = offered_loads(s)
+    assert loads["front"].offered == pytest.approx(5.0)  # every contact starts at the front
+    assert loads["desk"].offered == pytest.approx(30 * 0.25 / 60 * 10)  # 7.5/h × 10m
+    assert loads["boss"].offered == pytest.approx(30 / 60 * 6)  # 30/h × 6m

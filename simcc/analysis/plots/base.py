@@ -33,6 +33,7 @@ ACTIVITY_COLOURS = {
     "rediscovery": "#937860",
     "transfer": "#da8bc3",
     "dial": "#55a868",
+    "peer_consult": "#ccb974",
 }
 
 _SPARE_COLOURS = (

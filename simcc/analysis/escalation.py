@@ -1,0 +1,215 @@
+"""The time, SLA and cost of escalating (MODEL.md §10), from a replication's records.
+
+These metrics read the contacts table with the hand-offs and the agents'
+busy intervals: when a receiving agent first engaged, when the hand-off to
+the pool that resolved a contact was asked for, who was busy for which
+contact.  :func:`resolution_sla` is shared with ``sla_compliance``, which
+also requires every resolution target that applied.  docs/metrics.md gives
+each definition and the choices MODEL.md leaves open.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simcc.records import LEG_OUTCOMES, REASONS
+from simcc.scenario import HANDOFF_POLICIES
+
+NAN = math.nan
+_ENGAGED = LEG_OUTCOMES.index("engaged")
+_FALLBACK = LEG_OUTCOMES.index("fallback")
+_COMPLAINT = REASONS.index("complaint")
+_MISROUTE = REASONS.index("misroute")
+_PEER = HANDOFF_POLICIES.index("peer")
+
+Arrays = dict[str, np.ndarray[Any, Any]]
+
+NAMES = (
+    "time_to_escalation",
+    "resolution_time",
+    "resolution_time_after_escalation",
+    "case_resolution_time",
+    "resolution_sla_rate",
+    "complaint_rate",
+    "transfer_success_rate",
+    "cost_per_escalated_contact",
+    "cost_per_unescalated_contact",
+    "penalty_cost_per_contact",
+)
+"""MODEL.md §10's escalation metrics, in table order."""
+
+
+@dataclass(frozen=True)
+class ResolutionSla:
+    """Per measured contact: whether a resolution target applied, and whether it was met."""
+
+    applies: np.ndarray[Any, Any]
+    met: np.ndarray[Any, Any]
+
+
+def handed_on(handoffs: Arrays) -> Arrays:
+    """The hand-off rows that handed a contact on: peer consults (the owner keeps it) apart."""
+    policy = handoffs.get("policy")
+    if policy is None or not (policy == _PEER).any():
+        return handoffs
+    keep = policy != _PEER
+    return {name: values[keep] for name, values in handoffs.items()}
+
+
+def _mean(values: np.ndarray[Any, Any]) -> float:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if len(values) else NAN
+
+
+def _per_contact(
+    ids: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], values: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """The smallest of ``values`` per contact of ``ids`` over the rows of ``rows`` (NaN if none)."""
+    out = np.full(len(ids), np.inf)
+    if len(rows):
+        order = np.argsort(ids, kind="stable")
+        where = np.searchsorted(ids, rows, sorter=order)
+        where = np.clip(where, 0, max(len(ids) - 1, 0))
+        hit = ids[order[where]] == rows
+        np.minimum.at(out, order[where[hit]], np.where(np.isnan(values[hit]), np.inf, values[hit]))
+    out[np.isinf(out)] = NAN
+    return out
+
+
+def resolution_sla(
+    contacts: Arrays, m: np.ndarray[Any, Any] | slice, handoffs: Arrays, targets: tuple[float, ...]
+) -> ResolutionSla:
+    """MODEL.md §10's resolution SLA for each measured contact.
+
+    A target applies to a contact handed on to a pool that has one.  It is met
+    when the contact ended truly resolved, and its resolving pool (the last to
+    work on it) either has no target or resolved it within its target,
+    counted from the first hand-off request to that pool.
+    """
+    handoffs = handed_on(handoffs)
+    ids = contacts["contact_id"][m]
+    n = len(ids)
+    target = np.asarray(targets, dtype=float)
+    if not len(target) or np.isnan(target).all() or not len(handoffs["contact_id"]):
+        return ResolutionSla(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+    to_pool = handoffs["to_pool"]
+    with_target = ~np.isnan(target[to_pool])
+    applies = ~np.isnan(
+        _per_contact(ids, handoffs["contact_id"][with_target], np.zeros(int(with_target.sum())))
+    )
+    last = contacts["last_pool"][m]
+    # first hand-off request to each contact's last pool
+    to_last = np.full(len(to_pool), False)
+    if len(to_pool):
+        order = np.argsort(ids, kind="stable")
+        where = np.clip(
+            np.searchsorted(ids, handoffs["contact_id"], sorter=order), 0, max(n - 1, 0)
+        )
+        known = ids[order[where]] == handoffs["contact_id"]
+        to_last[known] = last[order[where[known]]] == to_pool[known]
+    start = _per_contact(ids, handoffs["contact_id"][to_last], handoffs["handoff"][to_last])
+    truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
+    own = target[last]
+    within = np.isnan(own) | (contacts["end"][m] - start <= own)
+    return ResolutionSla(applies, applies & truly & within)
+
+
+def escalation_metrics(
+    contacts: Arrays,
+    m: np.ndarray[Any, Any] | slice,
+    handoffs: Arrays,
+    agents: Arrays,
+    measured_agents: np.ndarray[Any, Any],
+    cost_per_hour: tuple[float, ...],
+    penalties: tuple[float, float, float],
+    breaches: tuple[float, float],
+    resolution: ResolutionSla,
+) -> dict[str, float]:
+    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`).
+
+    ``breaches`` are the answer and escalation SLA breaches of the measured
+    contacts, counted by the caller with the other SLA metrics.
+    """
+    handoffs = handed_on(handoffs)
+    ids = contacts["contact_id"][m]
+    arrival, end = contacts["arrival"][m], contacts["end"][m]
+    escalated = contacts["escalations"][m] >= 1
+    answered = ~np.isnan(contacts["answer"][m])
+    truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
+    offered = len(ids)
+    engaged = _per_contact(ids, handoffs["contact_id"], handoffs["engaged"])
+    out = {
+        "time_to_escalation": _mean((engaged - arrival)[escalated]),
+        "resolution_time": _mean((end - arrival)[truly]),
+        "resolution_time_after_escalation": _mean(
+            (end - contacts["first_handoff"][m])[truly & escalated]
+        ),
+        "case_resolution_time": _case_resolution_time(contacts, m, truly),
+        "resolution_sla_rate": _ratio(resolution.met.sum(), resolution.applies.sum()),
+    }
+    complained = ~np.isnan(
+        _per_contact(
+            ids,
+            handoffs["contact_id"][handoffs["reason"] == _COMPLAINT],
+            np.zeros(int((handoffs["reason"] == _COMPLAINT).sum())),
+        )
+    )
+    out["complaint_rate"] = _ratio((complained & answered).sum(), answered.sum())
+    out["transfer_success_rate"] = _transfer_success(ids, handoffs)
+    costs = np.asarray(cost_per_hour, dtype=float)
+    busy = (agents["end"] - agents["start"])[measured_agents] * costs[
+        agents["pool"][measured_agents]
+    ]
+    spent = np.zeros(len(ids))
+    if len(busy):
+        order = np.argsort(ids, kind="stable")
+        where = np.searchsorted(ids, agents["contact_id"][measured_agents], sorter=order)
+        np.add.at(spent, order[np.clip(where, 0, max(len(ids) - 1, 0))], busy / 3600.0)
+    out["cost_per_escalated_contact"] = _ratio(spent[escalated].sum(), escalated.sum())
+    out["cost_per_unescalated_contact"] = _ratio(spent[~escalated].sum(), (~escalated).sum())
+    missed = resolution.applies.sum() - resolution.met.sum()
+    penalty = penalties[0] * breaches[0] + penalties[1] * breaches[1] + penalties[2] * missed
+    out["penalty_cost_per_contact"] = _ratio(penalty, offered)
+    return out
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else NAN
+
+
+def _case_resolution_time(
+    contacts: Arrays, m: np.ndarray[Any, Any] | slice, truly: np.ndarray[Any, Any]
+) -> float:
+    """Mean over truly resolved measured contacts of (end − arrival of the case's first contact)."""
+    cases = contacts["case_id"]
+    if not len(cases):
+        return NAN
+    first = np.full(int(cases.max()) + 1, np.inf)
+    np.minimum.at(first, cases, contacts["arrival"])
+    resolved_cases = cases[m][truly]
+    return _mean(contacts["end"][m][truly] - first[resolved_cases])
+
+
+def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> float:
+    """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
+
+    A hand-off is counted once: the re-send of a misrouted cold transfer and the
+    fallback policy's leg belong to the hand-off that failed first (neither is a try of its
+    own); it succeeded when its first row engaged and no misroute followed.
+    """
+    rows = np.isin(handoffs["contact_id"], ids)
+    contact = handoffs["contact_id"][rows]
+    order = np.lexsort((handoffs["leg"][rows], contact))
+    contact, reason = contact[order], handoffs["reason"][rows][order]
+    outcome = handoffs["outcome"][rows][order]
+    same_prev = np.r_[False, contact[1:] == contact[:-1]]
+    same_next = np.r_[contact[1:] == contact[:-1], False]
+    prev_fallback = same_prev & np.r_[False, outcome[:-1] == _FALLBACK]
+    next_misroute = same_next & np.r_[reason[1:] == _MISROUTE, False]
+    first_try = (reason != _MISROUTE) & ~prev_fallback
+    success = first_try & (outcome == _ENGAGED) & ~next_misroute
+    return _ratio(success.sum(), first_try.sum())
