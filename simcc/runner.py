@@ -7,12 +7,8 @@
   and their summary with confidence intervals.  It can stop early
   (``max_contacts``, ``wall_clock``, Ctrl-C) and keeps what was measured.
 
-- An *executor* runs replications somewhere: :class:`SerialExecutor` (this
-  process), :class:`ProcessExecutor` (local worker processes, ``--jobs``) or
-  :class:`DaskExecutor` (a Dask distributed cluster, ``--scheduler``).  All
-  three have one interface, ``map_unordered(run_task, tasks)``, and are
-  context managers; :func:`executor_for` picks one from the command options.
-  How local workers start and stop is :mod:`simcc.workers`.
+- Executors (:mod:`simcc.executors`) run the replications in this process, in
+  local worker processes or on a Dask cluster.
 
 Replication *i* of a run seeded *s* always draws from the same streams
 (:mod:`simcc.rng`), so results are identical bit for bit whatever the
@@ -23,22 +19,26 @@ search build on these pieces (:mod:`simcc.experiments`).
 from __future__ import annotations
 
 import contextlib
-import math
-import os
-import platform
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, Self, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
 
-from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
 from simcc.analysis.metrics import Totals
+from simcc.executors import (  # noqa: F401  (re-exported: simcc.runner is where users look)
+    DaskExecutor,
+    Executor,
+    ExecutorError,
+    ProcessExecutor,
+    SchedulerAddressError,
+    SerialExecutor,
+    check_scheduler_address,
+    executor_for,
+)
 from simcc.records import (
     Names,
     Recorder,
@@ -47,12 +47,17 @@ from simcc.records import (
     legs_frame,
     staffing_frame,
 )
+from simcc.replications import (  # noqa: F401  (re-exported)
+    ESTIMATORS,
+    Replications,
+    provenance,
+    totals_frame,
+)
 from simcc.rng import Streams
 from simcc.scenario import HANDOFF_POLICIES, Scenario
-from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
 
 if TYPE_CHECKING:
-    from simcc.analysis.stats import Adjusted, Estimate
+    pass
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -163,20 +168,6 @@ class Result:
             "wall_time_s": self.wall_time,
             "stopped_early": self.stopped_early,
         }
-
-
-def provenance(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """What a result was made from: scenario name, seed and versions."""
-    import simpy
-
-    return {
-        "scenario": scenario.display_name,
-        "seed": seed,
-        "simcc": __version__,
-        "simpy": simpy.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
 
 
 def simulate(
@@ -311,480 +302,6 @@ def run_task(task: Task) -> TaskResult:
         controls=result.controls() if task.controls else None,
         groups={by: result.metrics(by=by) for by in task.by} or None,
     )
-
-
-class ExecutorError(RuntimeError):
-    """An executor that cannot run tasks (e.g. a Dask scheduler that cannot be reached)."""
-
-
-class SchedulerAddressError(ExecutorError, ValueError):
-    """A ``scheduler`` that is not a Dask address at all (bad input, found before any work)."""
-
-
-def check_scheduler_address(address: str) -> str:
-    """``address`` if it reads as a Dask scheduler address (``tcp://host:8786``…)."""
-    from distributed.comm import get_address_host_port, parse_address
-
-    try:
-        scheme, _ = parse_address(address)
-        if scheme in ("tcp", "tls", "ws", "wss"):
-            get_address_host_port(address)
-    except (ValueError, TypeError) as exc:
-        raise SchedulerAddressError(
-            f"{address!r} is not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786"
-        ) from None
-    return address
-
-
-class Executor(Protocol):
-    """Runs tasks and yields their results as they finish (in any order).
-
-    Every executor is a context manager: leaving the ``with`` block releases
-    its workers, and leaving it through an exception (Ctrl-C included) stops
-    tasks still running without waiting for them.  ``map_unordered`` may be
-    called several times inside one ``with`` block; the workers are reused.
-    """
-
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]: ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Executor: ...
-
-    def __exit__(self, *exc: object) -> None: ...
-
-
-class _Closing:
-    """``with executor:`` keeps the workers for every ``map_unordered`` and closes them at
-    the end; used without ``with``, each ``map_unordered`` releases them when it ends."""
-
-    _entered = False
-
-    def close(self) -> None:
-        """Release the workers (nothing to release by default)."""
-
-    def __enter__(self) -> Self:
-        self._entered = True
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class SerialExecutor(_Closing):
-    """Runs tasks one after another in this process."""
-
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
-        for task in tasks:
-            yield fn(task)
-
-
-class ProcessExecutor(_Closing):
-    """Runs tasks in a pool of local worker processes (``jobs``; default all cores).
-
-    At most ``2 × jobs`` tasks are handed to the workers at a time, so an
-    interruption loses at most the replications that were running.  With one
-    job (or one task) the tasks run in this process.
-    """
-
-    def __init__(self, jobs: int | None = None) -> None:
-        self.jobs = jobs or available_cores()
-        self._pool: ProcessPoolExecutor | None = None
-        self._method = start_method()
-
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
-        serial = self.jobs <= 1 or self._method is None
-        if serial or (len(tasks) <= 1 and self._pool is None):
-            yield from SerialExecutor().map_unordered(fn, tasks)
-            return
-        pool = self._workers()
-        pending: set[Future[TaskResult]] = set()
-        queue = iter(tasks)
-        finished = False
-        try:
-            self._top_up(pool, fn, queue, pending)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield _result(future)
-                self._top_up(pool, fn, queue, pending)
-            finished = True
-        finally:
-            if not finished:
-                self._abort(pending)
-            elif not self._entered:
-                self.close()
-
-    def _top_up(
-        self,
-        pool: ProcessPoolExecutor,
-        fn: Callable[[Task], TaskResult],
-        queue: Iterator[Task],
-        pending: set[Future[TaskResult]],
-    ) -> None:
-        while len(pending) < 2 * self.jobs:
-            task = next(queue, None)
-            if task is None:
-                return
-            pending.add(pool.submit(fn, task))
-
-    def _workers(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            import multiprocessing
-
-            context = multiprocessing.get_context(self._method)
-            if self._method == "forkserver":
-                # The fork server imports the engine once; each worker forks from it ready.
-                context.set_forkserver_preload(list(WORKER_MODULES))
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=context,
-                initializer=start_worker,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
-    def _abort(self, pending: set[Future[TaskResult]]) -> None:
-        """Stop at once: cancel what has not started, end the workers running the rest."""
-        for future in pending:
-            future.cancel()
-        if self._pool is None or not any(f.running() for f in pending):
-            return
-        pool, self._pool = self._pool, None
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
-
-    def close(self) -> None:
-        """Let the workers finish and exit."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _result(future: Future[TaskResult]) -> TaskResult:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        raise ExecutorError(
-            "a worker process stopped unexpectedly (out of memory, or killed); "
-            "replications that had finished are kept"
-        ) from None
-
-
-class DaskExecutor(_Closing):
-    """Runs tasks on a Dask distributed cluster.
-
-    ``scheduler`` is an address (``tcp://host:port``), a
-    ``dask.distributed.Client`` (left open at the end) or a cluster object
-    such as ``LocalCluster`` (a client is made for it and closed at the end).
-    Every worker needs simcc installed at the same version.
-    """
-
-    def __init__(self, scheduler: Any, timeout: float = 10.0) -> None:
-        from dask.distributed import Client
-
-        self._own = not isinstance(scheduler, Client)
-        if not self._own:
-            self.client = scheduler
-            return
-        if isinstance(scheduler, str):
-            check_scheduler_address(scheduler)  # a bad one would leave a client hanging 20 s
-        try:
-            self.client = Client(scheduler, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ExecutorError(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc or type(exc).__name__}"
-            ) from None
-
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
-        from dask.distributed import as_completed
-
-        if not tasks:
-            return
-        futures = self.client.map(fn, tasks, pure=False)
-        try:
-            for future in as_completed(futures, loop=self.client.loop):
-                yield future.result()
-        finally:
-            unfinished = [f for f in futures if not f.done()]
-            if unfinished:
-                self.client.cancel(unfinished)
-
-    def close(self) -> None:
-        """Close the client if this executor made it."""
-        if self._own:
-            self.client.close()
-
-
-def executor_for(jobs: int | None = None, scheduler: Any = None) -> Executor:
-    """The executor for ``--jobs`` / ``--scheduler`` (Dask when a scheduler is given)."""
-    if scheduler is not None:
-        return DaskExecutor(scheduler)
-    return ProcessExecutor(jobs)
-
-
-ESTIMATORS = ("mean", "ratio", "control-variates")
-"""How :meth:`Replications.summary` estimates a metric over replications:
-
-- ``mean``: the mean of the replications' values (of each replication's ratio,
-  for a rate), with a Student-t CI — the default;
-- ``ratio``: for a ratio metric, the ratio of totals over replications
-  (``Σ numerators / Σ denominators``) with a delta-method CI; other metrics
-  (counts) as ``mean``;
-- ``control-variates``: the mean adjusted by the controls of
-  :mod:`simcc.analysis.controls`, with its CI on ``n − 1 − q`` degrees of freedom.
-"""
-
-
-@dataclass
-class Replications:
-    """Many replications of one scenario: a metrics row each, and their summary.
-
-    After an early stop (:func:`replicate`'s ``max_contacts`` or
-    ``wall_clock``, or Ctrl-C) it holds what was measured, and says what was
-    cut short: :meth:`notes` in words, the fields below in data.
-    """
-
-    scenario: Scenario
-    seed: int
-    table: pd.DataFrame
-    wall_time: float
-    records: dict[str, pd.DataFrame] | None = None
-    requested: int = 0
-    """Replications asked for (0 when built by hand: as many as ran or were skipped)."""
-    stopped_early: dict[int, str] = field(default_factory=dict)
-    """Replication → why it was cut short (its numbers cover the contacts up to the stop)."""
-    skipped: int = 0
-    """Replications never started: the wall clock had run out."""
-    interrupted: bool = False
-    """Ctrl-C (or SIGTERM under the command line) stopped the run."""
-    totals: pd.DataFrame | None = None
-    """Per replication, each ratio metric's numerator and denominator (columns
-    ``NAME.num``, ``NAME.den``), in the rows of ``table``."""
-    controls: pd.DataFrame | None = None
-    """Per replication, the control variates (:data:`simcc.analysis.controls.CONTROLS`)."""
-    estimator: str = "mean"
-    """The default estimator of :meth:`summary` (one of :data:`ESTIMATORS`)."""
-    precision: dict[str, float] = field(default_factory=dict)
-    """The half-widths :func:`replicate` was asked to reach (metric → half-width)."""
-    groups: dict[str, list[dict[str, dict[str, float]]]] = field(default_factory=dict)
-    """By → one {group: metrics} per replication, in replication order (``replicate(by=…)``)."""
-
-    def __post_init__(self) -> None:
-        if not self.requested:
-            self.requested = self.n + self.skipped
-        if self.estimator not in ESTIMATORS:
-            raise ValueError(
-                f"estimator must be one of {', '.join(ESTIMATORS)}, got {self.estimator!r}"
-            )
-
-    @property
-    def n(self) -> int:
-        return len(self.table)
-
-    @classmethod
-    def from_results(
-        cls,
-        scenario: Scenario,
-        seed: int,
-        results: list[TaskResult],
-        wall_time: float,
-        *,
-        requested: int = 0,
-        interrupted: bool = False,
-        estimator: str = "mean",
-    ) -> Replications:
-        """Assemble task results (in any order; skipped ones are counted, not kept)."""
-        skipped = sum(r.skipped for r in results)
-        results = sorted((r for r in results if not r.skipped), key=lambda r: r.replication)
-        table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
-        records = None
-        if any(r.records for r in results):
-            records = {
-                name: pd.concat(
-                    [
-                        r.records[name].assign(replication=r.replication)
-                        for r in results
-                        if r.records
-                    ],
-                    ignore_index=True,
-                )
-                for name in ("contacts", "agents", "transfers")
-            }
-        stopped = {r.replication: r.stopped_early for r in results if r.stopped_early}
-        groups: dict[str, list[dict[str, dict[str, float]]]] = {}
-        for r in results:
-            for by, metrics in (r.groups or {}).items():
-                groups.setdefault(by, []).append(metrics)
-        reps = cls(
-            scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
-        )
-        reps.totals = totals_frame([r.replication for r in results], [r.totals for r in results])
-        if results and all(r.controls is not None for r in results):
-            from simcc.analysis.controls import CONTROLS
-
-            reps.controls = pd.DataFrame([r.controls for r in results], columns=list(CONTROLS))
-        reps.estimator = estimator
-        reps.groups = groups
-        return reps
-
-    def summary_by(self, by: str, level: float = 0.95) -> dict[str, dict[str, Estimate]]:
-        """Every metric's estimate over replications within each group (``call_type``,
-        ``segment`` or ``need``), by group name; needs ``replicate(..., by=[by])``.
-
-        A group absent from a replication (no contact of it arrived) has no row there.
-        """
-        from simcc.analysis.stats import estimate
-
-        if by not in self.groups:
-            raise ValueError(f"no metrics by {by!r}: run replicate(..., by=[{by!r}])")
-        names = list(dict.fromkeys(g for rep in self.groups[by] for g in rep))
-        out: dict[str, dict[str, Estimate]] = {}
-        for name in names:
-            rows = pd.DataFrame([rep[name] for rep in self.groups[by] if name in rep])
-            out[name] = {m: estimate(rows[m].to_numpy(), level) for m in rows.columns}
-        return out
-
-    def notes(self) -> list[str]:
-        """What was cut short, one line each (for the terminal and ``summary.json``)."""
-        notes = [f"replication {i}: {why}" for i, why in sorted(self.stopped_early.items())]
-        if self.skipped:
-            notes.append(
-                f"{self.skipped} of {self.requested} replication(s) not started: "
-                "the wall-clock limit was reached"
-            )
-        if self.interrupted:
-            notes.append(f"interrupted after {self.n} of {self.requested} replication(s)")
-        return notes
-
-    def summary(self, level: float = 0.95, estimator: str | None = None) -> dict[str, Estimate]:
-        """Each metric's estimate, std and confidence interval over replications.
-
-        ``estimator`` (default: :attr:`estimator`) is one of :data:`ESTIMATORS`.
-        """
-        from simcc.analysis.stats import estimate, ratio_estimate
-
-        how = self._estimator(estimator)
-        names = [name for name in self.table.columns if name != "replication"]
-        if how == "control-variates":
-            return {name: a.estimate for name, a in self._adjusted(level).items()}
-        out = {}
-        for name in names:
-            if how == "ratio" and self.totals is not None and f"{name}.num" in self.totals:
-                num, den = self.totals[f"{name}.num"], self.totals[f"{name}.den"]
-                out[name] = ratio_estimate(num.to_numpy(), den.to_numpy(), level)
-            else:
-                out[name] = estimate(self.table[name].to_numpy(), level)
-        return out
-
-    def variance_reduction(self, level: float = 0.95) -> dict[str, float]:
-        """Per metric, variance of the plain mean ÷ that of the control-variates estimate."""
-        return {name: a.variance_reduction for name, a in self._adjusted(level).items()}
-
-    def _estimator(self, estimator: str | None) -> str:
-        how = self.estimator if estimator is None else estimator
-        if how not in ESTIMATORS:
-            raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {how!r}")
-        if how == "ratio" and self.totals is None:
-            raise ValueError("the ratio estimator needs the replications' totals (.totals)")
-        if how == "control-variates" and self.controls is None:
-            raise ValueError(
-                "the control-variates estimator needs the controls: "
-                "replicate(..., estimator='control-variates')"
-            )
-        return how
-
-    def _adjusted(self, level: float) -> dict[str, Adjusted]:
-        from simcc.analysis.controls import control_means
-        from simcc.analysis.stats import control_variate_estimate
-
-        self._estimator("control-variates")
-        assert self.controls is not None
-        controls = self.controls.to_numpy()
-        means = control_means(self.scenario)
-        return {
-            name: control_variate_estimate(self.table[name].to_numpy(), controls, means, level)
-            for name in self.table.columns
-            if name != "replication"
-        }
-
-    def summary_frame(self, level: float = 0.95) -> pd.DataFrame:
-        """The summary as a DataFrame, one row per metric."""
-        rows = {name: e.as_dict() | {"n": e.n} for name, e in self.summary(level).items()}
-        return pd.DataFrame.from_dict(rows, orient="index")
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``summary.json`` document of MODEL.md §6 (``estimator`` says how the
-        metrics were estimated; a control-variates run also gives each metric's
-        ``variance_reduction``)."""
-        metrics = {name: _clean(e.as_dict()) for name, e in self.summary().items()}
-        if self.estimator == "control-variates":
-            for name, factor in self.variance_reduction().items():
-                metrics[name]["variance_reduction"] = _clean({"f": factor})["f"]
-        document = {
-            "scenario": self.scenario.display_name,
-            "seed": self.seed,
-            "replications": self.n,
-            "metrics": metrics,
-            "provenance": provenance(self.scenario, self.seed) | {"wall_time_s": self.wall_time},
-            "replications_requested": self.requested,
-            "stopped_early": self.notes() or None,
-            "estimator": self.estimator,
-        }
-        if self.precision:
-            document["precision"] = self.precision_status()
-        return document | self._by_json()
-
-    def _by_json(self) -> dict[str, Any]:
-        """``{"by": {by: {group: {metric: estimate}}}}`` when metrics were asked by group."""
-        if not self.groups:
-            return {}
-        return {
-            "by": {
-                by: {
-                    group: {name: _clean(e.as_dict()) for name, e in metrics.items()}
-                    for group, metrics in self.summary_by(by).items()
-                }
-                for by in self.groups
-            }
-        }
-
-    def precision_status(self, level: float = 0.95) -> dict[str, dict[str, float | bool]]:
-        """Per metric of :attr:`precision`: the target half-width, the one reached, and
-        whether it was reached."""
-        summary = self.summary(level)
-        out: dict[str, dict[str, float | bool]] = {}
-        for name, target in self.precision.items():
-            reached = summary[name].half_width if name in summary else math.nan
-            out[name] = {
-                "target": target,
-                "half_width": None if math.isnan(reached) else reached,  # type: ignore[dict-item]
-                "reached": bool(reached <= target),
-            }
-        return out
-
-
-def totals_frame(replications: list[int], totals: list[Totals]) -> pd.DataFrame:
-    """The totals of several replications as a table: ``NAME.num``, ``NAME.den`` columns."""
-    rows = [_metrics.flat_totals(t) for t in totals]
-    return pd.DataFrame(rows, index=pd.Index(replications, name="replication"))
-
-
-def _clean(values: dict[str, float]) -> dict[str, float | None]:
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in values.items()}
 
 
 class Interrupted(KeyboardInterrupt):

@@ -107,9 +107,9 @@ def test_run_report_has_scenario_metrics_and_record_plots(outputs: dict[str, Pat
         "Waiting-time distributions",
         "Queues and busy agents over the day",
         "Agent time by activity",
+        "Escalation reasons",
         "front: agents and service level per interval",
         "desk: agents and service level per interval",
-        "Escalation reasons",
     ]
     assert "scenario file was not found" not in html
 
