@@ -99,7 +99,12 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(FAILURE) from None
     except Exception as exc:
         from simcc.fit.logs import LogFormatError
+        from simcc.model.center import NoProgress
         from simcc.runner import ExecutorError
+
+        if isinstance(exc, NoProgress):  # a scenario whose day would never end
+            say_error(str(exc))
+            raise typer.Exit(USAGE_ERROR) from None
 
         if isinstance(exc, ExecutorError):  # e.g. a Dask scheduler that cannot be reached
             say_error(str(exc))

@@ -56,6 +56,14 @@ def _no_wrap_up() -> float:
 _no_retelling = _no_wrap_up  # case memory with the context kept: the notes travel
 
 
+MAX_RECONTACTS_AT_ONE_INSTANT = 1_000_000
+"""Re-contacts at one simulated instant after which a run is said to make no progress."""
+
+
+class NoProgress(RuntimeError):
+    """A run whose clock stopped moving: contacts call again and again at one instant."""
+
+
 class Center:
     """One replication's contact centre: pools, arrivals, streams and records.
 
@@ -91,6 +99,7 @@ class Center:
         self._samplers: dict[tuple[str, int, int], Callable[[], float]] = {}
         self.next_contact = 0
         self.next_case = 0
+        self._instant, self._at_instant = -1.0, 0  # re-contacts at the latest instant
         self.live: dict[int, Contact] = {}
         self.pools = self._build_pools()
         self.call_types = self._build_call_types()
@@ -522,6 +531,7 @@ class Center:
 
     def _new_attempt(self, old: Contact) -> None:
         """The customer calls again about the same case."""
+        self._count_instant()
         ct = old.ctype
         # attempts of a case are numbered in the order they arrive (a chase and a
         # re-contact of the same contact are two attempts)
@@ -558,6 +568,21 @@ class Center:
         if rule is None or rule == c.ctype.path[0].name:
             return None
         return self.pools[self.pool_index[rule]], reason
+
+    def _count_instant(self) -> None:
+        """Stop a run whose clock no longer moves (a re-contact loop with no delay)."""
+        now = self.env.now
+        if now != self._instant:
+            self._instant, self._at_instant = now, 0
+            return
+        self._at_instant += 1
+        if self._at_instant >= MAX_RECONTACTS_AT_ONE_INSTANT:
+            raise NoProgress(
+                f"the simulation makes no progress: {self._at_instant:,} re-contacts at "
+                f"t = {now:g}s without the clock moving (customers call again at once, "
+                "end at once and call again); give customers.recontact.delay a duration, "
+                "a probability below 1, or the callers a patience or agents"
+            )
 
     # ------------------------------------------------------------------ running
 

@@ -151,3 +151,39 @@ def test_validate_says_no_ok_for_a_refused_loop_and_goes_on_to_the_next_file(
     assert result.exit_code == 2, result.output
     assert f"ok: {loop}" not in result.output
     assert f"ok: {fine}" in result.output
+
+
+@pytest.mark.timeout(60)  # without the guard this run never ends
+def test_the_engine_stops_a_run_whose_clock_no_longer_moves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the load check lets through (here: skipped) the engine stops, not loops on."""
+    from simcc.model import center
+    from simcc.model.center import NoProgress
+    from simcc.runner import simulate
+
+    monkeypatch.setattr(center, "MAX_RECONTACTS_AT_ONE_INSTANT", 1000)
+    with pytest.raises(NoProgress, match="makes no progress: 1,000 re-contacts at t = "):
+        simulate(scenario_from_dict(centre()), seed=1)
+
+
+def test_a_run_with_recontacts_spread_over_time_is_not_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simcc.model import center
+    from simcc.runner import simulate
+
+    monkeypatch.setattr(center, "MAX_RECONTACTS_AT_ONE_INSTANT", 3)
+    result = simulate(scenario_from_dict(centre(delay="1m")), seed=1)
+    assert result.metrics()["recontact_rate"] > 0.5  # many re-contacts, never 3 at one instant
+
+
+def test_a_run_that_makes_no_progress_is_one_message_and_exit_code_2() -> None:
+    import typer
+
+    from simcc.cli.common import user_errors
+    from simcc.model.center import NoProgress
+
+    with pytest.raises(typer.Exit) as stopped, user_errors():
+        raise NoProgress("the simulation makes no progress: …")
+    assert stopped.value.exit_code == 2
