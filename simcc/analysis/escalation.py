@@ -27,6 +27,8 @@ _MISROUTE = REASONS.index("misroute")
 _PEER = HANDOFF_POLICIES.index("peer")
 
 Arrays = dict[str, np.ndarray[Any, Any]]
+Pair = tuple[float, float]
+"""A metric's numerator and denominator."""
 
 NAMES = (
     "time_to_escalation",
@@ -60,9 +62,10 @@ def handed_on(handoffs: Arrays) -> Arrays:
     return {name: values[keep] for name, values in handoffs.items()}
 
 
-def _mean(values: np.ndarray[Any, Any]) -> float:
+def _mean(values: np.ndarray[Any, Any]) -> Pair:
+    """A mean as its numerator and denominator: the sum and count of the values (NaN left out)."""
     values = values[~np.isnan(values)]
-    return float(values.mean()) if len(values) else NAN
+    return float(values.sum()), float(len(values))
 
 
 def _per_contact(
@@ -118,7 +121,7 @@ def resolution_sla(
     return ResolutionSla(applies, applies & truly & within)
 
 
-def escalation_metrics(
+def escalation_ratios(
     contacts: Arrays,
     m: np.ndarray[Any, Any] | slice,
     handoffs: Arrays,
@@ -128,8 +131,9 @@ def escalation_metrics(
     penalties: tuple[float, float, float],
     breaches: tuple[float, float],
     resolution: ResolutionSla,
-) -> dict[str, float]:
-    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`).
+) -> dict[str, Pair]:
+    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`), each as
+    its numerator and denominator (the metric is their ratio; the ratio estimator sums them).
 
     ``breaches`` are the answer and escalation SLA breaches of the measured
     contacts, counted by the caller with the other SLA metrics.
@@ -177,24 +181,24 @@ def escalation_metrics(
     return out
 
 
-def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den else NAN
+def _ratio(num: float, den: float) -> Pair:
+    return float(num), float(den)
 
 
 def _case_resolution_time(
     contacts: Arrays, m: np.ndarray[Any, Any] | slice, truly: np.ndarray[Any, Any]
-) -> float:
+) -> Pair:
     """Mean over truly resolved measured contacts of (end − arrival of the case's first contact)."""
     cases = contacts["case_id"]
     if not len(cases):
-        return NAN
+        return 0.0, 0.0
     first = np.full(int(cases.max()) + 1, np.inf)
     np.minimum.at(first, cases, contacts["arrival"])
     resolved_cases = cases[m][truly]
     return _mean(contacts["end"][m][truly] - first[resolved_cases])
 
 
-def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> float:
+def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> Pair:
     """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
 
     A hand-off is counted once: the re-send of a misrouted cold transfer and the

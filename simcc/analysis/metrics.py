@@ -246,7 +246,7 @@ def measure(
         float(offered - short.sum() - within.sum()),
         float((sla_legs - sla_met).sum()),
     )
-    out |= escalation.escalation_metrics(
+    ratios = escalation.escalation_ratios(
         contacts,
         m,
         handoffs,
@@ -257,6 +257,8 @@ def measure(
         breaches,
         resolution,
     )
+    for name, (num, den) in ratios.items():
+        r.ratio(name, num, den)
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:
