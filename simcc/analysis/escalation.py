@@ -45,10 +45,24 @@ NAMES = (
 
 @dataclass(frozen=True)
 class ResolutionSla:
-    """Per measured contact: whether a resolution target applied, and whether it was met."""
+    """Per measured contact: whether a resolution target applied, whether it was met, and
+    the pool whose target it is counted against (-1 where none applied)."""
 
     applies: np.ndarray[Any, Any]
     met: np.ndarray[Any, Any]
+    pool: np.ndarray[Any, Any]
+
+    def by_pool(self, targets: tuple[float, ...]) -> dict[int, tuple[int, int]]:
+        """``(met, applied)`` counts of each pool with a target, by pool index.
+
+        Every contact a target applied to is counted at exactly one pool, so the
+        counts add up to ``resolution_sla_rate``'s numerator and denominator.
+        """
+        return {
+            i: (int((self.met & (self.pool == i)).sum()), int((self.pool == i).sum()))
+            for i, target in enumerate(targets)
+            if not math.isnan(target)
+        }
 
 
 def handed_on(handoffs: Arrays) -> Arrays:
@@ -88,14 +102,20 @@ def resolution_sla(
     A target applies to a contact handed on to a pool that has one.  It is met
     when the contact ended truly resolved, and its resolving pool (the last to
     work on it) either has no target or resolved it within its target,
-    counted from the first hand-off request to that pool.
+    counted from the first hand-off request to that pool.  It is counted
+    against (``pool``) the resolving pool when the contact ended resolved there
+    and that pool has a target; otherwise (unresolved, abandoned, or resolved
+    at a pool without a target) against the pool of its last hand-on to a pool
+    with a target.
     """
     handoffs = handed_on(handoffs)
     ids = contacts["contact_id"][m]
     n = len(ids)
     target = np.asarray(targets, dtype=float)
     if not len(target) or np.isnan(target).all() or not len(handoffs["contact_id"]):
-        return ResolutionSla(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+        return ResolutionSla(
+            np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+        )
     to_pool = handoffs["to_pool"]
     with_target = ~np.isnan(target[to_pool])
     applies = ~np.isnan(
@@ -115,7 +135,28 @@ def resolution_sla(
     truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
     own = target[last]
     within = np.isnan(own) | (contacts["end"][m] - start <= own)
-    return ResolutionSla(applies, applies & truly & within)
+    pool = _last_to(ids, handoffs, with_target)
+    at_last = applies & (contacts["outcome"][m] == 0) & ~np.isnan(own)
+    pool[at_last] = last[at_last]
+    return ResolutionSla(applies, applies & truly & within, pool)
+
+
+def _last_to(
+    ids: np.ndarray[Any, Any], handoffs: Arrays, rows: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Per contact of ``ids``: the ``to_pool`` of its latest hand-off of ``rows`` (-1: none)."""
+    out = np.full(len(ids), -1, dtype=np.int64)
+    contact = handoffs["contact_id"][rows]
+    if not len(contact) or not len(ids):
+        return out
+    order = np.lexsort((handoffs["leg"][rows], handoffs["handoff"][rows], contact))
+    contact, to_pool = contact[order], handoffs["to_pool"][rows][order]
+    latest = np.r_[contact[1:] != contact[:-1], True]
+    sorter = np.argsort(ids, kind="stable")
+    where = np.clip(np.searchsorted(ids, contact[latest], sorter=sorter), 0, len(ids) - 1)
+    known = ids[sorter[where]] == contact[latest]
+    out[sorter[where[known]]] = to_pool[latest][known]
+    return out
 
 
 def escalation_metrics(
