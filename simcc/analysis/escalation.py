@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -41,6 +41,15 @@ NAMES = (
     "penalty_cost_per_contact",
 )
 """MODEL.md §10's escalation metrics, in table order."""
+
+
+class Ratios(Protocol):
+    """Where a ratio metric is defined with its numerator and denominator
+    (``simcc.analysis.metrics._Ratios``)."""
+
+    def ratio(self, name: str, num: float, den: float) -> None: ...
+
+    def mean(self, name: str, values: np.ndarray[Any, Any], shift: float = 0.0) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,8 @@ def handed_on(handoffs: Arrays) -> Arrays:
     return {name: values[keep] for name, values in handoffs.items()}
 
 
-def _mean(values: np.ndarray[Any, Any]) -> float:
-    values = values[~np.isnan(values)]
-    return float(values.mean()) if len(values) else NAN
+def _known(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    return values[~np.isnan(values)]
 
 
 def _per_contact(
@@ -160,6 +168,7 @@ def _last_to(
 
 
 def escalation_metrics(
+    r: Ratios,
     contacts: Arrays,
     m: np.ndarray[Any, Any] | slice,
     handoffs: Arrays,
@@ -169,8 +178,9 @@ def escalation_metrics(
     penalties: tuple[float, float, float],
     breaches: tuple[float, float],
     resolution: ResolutionSla,
-) -> dict[str, float]:
-    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`).
+) -> None:
+    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`), each
+    defined in ``r`` with its numerator and denominator.
 
     ``breaches`` are the answer and escalation SLA breaches of the measured
     contacts, counted by the caller with the other SLA metrics.
@@ -183,15 +193,14 @@ def escalation_metrics(
     truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
     offered = len(ids)
     engaged = _per_contact(ids, handoffs["contact_id"], handoffs["engaged"])
-    out = {
-        "time_to_escalation": _mean((engaged - arrival)[escalated]),
-        "resolution_time": _mean((end - arrival)[truly]),
-        "resolution_time_after_escalation": _mean(
-            (end - contacts["first_handoff"][m])[truly & escalated]
-        ),
-        "case_resolution_time": _case_resolution_time(contacts, m, truly),
-        "resolution_sla_rate": _ratio(resolution.met.sum(), resolution.applies.sum()),
-    }
+    r.mean("time_to_escalation", _known((engaged - arrival)[escalated]))
+    r.mean("resolution_time", _known((end - arrival)[truly]))
+    r.mean(
+        "resolution_time_after_escalation",
+        _known((end - contacts["first_handoff"][m])[truly & escalated]),
+    )
+    r.mean("case_resolution_time", _case_resolution_time(contacts, m, truly))
+    r.ratio("resolution_sla_rate", resolution.met.sum(), resolution.applies.sum())
     complained = ~np.isnan(
         _per_contact(
             ids,
@@ -199,8 +208,8 @@ def escalation_metrics(
             np.zeros(int((handoffs["reason"] == _COMPLAINT).sum())),
         )
     )
-    out["complaint_rate"] = _ratio((complained & answered).sum(), answered.sum())
-    out["transfer_success_rate"] = _transfer_success(ids, handoffs)
+    r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
+    r.ratio("transfer_success_rate", *_transfer_success(ids, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
     busy = (agents["end"] - agents["start"])[measured_agents] * costs[
         agents["pool"][measured_agents]
@@ -210,32 +219,27 @@ def escalation_metrics(
         order = np.argsort(ids, kind="stable")
         where = np.searchsorted(ids, agents["contact_id"][measured_agents], sorter=order)
         np.add.at(spent, order[np.clip(where, 0, max(len(ids) - 1, 0))], busy / 3600.0)
-    out["cost_per_escalated_contact"] = _ratio(spent[escalated].sum(), escalated.sum())
-    out["cost_per_unescalated_contact"] = _ratio(spent[~escalated].sum(), (~escalated).sum())
+    r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
+    r.ratio("cost_per_unescalated_contact", spent[~escalated].sum(), (~escalated).sum())
     missed = resolution.applies.sum() - resolution.met.sum()
     penalty = penalties[0] * breaches[0] + penalties[1] * breaches[1] + penalties[2] * missed
-    out["penalty_cost_per_contact"] = _ratio(penalty, offered)
-    return out
-
-
-def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den else NAN
+    r.ratio("penalty_cost_per_contact", penalty, offered)
 
 
 def _case_resolution_time(
     contacts: Arrays, m: np.ndarray[Any, Any] | slice, truly: np.ndarray[Any, Any]
-) -> float:
-    """Mean over truly resolved measured contacts of (end − arrival of the case's first contact)."""
+) -> np.ndarray[Any, Any]:
+    """Per truly resolved measured contact: end − arrival of the case's first contact."""
     cases = contacts["case_id"]
     if not len(cases):
-        return NAN
+        return np.zeros(0)
     first = np.full(int(cases.max()) + 1, np.inf)
     np.minimum.at(first, cases, contacts["arrival"])
     resolved_cases = cases[m][truly]
-    return _mean(contacts["end"][m][truly] - first[resolved_cases])
+    return _known(contacts["end"][m][truly] - first[resolved_cases])
 
 
-def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> float:
+def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> tuple[int, int]:
     """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
 
     A hand-off is counted once: the re-send of a misrouted cold transfer and the
@@ -253,4 +257,4 @@ def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> float:
     next_misroute = same_next & np.r_[reason[1:] == _MISROUTE, False]
     first_try = (reason != _MISROUTE) & ~prev_fallback
     success = first_try & (outcome == _ENGAGED) & ~next_misroute
-    return _ratio(success.sum(), first_try.sum())
+    return int(success.sum()), int(first_try.sum())

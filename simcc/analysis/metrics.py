@@ -264,7 +264,8 @@ def measure(
         float(offered - short.sum() - within.sum()),
         float((sla_legs - sla_met).sum()),
     )
-    out |= escalation.escalation_metrics(
+    escalation.escalation_metrics(
+        r,
         contacts,
         m,
         handoffs,

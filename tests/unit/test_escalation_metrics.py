@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from simcc import records as rec
+from simcc.analysis.escalation import NAMES
 from simcc.analysis.metrics import compute, measure, metric_names
 from tests.unit.test_metrics import POOLS, answered, records, window
 
@@ -121,6 +122,19 @@ def test_penalty_cost_counts_every_breach_by_kind() -> None:
     out = run(resolution_target=(math.nan, 400.0), penalty=(1.0, 2.0, 5.0))
     assert out["penalty_cost_per_contact"] == pytest.approx(2 * 5.0 / 5)  # 3 and 4 missed
     assert run()["penalty_cost_per_contact"] == 0.0
+
+
+def test_every_escalation_metric_keeps_its_numerator_and_denominator() -> None:
+    c, a, s = records(CONTACTS, AGENTS)
+    out, totals = measure(c, a, s, window(resolution_target=(math.nan, 600.0)), handoffs(HANDOFFS))
+    assert totals["time_to_escalation"] == (80.0 + 30.0, 2.0)  # as worked out above
+    assert totals["resolution_sla_rate"] == (2.0, 3.0)
+    assert totals["complaint_rate"] == (1.0, 5.0)
+    assert totals["transfer_success_rate"] == (1.0, 3.0)
+    assert totals["penalty_cost_per_contact"] == (0.0, 5.0)
+    for name in NAMES:
+        num, den = totals[name]
+        assert num / den == pytest.approx(out[name], rel=1e-12), name
 
 
 # per tier: hand-ons between the front and the desk, each contact escalated once or twice
