@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -27,8 +27,6 @@ _MISROUTE = REASONS.index("misroute")
 _PEER = HANDOFF_POLICIES.index("peer")
 
 Arrays = dict[str, np.ndarray[Any, Any]]
-Pair = tuple[float, float]
-"""A metric's numerator and denominator."""
 
 NAMES = (
     "time_to_escalation",
@@ -45,12 +43,35 @@ NAMES = (
 """MODEL.md §10's escalation metrics, in table order."""
 
 
+class Ratios(Protocol):
+    """Where a ratio metric is defined with its numerator and denominator
+    (``simcc.analysis.metrics._Ratios``)."""
+
+    def ratio(self, name: str, num: float, den: float) -> None: ...
+
+    def mean(self, name: str, values: np.ndarray[Any, Any], shift: float = 0.0) -> None: ...
+
+
 @dataclass(frozen=True)
 class ResolutionSla:
-    """Per measured contact: whether a resolution target applied, and whether it was met."""
+    """Per measured contact: whether a resolution target applied, whether it was met, and
+    the pool whose target it is counted against (-1 where none applied)."""
 
     applies: np.ndarray[Any, Any]
     met: np.ndarray[Any, Any]
+    pool: np.ndarray[Any, Any]
+
+    def by_pool(self, targets: tuple[float, ...]) -> dict[int, tuple[int, int]]:
+        """``(met, applied)`` counts of each pool with a target, by pool index.
+
+        Every contact a target applied to is counted at exactly one pool, so the
+        counts add up to ``resolution_sla_rate``'s numerator and denominator.
+        """
+        return {
+            i: (int((self.met & (self.pool == i)).sum()), int((self.pool == i).sum()))
+            for i, target in enumerate(targets)
+            if not math.isnan(target)
+        }
 
 
 def handed_on(handoffs: Arrays) -> Arrays:
@@ -62,10 +83,8 @@ def handed_on(handoffs: Arrays) -> Arrays:
     return {name: values[keep] for name, values in handoffs.items()}
 
 
-def _mean(values: np.ndarray[Any, Any]) -> Pair:
-    """A mean as its numerator and denominator: the sum and count of the values (NaN left out)."""
-    values = values[~np.isnan(values)]
-    return float(values.sum()), float(len(values))
+def _known(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    return values[~np.isnan(values)]
 
 
 def _per_contact(
@@ -91,14 +110,20 @@ def resolution_sla(
     A target applies to a contact handed on to a pool that has one.  It is met
     when the contact ended truly resolved, and its resolving pool (the last to
     work on it) either has no target or resolved it within its target,
-    counted from the first hand-off request to that pool.
+    counted from the first hand-off request to that pool.  It is counted
+    against (``pool``) the resolving pool when the contact ended resolved there
+    and that pool has a target; otherwise (unresolved, abandoned, or resolved
+    at a pool without a target) against the pool of its last hand-on to a pool
+    with a target.
     """
     handoffs = handed_on(handoffs)
     ids = contacts["contact_id"][m]
     n = len(ids)
     target = np.asarray(targets, dtype=float)
     if not len(target) or np.isnan(target).all() or not len(handoffs["contact_id"]):
-        return ResolutionSla(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+        return ResolutionSla(
+            np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+        )
     to_pool = handoffs["to_pool"]
     with_target = ~np.isnan(target[to_pool])
     applies = ~np.isnan(
@@ -118,10 +143,32 @@ def resolution_sla(
     truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
     own = target[last]
     within = np.isnan(own) | (contacts["end"][m] - start <= own)
-    return ResolutionSla(applies, applies & truly & within)
+    pool = _last_to(ids, handoffs, with_target)
+    at_last = applies & (contacts["outcome"][m] == 0) & ~np.isnan(own)
+    pool[at_last] = last[at_last]
+    return ResolutionSla(applies, applies & truly & within, pool)
 
 
-def escalation_ratios(
+def _last_to(
+    ids: np.ndarray[Any, Any], handoffs: Arrays, rows: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Per contact of ``ids``: the ``to_pool`` of its latest hand-off of ``rows`` (-1: none)."""
+    out = np.full(len(ids), -1, dtype=np.int64)
+    contact = handoffs["contact_id"][rows]
+    if not len(contact) or not len(ids):
+        return out
+    order = np.lexsort((handoffs["leg"][rows], handoffs["handoff"][rows], contact))
+    contact, to_pool = contact[order], handoffs["to_pool"][rows][order]
+    latest = np.r_[contact[1:] != contact[:-1], True]
+    sorter = np.argsort(ids, kind="stable")
+    where = np.clip(np.searchsorted(ids, contact[latest], sorter=sorter), 0, len(ids) - 1)
+    known = ids[sorter[where]] == contact[latest]
+    out[sorter[where[known]]] = to_pool[latest][known]
+    return out
+
+
+def escalation_metrics(
+    r: Ratios,
     contacts: Arrays,
     m: np.ndarray[Any, Any] | slice,
     handoffs: Arrays,
@@ -131,9 +178,9 @@ def escalation_ratios(
     penalties: tuple[float, float, float],
     breaches: tuple[float, float],
     resolution: ResolutionSla,
-) -> dict[str, Pair]:
-    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`), each as
-    its numerator and denominator (the metric is their ratio; the ratio estimator sums them).
+) -> None:
+    """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`), each
+    defined in ``r`` with its numerator and denominator.
 
     ``breaches`` are the answer and escalation SLA breaches of the measured
     contacts, counted by the caller with the other SLA metrics.
@@ -146,15 +193,14 @@ def escalation_ratios(
     truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
     offered = len(ids)
     engaged = _per_contact(ids, handoffs["contact_id"], handoffs["engaged"])
-    out = {
-        "time_to_escalation": _mean((engaged - arrival)[escalated]),
-        "resolution_time": _mean((end - arrival)[truly]),
-        "resolution_time_after_escalation": _mean(
-            (end - contacts["first_handoff"][m])[truly & escalated]
-        ),
-        "case_resolution_time": _case_resolution_time(contacts, m, truly),
-        "resolution_sla_rate": _ratio(resolution.met.sum(), resolution.applies.sum()),
-    }
+    r.mean("time_to_escalation", _known((engaged - arrival)[escalated]))
+    r.mean("resolution_time", _known((end - arrival)[truly]))
+    r.mean(
+        "resolution_time_after_escalation",
+        _known((end - contacts["first_handoff"][m])[truly & escalated]),
+    )
+    r.mean("case_resolution_time", _case_resolution_time(contacts, m, truly))
+    r.ratio("resolution_sla_rate", resolution.met.sum(), resolution.applies.sum())
     complained = ~np.isnan(
         _per_contact(
             ids,
@@ -162,8 +208,8 @@ def escalation_ratios(
             np.zeros(int((handoffs["reason"] == _COMPLAINT).sum())),
         )
     )
-    out["complaint_rate"] = _ratio((complained & answered).sum(), answered.sum())
-    out["transfer_success_rate"] = _transfer_success(ids, handoffs)
+    r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
+    r.ratio("transfer_success_rate", *_transfer_success(ids, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
     busy = (agents["end"] - agents["start"])[measured_agents] * costs[
         agents["pool"][measured_agents]
@@ -173,32 +219,27 @@ def escalation_ratios(
         order = np.argsort(ids, kind="stable")
         where = np.searchsorted(ids, agents["contact_id"][measured_agents], sorter=order)
         np.add.at(spent, order[np.clip(where, 0, max(len(ids) - 1, 0))], busy / 3600.0)
-    out["cost_per_escalated_contact"] = _ratio(spent[escalated].sum(), escalated.sum())
-    out["cost_per_unescalated_contact"] = _ratio(spent[~escalated].sum(), (~escalated).sum())
+    r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
+    r.ratio("cost_per_unescalated_contact", spent[~escalated].sum(), (~escalated).sum())
     missed = resolution.applies.sum() - resolution.met.sum()
     penalty = penalties[0] * breaches[0] + penalties[1] * breaches[1] + penalties[2] * missed
-    out["penalty_cost_per_contact"] = _ratio(penalty, offered)
-    return out
-
-
-def _ratio(num: float, den: float) -> Pair:
-    return float(num), float(den)
+    r.ratio("penalty_cost_per_contact", penalty, offered)
 
 
 def _case_resolution_time(
     contacts: Arrays, m: np.ndarray[Any, Any] | slice, truly: np.ndarray[Any, Any]
-) -> Pair:
-    """Mean over truly resolved measured contacts of (end − arrival of the case's first contact)."""
+) -> np.ndarray[Any, Any]:
+    """Per truly resolved measured contact: end − arrival of the case's first contact."""
     cases = contacts["case_id"]
     if not len(cases):
-        return 0.0, 0.0
+        return np.zeros(0)
     first = np.full(int(cases.max()) + 1, np.inf)
     np.minimum.at(first, cases, contacts["arrival"])
     resolved_cases = cases[m][truly]
-    return _mean(contacts["end"][m][truly] - first[resolved_cases])
+    return _known(contacts["end"][m][truly] - first[resolved_cases])
 
 
-def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> Pair:
+def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> tuple[int, int]:
     """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
 
     A hand-off is counted once: the re-send of a misrouted cold transfer and the
@@ -216,4 +257,4 @@ def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> Pair:
     next_misroute = same_next & np.r_[reason[1:] == _MISROUTE, False]
     first_try = (reason != _MISROUTE) & ~prev_fallback
     success = first_try & (outcome == _ENGAGED) & ~next_misroute
-    return _ratio(success.sum(), first_try.sum())
+    return int(success.sum()), int(first_try.sum())

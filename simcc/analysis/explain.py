@@ -124,6 +124,7 @@ def noun(metric: str) -> str:
     for prefix, text in (
         ("aht_", "the AHT of"),
         ("occupancy_", "the occupancy of"),
+        ("resolution_sla_rate_", "the resolution SLA met at"),
         ("transfer_time_share_", "the share of transfer time in"),
     ):
         if metric.startswith(prefix):

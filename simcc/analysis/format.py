@@ -105,7 +105,11 @@ def label(name: str) -> str:
     """Readable label of a metric (the metric name itself for unknown ones)."""
     if name in LABELS:
         return LABELS[name]
-    for prefix, text in (("aht_", "AHT"), ("occupancy_", "Occupancy")):
+    for prefix, text in (
+        ("aht_", "AHT"),
+        ("occupancy_", "Occupancy"),
+        ("resolution_sla_rate_", "Resolution SLA met at"),
+    ):
         if name.startswith(prefix):
             return f"{text} {name[len(prefix) :]}"
     if name.startswith("transfer_time_share_"):

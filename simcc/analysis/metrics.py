@@ -14,6 +14,7 @@ metric's exact definition and the choices MODEL.md leaves open.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,10 @@ HEADLINE = (
 
 POOL_METRICS = ("aht", "occupancy", "transfer_time_share")
 """Per-pool metric prefixes; the full name is ``<prefix>_<pool>``."""
+
+TARGET_METRICS = ("resolution_sla_rate",)
+"""Per-pool metric prefixes of the pools with an ``sla.resolution`` target only (the others
+have no such metric); the full name is ``<prefix>_<pool>``."""
 
 EXTRA = (
     "answered",
@@ -107,12 +112,23 @@ _NO_HANDOFFS: dict[str, np.ndarray] = {
 }
 
 
-def metric_names(pools: tuple[str, ...] | list[str]) -> list[str]:
-    """Every metric name for a centre with these pools, in table order."""
+def metric_names(pools: tuple[str, ...] | list[str], targeted: Collection[str] = ()) -> list[str]:
+    """Every metric name for a centre with these pools, in table order; ``targeted``: the
+    pools with an ``sla.resolution`` target (:data:`TARGET_METRICS`)."""
     names = list(HEADLINE)
     for prefix in POOL_METRICS:
         names += [f"{prefix}_{pool}" for pool in pools]
+    for prefix in TARGET_METRICS:
+        names += [f"{prefix}_{pool}" for pool in pools if pool in targeted]
     return names + list(EXTRA)
+
+
+def scenario_metric_names(scenario: object) -> list[str]:
+    """Every metric name of a scenario, in table order."""
+    return metric_names(
+        list(scenario.pools),  # type: ignore[attr-defined]
+        scenario.sla.resolution,  # type: ignore[attr-defined]
+    )
 
 
 def _ratio(num: float, den: float) -> float:
@@ -242,11 +258,14 @@ def measure(
         r.ratio(f"aht_{pool}", total, handled)
         r.ratio(f"transfer_time_share_{pool}", durations[transfer].sum(), total)
         r.ratio(f"occupancy_{pool}", busy_window[i], staffed[i])
+    for i, (met, applied) in resolution.by_pool(window.resolution_target).items():
+        r.ratio(f"resolution_sla_rate_{window.pools[i]}", met, applied)
     breaches = (
         float(offered - short.sum() - within.sum()),
         float((sla_legs - sla_met).sum()),
     )
-    ratios = escalation.escalation_ratios(
+    escalation.escalation_metrics(
+        r,
         contacts,
         m,
         handoffs,
@@ -257,13 +276,13 @@ def measure(
         breaches,
         resolution,
     )
-    for name, (num, den) in ratios.items():
-        r.ratio(name, num, den)
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:
         for pool in window.pools:
             ordered[f"{prefix}_{pool}"] = out[f"{prefix}_{pool}"]
+    for prefix in TARGET_METRICS:
+        ordered |= {n: out[n] for pool in window.pools if (n := f"{prefix}_{pool}") in out}
     ordered["answered"] = float(n_answered)
     ordered["unfinished"] = float((outcome == _O["unfinished"]).sum())
     r.out = ordered

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from simcc.analysis.metrics import metric_names
+from simcc.analysis.metrics import scenario_metric_names
 
 if TYPE_CHECKING:
     from simcc.runner import Replications
@@ -24,7 +24,7 @@ def check_precision(
     """The most replications a ``precision`` run may make; the targets checked."""
     if max_replications is not None and max_replications < n:
         raise ValueError(f"--max-replications ({max_replications}) is below the replications ({n})")
-    names = metric_names(tuple(scenario.pools))
+    names = scenario_metric_names(scenario)
     for name, half in precision.items():
         if name not in names:
             from simcc.scenario.cross_checks import suggest as _suggest

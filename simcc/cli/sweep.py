@@ -88,10 +88,10 @@ def sweep(
 
 
 def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
-    from simcc.analysis.metrics import metric_names
+    from simcc.analysis.metrics import scenario_metric_names
     from simcc.experiments import ExperimentError
 
-    names = metric_names(list(scenario.pools))  # type: ignore[attr-defined]
+    names = scenario_metric_names(scenario)
     for name in asked:
         if name not in names:
             raise ExperimentError(f"--metric {name}: unknown metric (metrics: {', '.join(names)})")

@@ -42,7 +42,7 @@ from typing import Any, Unpack
 import pandas as pd
 
 from simcc.analysis import format as fmt
-from simcc.analysis.metrics import POOL_METRICS, metric_names
+from simcc.analysis.metrics import POOL_METRICS, scenario_metric_names
 from simcc.analysis.stats import Estimate, estimate
 from simcc.analysis.theory import min_agents
 from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
@@ -491,7 +491,7 @@ def search_inputs(
 
 
 def _metrics(scenario: Scenario) -> list[str]:
-    return metric_names(list(scenario.pools))
+    return scenario_metric_names(scenario)
 
 
 def _check_pools(scenario: Scenario, pools: Sequence[str]) -> None:

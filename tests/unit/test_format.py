@@ -87,3 +87,9 @@ def test_clock_reads_times_since_opening_as_the_clock_shows_them() -> None:
     assert fmt.clock(5400, None) == "1.5 h"
     with pytest.raises(ValueError, match="not HH:MM"):
         fmt.opening_seconds("eight")
+
+
+def test_the_resolution_sla_per_tier_reads_as_a_share_met_at_its_pool() -> None:
+    assert fmt.label("resolution_sla_rate_tier2") == "Resolution SLA met at tier2"
+    assert fmt.label("resolution_sla_rate") == "Resolution SLA met"
+    assert fmt.value("resolution_sla_rate_tier2", 0.25) == "25.0%"

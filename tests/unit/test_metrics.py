@@ -259,7 +259,7 @@ def test_every_ratio_metric_is_its_numerator_over_its_denominator_and_only_count
     out, totals = measure(*records(DAY_CONTACTS, DAY_AGENTS, DAY_STAFFING), window())
     assert set(totals) == set(out) - {"offered", "abandoned", "answered", "unfinished"}
     for name, (num, den) in totals.items():
-        if den == 0:  # e.g. no resolution target in this day: the metric is NaN
+        if den == 0:  # the day has no hand-off rows: e.g. no transfer tried
             assert math.isnan(out[name]), name
         else:
             assert num / den == pytest.approx(out[name], rel=1e-12), name
