@@ -95,6 +95,23 @@ def test_wall_clock_stops_the_replication_running_then_and_keeps_it() -> None:
     assert reps.summary()["offered"].mean > 0
 
 
+def test_a_wall_clock_limit_already_past_still_runs_the_first_replication_only() -> None:
+    """On a busy machine the limit may pass before any replication starts; the
+    first one still runs (and is stopped at once), so the run measures something."""
+    import time
+
+    from simcc.runner import Task, run_task
+
+    long = simcc.loads_scenario(LONG)
+    past = time.time() - 1.0
+    first = run_task(Task(long, 1, 0, (), deadline=past))
+    later = run_task(Task(long, 1, 1, (), deadline=past))
+    assert not first.skipped and first.metrics["offered"] > 0
+    assert first.stopped_early is not None
+    assert first.stopped_early.startswith("stopped at the wall-clock limit of")
+    assert later.skipped
+
+
 def test_ctrl_c_raises_interrupted_with_the_finished_replications(
     small: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
