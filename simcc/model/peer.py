@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from simcc.model.contact import Contact
 from simcc.model.pool import Pool
 from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
-from simcc.model.transfers import record_handoff
+from simcc.model.transfers import busy_for, record_handoff
 
 if TYPE_CHECKING:
     from simpy.events import Event
@@ -55,13 +55,9 @@ def consult_peer(center: Center, c: Contact, pool: Pool, agent: int) -> Generato
     colleague = pool.seize()
     if colleague is None:
         return False
-    env = center.env
-    start = env.now
+    start = center.env.now
     duration = peer.consult_time()
-    if duration > 0.0:
-        yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, _PEER_CONSULT, start, env.now)
-        center.recorder.agent(pool.index, colleague, c.id, _PEER_CONSULT, start, env.now)
+    yield from busy_for(center, c, _PEER_CONSULT, duration, (pool, agent), (pool, colleague))
     pool.release(colleague)
     record_handoff(
         center,

@@ -140,16 +140,24 @@ def fallback(
     return (yield from TRANSFERS[policy](center, c, pool, agent, target, position))
 
 
+def busy_for(
+    center: Center, c: Contact, activity: int, duration: float, *agents: tuple[Pool, int]
+) -> Generator[Event, int, None]:
+    """A step of ``duration`` seconds in which each ``(pool, agent)`` works on ``c``
+    at ``activity``: wait it out and record it for each agent (nothing if it takes no time)."""
+    if duration > 0.0:
+        env = center.env
+        start = env.now
+        yield env.timeout(duration)
+        for pool, agent in agents:
+            center.recorder.agent(pool.index, agent, c.id, activity, start, env.now)
+
+
 def _handoff_step(
     center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
 ) -> Generator[Event, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
-    env = center.env
-    start = env.now
-    duration = draw()
-    if duration > 0.0:
-        yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, env.now)
+    yield from busy_for(center, c, _TRANSFER, draw(), (pool, agent))
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
 
 
@@ -293,10 +301,7 @@ def _consult(
         c.last_pool = pool.index
         _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
         return None
-    if duration > 0.0:
-        yield env.timeout(duration)
-        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
-        record(target.index, b, c.id, _CONSULT, engaged, env.now)
+    yield from busy_for(center, c, _CONSULT, duration, (pool, agent), (target, b))
     return Consulted(b, t0, engaged)
 
 
@@ -365,12 +370,8 @@ def warm(
         return consulted  # the customer hung up on hold, or the fallback's leg
     b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
     c.hold_time += env.now - t0  # the hold ends when the conference starts
-    start = env.now
     duration = center.settings["warm"].conference_time()
-    if duration > 0.0:
-        yield env.timeout(duration)
-        center.recorder.agent(pool.index, agent, c.id, _CONFERENCE, start, env.now)
-        center.recorder.agent(target.index, b, c.id, _CONFERENCE, start, env.now)
+    yield from busy_for(center, c, _CONFERENCE, duration, (pool, agent), (target, b))
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
     record_handoff(
         center,
@@ -434,10 +435,7 @@ def callback(
         c.transfer_wait += env.now - queued
         # B dials (dial_time); the customer answers with reach_probability
         start = env.now
-        duration = cfg.dial_time()
-        if duration > 0.0:
-            yield env.timeout(duration)
-            center.recorder.agent(target.index, b, c.id, _DIAL, start, env.now)
+        yield from busy_for(center, c, _DIAL, cfg.dial_time(), (target, b))
         if cfg.reach() < cfg.reach_probability:
             break
         target.release(b)
