@@ -179,6 +179,12 @@ class CallType(Block):
     front_door: FrontDoor | None = None
     virtual_hold: VirtualHold | None = None
 
+    @property
+    def offered_share(self) -> float:
+        """The share of its arrivals that reach an agent queue: those its front door does not
+        settle (MODEL.md §8)."""
+        return 1.0 if self.front_door is None else 1.0 - self.front_door.containment
+
     def paths(self) -> list[list[str]]:
         """Every path a contact of this call type may follow: its own, then its needs'."""
         return [self.path, *(n.path for n in self.needs.values() if n.path is not None)]
