@@ -225,7 +225,7 @@ DAY_EXPECTED = {
     "cost_per_contact": DAY_COST / 12,
     # cases truly resolved: 1, 2, 9 and 4 (by contact 11) -> 4
     "cost_per_resolved_case": DAY_COST / 4,
-    # no front door, no virtual hold (their own tests: tests/unit/test_front_door_metrics.py)
+    # no front door, no virtual hold (their own tests: tests/process/test_front_door.py)
     "containment_rate": 0.0,
     "virtual_hold_rate": 0.0,
     # busy seconds on measured contacts per distinct contact, whole intervals (contact 12's
