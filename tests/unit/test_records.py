@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PINNED = {
     "contacts": (
         "contact_id", "case_id", "attempt", "call_type", "segment", "need", "priority", "arrival",
-        "measured", "entry_pool", "queued", "virtual_hold", "answer", "answer_pool", "wait", "end", "outcome",
+        "measured", "entry_pool", "queued", "virtual_hold", "answer", "answer_pool", "wait",
+        "end", "outcome",
         "false_resolution", "escalations", "pools", "last_pool", "policy", "hold_time",
         "transfer_wait", "rediscoveries", "first_handoff", "sla_legs", "sla_legs_met",
     ),
