@@ -183,3 +183,11 @@ def test_no_call_back_is_offered_while_the_expected_wait_is_under_the_threshold(
     )
     assert not r.contacts["virtual_hold"].any()
     assert r.contacts.set_index("contact_id").loc[1, "outcome"] == "abandoned_queue"
+
+
+def test_a_self_served_contact_is_a_true_resolution_for_the_resolution_times():
+    r = run(("call_types.billing.front_door.containment", 1.0))
+    m = r.metrics()
+    assert (m["arrived"], m["offered"], m["containment_rate"], m["fcr"]) == (1, 0, 1.0, 1.0)
+    assert m["resolution_time"] == m["case_resolution_time"] == 40.0  # its time in the door
+    assert math.isnan(m["asa"]) and math.isnan(m["first_touch_resolution"])  # no agent metric
