@@ -175,7 +175,7 @@ def _with_overflow(scenario: Scenario, loads: dict[str, PoolLoad]) -> dict[str, 
         target_name = ct.overflow[0].pool
         spec = scenario.pools[target_name]
         theirs = _mean(spec.for_type(spec.handle_time, ct_name))
-        rate = ct.arrivals.mean_rate(scenario.horizon)
+        rate = ct.arrivals.mean_rate(scenario.horizon) * ct.offered_share
         share = min(rate * own / entry.offered, 1.0)  # the call type's part of the entry work
         spill = (entry.offered - entry.agents) * share
         if own > 0:
@@ -199,7 +199,7 @@ def _flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
     steps = _StepTimes.of(scenario)
     out: dict[str, list[tuple[str, float, float]]] = {}
     for ct_name, ct in scenario.call_types.items():
-        rate = ct.arrivals.mean_rate(scenario.horizon)
+        rate = ct.arrivals.mean_rate(scenario.horizon) * ct.offered_share
         if not ct.needs:
             out[ct_name] = _path_flows(scenario, steps, ct_name, ct.path, rate, {})
             continue

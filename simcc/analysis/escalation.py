@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from simcc.records import LEG_OUTCOMES, REASONS
+from simcc.records import LEG_OUTCOMES, OUTCOMES, REASONS
 from simcc.scenario import HANDOFF_POLICIES
 
 NAN = math.nan
@@ -25,6 +25,7 @@ _FALLBACK = LEG_OUTCOMES.index("fallback")
 _COMPLAINT = REASONS.index("complaint")
 _MISROUTE = REASONS.index("misroute")
 _PEER = HANDOFF_POLICIES.index("peer")
+_RESOLVED, _SELF_SERVED = OUTCOMES.index("resolved"), OUTCOMES.index("self_served")
 
 Arrays = dict[str, np.ndarray[Any, Any]]
 
@@ -182,6 +183,9 @@ def escalation_metrics(
     """MODEL.md §10's escalation metrics of one replication (see :data:`NAMES`), each
     defined in ``r`` with its numerator and denominator.
 
+    ``m`` selects every contact arrived in the window, the self-served ones
+    (MODEL.md §8) included: they are true resolutions for the resolution times,
+    and no agent's work for the costs, which count the offered contacts only.
     ``breaches`` are the answer and escalation SLA breaches of the measured
     contacts, counted by the caller with the other SLA metrics.
     """
@@ -190,8 +194,10 @@ def escalation_metrics(
     arrival, end = contacts["arrival"][m], contacts["end"][m]
     escalated = contacts["escalations"][m] >= 1
     answered = ~np.isnan(contacts["answer"][m])
-    truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
-    offered = len(ids)
+    outcome = contacts["outcome"][m]
+    door = outcome == _SELF_SERVED
+    truly = ((outcome == _RESOLVED) & ~contacts["false_resolution"][m]) | door
+    offered = len(ids) - int(door.sum())
     engaged = _per_contact(ids, handoffs["contact_id"], handoffs["engaged"])
     r.mean("time_to_escalation", _known((engaged - arrival)[escalated]))
     r.mean("resolution_time", _known((end - arrival)[truly]))
@@ -220,7 +226,8 @@ def escalation_metrics(
         where = np.searchsorted(ids, agents["contact_id"][measured_agents], sorter=order)
         np.add.at(spent, order[np.clip(where, 0, max(len(ids) - 1, 0))], busy / 3600.0)
     r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
-    r.ratio("cost_per_unescalated_contact", spent[~escalated].sum(), (~escalated).sum())
+    unescalated = ~escalated & ~door
+    r.ratio("cost_per_unescalated_contact", spent[unescalated].sum(), unescalated.sum())
     missed = resolution.applies.sum() - resolution.met.sum()
     penalty = penalties[0] * breaches[0] + penalties[1] * breaches[1] + penalties[2] * missed
     r.ratio("penalty_cost_per_contact", penalty, offered)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
 
-COUNTS = {"offered", "abandoned", "answered", "unfinished"}
+COUNTS = {"arrived", "offered", "abandoned", "answered", "unfinished"}
 TIMES = {
     "asa",
     "mean_hold_time",
@@ -33,6 +33,7 @@ MONEY = {
 PLAIN = {"customer_effort"}
 
 LABELS = {
+    "arrived": "Arrived contacts",
     "offered": "Offered contacts",
     "abandoned": "Abandoned contacts",
     "answered": "Answered contacts",
@@ -64,6 +65,8 @@ LABELS = {
     "cost_per_escalated_contact": "Cost per escalated contact",
     "cost_per_unescalated_contact": "Cost per unescalated contact",
     "penalty_cost_per_contact": "SLA penalty per contact",
+    "containment_rate": "Contained by the front door",
+    "virtual_hold_rate": "Accepted a call back at arrival",
     "callback_unreached_rate": "Callback unreached",
     "mean_transfer_wait": "Mean wait after hand-off",
     "overflow_rate": "Answered by overflow pool",

@@ -117,9 +117,11 @@ def interval_counts(
     shape = (len(grid.pools), grid.n)
     out = {name: np.zeros(shape) for name in COUNTS}
 
-    # the entry queues: contacts by arrival
+    # the entry queues: contacts by arrival (a front door's self-served never queued)
     arrival = contacts["arrival"]
     mine = arrival < grid.horizon
+    if "queued" in contacts:
+        mine &= ~np.isnan(contacts["queued"])
     pool = contacts["entry_pool"][mine]
     k = (arrival[mine] // grid.interval).astype(int)
     wait = contacts["wait"][mine]

@@ -28,6 +28,7 @@ _A = {name: i for i, name in enumerate(ACTIVITIES)}
 TRANSFER_ACTIVITIES = (_A["consult_wait"], _A["consult"], _A["conference"])
 
 HEADLINE = (
+    "arrived",
     "offered",
     "abandoned",
     "abandonment_rate",
@@ -48,6 +49,8 @@ HEADLINE = (
     "cost_per_contact",
     "cost_per_resolved_case",
     *escalation.NAMES,
+    "containment_rate",
+    "virtual_hold_rate",
 )
 """Metric names of MODEL.md §4 and §10 that do not depend on the pools, in table order."""
 
@@ -187,7 +190,14 @@ def measure(
     if handoffs is None:
         handoffs = _NO_HANDOFFS
     arrival = contacts["arrival"]
-    in_window = (arrival >= window.warmup) & (arrival < window.horizon)
+    arrived_window = (arrival >= window.warmup) & (arrival < window.horizon)
+    # MODEL.md §8: a contact the front door settled never reached an agent queue, so it
+    # is not offered; the agent metrics are over the offered ones, the rest over all
+    self_served = contacts["outcome"] == _O["self_served"]
+    door = arrived_window & self_served
+    n_door = int(door.sum())
+    in_window = arrived_window & ~self_served if n_door else arrived_window
+    arrived: np.ndarray | slice = slice(None) if arrived_window.all() else arrived_window
     # select the measured contacts; a view (no copy) when all of them are measured
     m: np.ndarray | slice = slice(None) if in_window.all() else in_window
     outcome = contacts["outcome"][m]
@@ -220,13 +230,19 @@ def measure(
     # every SLA that applied: each escalation target, and the resolution target if one applied
     all_met = (sla_met == sla_legs) & (~resolution.applies | resolution.met)
 
-    out: dict[str, float] = {"offered": float(offered), "abandoned": float(abandoned)}
+    out: dict[str, float] = {
+        "arrived": float(offered + n_door),
+        "offered": float(offered),
+        "abandoned": float(abandoned),
+    }
     r = _Ratios(out)
     r.ratio("abandonment_rate", abandoned, offered)
     r.ratio("abandonment_queue_rate", ab_queue.sum(), offered)
     r.ratio("abandonment_hold_rate", ab_hold.sum(), offered)
     r.ratio("abandonment_transfer_rate", ab_transfer.sum(), offered)
-    r.ratio("fcr", (truly & first).sum(), first.sum())
+    # a self-served case is truly resolved at its first contact when that one was self-served
+    door_first = int((door & (contacts["attempt"] == 1)).sum())
+    r.ratio("fcr", (truly & first).sum() + door_first, first.sum() + door_first)
     r.ratio("first_touch_resolution", (resolved & ~escalated).sum(), offered)
     r.ratio("escalation_rate", (escalated & answered).sum(), n_answered)
     r.ratio("repeat_escalation_rate", (escalations >= 2).sum(), escalated.sum())
@@ -241,6 +257,8 @@ def measure(
     staffed = staffed_seconds(staffing, window)
     cost = sum(staffed[i] / 3600.0 * window.cost_per_hour[i] for i in range(len(window.pools)))
     cases = contacts["case_id"][m][truly]
+    if n_door:  # the cases the front door settled are truly resolved cases too
+        cases = np.concatenate([cases, contacts["case_id"][door]])
     r.ratio("cost_per_contact", cost, offered)
     r.ratio("cost_per_resolved_case", cost, len(np.unique(cases)))
 
@@ -267,7 +285,7 @@ def measure(
     escalation.escalation_metrics(
         r,
         contacts,
-        m,
+        arrived,
         handoffs,
         agents,
         measured_agents,
@@ -276,6 +294,9 @@ def measure(
         breaches,
         resolution,
     )
+    r.ratio("containment_rate", n_door, offered + n_door)
+    held = contacts.get("virtual_hold")  # (absent from tables made before MODEL.md §8)
+    r.ratio("virtual_hold_rate", 0 if held is None else held[m].sum(), offered)
     # keep the documented order: headline, then per pool by prefix, then extras
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:

@@ -47,15 +47,23 @@ def theory_inputs(scenario: object) -> tuple[TheoryInputs, list[str]]:
     if len(set(pool.agents.counts)) > 1:
         warnings.append("staffing changes by interval: using the first interval's agents")
     call_types = s.call_types  # type: ignore[attr-defined]
-    rate = sum(ct.arrivals.mean_rate(s.horizon) for ct in call_types.values())  # type: ignore[attr-defined]
+    # what reaches the pool: the arrivals its front doors do not settle (MODEL.md §8)
+    rate = sum(ct.arrivals.mean_rate(s.horizon) * ct.offered_share for ct in call_types.values())  # type: ignore[attr-defined]
     if any(ct.arrivals.rate is None for ct in call_types.values()):
         warnings.append("time-varying arrivals: using the mean rate over the horizon")
+    if s.arrivals.volume_cv > 0:  # type: ignore[attr-defined]
+        warnings.append(
+            "arrivals.volume_cv: the formulas are for a known volume; the simulation "
+            "scales each replication's rates by a random factor"
+        )
     handles = list(pool.handle_time.values())
     if len({h.mean for h in handles}) > 1:
         warnings.append("handle time differs by call type: using the arrival-weighted mean")
     mean = (
         sum(
-            pool.for_type(pool.handle_time, name).mean * ct.arrivals.mean_rate(s.horizon)  # type: ignore[attr-defined]
+            pool.for_type(pool.handle_time, name).mean
+            * ct.arrivals.mean_rate(s.horizon)  # type: ignore[attr-defined]
+            * ct.offered_share
             for name, ct in call_types.items()
         )
         / rate

@@ -147,7 +147,7 @@ def offered_load(scenario: Scenario) -> dict[str, tuple[float, float]]:
     flow = dict.fromkeys(scenario.pools, 0.0)
     work = dict.fromkeys(scenario.pools, 0.0)
     for name, call_type in scenario.call_types.items():
-        rate = call_type.arrivals.mean_rate(scenario.horizon)
+        rate = call_type.arrivals.mean_rate(scenario.horizon) * call_type.offered_share
         for pool_name in call_type.path:
             pool = scenario.pools[pool_name]
             busy = _mean(pool.for_type(pool.handle_time, name)) + _mean(

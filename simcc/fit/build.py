@@ -45,6 +45,7 @@ from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
 from simcc.fit.patience import patience_blocks, patience_line
 from simcc.fit.staffing import GENERAL_POOL, PoolPlan, infer_pools, infer_staffing
+from simcc.fit.volume import VolumeFit, fit_volume
 from simcc.fit.writing import dump_yaml_with_comments, fmt_clock, fmt_duration, fmt_rate
 
 __all__ = [
@@ -95,6 +96,7 @@ class Fit:
     overflow: dict[str, OverflowFit] = field(default_factory=dict)
     options: FitOptions = field(default_factory=FitOptions)
     outliers: list[int] = field(default_factory=list)
+    volume: VolumeFit | None = None  # day-to-day volume, when several days were fitted
 
     @property
     def span(self) -> tuple[float, float]:
@@ -133,6 +135,8 @@ class Fit:
             out.append("  " + patience_line(label, patience, self.options))
         used = ", ".join(f"{key} ← {label}" for key, label in self.patience_used.items())
         out.append(f"  used: {used}")
+        if self.volume is not None:
+            out.append(self.volume.comment())
         for o in self.overflow.values():
             out.append(
                 f"overflow {o.call_type} → {o.pool} after {fmt_duration(o.after)}: "
@@ -203,6 +207,10 @@ def fit_log(
     fits, handle, choice, notes = _handle(typed, plan, day.types, opts)
     comments += notes
     scenario = _skeleton(name or _default_name(chosen), day, plan, opts)
+    volume = fit_volume(asking, chosen, day.start, day.horizon)
+    if volume is not None:  # MODEL.md §8's uncertain volume, from the days' counts
+        scenario["arrivals"] = {"volume_cv": round(volume.cv, 3)}
+        comments.append(volume.comment())
     patience = patience_blocks(asking[asking["queued"]], asking, day.types, opts)
     scenario.update(patience.blocks(scenario["call_types"]))
     comments += patience.comments
@@ -229,6 +237,7 @@ def fit_log(
         overflow=overflow_fits,
         options=opts,
         outliers=outliers,
+        volume=volume,
     )
 
 

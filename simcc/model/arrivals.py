@@ -27,7 +27,8 @@ Prepare = Callable[[Contact, int], None]
 class ArrivalStream:
     """The arrival times of one call type: Poisson with a piecewise-constant rate, or a trace.
 
-    Gaps are unit exponential draws divided by the rate of the current
+    Every rate is multiplied by ``volume``, the replication's busyness factor
+    (:func:`volume_factor`).  Gaps are unit exponential draws divided by the rate of the current
     interval; at an interval boundary the clock restarts with the next rate
     (exact for a Poisson process, by memorylessness; no thinning).
     """
@@ -39,6 +40,7 @@ class ArrivalStream:
         streams: Streams,
         horizon: float,
         prepare: Prepare,
+        volume: float = 1.0,
     ) -> None:
         self.ct = ct
         self.prepare = prepare
@@ -46,6 +48,8 @@ class ArrivalStream:
         self.times = sorted(spec.times) if spec.times is not None else None
         self._i = 0
         self.interval, self.rates, self.repeat = spec.profile()
+        if volume != 1.0:  # the replication's busyness factor (arrivals.volume_cv)
+            self.rates = [rate * volume for rate in self.rates]
         self.unit = streams.exponential(f"arrivals:{ct.name}")
         self.t = 0.0
         self.index = 0
@@ -73,6 +77,15 @@ class ArrivalStream:
                 continue
             self.t += gap
             return self.t if self.t < horizon else None
+
+
+def volume_factor(cv: float, streams: Streams) -> float:
+    """The replication's busyness factor: a gamma draw of mean 1 and cv ``cv`` from a stream
+    of its own (Poisson–gamma arrivals, MODEL.md §8); exactly 1 when ``cv`` is 0."""
+    if cv <= 0.0:
+        return 1.0
+    shape = 1.0 / (cv * cv)
+    return float(streams.generator("volume").gamma(shape, 1.0 / shape))
 
 
 def contact_draws(
@@ -115,7 +128,7 @@ def contact_draws(
     seg_priority = [seg.priority for seg in scenario.segments.values()]
 
     def prepare(c: Contact, segment: int) -> None:
-        c.arrival = env.now
+        c.arrival = c.queued = env.now
         own = seg_priority[segment]
         c.priority = ct.priority if own is None else min(own, ct.priority)
         c.first_handle = handle()
@@ -125,7 +138,7 @@ def contact_draws(
         c.transfer_patience = transfer[segment]()
 
     def prepare_need(c: Contact, segment: int) -> None:
-        c.arrival = env.now
+        c.arrival = c.queued = env.now
         own = seg_priority[segment]
         route = c.ctype  # the route of the contact's need
         c.priority = route.priority if own is None else min(own, route.priority)

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import simpy
 from simpy.events import Event, Timeout
 
-from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
+from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws, volume_factor
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
+from simcc.model.front_door import call_back, doors, holds
 from simcc.model.peer import PeerSettings, consult_peer
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
 
 # codes as plain ints, for the first leg run by every contact (see simcc.model.records)
 _HANDLE = Activity.HANDLE.value
+_REDISCOVERY = Activity.REDISCOVERY.value
 _RESOLVED = Outcome.RESOLVED.value
+_SELF_SERVED = Outcome.SELF_SERVED.value
 _UNRESOLVED = Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 _UNFINISHED = Outcome.UNFINISHED.value
@@ -111,6 +114,11 @@ class Center:
             self.recontact_draw = streams.uniform("recontact")
             self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
         self._build_triggers()
+        # before the entry queue (MODEL.md §8): front doors, virtual hold, the day's volume
+        self.doors = doors(s, streams, "first")
+        self.recontact_doors = doors(s, streams, "recontact")
+        self.holds = holds(s, streams)
+        self.volume = volume_factor(s.arrivals.volume_cv, streams)
         for ct in self.call_types:
             self._start_arrivals(ct, s.call_types[ct.name].arrivals)
 
@@ -303,7 +311,7 @@ class Center:
 
     def _start_arrivals(self, ct: CallTypeRuntime, spec: Arrivals) -> None:
         prepare = contact_draws(self.scenario, self.streams, self.env, ct, "first")
-        stream = ArrivalStream(ct, spec, self.streams, self.horizon, prepare)
+        stream = ArrivalStream(ct, spec, self.streams, self.horizon, prepare, self.volume)
         self._schedule_arrival(stream)
 
     def _schedule_arrival(self, stream: ArrivalStream) -> None:
@@ -324,7 +332,11 @@ class Center:
         self.next_case += 1
         stream.prepare(c, segment)
         self.live[c.id] = c
-        self.arrive(c)
+        door = self.doors[c.call_type]
+        if door is None:
+            self.arrive(c)
+        else:
+            door.enter(self, c, self.arrive)
         if self.max_contacts is not None and self.next_contact >= self.max_contacts:
             self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
             return
@@ -352,7 +364,12 @@ class Center:
             if agent is not None:
                 self._answer(c, pool, agent)
                 return
-        waiting = entry.join(c.priority, 1, c.arrival + c.patience, c, then=self._on_answer)
+        hold = self.holds[c.call_type]
+        if hold is not None and hold.offered(entry):  # virtual hold: a call back, its place kept
+            c.virtual_hold = True
+            self.env.process(call_back(self, c, entry, hold))
+            return
+        waiting = entry.join(c.priority, 1, c.queued + c.patience, c, then=self._on_answer)
         if waiting.state == WAITING:
             for pool in ct.overflow_now:
                 self.overflow(waiting, pool)
@@ -391,7 +408,7 @@ class Center:
             for other in entry.group:
                 other.pool.cancel(other)  # (no-op for this entry, no longer waiting)
         if entry.ended != _ANSWERED:  # hung up, or found the queue full
-            c.wait = self.env.now - c.arrival
+            c.wait = self.env.now - c.queued
             self.end(c, _ABANDONED_QUEUE)
         else:
             self._answer(c, entry.pool, agent)
@@ -401,7 +418,7 @@ class Center:
         now = self.env.now
         c.answer = now
         c.answer_pool = pool.index
-        c.wait = now - c.arrival
+        c.wait = now - c.queued
         c.agent = agent
         ct = c.ctype
         handle = c.first_handle
@@ -423,10 +440,26 @@ class Center:
             resolved, c.reason, c.jump = False, _COMPLAINT, ct.complaint_to
         c.resolved = resolved
         c.busy_since = now
+        if c.retell > 0.0:  # the front door lost the context: the story first
+            self._retell_first(c, handle)
+            return
         # an event even for a zero handle time: an agent freed at once must not
         # serve the next waiting contact inside this call (no unbounded recursion)
         done = Timeout(self.env, max(handle, 0.0), c)
         done.callbacks.append(self._on_first_handled)
+
+    def _retell_first(self, c: Contact, handle: float) -> None:
+        """The answering agent hears the story again (``c.retell``), then handles the contact."""
+        start = self.env.now
+
+        def retold(_event: Event) -> None:
+            now = self.env.now
+            self.recorder.agent(c.answer_pool, c.agent, c.id, _REDISCOVERY, start, now)
+            c.busy_since = now
+            done = Timeout(self.env, max(handle, 0.0), c)
+            done.callbacks.append(self._on_first_handled)
+
+        Timeout(self.env, c.retell).callbacks.append(retold)
 
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
@@ -519,7 +552,11 @@ class Center:
         self.live.pop(c.id, None)
         self.ended += 1
         recontact = self.recontact
-        if recontact is None or (outcome == _RESOLVED and not c.false_resolution):
+        if (
+            recontact is None
+            or (outcome == _RESOLVED and not c.false_resolution)
+            or outcome == _SELF_SERVED
+        ):
             return
         key = "false_resolution" if outcome == _RESOLVED else OUTCOMES[outcome]
         p = recontact.probability_of(key)
@@ -545,6 +582,15 @@ class Center:
             self._recontact_draws[ct.index] = prepare
         prepare(c, old.segment)
         self.live[c.id] = c
+        door = self.recontact_doors[c.call_type]
+        if door is None:
+            self._recontact_route(c, old)
+        else:
+            door.enter(self, c, lambda again: self._recontact_route(again, old))
+
+    def _recontact_route(self, c: Contact, old: Contact) -> None:
+        """Where re-contact ``c`` of ``old``'s case queues: a trigger's pool, its owner, or
+        its entry pool."""
         if self.repeat_contact is not None or self.case_age is not None:
             start = self._case_start.setdefault(old.case_id, old.arrival)
             skip = self._skip(c, start)

@@ -99,21 +99,25 @@ class Contact:
         "policy",
         "pools",
         "priority",
+        "queued",
         "reason",
         "rediscoveries",
         "resolved",
+        "retell",
         "segment",
         "sla_legs",
         "sla_legs_met",
         "ticket",
         "transfer_patience",
         "transfer_wait",
+        "virtual_hold",
         "wait",
     )
 
     # set at arrival by Center (its draws) and while the contact is served
     priority: int
     arrival: float
+    queued: float  # when it joined the entry queue (after any front door)
     patience: float
     hold_patience: float
     transfer_patience: float
@@ -152,6 +156,8 @@ class Contact:
         self.sla_legs_met = 0
         self.legs = 0
         self.ticket = False
+        self.retell = 0.0  # a retelling before the first handling (a front door's lost context)
+        self.virtual_hold = False
         self.reason = _NOT_RESOLVED  # why the contact is being handed on
         self.jump: Pool | None = None  # where a trigger sends it (not the path's next pool)
         self.pools: list[int] | int = self.entry_pool

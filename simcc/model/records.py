@@ -32,8 +32,8 @@ import numpy as np
 
 
 class Outcome(IntEnum):
-    """How a contact ended (MODEL.md §2), plus ``UNFINISHED`` for a contact still in the
-    system when the ``drain`` limit stopped the run."""
+    """How a contact ended (MODEL.md §2 and §8's ``SELF_SERVED``), plus ``UNFINISHED`` for a
+    contact still in the system when the ``drain`` limit stopped the run."""
 
     RESOLVED = 0
     UNRESOLVED = 1
@@ -42,6 +42,7 @@ class Outcome(IntEnum):
     ABANDONED_TRANSFER_QUEUE = 4
     CALLBACK_UNREACHED = 5
     UNFINISHED = 6
+    SELF_SERVED = 7  # settled by the front door (IVR or bot), a true resolution (MODEL.md §8)
 
 
 class HandoffOutcome(IntEnum):
@@ -185,6 +186,13 @@ CONTACTS = Table(
             "measured", "bool", "arrived in the measurement window [warmup, horizon)", derived=True
         ),
         Field("entry_pool", "int32", "first pool of the call type's path", "pools"),
+        Field(
+            "queued",
+            "float64",
+            "time it joined the entry queue: arrival, plus its front door's time (NaN if "
+            "self-served)",
+        ),
+        Field("virtual_hold", "bool", "accepted a call back at arrival (virtual hold)"),
         Field("answer", "float64", "time an agent first answered (NaN if never)"),
         Field(
             "answer_pool",
@@ -209,7 +217,12 @@ CONTACTS = Table(
             "pools that worked on the contact, in order, joined by '>'",
             derived=True,
         ),
-        Field("last_pool", "int32", "pool whose agent last worked on the contact", "pools"),
+        Field(
+            "last_pool",
+            "int32",
+            "pool whose agent last worked on the contact (missing if self-served)",
+            "pools",
+        ),
         Field("policy", "int8", "transfer policy of the last hand-off ('' if none)", "policies"),
         Field("hold_time", "float64", "total time on hold during warm/conference transfers (s)"),
         Field("transfer_wait", "float64", "total time in receiving queues after hand-offs (s)"),

@@ -58,10 +58,10 @@ def skip_to(
     b = pool.seize()
     answered = True
     if b is None:
-        waiting = pool.join(c.priority, 1, c.arrival + c.patience, c)
+        waiting = pool.join(c.priority, 1, c.queued + c.patience, c)
         b = yield waiting
         answered = waiting.ended == Wait.ANSWERED  # else hung up, or found the queue full
-    c.wait = env.now - c.arrival
+    c.wait = env.now - c.queued
     if reason is not None:
         _record_skip(center, c, entry, pool, answered)
     if not answered:
@@ -69,7 +69,8 @@ def skip_to(
         return
     c.answer, c.answer_pool = env.now, pool.index
     position = position_of(c.ctype, pool)
-    leg: Leg | None = Leg(pool, b, pool, position, rediscovery, rediscovery > 0.0)
+    # (a front door's lost context, counted there, adds its retelling time)
+    leg: Leg | None = Leg(pool, b, pool, position, rediscovery + c.retell, rediscovery > 0.0)
     while leg is not None:
         leg = yield from serve(center, c, leg)
 
@@ -83,9 +84,9 @@ def _record_skip(center: Center, c: Contact, entry: Pool, pool: Pool, answered: 
         policy="",
         source=entry,
         to=pool,
-        start=c.arrival,
+        start=c.queued,
         engaged=env.now if answered else NAN,
         outcome=HandoffOutcome.ENGAGED if answered else HandoffOutcome.ABANDONED_TRANSFER_QUEUE,
         sla=pool,
-        sla_from=c.arrival,
+        sla_from=c.queued,
     )

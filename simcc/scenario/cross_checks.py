@@ -14,7 +14,7 @@ import math
 import unicodedata
 from typing import Any, Protocol
 
-from simcc.scenario.demand import CallType, Customers, Escalation, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.policies import POLICIES
 from simcc.scenario.pools import Pool
@@ -33,6 +33,7 @@ class ScenarioFields(Protocol):
     pools: dict[str, Pool]
     transfer: Transfer
     sla: Sla
+    arrivals: Volume
     customers: Customers
     escalation: Escalation
 
@@ -69,6 +70,7 @@ def problems(scenario: ScenarioFields) -> list[str]:
             problems += _interval_problems(
                 scenario, f"call_types.{name}.arrivals.interval", ct.arrivals.interval
             )
+    problems += _front_door_problems(scenario)
     total = sum(s.share for s in scenario.segments.values())
     if abs(total - 1.0) > 1e-6:
         shares = ", ".join(f"{k} {s.share:g}" for k, s in scenario.segments.items())
@@ -77,6 +79,24 @@ def problems(scenario: ScenarioFields) -> list[str]:
         problems += _pool_problems(scenario, name, pool)
     problems += _transfer_problems(scenario)
     problems += _trigger_problems(scenario)
+    return problems
+
+
+def _front_door_problems(scenario: ScenarioFields) -> list[str]:
+    """MODEL.md §8 before the queue: a finite door time; an uncertain volume needs rates."""
+    problems: list[str] = []
+    for name, ct in scenario.call_types.items():
+        door = ct.front_door
+        if door is not None and math.isinf(door.time.mean):
+            problems.append(
+                f"call_types.{name}.front_door.time: must be a finite duration, got inf"
+            )
+        if scenario.arrivals.volume_cv > 0 and ct.arrivals.times is not None:
+            problems.append(
+                f"call_types.{name}.arrivals.times: a replayed trace has a known volume, so "
+                f"arrivals.volume_cv ({scenario.arrivals.volume_cv:g}) cannot scale it; give "
+                "this call type a rate, or set arrivals.volume_cv to 0"
+            )
     return problems
 
 

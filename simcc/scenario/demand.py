@@ -126,11 +126,47 @@ class Need(Block):
     detect_after: FiniteSeconds | None = Field(default=None, gt=0)
 
 
+class FrontDoor(Block):
+    """The IVR or bot a contact passes before any agent queue (MODEL.md §8).
+
+    The contact spends ``time`` there; with probability ``containment`` the
+    door settles it (outcome ``self_served``, a true resolution), otherwise it
+    goes on to its entry pool's queue, carrying the door's context
+    (``kept``) or not (``lost``: the first agent hears the story once more).
+    """
+
+    time: Distribution = Field(default_factory=lambda: ZERO)
+    containment: Probability = 0.0
+    context: Literal["kept", "lost"] = "lost"
+
+
+class VirtualHold(Block):
+    """A call back offered at arrival when the entry pool's expected wait is long (MODEL.md §8).
+
+    A caller whose expected wait exceeds ``offer_when_wait_over`` is offered a
+    call back and accepts with probability ``accept``; it keeps its place in
+    the queue, never abandons, and is dialled with the ``transfer.callback``
+    block's reach settings when an agent takes it.
+    """
+
+    offer_when_wait_over: FiniteSeconds = Field(ge=0)
+    accept: Probability
+
+
+class Volume(Block):
+    """The whole day's arrivals (MODEL.md §8): ``volume_cv`` is the cv of one gamma busyness
+    factor per replication (mean 1) that multiplies every arrival rate; 0, the default, is
+    a known volume (plain Poisson arrivals)."""
+
+    volume_cv: float = Field(default=0.0, ge=0, le=10, allow_inf_nan=False)
+
+
 class CallType(Block):
     """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
     its callers' patience, which a segment's own patience overrides, overflow
-    routing to other pools while a contact waits at its entry pool, and the
-    needs its callers draw at arrival."""
+    routing to other pools while a contact waits at its entry pool, the
+    needs its callers draw at arrival, and a front door and virtual hold
+    before its entry queue."""
 
     arrivals: Arrivals
     path: list[str] = Field(min_length=1)
@@ -140,6 +176,14 @@ class CallType(Block):
         default_factory=list
     )
     needs: dict[str, Need] = Field(default_factory=dict)
+    front_door: FrontDoor | None = None
+    virtual_hold: VirtualHold | None = None
+
+    @property
+    def offered_share(self) -> float:
+        """The share of its arrivals that reach an agent queue: those its front door does not
+        settle (MODEL.md §8)."""
+        return 1.0 if self.front_door is None else 1.0 - self.front_door.containment
 
     def paths(self) -> list[list[str]]:
         """Every path a contact of this call type may follow: its own, then its needs'."""

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 
 from simcc.dists import Distribution, Empirical, Seconds
 from simcc.scenario.cross_checks import problems as cross_check_problems
-from simcc.scenario.demand import CallType, Customers, Escalation, Segment
+from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
 from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
 from simcc.scenario.limits import MAX_REPLICATIONS
@@ -56,6 +56,7 @@ class Scenario(Block):
     seed: int = Field(default=0, ge=0)
     replications: int = Field(default=1, ge=1, le=MAX_REPLICATIONS)
     call_types: dict[str, CallType] = Field(min_length=1)
+    arrivals: Volume = Field(default_factory=Volume)
     segments: dict[str, Segment] = Field(
         default_factory=lambda: {"standard": Segment(share=1.0)}, min_length=1
     )

@@ -48,7 +48,8 @@ def check_outcomes(contacts: pd.DataFrame, drain_unlimited: bool) -> None:
 
 
 def check_times(contacts: pd.DataFrame) -> None:
-    """arrival ≤ answer ≤ end (when answered), arrival ≤ end, waits ≥ 0."""
+    """arrival ≤ answer ≤ end (when answered), arrival ≤ end, waits ≥ 0; the wait runs from
+    the moment the contact joined the queue (its arrival, or the end of its front door)."""
     c = contacts
     assert (c["end"] >= c["arrival"] - EPS).all(), "a contact ends before it arrives"
     answered = c[c["answer"].notna()]
@@ -58,7 +59,7 @@ def check_times(contacts: pd.DataFrame) -> None:
     ]
     assert bad.empty, f"answer outside [arrival, end]:\n{bad.head()}"
     np.testing.assert_allclose(
-        answered["wait"], answered["answer"] - answered["arrival"], rtol=0, atol=1e-6
+        answered["wait"], answered["answer"] - answered["queued"], rtol=0, atol=1e-6
     )
     waits = c["wait"].dropna()
     assert (waits >= -EPS).all(), "a negative wait"

@@ -5,8 +5,8 @@
 kind, patience that may be infinite, shift plans whose interval divides the
 horizon, every transfer policy (``rules`` included, warm and conference with a
 ``max_consult_wait`` and a fallback), callbacks with retries, e-mail with chase,
-re-contacts, segments, queue caps, overflow routing and stand-in pools for
-unstaffed ones.
+re-contacts, segments, queue caps, overflow routing, stand-in pools for
+unstaffed ones, front doors and virtual hold.
 
 Horizons are 30 min to 2 h with at most 60 arrivals per hour per call type, so a
 run takes milliseconds. Every pool has at least one agent in its last shift, so
@@ -229,6 +229,17 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             call_types[name]["overflow"] = [
                 {"pool": p, "after": draw(st.sampled_from([0, 20, "1m"]))} for p in steps
             ]
+        if draw(st.integers(0, 3)) == 0:  # an IVR or bot before the queue (MODEL.md §8)
+            call_types[name]["front_door"] = {
+                "time": draw(distributions(60, zero=True)),
+                "containment": draw(probabilities),
+                "context": draw(st.sampled_from(["lost", "kept"])),
+            }
+        if draw(st.integers(0, 3)) == 0:
+            call_types[name]["virtual_hold"] = {
+                "offer_when_wait_over": draw(st.sampled_from([0, 30, "2m"])),
+                "accept": draw(probabilities),
+            }
 
     segments: dict[str, Any] = {"standard": {"share": 1.0}}
     if draw(st.booleans()):

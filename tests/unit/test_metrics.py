@@ -188,7 +188,8 @@ DAY_STAFFING = [
 DAY_COST = 39.5
 
 DAY_EXPECTED = {
-    # measured: contacts 1..12
+    # measured: contacts 1..12, none settled by a front door
+    "arrived": 12,
     "offered": 12,
     # abandoned_queue 4, 5, 8; abandoned_hold 6; abandoned_transfer_queue 7
     "abandoned": 5,
@@ -224,6 +225,9 @@ DAY_EXPECTED = {
     "cost_per_contact": DAY_COST / 12,
     # cases truly resolved: 1, 2, 9 and 4 (by contact 11) -> 4
     "cost_per_resolved_case": DAY_COST / 4,
+    # no front door, no virtual hold (their own tests: tests/process/test_front_door.py)
+    "containment_rate": 0.0,
+    "virtual_hold_rate": 0.0,
     # busy seconds on measured contacts per distinct contact, whole intervals (contact 12's
     # runs past the horizon): front 1: 120 + 30, 3: 100 + 20 + 40 + 20 + 20, 12: 100 -> 450 / 3;
     # contact 0 arrived before the warm-up and does not count
@@ -257,7 +261,7 @@ def test_every_metric_on_a_small_day():
 
 def test_every_ratio_metric_is_its_numerator_over_its_denominator_and_only_counts_lack_one():
     out, totals = measure(*records(DAY_CONTACTS, DAY_AGENTS, DAY_STAFFING), window())
-    assert set(totals) == set(out) - {"offered", "abandoned", "answered", "unfinished"}
+    assert set(totals) == set(out) - {"arrived", "offered", "abandoned", "answered", "unfinished"}
     for name, (num, den) in totals.items():
         if den == 0:  # the day has no hand-off rows: e.g. no transfer tried
             assert math.isnan(out[name]), name
@@ -270,11 +274,12 @@ def test_every_ratio_metric_is_its_numerator_over_its_denominator_and_only_count
 
 def test_metrics_have_the_names_of_model_md_section_4_in_table_order():
     assert metric_names(POOLS) == [
-        "offered", "abandoned", "abandonment_rate", "abandonment_queue_rate",
+        "arrived", "offered", "abandoned", "abandonment_rate", "abandonment_queue_rate",
         "abandonment_hold_rate", "abandonment_transfer_rate", "fcr", "first_touch_resolution",
         "escalation_rate", "repeat_escalation_rate", "recontact_rate", "service_level",
         "escalation_sla_rate", "sla_compliance", "asa", "mean_hold_time", "customer_effort",
-        "cost_per_contact", "cost_per_resolved_case", *ESCALATION, "aht_front", "aht_desk",
+        "cost_per_contact", "cost_per_resolved_case", *ESCALATION, "containment_rate",
+        "virtual_hold_rate", "aht_front", "aht_desk",
         "occupancy_front", "occupancy_desk", "transfer_time_share_front",
         "transfer_time_share_desk", "answered", "unfinished", "callback_unreached_rate",
         "mean_transfer_wait", "overflow_rate",
@@ -348,7 +353,7 @@ def test_service_level_leaves_short_abandons_out_but_keeps_busy_signals():
 
 
 def _ratios(out: dict[str, float]) -> dict[str, float]:
-    counts = ("offered", "abandoned", "answered", "unfinished")
+    counts = ("arrived", "offered", "abandoned", "answered", "unfinished")
     return {k: v for k, v in out.items() if k not in counts}
 
 

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PINNED = {
     "contacts": (
         "contact_id", "case_id", "attempt", "call_type", "segment", "need", "priority", "arrival",
-        "measured", "entry_pool", "answer", "answer_pool", "wait", "end", "outcome",
+        "measured", "entry_pool", "queued", "virtual_hold", "answer", "answer_pool", "wait",
+        "end", "outcome",
         "false_resolution", "escalations", "pools", "last_pool", "policy", "hold_time",
         "transfer_wait", "rediscoveries", "first_handoff", "sla_legs", "sla_legs_met",
     ),
@@ -38,7 +39,7 @@ def test_each_table_has_its_pinned_field_list() -> None:
 def test_the_code_names_are_pinned() -> None:
     assert records.OUTCOMES == (
         "resolved", "unresolved", "abandoned_queue", "abandoned_hold",
-        "abandoned_transfer_queue", "callback_unreached", "unfinished",
+        "abandoned_transfer_queue", "callback_unreached", "unfinished", "self_served",
     )  # fmt: skip
     assert records.LEG_OUTCOMES == (
         "engaged", "abandoned_hold", "abandoned_transfer_queue", "fallback",
