@@ -143,7 +143,7 @@ def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
         name: PoolLoad(
             pool=name,
             offered=work[name],
-            agents=pool.max_agents,
+            agents=pool.max_agents * pool.concurrency,  # a chat agent is k servers
             arrivals=rate[name],
             call_types=tuple(types[name]),
             unbounded=waits[name][0],
@@ -317,6 +317,14 @@ def _overflow_relief(scenario: Scenario, load: PoolLoad) -> str:
     return "; ".join(parts)
 
 
+def _servers(scenario: Scenario, load: PoolLoad) -> str:
+    """The pool's capacity in words: agents, or a chat pool's sessions."""
+    k = scenario.pools[load.pool].concurrency
+    if k == 1:
+        return f"{load.agents} agents"
+    return f"{load.agents} chat sessions ({load.agents // k} agents × {k})"
+
+
 def _pool_warnings(
     scenario: Scenario, load: PoolLoad, cap_queues: bool, capped: dict[str, int]
 ) -> list[str]:
@@ -331,7 +339,7 @@ def _pool_warnings(
     elif load.utilisation > 1.0 and (load.unbounded or load.utilisation > HEAVY_OVERLOAD):
         message = (
             f"pool {load.pool!r} is offered about {load.offered:.1f} Erlangs (arrivals × "
-            f"busy time per contact) for at most {load.agents} agents "
+            f"busy time per contact) for at most {_servers(scenario, load)} "
             f"({load.utilisation:.0%} of what they can do)"
         )
         if load.overflow > 0:

@@ -17,6 +17,7 @@ import pandas as pd
 from simcc.model.records import (
     ACTIVITIES,
     AGENTS,
+    CHANNELS,
     CONTACTS,
     HANDOFFS,
     LEG_OUTCOMES,
@@ -25,6 +26,7 @@ from simcc.model.records import (
     STAFFING,
     TABLES,
     Activity,
+    Channel,
     HandoffOutcome,
     Names,
     Outcome,
@@ -37,6 +39,7 @@ from simcc.model.records import (
 __all__ = [
     "ACTIVITIES",
     "AGENTS",
+    "CHANNELS",
     "CONTACTS",
     "HANDOFFS",
     "LEG_OUTCOMES",
@@ -45,6 +48,7 @@ __all__ = [
     "STAFFING",
     "TABLES",
     "Activity",
+    "Channel",
     "HandoffOutcome",
     "Names",
     "Outcome",

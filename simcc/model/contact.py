@@ -55,6 +55,7 @@ class CallTypeRuntime:
         self.path = path
         self.priority = priority
         self.need = need  # code of the need in the records (0: none)
+        self.channel = 0  # code of the call type's channel (0: voice)
         self.resolve: list[float] = []
         self.escalate_after: list[float] = []
         # why the contact goes on, per pool: when the limit above ran out, when resolution failed
@@ -79,6 +80,7 @@ class Contact:
         "busy_since",
         "call_type",
         "case_id",
+        "channel",
         "ctype",
         "end",
         "entry_pool",
@@ -91,6 +93,7 @@ class Contact:
         "hold_time",
         "id",
         "jump",
+        "last_channel",
         "last_pool",
         "legs",
         "need",
@@ -135,6 +138,7 @@ class Contact:
         self.ctype = ctype
         self.call_type = ctype.index
         self.need = ctype.need
+        self.channel = self.last_channel = ctype.channel
         self.segment = segment
         self.entry_pool = ctype.path[0].index
         self.answer = NAN
@@ -232,7 +236,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
     resolve = ct.resolve[params.index]
-    if pool.groups is not None:  # the working agent's group: its factors
+    if pool.adjusts:  # the working agent's group or chat load: its factors
         handle, resolve = pool.skill(agent, handle, resolve)
     context = center.context[c.policy] if center.context is not None else None
     if context is not None:  # how the briefing of the policy it came by acts on this agent

@@ -91,6 +91,14 @@ class Reason(IntEnum):
     MISROUTE = 6  # a cold transfer landed in the wrong pool, which sends it on
 
 
+class Channel(IntEnum):
+    """How a contact reaches the centre (MODEL.md §8): a call, a chat, an e-mail."""
+
+    VOICE = 0
+    CHAT = 1
+    EMAIL = 2
+
+
 def labels(codes: type[IntEnum]) -> tuple[str, ...]:
     """The names the records give an enum's codes, in code order (``abandoned_hold``)."""
     members = sorted(codes, key=int)
@@ -109,6 +117,9 @@ LEG_OUTCOMES = labels(HandoffOutcome)
 
 REASONS = labels(Reason)
 """Names of the hand-off reasons, in code order."""
+
+CHANNELS = labels(Channel)
+"""Names of the channels, in code order."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,7 @@ CONTACTS = Table(
         Field("call_type", "int32", "call type name", "call_types"),
         Field("segment", "int32", "customer segment name", "segments"),
         Field("need", "int32", "the need drawn at arrival ('' if the call type has none)", "needs"),
+        Field("channel", "int8", "channel the contact arrived by (its call type's)", Channel),
         Field("priority", "int32", "queue priority of the contact (lower is served first)"),
         Field("arrival", "float64", "arrival time (s)"),
         Field(
@@ -210,6 +222,12 @@ CONTACTS = Table(
             derived=True,
         ),
         Field("last_pool", "int32", "pool whose agent last worked on the contact", "pools"),
+        Field(
+            "last_channel",
+            "int8",
+            "channel of the contact's last leg (a transfer.cross_channel hand-off changes it)",
+            Channel,
+        ),
         Field("policy", "int8", "transfer policy of the last hand-off ('' if none)", "policies"),
         Field("hold_time", "float64", "total time on hold during warm/conference transfers (s)"),
         Field("transfer_wait", "float64", "total time in receiving queues after hand-offs (s)"),
@@ -337,6 +355,10 @@ class Recorder:
         """The ``pools`` field of each contact row (a name, not a code)."""
         self._path_names: dict[tuple[int, ...], str] = {}
         self._single = list(names.pools)
+        self.sessions: dict[int, int] = {}
+        """Pools whose agents hold several chat sessions at once (pool code → sessions per
+        agent): the engine records a session's *slot* ``agent × sessions + j`` as its agent,
+        and the agent table shows the agent's number (:meth:`agent_arrays`)."""
 
     # ------------------------------------------------------------------ appends
 
@@ -380,6 +402,8 @@ class Recorder:
 
     def arrays(self, table: Table) -> dict[str, np.ndarray[Any, Any]]:
         """The stored fields of ``table`` as numpy arrays (codes for names), by name."""
+        if table is AGENTS:
+            return self.agent_arrays()
         return self._tables[table.name].arrays()
 
     def contact_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
@@ -388,7 +412,14 @@ class Recorder:
 
     def agent_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         """The agent-interval table as numpy arrays (codes for names)."""
-        return self._agents.arrays()
+        out = self._agents.arrays()
+        if self.sessions:  # a chat session's slot → its agent's number
+            agent = out["agent"].copy()
+            for pool, k in self.sessions.items():
+                mine = out["pool"] == pool
+                agent[mine] //= k
+            out["agent"] = agent
+        return out
 
     def handoff_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         """The hand-off table as numpy arrays (codes for names)."""
