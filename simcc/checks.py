@@ -277,6 +277,7 @@ class _StepTimes:
 def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     """Per pool: (someone in its queue may wait forever, live customers join it)."""
     out = {name: (False, False) for name in scenario.pools}
+    mailed: set[str] = set()  # pools e-mails queue at: never capped (an e-mail is never refused)
     t = scenario.transfer
     for ct_name, ct in scenario.call_types.items():
         patient = _waits_forever(scenario, ct_name, "patience")
@@ -284,6 +285,8 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
         paths = ct.paths()
         for entry in [*(path[0] for path in paths), *(step.pool for step in ct.overflow)]:
             out[entry] = (out[entry][0] or patient, True)
+            if ct.channel == "email":
+                mailed.add(entry)
         for pool in [pool for path in paths for pool in path[1:]]:
             unbounded, cappable = out[pool]
             if t.policy in ("cold", "rules"):
@@ -293,6 +296,8 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
                 out[pool] = (unbounded or math.isinf(wait), True)
             elif t.policy in ("callback", "email"):
                 out[pool] = (True, cappable)  # callbacks and tickets never give up
+    for pool in mailed:
+        out[pool] = (out[pool][0], False)
     return out
 
 
@@ -361,8 +366,8 @@ def _runaway(
     """The message for a queue that would grow without bound, capping it if allowed."""
     if not load.cappable:
         return message + (
-            "; the callbacks and e-mail tickets in its queue never give up, so it would grow "
-            "for as long as arrivals last: add agents"
+            "; the callbacks, e-mails and e-mail tickets in its queue never give up, so it "
+            "would grow for as long as arrivals last: add agents"
         )
     message += (
         "; some contacts never give up (patience inf), so its queue would grow for as long "
