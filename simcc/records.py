@@ -86,10 +86,13 @@ def _frame(table: Table, rec: Recorder, derived: dict[str, Any]) -> pd.DataFrame
 
 def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
     """One row per contact (fields in :data:`CONTACTS`), in contact id order."""
-    arrival = rec.contact_arrays()["arrival"]
+    arrays = rec.contact_arrays()
+    arrival = arrays["arrival"]
     derived = {
         "measured": (arrival >= warmup) & (arrival < horizon),
         "pools": pd.Categorical(rec.paths),
+        "channel": _categorical(arrays["channel"], CHANNELS),
+        "last_channel": _categorical(arrays["last_channel"], CHANNELS),
     }
     frame = _frame(CONTACTS, rec, derived)
     return frame.sort_values("contact_id", kind="stable", ignore_index=True)

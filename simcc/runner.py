@@ -70,6 +70,7 @@ def names_of(scenario: Scenario) -> Names:
         policies=HANDOFF_POLICIES,
         groups=tuple(tuple(p.groups or ()) for p in scenario.pools.values()),
         needs=("", *dict.fromkeys(n for ct in scenario.call_types.values() for n in ct.needs)),
+        channels=tuple(CHANNELS.index(ct.channel) for ct in scenario.call_types.values()),
     )
 
 

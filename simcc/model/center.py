@@ -473,7 +473,8 @@ class Center:
         c.escalations += 1
         c.policy = self.codes[policy]
         if self.cross_channel is not None:  # e.g. an escalated chat becomes a call
-            c.last_channel = self.cross_channel[c.last_channel]
+            changes = self.recorder.channel_changes
+            changes[c.id] = self.cross_channel[changes.get(c.id, c.ctype.channel)]
         if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
         return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))

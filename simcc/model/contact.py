@@ -80,7 +80,6 @@ class Contact:
         "busy_since",
         "call_type",
         "case_id",
-        "channel",
         "ctype",
         "end",
         "entry_pool",
@@ -93,7 +92,6 @@ class Contact:
         "hold_time",
         "id",
         "jump",
-        "last_channel",
         "last_pool",
         "legs",
         "need",
@@ -138,7 +136,6 @@ class Contact:
         self.ctype = ctype
         self.call_type = ctype.index
         self.need = ctype.need
-        self.channel = self.last_channel = ctype.channel
         self.segment = segment
         self.entry_pool = ctype.path[0].index
         self.answer = NAN
