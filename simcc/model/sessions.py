@@ -14,7 +14,8 @@ agent's own:
   included) at the moment its handling starts; it is fixed then.
 - **Records.** Every session is its own agent interval, with the agent's
   number (:attr:`~simcc.model.records.Recorder.sessions`); staffing is
-  recorded in agents (an agent is present while any of its slots is).
+  recorded in agents (an agent is present while any of its slots is: at a
+  shift's end free slots go home at once, busy ones when their session ends).
 
 A pool of concurrency 1 is a plain ``Pool`` and pays nothing for this.
 """
@@ -92,6 +93,11 @@ class FreeSessions:
         self._refile(agent)
         return slot
 
+    def agents_present(self) -> int:
+        """Agents with at least one slot on shift (busy or free)."""
+        free = self.free
+        return sum(1 for a, held in self.held.items() if held > 0 or free.get(a))
+
     def arrive(self, slot: int) -> None:
         """``slot`` comes on shift (busy until :meth:`append` or its first session)."""
         agent = slot // self.k
@@ -122,8 +128,9 @@ class ChatPool(Pool):
     ) -> None:
         self.sessions = sessions
         self.factor = factor
+        self.slots = FreeSessions(agents, sessions)  # before Pool records the staffing
         super().__init__(env, index, name, tier, agents * sessions, recorder, mean_handle)
-        self.idle = FreeSessions(agents, sessions)
+        self.idle = self.slots
         recorder.sessions[index] = sessions
 
     def skill(self, agent: int, handle: float, resolve: float) -> tuple[float, float]:
@@ -164,10 +171,9 @@ class ChatPool(Pool):
         self._record_staffing()
 
     def _record_staffing(self) -> None:
-        k = self.sessions
         self.recorder.staffing(
             pool=self.index,
             time=self.env.now,
-            scheduled=-(-self.scheduled // k),
-            present=-(-self.present // k),
+            scheduled=self.scheduled // self.sessions,
+            present=self.slots.agents_present(),
         )

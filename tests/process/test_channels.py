@@ -178,3 +178,33 @@ def test_a_chat_agents_cost_is_shared_between_its_overlapping_sessions() -> None
     assert spent == pytest.approx(1200)
     assert not math.isnan(metrics["occupancy_chat"])
     assert np.isfinite(spent)
+
+
+def test_chat_agents_never_hold_more_sessions_than_their_concurrency_across_shifts() -> None:
+    from tests.property import invariants
+
+    data = {
+        "horizon": "4h",
+        "call_types": {"web": {"channel": "chat", "arrivals": {"rate": "80/h"}, "path": ["chat"]}},
+        "customers": {"patience": {"dist": "exponential", "mean": "4m"}},
+        "pools": {
+            "chat": {
+                "agents": {"interval": "1h", "counts": [3, 1, 4, 2]},
+                "concurrency": 3,
+                "concurrency_factor": 1.1,
+                "handle_time": {"dist": "exponential", "mean": "6m"},
+                "wrap_up": {"dist": "exponential", "mean": "30s"},
+            }
+        },
+    }
+    for seed in range(3):
+        result = simcc.simulate(simcc.scenario_from_dict(data), seed=seed)
+        agents = result.agents
+        for (_pool, _agent), rows in agents.groupby(["pool", "agent"], observed=True):
+            times = np.concatenate([rows["start"], rows["end"]])
+            steps = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
+            order = np.lexsort((steps, times))  # an end before a start at the same instant
+            assert np.cumsum(steps[order]).max() <= 3
+        invariants.check_busy_within_present(agents, result.staffing, ["chat"])
+        invariants.check_occupancy(result.metrics(), ["chat"])
+        assert set(result.contacts["outcome"]) <= {"resolved", "abandoned_queue"}
