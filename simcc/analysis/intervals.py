@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simcc.analysis.sessions import busy_spans
 from simcc.analysis.stats import estimate
 from simcc.records import LEG_OUTCOMES, OUTCOMES
 
@@ -79,6 +80,7 @@ class Grid:
     pools: tuple[str, ...]
     threshold: float
     short_abandon: float
+    concurrency: tuple[int, ...] = ()  # sessions per agent of each pool (chat pools > 1)
 
     @property
     def n(self) -> int:
@@ -99,6 +101,7 @@ class Grid:
             pools=tuple(s.pools),  # type: ignore[attr-defined]
             threshold=s.sla.answer.threshold,  # type: ignore[attr-defined]
             short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
+            concurrency=tuple(p.concurrency for p in s.pools.values()),  # type: ignore[attr-defined]
         )
 
 
@@ -143,6 +146,8 @@ def interval_counts(
     _queue(out, pool, k, answered, ab, np.zeros_like(ab), lag, grid)
 
     edges = grid.edges
+    if any(k > 1 for k in grid.concurrency):  # a chat agent is busy once, however many chats
+        agents = busy_spans(dict(agents), grid.concurrency)
     for i in range(len(grid.pools)):
         a = agents["pool"] == i
         out["busy"][i] = np.diff(_busy_until(agents["start"][a], agents["end"][a], edges))

@@ -208,3 +208,14 @@ def test_chat_agents_never_hold_more_sessions_than_their_concurrency_across_shif
         invariants.check_busy_within_present(agents, result.staffing, ["chat"])
         invariants.check_occupancy(result.metrics(), ["chat"])
         assert set(result.contacts["outcome"]) <= {"resolved", "abandoned_queue"}
+
+
+def test_the_interval_tables_count_a_chat_agent_busy_once() -> None:
+    from simcc.analysis.intervals import Grid, replication_rates
+
+    scenario = centre(CHAT)
+    rates = replication_rates(simcc.simulate(scenario), Grid.of(scenario, 1800.0))
+    # busy [0, 1200) in the first half hour: 1200 s of 1800, the overlap counted once
+    assert rates["busy"][0][0] == pytest.approx(1200 / 1800)
+    assert rates["occupancy"][0][0] == pytest.approx(1200 / 1800)
+    assert rates["occupancy"][0][1] == 0.0
