@@ -105,12 +105,12 @@ class Window:
                 s.sla.penalty.escalation,  # type: ignore[attr-defined]
                 s.sla.penalty.resolution,  # type: ignore[attr-defined]
             ),
-            by_channel=_answer_by_channel(s.sla),  # type: ignore[attr-defined]
+            by_channel=answer_by_channel(s.sla),  # type: ignore[attr-defined]
             concurrency=tuple(p.concurrency for p in s.pools.values()),  # type: ignore[attr-defined]
         )
 
 
-def _answer_by_channel(sla: object) -> tuple[tuple[float, float], ...] | None:
+def answer_by_channel(sla: object) -> tuple[tuple[float, float], ...] | None:
     """Each channel's (threshold, short_abandon), in code order, if any channel has its own."""
     if not sla.answer_by_channel:  # type: ignore[attr-defined]
         return None

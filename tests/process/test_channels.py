@@ -219,3 +219,24 @@ def test_the_interval_tables_count_a_chat_agent_busy_once() -> None:
     assert rates["busy"][0][0] == pytest.approx(1200 / 1800)
     assert rates["occupancy"][0][0] == pytest.approx(1200 / 1800)
     assert rates["occupancy"][0][1] == 0.0
+
+
+@pytest.mark.parametrize("base", [CHAT, MAIL], ids=["chat", "email"])
+def test_the_interval_tables_from_records_agree_with_the_recorder(base: dict[str, Any]) -> None:
+    from simcc.analysis.intervals import Grid, records_interval_table, replication_rates
+
+    scenario = simcc.scenario_from_dict(base)
+    result = simcc.simulate(scenario)
+    direct = replication_rates(result, Grid.of(scenario, 1800.0))
+    tables = {
+        "contacts": result.contacts,
+        "transfers": result.transfers,
+        "agents": result.agents,
+        "staffing": result.staffing,
+    }
+    table = records_interval_table(tables, scenario, 1800.0)
+    first = table.iloc[0]
+    assert first["occupancy"] == pytest.approx(direct["occupancy"][0][0])
+    assert first["service_level"] == pytest.approx(direct["service_level"][0][0])
+    if base is MAIL:  # each e-mail against its channel's 15 m: two of four within
+        assert direct["service_level"][0][0] == pytest.approx(0.5)
