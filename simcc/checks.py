@@ -143,7 +143,7 @@ def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
         name: PoolLoad(
             pool=name,
             offered=work[name],
-            agents=pool.max_agents,
+            agents=pool.max_agents * pool.concurrency,  # a chat agent is k servers
             arrivals=rate[name],
             call_types=tuple(types[name]),
             unbounded=waits[name][0],
@@ -277,6 +277,7 @@ class _StepTimes:
 def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
     """Per pool: (someone in its queue may wait forever, live customers join it)."""
     out = {name: (False, False) for name in scenario.pools}
+    mailed: set[str] = set()  # pools e-mails queue at: never capped (an e-mail is never refused)
     t = scenario.transfer
     for ct_name, ct in scenario.call_types.items():
         patient = _waits_forever(scenario, ct_name, "patience")
@@ -284,6 +285,8 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
         paths = ct.paths()
         for entry in [*(path[0] for path in paths), *(step.pool for step in ct.overflow)]:
             out[entry] = (out[entry][0] or patient, True)
+            if ct.channel == "email":
+                mailed.add(entry)
         for pool in [pool for path in paths for pool in path[1:]]:
             unbounded, cappable = out[pool]
             if t.policy in ("cold", "rules"):
@@ -293,6 +296,8 @@ def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
                 out[pool] = (unbounded or math.isinf(wait), True)
             elif t.policy in ("callback", "email"):
                 out[pool] = (True, cappable)  # callbacks and tickets never give up
+    for pool in mailed:
+        out[pool] = (out[pool][0], False)
     return out
 
 
@@ -317,6 +322,14 @@ def _overflow_relief(scenario: Scenario, load: PoolLoad) -> str:
     return "; ".join(parts)
 
 
+def _servers(scenario: Scenario, load: PoolLoad) -> str:
+    """The pool's capacity in words: agents, or a chat pool's sessions."""
+    k = scenario.pools[load.pool].concurrency
+    if k == 1:
+        return f"{load.agents} agents"
+    return f"{load.agents} chat sessions ({load.agents // k} agents × {k})"
+
+
 def _pool_warnings(
     scenario: Scenario, load: PoolLoad, cap_queues: bool, capped: dict[str, int]
 ) -> list[str]:
@@ -331,7 +344,7 @@ def _pool_warnings(
     elif load.utilisation > 1.0 and (load.unbounded or load.utilisation > HEAVY_OVERLOAD):
         message = (
             f"pool {load.pool!r} is offered about {load.offered:.1f} Erlangs (arrivals × "
-            f"busy time per contact) for at most {load.agents} agents "
+            f"busy time per contact) for at most {_servers(scenario, load)} "
             f"({load.utilisation:.0%} of what they can do)"
         )
         if load.overflow > 0:
@@ -353,8 +366,8 @@ def _runaway(
     """The message for a queue that would grow without bound, capping it if allowed."""
     if not load.cappable:
         return message + (
-            "; the callbacks and e-mail tickets in its queue never give up, so it would grow "
-            "for as long as arrivals last: add agents"
+            "; the callbacks, e-mails and e-mail tickets in its queue never give up, so it "
+            "would grow for as long as arrivals last: add agents"
         )
     message += (
         "; some contacts never give up (patience inf), so its queue would grow for as long "

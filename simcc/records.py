@@ -17,6 +17,7 @@ import pandas as pd
 from simcc.model.records import (
     ACTIVITIES,
     AGENTS,
+    CHANNELS,
     CONTACTS,
     HANDOFFS,
     LEG_OUTCOMES,
@@ -25,6 +26,7 @@ from simcc.model.records import (
     STAFFING,
     TABLES,
     Activity,
+    Channel,
     HandoffOutcome,
     Names,
     Outcome,
@@ -37,6 +39,7 @@ from simcc.model.records import (
 __all__ = [
     "ACTIVITIES",
     "AGENTS",
+    "CHANNELS",
     "CONTACTS",
     "HANDOFFS",
     "LEG_OUTCOMES",
@@ -45,6 +48,7 @@ __all__ = [
     "STAFFING",
     "TABLES",
     "Activity",
+    "Channel",
     "HandoffOutcome",
     "Names",
     "Outcome",
@@ -82,10 +86,13 @@ def _frame(table: Table, rec: Recorder, derived: dict[str, Any]) -> pd.DataFrame
 
 def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
     """One row per contact (fields in :data:`CONTACTS`), in contact id order."""
-    arrival = rec.contact_arrays()["arrival"]
+    arrays = rec.contact_arrays()
+    arrival = arrays["arrival"]
     derived = {
         "measured": (arrival >= warmup) & (arrival < horizon),
         "pools": pd.Categorical(rec.paths),
+        "channel": _categorical(arrays["channel"], CHANNELS),
+        "last_channel": _categorical(arrays["last_channel"], CHANNELS),
     }
     frame = _frame(CONTACTS, rec, derived)
     return frame.sort_values("contact_id", kind="stable", ignore_index=True)

@@ -148,7 +148,7 @@ class Replications:
 
     def summary_by(self, by: str, level: float = 0.95) -> dict[str, dict[str, Estimate]]:
         """Every metric's estimate over replications within each group (``call_type``,
-        ``segment`` or ``need``), by group name; needs ``replicate(..., by=[by])``.
+        ``segment``, ``need`` or ``channel``), by group name; needs ``replicate(..., by=[by])``.
 
         A group absent from a replication (no contact of it arrived) has no row there.
         """

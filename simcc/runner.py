@@ -40,6 +40,7 @@ from simcc.executors import (  # noqa: F401  (re-exported: simcc.runner is where
     executor_for,
 )
 from simcc.records import (
+    CHANNELS,
     Names,
     Recorder,
     agents_frame,
@@ -69,6 +70,7 @@ def names_of(scenario: Scenario) -> Names:
         policies=HANDOFF_POLICIES,
         groups=tuple(tuple(p.groups or ()) for p in scenario.pools.values()),
         needs=("", *dict.fromkeys(n for ct in scenario.call_types.values() for n in ct.needs)),
+        channels=tuple(CHANNELS.index(ct.channel) for ct in scenario.call_types.values()),
     )
 
 
@@ -115,12 +117,17 @@ class Result:
     def metrics(self, by: str | None = None) -> Any:
         """Every metric of MODEL.md §4 and §10 for this replication (``offered`` included).
 
-        With ``by`` (``call_type``, ``segment`` or ``need``): the same metrics over each
-        group's contacts, by group name (``(none)`` for contacts of a call type without needs).
+        With ``by`` (``call_type``, ``segment``, ``need`` or ``channel``): the same metrics
+        over each group's contacts, by group name (``(none)`` for contacts of a call type
+        without needs).
         """
         if by is not None:
             rec = self.recorder
-            names = {"call_type": rec.names.call_types, "segment": rec.names.segments}
+            names = {
+                "call_type": rec.names.call_types,
+                "segment": rec.names.segments,
+                "channel": CHANNELS,
+            }
             return _metrics.by_group(
                 rec.contact_arrays(),
                 rec.agent_arrays(),

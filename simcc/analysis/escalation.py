@@ -217,9 +217,9 @@ def escalation_metrics(
     r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
     r.ratio("transfer_success_rate", *_transfer_success(ids, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
-    busy = (agents["end"] - agents["start"])[measured_agents] * costs[
-        agents["pool"][measured_agents]
-    ]
+    # a chat agent's overlapping sessions share its time (simcc.analysis.sessions)
+    seconds = agents["share"] if "share" in agents else agents["end"] - agents["start"]
+    busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
     spent = np.zeros(len(ids))
     if len(busy):
         order = np.argsort(ids, kind="stable")

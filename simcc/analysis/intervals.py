@@ -38,8 +38,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simcc.analysis.metrics import answer_by_channel
+from simcc.analysis.sessions import busy_spans
 from simcc.analysis.stats import estimate
-from simcc.records import LEG_OUTCOMES, OUTCOMES
+from simcc.records import CHANNELS, LEG_OUTCOMES, OUTCOMES
 
 _O = {name: i for i, name in enumerate(OUTCOMES)}
 _L = {name: i for i, name in enumerate(LEG_OUTCOMES)}
@@ -79,6 +81,9 @@ class Grid:
     pools: tuple[str, ...]
     threshold: float
     short_abandon: float
+    concurrency: tuple[int, ...] = ()  # sessions per agent of each pool (chat pools > 1)
+    # each channel's (threshold, short_abandon) when a channel has its own answer SLA
+    by_channel: tuple[tuple[float, float], ...] | None = None
 
     @property
     def n(self) -> int:
@@ -99,6 +104,8 @@ class Grid:
             pools=tuple(s.pools),  # type: ignore[attr-defined]
             threshold=s.sla.answer.threshold,  # type: ignore[attr-defined]
             short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
+            concurrency=tuple(p.concurrency for p in s.pools.values()),  # type: ignore[attr-defined]
+            by_channel=answer_by_channel(s.sla),  # type: ignore[attr-defined]
         )
 
 
@@ -128,8 +135,13 @@ def interval_counts(
     outcome = contacts["outcome"][mine]
     answered = ~np.isnan(contacts["answer"][mine])
     ab = outcome == _O["abandoned_queue"]
-    short = ab & (wait > 0) & (wait <= grid.short_abandon)
-    _queue(out, pool, k, answered, ab, short, np.where(answered, wait, 0.0), grid)
+    threshold: float | np.ndarray = grid.threshold
+    short_abandon: float | np.ndarray = grid.short_abandon
+    if grid.by_channel is not None and "channel" in contacts:  # each by its channel's SLA
+        limits = np.asarray(grid.by_channel)[contacts["channel"][mine]]
+        threshold, short_abandon = limits[:, 0], limits[:, 1]
+    short = ab & (wait > 0) & (wait <= short_abandon)
+    _queue(out, pool, k, answered, ab, short, np.where(answered, wait, 0.0), threshold)
 
     # the queues after a hand-off: legs by hand-off time
     handoff = legs["handoff"]
@@ -142,9 +154,11 @@ def interval_counts(
     lost = (leg_outcome == _L["abandoned_hold"]) | (leg_outcome == _L["abandoned_transfer_queue"])
     ab = lost & ~answered  # lost on hold after B engaged was answered by B
     lag = np.where(answered, engaged - handoff[mine], 0.0)
-    _queue(out, pool, k, answered, ab, np.zeros_like(ab), lag, grid)
+    _queue(out, pool, k, answered, ab, np.zeros_like(ab), lag, grid.threshold)
 
     edges = grid.edges
+    if any(k > 1 for k in grid.concurrency):  # a chat agent is busy once, however many chats
+        agents = busy_spans(dict(agents), grid.concurrency)
     for i in range(len(grid.pools)):
         a = agents["pool"] == i
         out["busy"][i] = np.diff(_busy_until(agents["start"][a], agents["end"][a], edges))
@@ -162,12 +176,12 @@ def _queue(
     abandoned: np.ndarray,
     short: np.ndarray,
     wait: np.ndarray,
-    grid: Grid,
+    threshold: float | np.ndarray,
 ) -> None:
     one = np.ones(len(k))
     _add(out["offered"], pool, k, one)
     _add(out["answered"], pool, k, answered.astype(float))
-    _add(out["within"], pool, k, (answered & (wait <= grid.threshold)).astype(float))
+    _add(out["within"], pool, k, (answered & (wait <= threshold)).astype(float))
     _add(out["short"], pool, k, short.astype(float))
     _add(out["abandoned"], pool, k, abandoned.astype(float))
     _add(out["wait"], pool, k, wait)
@@ -312,7 +326,8 @@ def _arrays(tables: Mapping[str, pd.DataFrame], grid: Grid) -> dict[str, np.ndar
             "answer": c["answer"].to_numpy(float),
             "wait": c["wait"].to_numpy(float),
             "outcome": _codes(c["outcome"], OUTCOMES),
-        },
+        }
+        | ({"channel": _codes(c["channel"], CHANNELS)} if "channel" in c else {}),
         {
             "handoff": legs["handoff"].to_numpy(float),
             "to_pool": _codes(legs["to_pool"], grid.pools),
@@ -321,6 +336,7 @@ def _arrays(tables: Mapping[str, pd.DataFrame], grid: Grid) -> dict[str, np.ndar
         },
         {
             "pool": _codes(a["pool"], grid.pools),
+            "agent": a["agent"].to_numpy(),
             "start": a["start"].to_numpy(float),
             "end": a["end"].to_numpy(float),
         },

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simcc.analysis import escalation
-from simcc.records import ACTIVITIES, OUTCOMES
+from simcc.analysis.sessions import busy_shares
+from simcc.records import ACTIVITIES, CHANNELS, OUTCOMES
 
 NAN = math.nan
 _O = {name: i for i, name in enumerate(OUTCOMES)}
@@ -83,6 +84,10 @@ class Window:
     short_abandon: float
     resolution_target: tuple[float, ...] = ()
     penalty: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # (threshold, short_abandon) of each channel by code, when a channel has its own
+    # answer SLA (sla.answer_by_channel); None: every contact is measured by `threshold`
+    by_channel: tuple[tuple[float, float], ...] | None = None
+    concurrency: tuple[int, ...] = ()  # sessions per agent of each pool (chat pools > 1)
 
     @classmethod
     def of(cls, scenario: object) -> Window:
@@ -103,7 +108,17 @@ class Window:
                 s.sla.penalty.escalation,  # type: ignore[attr-defined]
                 s.sla.penalty.resolution,  # type: ignore[attr-defined]
             ),
+            by_channel=answer_by_channel(s.sla),  # type: ignore[attr-defined]
+            concurrency=tuple(p.concurrency for p in s.pools.values()),  # type: ignore[attr-defined]
         )
+
+
+def answer_by_channel(sla: object) -> tuple[tuple[float, float], ...] | None:
+    """Each channel's (threshold, short_abandon), in code order, if any channel has its own."""
+    if not sla.answer_by_channel:  # type: ignore[attr-defined]
+        return None
+    answers = [sla.answer_of(channel) for channel in CHANNELS]  # type: ignore[attr-defined]
+    return tuple((a.threshold, a.short_abandon) for a in answers)
 
 
 _NO_HANDOFFS: dict[str, np.ndarray] = {
@@ -219,10 +234,15 @@ def measure(
     escalated = escalations >= 1
     first = attempt == 1
 
-    within = answered & (wait <= window.threshold)
+    threshold: float | np.ndarray = window.threshold
+    short_abandon: float | np.ndarray = window.short_abandon
+    if window.by_channel is not None:  # each contact against its own channel's answer SLA
+        limits = np.asarray(window.by_channel)[contacts["channel"][m]]
+        threshold, short_abandon = limits[:, 0], limits[:, 1]
+    within = answered & (wait <= threshold)
     # short abandons waited a little, then hung up; a busy signal (queue full, wait 0)
     # is not one: the centre refused the call, so it stays in the denominator
-    short = ab_queue & (wait > 0) & (wait <= window.short_abandon)
+    short = ab_queue & (wait > 0) & (wait <= short_abandon)
     sla_legs = contacts["sla_legs"][m]
     sla_met = contacts["sla_legs_met"][m]
     with_sla = sla_legs > 0
@@ -267,6 +287,8 @@ def measure(
     measured_flag[ids[m]] = True
     measured_agents = measured_flag[agents["contact_id"]]
     busy_window = busy_seconds_in_window(agents, window)
+    if any(k > 1 for k in window.concurrency):  # overlapping chat sessions: agent time once
+        agents = dict(agents, share=busy_shares(agents, window.concurrency))
     for i, pool in enumerate(window.pools):
         mine = measured_agents & (agents["pool"] == i)
         durations = agents["end"][mine] - agents["start"][mine]
@@ -314,7 +336,7 @@ def measure(
     return ordered, r.totals
 
 
-GROUPS = ("call_type", "segment", "need")
+GROUPS = ("call_type", "segment", "need", "channel")
 """What metrics may be asked by (MODEL.md §10): each is a column of the contacts table."""
 
 
@@ -375,7 +397,15 @@ def staffed_seconds(staffing: dict[str, np.ndarray], window: Window) -> np.ndarr
 
 
 def busy_seconds_in_window(agents: dict[str, np.ndarray], window: Window) -> np.ndarray:
-    """Agent busy seconds per pool, clipped to the window."""
+    """Agent busy seconds per pool, clipped to the window; a chat agent is busy while it
+    holds at least one session (its overlapping sessions count once)."""
     lo = np.clip(agents["start"], window.warmup, window.horizon)
     hi = np.clip(agents["end"], window.warmup, window.horizon)
+    if any(k > 1 for k in window.concurrency):
+        clipped = dict(agents, start=lo, end=hi)
+        return np.bincount(
+            agents["pool"],
+            weights=busy_shares(clipped, window.concurrency),
+            minlength=len(window.pools),
+        )
     return np.bincount(agents["pool"], weights=hi - lo, minlength=len(window.pools))

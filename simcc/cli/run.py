@@ -106,7 +106,7 @@ By = Annotated[
     typer.Option(
         "--by",
         callback=_groups,
-        help="Also show every metric per call_type, segment or need (repeatable).",
+        help="Also show every metric per call_type, segment, need or channel (repeatable).",
     ),
 ]
 

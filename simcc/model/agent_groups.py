@@ -155,6 +155,7 @@ class GroupedPool(Pool):
     """
 
     groups: list[AgentGroup]
+    adjusts = True
 
     def __init__(
         self,

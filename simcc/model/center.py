@@ -26,7 +26,7 @@ from simcc.model.front_door import call_back, doors, holds
 from simcc.model.peer import PeerSettings, consult_peer
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
-from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
+from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
@@ -148,6 +148,7 @@ class Center:
         call_types: list[CallTypeRuntime] = []
         for i, (name, spec) in enumerate(s.call_types.items()):
             ct = CallTypeRuntime(i, name, self._path(spec.path), spec.priority)
+            ct.channel = CHANNELS.index(spec.channel)
             for pool_spec in s.pools.values():
                 resolve = pool_spec.for_type(pool_spec.resolve, name)
                 ct.resolve.append(1.0 if resolve is None else resolve)
@@ -180,6 +181,7 @@ class Center:
         route = CallTypeRuntime(
             ct.index, ct.name, path, priority, self.recorder.names.needs.index(name)
         )
+        route.channel = ct.channel
         route.resolve = list(ct.resolve)
         route.escalate_after = list(ct.escalate_after)
         route.limit_reason, route.fail_reason = list(ct.limit_reason), list(ct.fail_reason)
@@ -210,6 +212,12 @@ class Center:
         self.false_draw = streams.uniform("false_resolution")
         self.wrong_draw = streams.uniform("misroute_pool")
         self.sla_target = [s.sla.escalation.get(p.name, math.nan) for p in self.pools]
+        # the channel a hand-off turns each channel into (MODEL.md §8), by code; None: no change
+        self.cross_channel: list[int] | None = None
+        if t.cross_channel:
+            self.cross_channel = [
+                CHANNELS.index(t.cross_channel.get(name, name)) for name in CHANNELS
+            ]
         # (handle_factor, resolve_factor) by policy code, for contacts that came by it
         self.context: list[tuple[float, float] | None] | None = None
         if t.context:
@@ -428,7 +436,7 @@ class Center:
             kind = "overflow_handle" if c.attempt == 1 else "overflow_recontact_handle"
             handle = self._sampler(kind, pool.index, ct.index)()
         resolve = ct.resolve[pool.index]
-        if pool.groups is not None:  # the answering agent's group: its factors
+        if pool.adjusts:  # the answering agent's group or chat load: its factors
             handle, resolve = pool.skill(agent, handle, resolve)
         resolved = c.first_resolve < resolve
         if len(ct.path) > 1 and handle > ct.escalate_after[pool.index]:
@@ -497,6 +505,9 @@ class Center:
             policy = "email"  # a ticket's customer is not on the line: it stays a ticket
         c.escalations += 1
         c.policy = self.codes[policy]
+        if self.cross_channel is not None:  # e.g. an escalated chat becomes a call
+            changes = self.recorder.channel_changes
+            changes[c.id] = self.cross_channel[changes.get(c.id, c.ctype.channel)]
         if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
         return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))

@@ -55,6 +55,7 @@ class CallTypeRuntime:
         self.path = path
         self.priority = priority
         self.need = need  # code of the need in the records (0: none)
+        self.channel = 0  # code of the call type's channel (0: voice)
         self.resolve: list[float] = []
         self.escalate_after: list[float] = []
         # why the contact goes on, per pool: when the limit above ran out, when resolution failed
@@ -238,7 +239,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     handle = center.handle(params.index, ct.index)() * leg.work
     u = center.resolve_draw(params.index, ct.index)()
     resolve = ct.resolve[params.index]
-    if pool.groups is not None:  # the working agent's group: its factors
+    if pool.adjusts:  # the working agent's group or chat load: its factors
         handle, resolve = pool.skill(agent, handle, resolve)
     context = center.context[c.policy] if center.context is not None else None
     if context is not None:  # how the briefing of the policy it came by acts on this agent

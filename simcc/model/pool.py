@@ -113,6 +113,7 @@ class Pool:
     """A group of interchangeable agents with one priority queue."""
 
     groups: list[AgentGroup] | None = None  # agent groups (a GroupedPool), or None
+    adjusts = False  # whether skill() changes anything (agent groups, chat sessions)
 
     def __init__(
         self,
@@ -147,7 +148,7 @@ class Pool:
         self.when_unstaffed: str | None = None
         self.fallback_pool: Pool | None = None
         self.queue_capacity: int | None = None
-        recorder.staffing(pool=index, time=env.now, scheduled=agents, present=agents)
+        self._record_staffing()
 
     # -------------------------------------------------------------- seizing
 

@@ -92,6 +92,14 @@ class Reason(IntEnum):
     MISROUTE = 6  # a cold transfer landed in the wrong pool, which sends it on
 
 
+class Channel(IntEnum):
+    """How a contact reaches the centre (MODEL.md §8): a call, a chat, an e-mail."""
+
+    VOICE = 0
+    CHAT = 1
+    EMAIL = 2
+
+
 def labels(codes: type[IntEnum]) -> tuple[str, ...]:
     """The names the records give an enum's codes, in code order (``abandoned_hold``)."""
     members = sorted(codes, key=int)
@@ -111,6 +119,9 @@ LEG_OUTCOMES = labels(HandoffOutcome)
 REASONS = labels(Reason)
 """Names of the hand-off reasons, in code order."""
 
+CHANNELS = labels(Channel)
+"""Names of the channels, in code order."""
+
 
 @dataclass(frozen=True)
 class Names:
@@ -122,6 +133,7 @@ class Names:
     policies: tuple[str, ...]
     groups: tuple[tuple[str, ...], ...] = ()  # each pool's agent groups (none: a plain pool)
     needs: tuple[str, ...] = ("",)
+    channels: tuple[int, ...] = ()  # the Channel code of each call type (none given: all voice)
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,13 @@ CONTACTS = Table(
         Field("call_type", "int32", "call type name", "call_types"),
         Field("segment", "int32", "customer segment name", "segments"),
         Field("need", "int32", "the need drawn at arrival ('' if the call type has none)", "needs"),
+        Field(
+            "channel",
+            "int8",
+            "channel the contact arrived by (its call type's)",
+            Channel,
+            derived=True,
+        ),
         Field("priority", "int32", "queue priority of the contact (lower is served first)"),
         Field("arrival", "float64", "arrival time (s)"),
         Field(
@@ -222,6 +241,13 @@ CONTACTS = Table(
             "int32",
             "pool whose agent last worked on the contact (missing if self-served)",
             "pools",
+        ),
+        Field(
+            "last_channel",
+            "int8",
+            "channel of the contact's last leg (a transfer.cross_channel hand-off changes it)",
+            Channel,
+            derived=True,
         ),
         Field("policy", "int8", "transfer policy of the last hand-off ('' if none)", "policies"),
         Field("hold_time", "float64", "total time on hold during warm/conference transfers (s)"),
@@ -350,6 +376,13 @@ class Recorder:
         """The ``pools`` field of each contact row (a name, not a code)."""
         self._path_names: dict[tuple[int, ...], str] = {}
         self._single = list(names.pools)
+        self.channel_changes: dict[int, int] = {}
+        """Contacts whose channel a hand-off changed (``transfer.cross_channel``): contact id →
+        the Channel code of its last leg; every other contact keeps its call type's."""
+        self.sessions: dict[int, int] = {}
+        """Pools whose agents hold several chat sessions at once (pool code → sessions per
+        agent): the engine records a session's *slot* ``agent × sessions + j`` as its agent,
+        and the agent table shows the agent's number (:meth:`agent_arrays`)."""
 
     # ------------------------------------------------------------------ appends
 
@@ -393,15 +426,47 @@ class Recorder:
 
     def arrays(self, table: Table) -> dict[str, np.ndarray[Any, Any]]:
         """The stored fields of ``table`` as numpy arrays (codes for names), by name."""
+        if table is AGENTS:
+            return self.agent_arrays()
         return self._tables[table.name].arrays()
 
     def contact_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
-        """The contact table as numpy arrays (codes for names), for fast metrics."""
-        return self._contacts.arrays()
+        """The contact table as numpy arrays (codes for names), for fast metrics; with the
+        derived ``channel`` and ``last_channel`` codes (:meth:`channels`)."""
+        out = self._contacts.arrays()
+        out["channel"], out["last_channel"] = self.channels(out)
+        return out
+
+    def channels(
+        self, contacts: dict[str, np.ndarray[Any, Any]]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Each contact's arrival channel (its call type's) and last channel (after the
+        ``transfer.cross_channel`` hand-offs in :attr:`channel_changes`), as codes."""
+        by_type = np.asarray(self.names.channels or (0,) * len(self.names.call_types), np.int8)
+        channel = by_type[contacts["call_type"]] if len(by_type) else np.zeros(0, np.int8)
+        last = channel.copy()
+        if self.channel_changes:
+            ids = contacts["contact_id"]
+            order = np.argsort(ids, kind="stable")
+            keys = np.fromiter(self.channel_changes, np.int64)
+            where = np.searchsorted(ids, keys, sorter=order)
+            found = where < len(ids)
+            at = order[where[found]]
+            hit = ids[at] == keys[found]
+            values = np.fromiter(self.channel_changes.values(), np.int8)[found][hit]
+            last[at[hit]] = values
+        return channel, last
 
     def agent_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         """The agent-interval table as numpy arrays (codes for names)."""
-        return self._agents.arrays()
+        out = self._agents.arrays()
+        if self.sessions:  # a chat session's slot → its agent's number
+            agent = out["agent"].copy()
+            for pool, k in self.sessions.items():
+                mine = out["pool"] == pool
+                agent[mine] //= k
+            out["agent"] = agent
+        return out
 
     def handoff_arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         """The hand-off table as numpy arrays (codes for names)."""

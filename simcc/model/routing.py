@@ -26,6 +26,7 @@ from simcc.model.pool import (
     staffing_process,
 )
 from simcc.model.records import Recorder
+from simcc.model.sessions import ChatPool
 
 if TYPE_CHECKING:
     from simcc.scenario import Pool as PoolBlock
@@ -75,6 +76,10 @@ class GroupedWeightedWait(WeightedWait, GroupedPool):
     """Agent groups, and the longest weighted wait picks the contact."""
 
 
+class ChatWeightedWait(WeightedWait, ChatPool):
+    """Chat sessions, and the longest weighted wait picks the contact."""
+
+
 def build_pool(
     env: simpy.Environment,
     index: int,
@@ -84,13 +89,19 @@ def build_pool(
     mean_handle: float,
     draw: Callable[[], float] | None = None,
 ) -> Pool:
-    """The pool a scenario block describes: plain, with agent groups, with weighted waits.
+    """The pool a scenario block describes: plain, with agent groups or chat sessions
+    (:mod:`simcc.model.sessions`), with weighted waits.
 
     ``draw`` is the pool's uniform stream for ``agent_selection: random``.
     """
     weighted = spec.contact_selection == "longest_weighted_wait"
-    if spec.groups is None:
-        pool: Pool = (WeightedWait if weighted else Pool)(
+    if spec.concurrency > 1:  # a chat pool (the cross-checks refuse groups beside it)
+        pool: Pool = (ChatWeightedWait if weighted else ChatPool)(
+            env, index, name, spec.tier, spec.agents.counts[0], recorder, mean_handle,
+            spec.concurrency, spec.concurrency_factor,
+        )  # fmt: skip
+    elif spec.groups is None:
+        pool = (WeightedWait if weighted else Pool)(
             env, index, name, spec.tier, spec.agents.counts[0], recorder, mean_handle
         )
     else:

@@ -14,6 +14,7 @@ import math
 import unicodedata
 from typing import Any, Protocol
 
+from simcc.scenario.channels import channel_problems
 from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.policies import POLICIES
@@ -79,6 +80,7 @@ def problems(scenario: ScenarioFields) -> list[str]:
         problems += _pool_problems(scenario, name, pool)
     problems += _transfer_problems(scenario)
     problems += _trigger_problems(scenario)
+    problems += channel_problems(scenario)
     return problems
 
 

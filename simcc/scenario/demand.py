@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
@@ -161,14 +161,22 @@ class Volume(Block):
     volume_cv: float = Field(default=0.0, ge=0, le=10, allow_inf_nan=False)
 
 
+ChannelName = Literal["voice", "chat", "email"]
+CHANNELS: tuple[str, ...] = get_args(ChannelName)
+"""The channels a contact may come by (MODEL.md §8), in the records' code order."""
+
+
 class CallType(Block):
     """A kind of contact: its arrivals, escalation path, queue priority and (optionally)
     its callers' patience, which a segment's own patience overrides, overflow
     routing to other pools while a contact waits at its entry pool, the
     needs its callers draw at arrival, and a front door and virtual hold
-    before its entry queue."""
+    before its entry queue.  Its ``channel`` (voice, chat or e-mail) says how
+    its contacts come: a chat is served by a pool's sessions (``concurrency``), an e-mail
+    never abandons."""
 
     arrivals: Arrivals
+    channel: ChannelName = "voice"
     path: list[str] = Field(min_length=1)
     priority: Priority = 1
     patience: Distribution | None = None

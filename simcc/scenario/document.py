@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
-from simcc.dists import Distribution, Empirical, Seconds
+from simcc.dists import NEVER, Distribution, Empirical, Seconds
 from simcc.scenario.cross_checks import problems as cross_check_problems
 from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
 from simcc.scenario.errors import ScenarioError, join, short
@@ -132,8 +132,11 @@ class Scenario(Block):
         type's, else the customers'.  ``hold_patience`` (every hold) and
         ``transfer_patience`` (every queue after a cold transfer): the
         segment's own, else the customers', else that first-queue patience.
-        A call type sets no hold or transfer patience of its own.
+        A call type sets no hold or transfer patience of its own.  An e-mail's
+        customer has none: e-mails never abandon (MODEL.md §8).
         """
+        if self.call_types[call_type].channel == "email":
+            return NEVER  # nobody waits on the line for an e-mail's answer: no abandonment
         own = self.segments[segment]
         first = own.patience or self.call_types[call_type].patience or self.customers.patience
         if kind == "patience":

@@ -19,6 +19,8 @@ MAX_INTERVALS = 1_000_000
 """Most profile or shift intervals over the horizon."""
 MAX_REPLICATIONS = 100_000
 """Most replications one scenario may ask for."""
+MAX_CONCURRENCY = 100
+"""Most chat sessions one agent may hold at once (``concurrency``)."""
 MAX_QUEUE_CAPACITY = 10_000_000
 """Largest ``queue_capacity`` of a pool."""
 MAX_PRIORITY = 1_000_000

@@ -7,7 +7,8 @@ agent groups of different proficiency (MODEL.md §9), each with its own
 agents (a number or a shift plan), handle and resolution factors and cost;
 the pool's ``agents`` is then their sum.  ``agent_selection`` says which idle
 agent takes a contact, ``contact_selection`` which waiting contact a freed
-agent takes.
+agent takes.  A chat pool's agents hold ``concurrency`` sessions at once, each
+slowed by ``concurrency_factor`` per other session in hand (MODEL.md §8).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from simcc.scenario.errors import short
 from simcc.scenario.fields import Block, FiniteSeconds, Probability
 from simcc.scenario.limits import (
     MAX_AGENTS,
+    MAX_CONCURRENCY,
     MAX_COST_PER_HOUR,
     MAX_FACTOR,
     MAX_QUEUE_CAPACITY,
@@ -137,6 +139,8 @@ class Pool(Block):
     when_unstaffed: str | None = None
     queue_capacity: int | None = Field(default=None, ge=0, le=MAX_QUEUE_CAPACITY)
     peer: Peer | None = None
+    concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY, strict=True)
+    concurrency_factor: float = Field(default=1.0, ge=1.0, le=MAX_FACTOR, allow_inf_nan=False)
 
     def for_type(self, table: dict[str, Any], call_type: str) -> Any:
         """The entry of a per-call-type table for ``call_type`` (``*`` is the default)."""

@@ -1,5 +1,6 @@
 """Service-level targets: the answer SLA at the entry pool, escalation and resolution
-targets per pool, penalties per breach."""
+targets per pool, penalties per breach; a channel may have its own answer SLA
+(``answer_by_channel.email``)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,15 @@ class Penalty(Block):
 class Sla(Block):
     """Answer SLA at the entry pool, escalation targets per receiving pool (time until B
     engages), resolution targets per pool (time from the hand-off to it until the contact is
-    truly resolved there) and penalties per breach."""
+    truly resolved there) and penalties per breach.  ``answer_by_channel`` gives a channel's
+    contacts their own answer SLA (e.g. e-mail within 4 h); the others keep ``answer``."""
 
     answer: AnswerSla = Field(default_factory=AnswerSla)
     escalation: dict[str, Annotated[Seconds, Field(ge=0)]] = Field(default_factory=dict)
     resolution: dict[str, Annotated[Seconds, Field(gt=0)]] = Field(default_factory=dict)
     penalty: Penalty = Field(default_factory=Penalty)
+    answer_by_channel: dict[str, AnswerSla] = Field(default_factory=dict)
+
+    def answer_of(self, channel: str) -> AnswerSla:
+        """The answer SLA of a channel's contacts: its own, else ``answer``."""
+        return self.answer_by_channel.get(channel, self.answer)

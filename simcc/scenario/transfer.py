@@ -129,6 +129,8 @@ class Transfer(Block):
     false_resolution: dict[PolicyName, Probability] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     context: dict[PolicyName, Context] = Field(default_factory=dict)
+    cross_channel: dict[str, str] = Field(default_factory=dict)
+    """The channel a hand-off turns a contact of each channel into (``{chat: voice}``)."""
 
     @model_validator(mode="after")
     def _rules_present(self) -> Transfer:

@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # the published field lists: a change here is a change to every reader of the records
 PINNED = {
     "contacts": (
-        "contact_id", "case_id", "attempt", "call_type", "segment", "need", "priority", "arrival",
-        "measured", "entry_pool", "queued", "virtual_hold", "answer", "answer_pool", "wait",
-        "end", "outcome",
-        "false_resolution", "escalations", "pools", "last_pool", "policy", "hold_time",
+        "contact_id", "case_id", "attempt", "call_type", "segment", "need", "channel", "priority",
+        "arrival", "measured", "entry_pool", "queued", "virtual_hold", "answer", "answer_pool",
+        "wait", "end", "outcome", "false_resolution", "escalations", "pools", "last_pool",
+        "last_channel", "policy", "hold_time",
         "transfer_wait", "rediscoveries", "first_handoff", "sla_legs", "sla_legs_met",
     ),
     "agents": ("pool", "agent", "group", "contact_id", "activity", "start", "end"),
