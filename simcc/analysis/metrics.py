@@ -149,6 +149,32 @@ def scenario_metric_names(scenario: object) -> list[str]:
     )
 
 
+def grouped_name(metric: str, by: str, group: str) -> str:
+    """The name of a metric over one group's contacts, as a table column:
+    ``service_level[channel=voice]``."""
+    return f"{metric}[{by}={group}]"
+
+
+def split_grouped(name: str) -> tuple[str, str | None, str | None]:
+    """``(metric, by, group)`` of a :func:`grouped_name` (``by`` and ``group`` None for a
+    plain metric name)."""
+    if not name.endswith("]") or "[" not in name:
+        return name, None, None
+    metric, _, inner = name[:-1].partition("[")
+    by, _, group = inner.partition("=")
+    return metric, by, group
+
+
+def flat_groups(groups: dict[str, dict[str, dict[str, float]]]) -> dict[str, float]:
+    """``{by: {group: {metric: value}}}`` as one row: ``{grouped_name: value}``."""
+    return {
+        grouped_name(metric, by, group): value
+        for by, named in groups.items()
+        for group, metrics in named.items()
+        for metric, value in metrics.items()
+    }
+
+
 def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else NAN
 

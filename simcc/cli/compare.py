@@ -13,7 +13,6 @@ from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
-from simcc.cli.run import By
 
 if TYPE_CHECKING:
     from simcc.experiments import Comparison
@@ -42,7 +41,7 @@ def compare(
     ] = False,
     report: opt.Report = False,
     estimator: opt.Estimator = "mean",
-    by: By = None,
+    by: opt.By = None,
 ) -> None:
     """Compare scenarios or transfer policies with common random numbers and paired CIs.
 

@@ -254,3 +254,24 @@ ControlVariates = Annotated[
         "reduction.",
     ),
 ]
+
+
+def _groups(value: list[str] | None) -> list[str] | None:
+    from simcc.analysis.metrics import GROUPS
+
+    for by in value or []:
+        if by not in GROUPS:
+            raise typer.BadParameter(
+                f"expected one of {', '.join(GROUPS)}, got {by!r}", param_hint="--by"
+            )
+    return value or None
+
+
+By = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        callback=_groups,
+        help="Also show every metric per call_type, segment, need or channel (repeatable).",
+    ),
+]

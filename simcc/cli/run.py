@@ -90,25 +90,10 @@ CapQueues = Annotated[
 ]
 
 
-def _groups(value: list[str] | None) -> list[str]:
-    from simcc.analysis.metrics import GROUPS
-
-    for by in value or []:
-        if by not in GROUPS:
-            raise typer.BadParameter(
-                f"expected one of {', '.join(GROUPS)}, got {by!r}", param_hint="--by"
-            )
-    return value or []
-
-
-By = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--by",
-        callback=_groups,
-        help="Also show every metric per call_type, segment, need or channel (repeatable).",
-    ),
-]
+def _default_groups(scenario: Scenario) -> list[str]:
+    """Without --by: metrics by channel when the centre serves more than one channel."""
+    channels = {ct.channel for ct in scenario.call_types.values()}
+    return ["channel"] if len(channels) > 1 else []
 
 
 def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Table:
@@ -152,12 +137,13 @@ def run(
     precision: opt.Precision = None,
     max_replications: opt.MaxReplications = None,
     control_variates: opt.ControlVariates = False,
-    by: By = None,
+    by: opt.By = None,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
 
     Under --out: summary.json, replications.parquet and the records (contacts, agents,
-    transfers).  With --by, the metrics per group too (and under ``by`` in summary.json).
+    transfers).  With --by, the metrics per group too (and under ``by`` in summary.json);
+    a scenario with more than one channel shows them by channel unless --by says otherwise.
     """
     from simcc.checks import check
 
@@ -176,6 +162,7 @@ def run(
         opt.warn_defaulted_policies([scenario])
         scenario = checked.scenario
         _check_precision(scenario, replications, targets, max_replications)
+        by = by if by is not None else _default_groups(scenario)
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out, inputs=[file])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from simcc.analysis import format as fmt
@@ -50,10 +51,13 @@ def sweep(
     ] = None,
     report: opt.Report = False,
     estimator: opt.Estimator = "mean",
+    by: opt.By = None,
 ) -> None:
     """Simulate every combination of scenario fields, with common random numbers.
 
-    Under --out: results.parquet, results.csv and the journal.
+    A metric of one group's contacts is asked as NAME[BY=GROUP], e.g.
+    -m 'service_level[channel=voice]'; --by adds every metric of every group
+    of BY to the results.  Under --out: results.parquet, results.csv and the journal.
     """
     from simcc.experiments import parse_grid
     from simcc.experiments import sweep as run_sweep
@@ -64,11 +68,17 @@ def sweep(
         grid = parse_grid(assignments)
         checked = grid_points(scenario, grid)  # every grid point is valid before any work starts
         opt.warn_defaulted_policies(point.scenario for point in checked)
-        shown = _shown_metrics(scenario, metric or [])
+        shown, groups = _shown_metrics(scenario, metric or [])
         out = opt.report_out(out, report, f"{file.stem}-sweep")
         with opt.execution("sweep", out, jobs, scheduler, resume, [file]) as execution:
             table = run_sweep(
-                scenario, grid, replications, seed, estimator=estimator, execution=execution
+                scenario,
+                grid,
+                replications,
+                seed,
+                estimator=estimator,
+                by=list(dict.fromkeys([*(by or []), *groups])),
+                execution=execution,
             )
         points = len(table) // max(1, table["replication"].nunique())
         console.print(
@@ -87,15 +97,44 @@ def sweep(
             console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
 
 
-def _shown_metrics(scenario: object, asked: Sequence[str]) -> list[str]:
-    from simcc.analysis.metrics import scenario_metric_names
+def _shown_metrics(scenario: object, asked: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The metrics to show, and the groups (--by) that NAME[BY=GROUP] among them need."""
+    from simcc.analysis.metrics import GROUPS, scenario_metric_names, split_grouped
     from simcc.experiments import ExperimentError
 
     names = scenario_metric_names(scenario)
+    groups = []
     for name in asked:
-        if name not in names:
-            raise ExperimentError(f"--metric {name}: unknown metric (metrics: {', '.join(names)})")
-    return list(asked) or list(SHOWN)
+        metric, by, group = split_grouped(name)
+        if metric not in names:
+            raise ExperimentError(
+                f"--metric {metric}: unknown metric (metrics: {', '.join(names)})"
+            )
+        if by is not None:
+            if by not in GROUPS or not group:
+                raise ExperimentError(
+                    f"--metric {name}: expected NAME[BY=GROUP], BY one of {', '.join(GROUPS)}"
+                )
+            known = _group_names(scenario, by)
+            if group not in known:
+                raise ExperimentError(
+                    f"--metric {name}: no {by} {group!r} in the scenario "
+                    f"({by}s: {', '.join(known)})"
+                )
+            groups.append(by)
+    return list(asked) or list(SHOWN), groups
+
+
+def _group_names(scenario: Any, by: str) -> list[str]:
+    """The groups of ``by`` whose contacts a scenario can have."""
+    if by == "call_type":
+        return list(scenario.call_types)
+    if by == "segment":
+        return list(scenario.segments)
+    if by == "channel":
+        return list(dict.fromkeys(ct.channel for ct in scenario.call_types.values()))
+    needs = (name for ct in scenario.call_types.values() for name in ct.needs)
+    return ["(none)", *dict.fromkeys(needs)]
 
 
 def sweep_table(
@@ -103,6 +142,7 @@ def sweep_table(
 ) -> Table:
     """One row per grid point: the swept values, then each metric's mean ± CI half-width
     (a cost's column names the ``currency``)."""
+    from simcc.analysis.metrics import split_grouped
     from simcc.experiments import summarize
 
     summary = summarize(table, fields)
@@ -114,16 +154,18 @@ def sweep_table(
     for name in _short(fields):
         out.add_column(name, no_wrap=True)
     for name in metrics:
-        out.add_column(legend.with_currency(name, name, currency), justify="right", no_wrap=True)
+        title = legend.with_currency(split_grouped(name)[0], name, currency)
+        out.add_column(escape(title), justify="right", no_wrap=True)
     for _, point in summary.groupby(fields, sort=False):
         first = point.iloc[0]
         cells = [str(first[f]) for f in fields]
         for name in metrics:
             row = point[point["metric"] == name].iloc[0]
             half = (row["ci_high"] - row["ci_low"]) / 2
-            text = fmt.value(name, row["mean"])
+            metric = split_grouped(name)[0]
+            text = fmt.value(metric, row["mean"])
             if row["n"] > 1:
-                text += f" ± {fmt.value(name, half)}"
+                text += f" ± {fmt.value(metric, half)}"
             cells.append(text)
         out.add_row(*cells)
     return out

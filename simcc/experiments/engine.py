@@ -31,7 +31,7 @@ from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 
-from simcc.analysis.metrics import flat_totals
+from simcc.analysis.metrics import flat_groups, flat_totals
 from simcc.experiments.journal import ExperimentError, Journal
 from simcc.runner import Executor, Task, executor_for, run_task
 from simcc.scenario import Scenario
@@ -96,6 +96,8 @@ class Engine:
         self.keep_totals = False
         """Also keep each ratio metric's numerator and denominator, as ``NAME.num`` and
         ``NAME.den`` beside the metrics (for ratio-of-totals estimators)."""
+        self.by: tuple[str, ...] = ()
+        """Also measure every metric by these groups, as ``NAME[by=group]`` columns."""
         self._memory: dict[tuple[str, int], dict[str, float]] = {}
 
     def __enter__(self) -> Engine:
@@ -123,7 +125,7 @@ class Engine:
         scenarios = dict(zip(ids, (p.scenario for p in points), strict=True))
         known = self._known()
         tasks = [
-            Task(scenarios[pid], seed, rep, (pid,))
+            Task(scenarios[pid], seed, rep, (pid,), by=self.by)
             for pid in copies
             for rep in range(replications)
             if (pid, rep) not in known
@@ -151,6 +153,8 @@ class Engine:
                 metrics = result.metrics
                 if self.keep_totals:
                     metrics = metrics | flat_totals(result.totals)
+                if result.groups:
+                    metrics = metrics | flat_groups(result.groups)
                 if self.journal is not None:
                     self.journal.append(pid, result.replication, metrics)
                 else:

@@ -198,6 +198,7 @@ def sweep(
     seed: int | None = None,
     *,
     estimator: str = "mean",
+    by: Sequence[str] = (),
     execution: Execution | None = None,
     **options: Unpack[ExecutionOptions],
 ) -> pd.DataFrame:
@@ -211,6 +212,9 @@ def sweep(
         estimator: ``"mean"`` (default) or ``"ratio"``: the table also keeps each ratio
             metric's numerator and denominator (``NAME.num``, ``NAME.den``) and
             :func:`summarize` gives ratios of totals with delta-method CIs.
+        by: also measure every metric by these groups (``call_type``, ``segment``,
+            ``need``, ``channel``): one more column per metric and group, named
+            ``NAME[by=group]`` (``service_level[channel=voice]``).
         execution: how to run: local processes or a Dask scheduler, a journal to keep
             finished replications in and resume from, a progress callback
             (:class:`~simcc.experiments.engine.Execution`); its fields may be given
@@ -228,13 +232,15 @@ def sweep(
     seed = scenario.seed if seed is None else seed
     paths = list(grid)
     kind = "sweep" if estimator == "mean" else "sweep (ratio estimator)"
+    kind += f" by {', '.join(by)}" if by else ""
     with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
         engine.keep_totals = estimator == "ratio"
+        engine.by = tuple(by)
         results = engine.run(points, n, seed)
         keys = {path: [p.key[i] for p in points] for i, path in enumerate(paths)}  # type: ignore[index]
         table = metrics_frame(keys, results)
         engine.finish()
-    table.attrs.update({"seed": seed, "fields": paths, "estimator": estimator})
+    table.attrs.update({"seed": seed, "fields": paths, "estimator": estimator, "by": list(by)})
     return table
 
 

@@ -138,3 +138,41 @@ def test_resume_with_another_grid_is_refused(scenario: Path, tmp_path: Path) -> 
     )
     assert result.exit_code == 2
     assert "cannot resume" in result.stderr and "other scenarios, grid or seed" in result.stderr
+
+
+TWO_CHANNELS = """\
+name: calls and chats
+horizon: 1h
+seed: 4
+replications: 2
+call_types:
+  phone: {arrivals: {rate: 60/h}, path: [voice]}
+  web: {channel: chat, arrivals: {rate: 60/h}, path: [chat]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  voice: {agents: 3, handle_time: {dist: exponential, mean: 3m}}
+  chat: {agents: 1, concurrency: 3, handle_time: {dist: exponential, mean: 3m}}
+"""
+
+
+def test_a_metric_of_one_channel_is_a_column_of_the_sweep(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_CHANNELS)
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "-s", "pools.voice.agents=3,4", "-j", "1", "--out", str(out)]
+    result = runner.invoke(app, [*args, "-m", "service_level[channel=voice]"])
+    assert result.exit_code == 0, result.output
+    assert "service_level[channel=voice]" in result.output  # the title, not eaten as markup
+    table = pd.read_parquet(out / "results.parquet")
+    voice, chat = table["offered[channel=voice]"], table["offered[channel=chat]"]
+    assert (voice + chat == table["offered"]).all()  # the groups split the centre's contacts
+
+
+def test_a_metric_of_an_unknown_group_is_refused_before_any_work(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_CHANNELS)
+    args = ["sweep", str(path), "-s", "pools.voice.agents=3,4", "-j", "1"]
+    result = runner.invoke(app, [*args, "-m", "service_level[channel=email]"])
+    assert result.exit_code == 2
+    assert "no channel 'email' in the scenario (channels: voice, chat)" in result.output

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from simcc import records as rec
+from simcc.analysis import metrics
 from simcc.analysis.escalation import NAMES as ESCALATION
 from simcc.analysis.metrics import Window, compute, measure, metric_names
 
@@ -421,3 +422,12 @@ def test_cost_per_resolved_case_counts_a_case_once_however_many_of_its_contacts_
     # fcr: cases with a first contact in the window (1, 3, 4): only case 1's first ended
     # truly resolved
     assert out["fcr"] == pytest.approx(1 / 3)
+
+
+def test_a_grouped_metric_name_splits_back_into_metric_group_and_name() -> None:
+    name = metrics.grouped_name("service_level", "channel", "voice")
+    assert name == "service_level[channel=voice]"
+    assert metrics.split_grouped(name) == ("service_level", "channel", "voice")
+    assert metrics.split_grouped("occupancy_front") == ("occupancy_front", None, None)
+    flat = metrics.flat_groups({"need": {"(none)": {"fcr": 0.5}, "legal": {"fcr": 1.0}}})
+    assert flat == {"fcr[need=(none)]": 0.5, "fcr[need=legal]": 1.0}

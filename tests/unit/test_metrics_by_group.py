@@ -116,3 +116,27 @@ def test_reason_shares_split_each_pools_hand_ons_and_leave_peer_consults_out() -
     assert shares.loc["desk"].to_dict() == {"not_resolved": 0.5, "need": 0.5, "complaint": 0.0}
     assert shares.loc["all", "complaint"] == pytest.approx(1 / 3)
     assert "front" not in shares.index
+
+
+def test_simcc_run_shows_a_centre_of_several_channels_by_channel_unless_told(
+    tmp_path: Path,
+) -> None:
+    several = tmp_path / "omni.yaml"
+    several.write_text(
+        json.dumps(
+            {
+                **TWO_TYPES,
+                "call_types": {
+                    **TWO_TYPES["call_types"],
+                    "mail": {"channel": "email", "arrivals": {"rate": "20/h"}, "path": ["desk"]},
+                },
+            }
+        )
+    )
+    one = tmp_path / "voice.yaml"
+    one.write_text(json.dumps(TWO_TYPES))
+    args = ["--replications", "2", "--jobs", "1"]
+    assert "by channel" in CliRunner().invoke(app, ["run", str(several), *args]).output
+    told = CliRunner().invoke(app, ["run", str(several), *args, "--by", "need"]).output
+    assert "by need" in told and "by channel" not in told
+    assert "by channel" not in CliRunner().invoke(app, ["run", str(one), *args]).output
