@@ -8,6 +8,8 @@
 - An e-mail never abandons: its call type gives no ``patience``, and it is not
   refused by a full queue (no ``queue_capacity`` where it is answered).
 - ``transfer.cross_channel`` and ``sla.answer_by_channel`` name known channels.
+- A call back at arrival (``virtual_hold``) is for callers: a chat or an e-mail
+  has no line to hold and no number to dial.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ def channel_problems(scenario: Any) -> list[str]:
                 f"{where}.patience: an e-mail has no patience: nobody waits on the line for "
                 "its answer, so it never abandons; remove `patience` (the answer target is "
                 "sla.answer_by_channel.email)"
+            )
+        if ct.channel != "voice" and ct.virtual_hold is not None:
+            kind = "an e-mail" if ct.channel == "email" else "a chat"
+            problems.append(
+                f"{where}.virtual_hold: a call back at arrival is offered to callers; "
+                f"{kind} has no line to hold and no number to dial "
+                "(remove virtual_hold, or make the call type's channel voice)"
             )
         later = cross.get(ct.channel, ct.channel)  # its channel after a hand-off
         first = [step.pool for step in ct.overflow]

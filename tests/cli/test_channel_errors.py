@@ -69,6 +69,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
         edit("    channel: email\n", "    channel: email\n    patience: 10m\n"),
         ["call_types.mail.patience: an e-mail has no patience", "never abandons"],
     ),
+    "virtual hold on a chat": (
+        edit(
+            "    channel: chat\n",
+            "    channel: chat\n    virtual_hold: {offer_when_wait_over: 1m, accept: 1}\n",
+        ),
+        [":5: call_types.web.virtual_hold", "a chat has no line to hold"],
+    ),
     "cross_channel to an unknown channel": (
         edit("cross_channel: {chat: voice}", "cross_channel: {chat: phone}"),
         [":26: transfer.cross_channel.chat: unknown channel 'phone'", "channels: voice"],
