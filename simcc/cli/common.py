@@ -31,11 +31,14 @@ from typing import TYPE_CHECKING
 import click
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 
 from simcc.io import Content, OutputError, WriteInterrupted
 from simcc.scenario import ScenarioError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from simcc.scenario import Scenario
 
 
@@ -63,6 +66,18 @@ DONE = 0
 FAILURE = 1
 USAGE_ERROR = 2
 INTERRUPTED = 130
+
+
+def print_whole(table: Table) -> None:
+    """Print a table at its natural width, wider than the console if need be: a narrow
+    (or piped) console would otherwise squeeze columns away, and a row is read whole."""
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    narrow = console.width
+    console.width = max(narrow, natural)
+    try:
+        console.print(table, crop=False)
+    finally:
+        console.width = narrow
 
 
 def say_error(message: str) -> None:

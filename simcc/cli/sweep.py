@@ -12,7 +12,7 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.cli import app, legend
 from simcc.cli import options as opt
-from simcc.cli.common import console, finish_outputs, load, user_errors
+from simcc.cli.common import console, finish_outputs, load, print_whole, user_errors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,7 +88,7 @@ def sweep(
             + " ± 95% CI half-width",
             markup=False,
         )
-        console.print(sweep_table(table, list(grid), shown, scenario.currency))
+        print_whole(sweep_table(table, list(grid), shown, scenario.currency))
         for note in legend.footnotes(shown):
             console.print(f"note: {note}", markup=False, soft_wrap=True)
         if out is not None:

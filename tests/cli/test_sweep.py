@@ -161,9 +161,11 @@ def test_a_metric_of_one_channel_is_a_column_of_the_sweep(tmp_path: Path) -> Non
     path.write_text(TWO_CHANNELS)
     out = tmp_path / "out"
     args = ["sweep", str(path), "-s", "pools.voice.agents=3,4", "-j", "1", "--out", str(out)]
-    result = runner.invoke(app, [*args, "-m", "service_level[channel=voice]"])
+    shown = ["service_level[channel=voice]", "abandonment_rate[channel=chat]", "asa[channel=voice]"]
+    result = runner.invoke(app, [*args, *(a for m in shown for a in ("-m", m))])
     assert result.exit_code == 0, result.output
-    assert "service_level[channel=voice]" in result.output  # the title, not eaten as markup
+    header = result.output.splitlines()[2].split()
+    assert header == ["agents", *shown]  # whole titles, none eaten as markup or squeezed away
     table = pd.read_parquet(out / "results.parquet")
     voice, chat = table["offered[channel=voice]"], table["offered[channel=chat]"]
     assert (voice + chat == table["offered"]).all()  # the groups split the centre's contacts
