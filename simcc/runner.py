@@ -22,7 +22,7 @@ import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import numpy as np
 import pandas as pd
@@ -246,6 +246,9 @@ class Task:
     controls: bool = False
     """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
     by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
+    arrow_records: bool = False
+    """Send the records back as Arrow tables, ready to append to Parquet
+    (:func:`simcc.record_files.arrow_records`), instead of DataFrames."""
 
 
 @dataclass
@@ -260,7 +263,8 @@ class TaskResult:
     replication: int
     metrics: dict[str, float]
     wall_time: float
-    records: dict[str, pd.DataFrame] | None = None
+    records: dict[str, Any] | None = None
+    """Table name → DataFrame (``keep_records``) or Arrow table (``arrow_records``)."""
     stopped_early: str | None = None
     skipped: bool = False
     totals: Totals = field(default_factory=dict)
@@ -286,8 +290,12 @@ def run_task(task: Task) -> TaskResult:
         max_contacts=task.max_contacts,
         wall_clock=wall_clock,
     )
-    records = None
-    if task.keep_records:
+    records: dict[str, Any] | None = None
+    if task.arrow_records:
+        from simcc.record_files import arrow_records
+
+        records = arrow_records(result)
+    elif task.keep_records:
         records = {
             "contacts": result.contacts,
             "agents": result.agents,
@@ -304,6 +312,12 @@ def run_task(task: Task) -> TaskResult:
         controls=result.controls() if task.controls else None,
         groups={by: result.metrics(by=by) for by in task.by} or None,
     )
+
+
+class RecordSink(Protocol):
+    """Takes each replication's records as it finishes (:func:`replicate`'s ``records``)."""
+
+    def add(self, replication: int, tables: dict[str, Any] | None) -> None: ...
 
 
 class Interrupted(KeyboardInterrupt):
@@ -333,6 +347,7 @@ def replicate(
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
     by: Sequence[str] = (),
+    records: RecordSink | None = None,
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -360,6 +375,9 @@ def replicate(
         max_replications: the most replications ``precision`` may run (default 10 × n).
         by: also measure every metric by these groups (``call_type``, ``segment``,
             ``need``): :meth:`Replications.summary_by`.
+        records: where each replication's records go as it finishes, instead of
+            memory (e.g. :class:`simcc.record_files.RecordFiles`): ``records.add(i,
+            tables)`` with Arrow tables, or ``None`` for a replication that did not run.
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -378,9 +396,10 @@ def replicate(
     deadline = None if wall_clock is None else time.time() + wall_clock
     controls = estimator == "control-variates"
     template = Task(
-        scenario, seed, 0, (), keep_records, max_contacts, deadline, controls, tuple(by)
-    )
-    run = _Batches(template, estimator, precision, limit, progress)
+        scenario, seed, 0, (), keep_records and records is None, max_contacts, deadline,
+        controls, tuple(by), arrow_records=records is not None,
+    )  # fmt: skip
+    run = _Batches(template, estimator, precision, limit, progress, records)
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
@@ -400,8 +419,9 @@ class _Batches:
         precision: dict[str, float],
         limit: int,
         progress: Callable[[int, int], None] | None,
+        records: RecordSink | None = None,
     ) -> None:
-        self.template, self.estimator = template, estimator
+        self.template, self.estimator, self.records = template, estimator, records
         self.precision, self.limit, self.progress = precision, limit, progress
         self.results: list[TaskResult] = []
         self.planned = 0
@@ -416,6 +436,9 @@ class _Batches:
             batch = [replace(self.template, replication=i) for i in range(first, self.planned)]
             with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
                 for result in finished:
+                    if self.records is not None:  # on, as it finishes; not kept here
+                        self.records.add(result.replication, result.records)
+                        result.records = None
                     self.results.append(result)
                     if self.progress is not None:
                         self.progress(len(self.results), self.planned)

@@ -11,7 +11,9 @@ written as one set (:func:`simcc.io.write_outputs`).
 
 from __future__ import annotations
 
+import contextlib
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -35,6 +37,7 @@ from simcc.scenario import POLICIES, ScenarioError
 
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
+    from simcc.record_files import RecordFiles
     from simcc.runner import Replications
     from simcc.scenario import Scenario
 
@@ -179,30 +182,31 @@ def run(
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out, inputs=[file])
-        reps = _replicate(
-            scenario,
-            replications,
-            seed,
-            jobs=jobs,
-            scheduler=scheduler,
-            keep_records=out is not None,
-            max_contacts=max_contacts,
-            wall_clock=wall_clock,
-            estimator="control-variates" if control_variates else estimator,
-            precision=targets,
-            max_replications=max_replications,
-            by=by or (),
-        )
-        if reps.n == 0:
-            why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
-            err.print(f"{why} before any replication finished; nothing to report", markup=False)
-            raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
-        _report(reps)
-        for group in by or []:
-            console.print(groups_table(group, reps.summary_by(group), reps.n))
-        if out is not None:
-            finish_outputs(out, scenario, report, _outputs(reps))
-            console.print(f"wrote {out}/summary.json and records", markup=False)
+        with _record_files(out) as records:
+            reps = _replicate(
+                scenario,
+                replications,
+                seed,
+                jobs=jobs,
+                scheduler=scheduler,
+                records=records,
+                max_contacts=max_contacts,
+                wall_clock=wall_clock,
+                estimator="control-variates" if control_variates else estimator,
+                precision=targets,
+                max_replications=max_replications,
+                by=by or (),
+            )
+            if reps.n == 0:
+                why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
+                err.print(f"{why} before any replication finished; nothing to report", markup=False)
+                raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
+            _report(reps)
+            for group in by or []:
+                console.print(groups_table(group, reps.summary_by(group), reps.n))
+            if out is not None and records is not None:
+                finish_outputs(out, scenario, report, _outputs(reps) | records.finish())
+                console.print(f"wrote {out}/summary.json and records", markup=False)
         if reps.interrupted:
             err.print(
                 f"interrupted: kept the {reps.n} finished replication(s)"
@@ -210,6 +214,15 @@ def run(
                 markup=False,
             )
             raise typer.Exit(INTERRUPTED)
+
+
+def _record_files(out: Path | None) -> contextlib.AbstractContextManager[RecordFiles | None]:
+    """Where the records stream to under ``--out`` (nothing without it)."""
+    if out is None:
+        return contextlib.nullcontext()
+    from simcc.record_files import RecordFiles
+
+    return RecordFiles(out)
 
 
 def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:
@@ -302,12 +315,6 @@ def _estimator_lines(reps: Replications) -> None:
 
 
 def _outputs(reps: Replications) -> dict[str, Any]:
-    """summary.json, the replication table and the records (written as one set)."""
-    files: dict[str, Any] = {
-        "summary.json": reps.to_json(),
-        "replications.parquet": reps.table,
-    }
-    if reps.records is not None:
-        for name in ("contacts", "agents", "transfers"):
-            files[f"{name}.parquet"] = reps.records[name]
-    return files
+    """summary.json and the replication table (written as one set with the records,
+    which have streamed to their files: :mod:`simcc.record_files`)."""
+    return {"summary.json": reps.to_json(), "replications.parquet": reps.table}
