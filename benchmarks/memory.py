@@ -23,54 +23,21 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import psutil
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from tree import MEMORY, watch  # noqa: E402
+
 LIMIT_MB = 300
 
 
 def simcc_command() -> str:
     beside = Path(sys.executable).parent / "simcc"
     return str(beside) if beside.exists() else (shutil.which("simcc") or "simcc")
-
-
-KINDS = ("tree PSS", "tree RSS sum", "largest process RSS")
-
-
-def sample(process: psutil.Process) -> tuple[int, int, int]:
-    """Bytes now: the tree's PSS, its RSS sum and its largest RSS (0 for what is gone)."""
-    pss = rss = largest = 0
-    try:
-        members = [process, *process.children(recursive=True)]
-    except psutil.Error:
-        return 0, 0, 0
-    for member in members:
-        try:
-            info = member.memory_full_info()
-        except psutil.Error:
-            continue
-        pss, rss, largest = pss + info.pss, rss + info.rss, max(largest, info.rss)
-    return pss, rss, largest
-
-
-def peak_of(argv: list[str], every: float = 0.1) -> tuple[float, list[int]]:
-    """Wall seconds and the peaks of :data:`KINDS` (bytes) of the command ``argv``."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
-    watched = psutil.Process(child.pid)
-    peaks = [0, 0, 0]
-    while child.poll() is None:
-        peaks = [max(a, b) for a, b in zip(peaks, sample(watched), strict=True)]
-        time.sleep(every)
-    if child.returncode:
-        raise SystemExit(f"{' '.join(argv)} exited {child.returncode}")
-    return time.perf_counter() - start, peaks
 
 
 def main() -> None:
@@ -86,19 +53,19 @@ def main() -> None:
             if args.jobs:
                 argv += ["--jobs", str(args.jobs)]
             load = os.getloadavg()[0]
-            seconds, peak = peak_of(argv)
+            watched = watch(argv, memory=True, every=0.1)
             size = sum(p.stat().st_size for p in Path(tmp).glob("*.parquet")) / 2**20
-        peaks[n] = [p / 2**20 for p in peak]
-        shown = ", ".join(f"{k} {v:.0f} MB" for k, v in zip(KINDS, peaks[n], strict=True))
+        peaks[n] = list(watched.peaks_mb.values())
+        shown = ", ".join(f"{k} {v:.0f} MB" for k, v in watched.peaks_mb.items())
         print(
             f"[load {load:.2f}] simcc run {args.scenario.name} -n {n} --out: peaks: {shown}; "
-            f"{seconds:.1f} s, {size:.0f} MB of Parquet",
+            f"{watched.wall_s:.1f} s, {size:.0f} MB of Parquet",
             flush=True,
         )
     if len(peaks) > 1:
         low, high = min(peaks), max(peaks)
         ratios = ", ".join(
-            f"{k} {b / a:.2f}" for k, a, b in zip(KINDS, peaks[low], peaks[high], strict=True)
+            f"{k} {b / a:.2f}" for k, a, b in zip(MEMORY, peaks[low], peaks[high], strict=True)
         )
         print(f"N = {high} against N = {low} (N {high / low:.0f}×): {ratios}")
     worst = max(v[0] for v in peaks.values())

@@ -42,8 +42,10 @@ ROW_GROUP_ROWS = 1 << 16
 """Rows gathered (in replication order) before they are written as one row group."""
 
 
-def arrow_records(result: Result) -> dict[str, pa.Table]:
-    """One replication's records as Arrow tables, with its ``replication`` column.
+def arrow_records(result: Result) -> dict[str, pa.Buffer]:
+    """One replication's records as Arrow tables, each with its ``replication`` column,
+    serialised (Arrow IPC) to send between processes: a third of the cost of pickling
+    the tables (MMCAb: 0.3 ms against 1.0 ms of CPU for 320 kB).
 
     Built from the recorder's arrays without pandas (numbers are not copied),
     with the types pandas would give :attr:`Result.contacts` and the others,
@@ -59,7 +61,15 @@ def arrow_records(result: Result) -> dict[str, pa.Table]:
         contacts = contacts.take(np.argsort(ids, kind="stable"))
     groups = agent_groups(rec.agent_arrays(), rec.names)
     agents = _table(AGENTS, rec, {"group": (groups.codes, tuple(groups.categories))}, i)
-    return {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
+    tables = {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
+    return {name: _serialised(table) for name, table in tables.items()}
+
+
+def _serialised(table: pa.Table) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return sink.getvalue()
 
 
 def _table(table: Table, rec: Recorder, derived: dict[str, Any], replication: int) -> pa.Table:
@@ -95,6 +105,14 @@ def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array
     )
 
 
+def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A Parquet writer that dictionary-encodes names and text only: a dictionary of
+    times, nearly all distinct, costs time and space (MMCAb: 20 % of the writing time,
+    7 % of the size)."""
+    names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
+    return pq.ParquetWriter(path, schema, use_dictionary=names)
+
+
 class RecordFiles:
     """Parquet files of records, filled in replication order as replications finish.
 
@@ -109,12 +127,17 @@ class RecordFiles:
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._next = 0
 
-    def add(self, replication: int, tables: dict[str, pa.Table] | None) -> None:
-        """Replication ``replication``'s tables (``None``: it has none, e.g. it was skipped).
+    def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
+        """Replication ``replication``'s records, as :func:`arrow_records` gives them
+        (``None``: it has none, e.g. it was skipped).
 
         Written once every replication before it has been added.
         """
-        self._waiting[replication] = tables
+        self._waiting[replication] = (
+            None
+            if records is None
+            else {name: pa.ipc.open_stream(blob).read_all() for name, blob in records.items()}
+        )
         while self._next in self._waiting:
             self._append(self._waiting.pop(self._next))
             self._next += 1
@@ -146,7 +169,7 @@ class RecordFiles:
         writer = self._writers.get(name)
         try:
             if writer is None:
-                writer = self._writers[name] = pq.ParquetWriter(self._path(name), buffer[0].schema)
+                writer = self._writers[name] = _writer(self._path(name), buffer[0].schema)
             schema = writer.schema
             tables = [t if t.schema.equals(schema) else t.cast(schema) for t in buffer]
             writer.write_table(pa.concat_tables(tables), row_group_size=None)

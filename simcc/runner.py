@@ -247,7 +247,7 @@ class Task:
     """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
     by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
     arrow_records: bool = False
-    """Send the records back as Arrow tables, ready to append to Parquet
+    """Send the records back as serialised Arrow tables, ready to append to Parquet
     (:func:`simcc.record_files.arrow_records`), instead of DataFrames."""
 
 
@@ -264,7 +264,7 @@ class TaskResult:
     metrics: dict[str, float]
     wall_time: float
     records: dict[str, Any] | None = None
-    """Table name → DataFrame (``keep_records``) or Arrow table (``arrow_records``)."""
+    """Table name → DataFrame (``keep_records``) or serialised Arrow table (``arrow_records``)."""
     stopped_early: str | None = None
     skipped: bool = False
     totals: Totals = field(default_factory=dict)
@@ -377,7 +377,8 @@ def replicate(
             ``need``): :meth:`Replications.summary_by`.
         records: where each replication's records go as it finishes, instead of
             memory (e.g. :class:`simcc.record_files.RecordFiles`): ``records.add(i,
-            tables)`` with Arrow tables, or ``None`` for a replication that did not run.
+            records)`` with :func:`simcc.record_files.arrow_records`' serialised Arrow
+            tables, or ``None`` for a replication that did not run.
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
