@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simcc.io import OutputError, Staged, _reason, stage_directory
-from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, Recorder, Table, labels
+from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, Names, Recorder, Table, labels
 from simcc.records import agent_groups
 
 if TYPE_CHECKING:
@@ -52,17 +52,25 @@ def arrow_records(result: Result) -> dict[str, pa.Buffer]:
     except ``pools`` (a contact's path), which is text: its categories differ
     from one replication to the next, so a categorical could not be appended.
     """
-    rec, scenario, i = result.recorder, result.scenario, result.replication
+    s = result.scenario
+    tables = arrow_tables(result.recorder, s.warmup, s.horizon, result.replication)
+    return {name: _serialised(table) for name, table in tables.items()}
+
+
+def arrow_tables(
+    rec: Recorder, warmup: float, horizon: float, replication: int
+) -> dict[str, pa.Table]:
+    """The record tables of ``rec`` (see :func:`arrow_records`)."""
+    i = replication
     arrival = rec.contact_arrays()["arrival"]
-    measured = (arrival >= scenario.warmup) & (arrival < scenario.horizon)
+    measured = (arrival >= warmup) & (arrival < horizon)
     contacts = _table(CONTACTS, rec, {"measured": measured, "pools": rec.paths}, i)
     ids = contacts.column("contact_id").to_numpy()
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
         contacts = contacts.take(np.argsort(ids, kind="stable"))
     groups = agent_groups(rec.agent_arrays(), rec.names)
     agents = _table(AGENTS, rec, {"group": (groups.codes, tuple(groups.categories))}, i)
-    tables = {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
-    return {name: _serialised(table) for name, table in tables.items()}
+    return {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
 
 
 def _serialised(table: pa.Table) -> pa.Buffer:
@@ -120,7 +128,11 @@ class RecordFiles:
     handed on by :meth:`finish` (a failed or interrupted run's partial files).
     """
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, names: Names) -> None:
+        # the files' types follow from the scenario's names alone (those of a run with no
+        # contact), whichever replication comes first, and whether read back from a file
+        empty = arrow_tables(Recorder(names), 0.0, 0.0, 0)
+        self._schemas = {name: table.schema for name, table in empty.items()}
         self.stage = stage_directory(directory, "records")
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._waiting: dict[int, dict[str, pa.Table] | None] = {}
@@ -133,11 +145,14 @@ class RecordFiles:
 
         Written once every replication before it has been added.
         """
-        self._waiting[replication] = (
-            None
-            if records is None
-            else {name: pa.ipc.open_stream(blob).read_all() for name, blob in records.items()}
-        )
+        tables = None
+        if records is not None:
+            tables = {name: pa.ipc.open_stream(blob).read_all() for name, blob in records.items()}
+        self.add_tables(replication, tables)
+
+    def add_tables(self, replication: int, tables: dict[str, pa.Table] | None) -> None:
+        """:meth:`add` for tables already read (an earlier run's, on ``--resume``)."""
+        self._waiting[replication] = tables
         while self._next in self._waiting:
             self._append(self._waiting.pop(self._next))
             self._next += 1
@@ -169,8 +184,8 @@ class RecordFiles:
         writer = self._writers.get(name)
         try:
             if writer is None:
-                writer = self._writers[name] = _writer(self._path(name), buffer[0].schema)
-            schema = writer.schema
+                writer = self._writers[name] = _writer(self._path(name), self._schemas[name])
+            schema = self._schemas[name]
             tables = [t if t.schema.equals(schema) else t.cast(schema) for t in buffer]
             writer.write_table(pa.concat_tables(tables), row_group_size=None)
         except OSError as exc:

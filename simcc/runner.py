@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -348,6 +348,7 @@ def replicate(
     max_replications: int | None = None,
     by: Sequence[str] = (),
     records: RecordSink | None = None,
+    done: Mapping[int, dict[str, float]] | None = None,
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -379,6 +380,9 @@ def replicate(
             memory (e.g. :class:`simcc.record_files.RecordFiles`): ``records.add(i,
             records)`` with :func:`simcc.record_files.arrow_records`' serialised Arrow
             tables, or ``None`` for a replication that did not run.
+        done: the metrics of replications an interrupted run finished, by number:
+            they are not run again, and join the summary as they are
+            (``simcc run --resume``; the mean estimator only, as they carry no totals).
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -401,6 +405,7 @@ def replicate(
         controls, tuple(by), arrow_records=records is not None,
     )  # fmt: skip
     run = _Batches(template, estimator, precision, limit, progress, records)
+    run.results = [TaskResult((), i, dict(row), 0.0) for i, row in sorted((done or {}).items())]
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
@@ -434,7 +439,12 @@ class _Batches:
         more = n
         while more:
             first, self.planned = self.planned, self.planned + more
-            batch = [replace(self.template, replication=i) for i in range(first, self.planned)]
+            done = {r.replication for r in self.results}
+            batch = [
+                replace(self.template, replication=i)
+                for i in range(first, self.planned)
+                if i not in done
+            ]
             with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
                 for result in finished:
                     if self.records is not None:  # on, as it finishes; not kept here

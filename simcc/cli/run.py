@@ -30,6 +30,7 @@ from simcc.cli.common import (
     finish_outputs,
     load,
     progress,
+    saved_scenario,
     user_errors,
 )
 from simcc.io import prepare_out
@@ -38,6 +39,7 @@ from simcc.scenario import POLICIES, ScenarioError
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
     from simcc.record_files import RecordFiles
+    from simcc.run_resume import Earlier
     from simcc.runner import Replications
     from simcc.scenario import Scenario
 
@@ -156,6 +158,7 @@ def run(
     max_replications: opt.MaxReplications = None,
     control_variates: opt.ControlVariates = False,
     by: By = None,
+    resume: opt.Resume = False,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
 
@@ -182,7 +185,18 @@ def run(
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out, inputs=[file])
-        with _record_files(out) as records:
+        refused = {
+            "--estimator ratio": estimator == "ratio",
+            "--control-variates": control_variates,
+            "--precision": bool(targets),
+            "--by": bool(by),
+        }
+        earlier = _earlier(out, scenario, seed, replications, refused) if resume else None
+        with _record_files(out, scenario) as records:
+            if earlier is not None and records is not None:
+                from simcc.run_resume import add_earlier_records
+
+                add_earlier_records(earlier, records)
             reps = _replicate(
                 scenario,
                 replications,
@@ -196,6 +210,7 @@ def run(
                 precision=targets,
                 max_replications=max_replications,
                 by=by or (),
+                done=None if earlier is None else earlier.metrics,
             )
             if reps.n == 0:
                 why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
@@ -216,13 +231,35 @@ def run(
             raise typer.Exit(INTERRUPTED)
 
 
-def _record_files(out: Path | None) -> contextlib.AbstractContextManager[RecordFiles | None]:
+def _record_files(
+    out: Path | None, scenario: Scenario
+) -> contextlib.AbstractContextManager[RecordFiles | None]:
     """Where the records stream to under ``--out`` (nothing without it)."""
     if out is None:
         return contextlib.nullcontext()
     from simcc.record_files import RecordFiles
+    from simcc.runner import names_of
 
-    return RecordFiles(out)
+    return RecordFiles(out, names_of(scenario))
+
+
+def _earlier(
+    out: Path | None, scenario: Scenario, seed: int | None, n: int | None, refused: dict[str, bool]
+) -> Earlier:
+    """``--resume``: the replications the interrupted run in ``out`` finished (exit 2 when
+    there is none, or it was another run)."""
+    from simcc.run_resume import check_resumable, earlier_run
+
+    if out is None:
+        raise ScenarioError("--resume needs --out: the directory of the interrupted run")
+    check_resumable(refused)
+    text = saved_scenario(scenario)["scenario.yaml"]
+    return earlier_run(
+        out,
+        text,
+        scenario.seed if seed is None else seed,
+        scenario.replications if n is None else n,
+    )
 
 
 def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:

@@ -4,6 +4,7 @@ a final name by a run that fails or is killed."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import simcc
 from simcc import io
 from simcc.cli import app
 from simcc.record_files import RECORD_TABLES, RecordFiles, arrow_records
+from simcc.runner import names_of
 
 SMALL = Path(__file__).resolve().parents[1] / "small-centre.yaml"
 
@@ -29,6 +31,9 @@ def tables() -> list[dict[str, object]]:
     return [arrow_records(simcc.simulate(scenario, replication=i)) for i in range(3)]
 
 
+NAMES = names_of(simcc.load_scenario(SMALL))
+
+
 def written(directory: Path, files: RecordFiles) -> dict[str, bytes]:
     staged = files.finish()
     assert sorted(staged) == [f"{name}.parquet" for name in sorted(RECORD_TABLES)]
@@ -38,11 +43,11 @@ def written(directory: Path, files: RecordFiles) -> dict[str, bytes]:
 def test_results_finishing_out_of_order_are_written_in_replication_order(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
-    with RecordFiles(tmp_path) as in_order:
+    with RecordFiles(tmp_path, NAMES) as in_order:
         for i, t in enumerate(tables):
             in_order.add(i, t)  # type: ignore[arg-type]
         expected = written(tmp_path, in_order)
-    with RecordFiles(tmp_path) as shuffled:
+    with RecordFiles(tmp_path, NAMES) as shuffled:
         for i in (2, 0, 1):
             shuffled.add(i, tables[i])  # type: ignore[arg-type]
         assert written(tmp_path, shuffled) == expected
@@ -51,7 +56,7 @@ def test_results_finishing_out_of_order_are_written_in_replication_order(
 def test_an_interrupted_run_keeps_the_replications_that_finished_past_a_gap(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
-    with RecordFiles(tmp_path) as files:
+    with RecordFiles(tmp_path, NAMES) as files:
         files.add(2, tables[2])  # type: ignore[arg-type]
         files.add(0, tables[0])  # type: ignore[arg-type]
         staged = files.finish()  # replication 1 never finished
@@ -62,7 +67,7 @@ def test_an_interrupted_run_keeps_the_replications_that_finished_past_a_gap(
 def test_a_skipped_replication_has_no_rows_and_holds_nothing_back(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
-    with RecordFiles(tmp_path) as files:
+    with RecordFiles(tmp_path, NAMES) as files:
         files.add(1, tables[1])  # type: ignore[arg-type]
         files.add(0, None)  # skipped: the ones after it go on
         assert not files._waiting
@@ -73,7 +78,7 @@ def test_a_skipped_replication_has_no_rows_and_holds_nothing_back(
 def test_a_run_that_fails_leaves_no_file_behind(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
-    with pytest.raises(RuntimeError), RecordFiles(tmp_path) as files:
+    with pytest.raises(RuntimeError), RecordFiles(tmp_path, NAMES) as files:
         files.add(0, tables[0])  # type: ignore[arg-type]
         files.finish()
         raise RuntimeError("a worker died")
@@ -129,3 +134,80 @@ def test_the_files_are_the_same_bit_for_bit_at_any_jobs(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         files[jobs] = {n: (out / f"{n}.parquet").read_bytes() for n in RECORD_TABLES}
     assert files[1] == files[2]
+
+
+# ============================================================================ --resume
+
+
+class _StopsAt:
+    """Runs the tasks in this process in the order ``order`` (replication numbers), and
+    is interrupted (Ctrl-C) when it reaches ``stop``: the replications that finished
+    before it may leave a gap."""
+
+    def __init__(self, order: list[int], stop: int) -> None:
+        self.order, self.stop = order, stop
+
+    def __enter__(self) -> _StopsAt:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def map_unordered(self, fn, tasks):  # type: ignore[no-untyped-def]
+        by_number = {t.replication: t for t in tasks}
+        for number in self.order:
+            if number == self.stop:
+                raise KeyboardInterrupt
+            if number in by_number:
+                yield fn(by_number[number])
+
+
+def run(out: Path, *extra: str) -> None:
+    args = ["run", str(SMALL), "-n", "8", "-j", "1", "--out", str(out), *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+
+
+def outputs(out: Path) -> dict[str, object]:
+    files: dict[str, object] = {
+        name: (out / name).read_bytes()
+        for name in ("replications.parquet", *(f"{t}.parquet" for t in RECORD_TABLES))
+    }
+    summary = json.loads((out / "summary.json").read_text())
+    files["summary.json"] = {k: v for k, v in summary.items() if k != "provenance"}
+    return files
+
+
+@pytest.mark.parametrize(
+    "order", [[0, 1, 2, 3, 4, 5], [0, 1, 2, 4, 3]], ids=["in-order", "with-a-gap"]
+)
+def test_an_interrupted_run_resumes_to_the_outputs_of_an_uninterrupted_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: list[int]
+) -> None:
+    run(tmp_path / "whole")
+    out = tmp_path / "cut"
+    with monkeypatch.context() as patch:
+        patch.setattr("simcc.runner.executor_for", lambda *a: _StopsAt(order, order[-1]))
+        cut = runner.invoke(app, ["run", str(SMALL), "-n", "8", "-j", "1", "--out", str(out)])
+    assert cut.exit_code == 130, cut.output
+    finished = sorted(pd.read_parquet(out / "replications.parquet")["replication"])
+    assert finished == sorted(order[:-1])
+    run(out, "--resume")
+    assert outputs(out) == outputs(tmp_path / "whole")
+
+
+def test_resume_refuses_another_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(out)
+    other = runner.invoke(app, ["run", str(SMALL), "-n", "8", "--seed", "9", "--out", str(out),
+                                "--resume"])  # fmt: skip
+    assert other.exit_code == 2
+    assert "had another seed" in other.output
+    nothing = runner.invoke(app, ["run", str(SMALL), "--out", str(tmp_path / "new"), "--resume"])
+    assert nothing.exit_code == 2
+    assert "holds no earlier run" in nothing.output
+    ratio = runner.invoke(
+        app, ["run", str(SMALL), "-n", "8", "--out", str(out), "--resume", "--estimator", "ratio"]
+    )
+    assert ratio.exit_code == 2
+    assert "--resume does not apply with --estimator ratio" in ratio.output
