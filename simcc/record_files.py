@@ -19,6 +19,7 @@ final name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 from pathlib import Path
 from types import TracebackType
@@ -105,12 +106,18 @@ def _table(table: Table, rec: Recorder, derived: dict[str, Any], replication: in
 
 def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array:
     """Codes as names, as pandas' ``Categorical`` would convert (negative codes: missing)."""
-    index = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
-    values = pa.array(names, pa.string()) if names else pa.array([], pa.null())
+    index, values = _dictionary_type(names)
     missing = codes < 0
     return pa.DictionaryArray.from_arrays(
         pa.array(codes.astype(index), mask=missing if missing.any() else None), values
     )
+
+
+@functools.cache
+def _dictionary_type(names: tuple[str, ...]) -> tuple[type[np.integer[Any]], pa.Array]:
+    """The codes' integer type (pandas': the smallest that holds them) and the names."""
+    index = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
+    return index, (pa.array(names, pa.string()) if names else pa.array([], pa.null()))
 
 
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
