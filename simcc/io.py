@@ -297,7 +297,7 @@ def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[P
             raise WriteInterrupted(
                 f"interrupted while writing {directory}: it holds its earlier outputs, unchanged"
             ) from None
-        with _signals_held():
+        with signals_held():
             _commit(directory, stage, entries)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -365,7 +365,7 @@ def _remove_abandoned_stages(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back while the block runs; deliver them after it."""
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -39,6 +39,7 @@ from simcc.executors import (  # noqa: F401  (re-exported: simcc.runner is where
     check_scheduler_address,
     executor_for,
 )
+from simcc.io import signals_held
 from simcc.records import (
     Names,
     Recorder,
@@ -447,10 +448,13 @@ class _Batches:
             ]
             with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
                 for result in finished:
-                    if self.records is not None:  # on, as it finishes; not kept here
-                        self.records.add(result.replication, result.records)
-                        result.records = None
-                    self.results.append(result)
+                    # a replication's records and its metrics are kept together or not at
+                    # all: Ctrl-C waits for both (an interrupted run's set stays whole)
+                    with signals_held():
+                        if self.records is not None:  # on, as it finishes; not kept here
+                            self.records.add(result.replication, result.records)
+                            result.records = None
+                        self.results.append(result)
                     if self.progress is not None:
                         self.progress(len(self.results), self.planned)
             reps = self.replications()
