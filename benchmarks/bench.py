@@ -164,7 +164,9 @@ def main() -> None:
         "cold": lambda seed: time_simcc(cold, seed),
     }
     time_simcc(erlang_a_scenario(1.0), 0)  # imports and first-call costs out of the way
+    loads = {"start": os.getloadavg(), "per_repeat": []}  # the machine may be shared
     for i in range(repeats):
+        loads["per_repeat"].append(os.getloadavg()[0])
         for key, fn in contenders.items():
             n, seconds = fn(100 + i)
             samples[key].append(n / seconds)
@@ -181,7 +183,7 @@ def main() -> None:
     ceiling = hardware_ceiling(hours if args.quick else 5 * hours)
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "load_average": os.getloadavg(),
+        "load_average": loads | {"end": os.getloadavg()},
         "machine": {
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
@@ -245,6 +247,8 @@ def main() -> None:
         f"  reference: {ceiling['jobs']} independent copies of one run started together: "
         f"{ceiling['speedup']:.2f}× (the machine's own ceiling)"
     )
+    start, end = loads["start"][0], results["load_average"]["end"][0]
+    print(f"load average (1 min): {start:.2f} at the start, {end:.2f} at the end")
     write_json(args.out, results)
     print(f"wrote {args.out}")
 

@@ -26,6 +26,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -247,7 +248,29 @@ def _same_file(a: Path, b: Path) -> bool:
 
 Content = Any
 """What :func:`write_outputs` writes for a name: text (``str``), ``bytes``, a JSON
-document, a DataFrame (Parquet or CSV by the name's suffix) or a ``Path`` (a copy)."""
+document, a DataFrame (Parquet or CSV by the name's suffix), a ``Path`` (a copy) or a
+:class:`Staged` file (moved, not copied)."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file already written under a temporary name in a :func:`stage_directory` of the
+    output directory (a streamed Parquet file, say): :func:`write_outputs` moves it into
+    the set instead of copying it."""
+
+    path: Path
+
+
+def stage_directory(directory: str | Path, label: str) -> Path:
+    """A new hidden directory inside ``directory`` for files written before their set is
+    committed.  Named after this process, so a later command removes it if this one was
+    killed (``kill -9``) before it could (as this call removes those of killed ones);
+    nothing in it has a final name."""
+    _remove_abandoned_stages(Path(directory))
+    try:
+        return Path(tempfile.mkdtemp(dir=directory, prefix=f"{_STAGING}{os.getpid()}-{label}-"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {directory}: {_reason(exc)}") from None
 
 
 class WriteInterrupted(KeyboardInterrupt):
@@ -266,11 +289,7 @@ def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[P
     ``manifest.json`` last.  Returns the paths written.
     """
     directory = Path(directory)
-    _remove_abandoned_stages(directory)
-    try:
-        stage = Path(tempfile.mkdtemp(dir=directory, prefix=f"{_STAGING}{os.getpid()}-"))
-    except OSError as exc:
-        raise OutputError(f"cannot write to {directory}: {_reason(exc)}") from None
+    stage = stage_directory(directory, "set")
     try:
         try:
             entries = {name: _stage(stage / name, content) for name, content in files.items()}
@@ -278,7 +297,7 @@ def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[P
             raise WriteInterrupted(
                 f"interrupted while writing {directory}: it holds its earlier outputs, unchanged"
             ) from None
-        with _signals_held():
+        with signals_held():
             _commit(directory, stage, entries)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -295,6 +314,8 @@ def _stage(path: Path, content: Content) -> dict[str, Any]:
                 content.to_csv(path, index=False)
             else:
                 content.to_parquet(path, index=False)
+        elif isinstance(content, Staged):
+            os.replace(content.path, path)
         elif isinstance(content, Path):
             shutil.copyfile(content, path)
         elif isinstance(content, bytes):
@@ -344,7 +365,7 @@ def _remove_abandoned_stages(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back while the block runs; deliver them after it."""
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -84,16 +84,27 @@ def _frame(table: Table, rec: Recorder, derived: dict[str, Any]) -> pd.DataFrame
     return pd.DataFrame(columns)
 
 
-def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
-    """One row per contact (fields in :data:`CONTACTS`), in contact id order."""
+def contact_derived(rec: Recorder, warmup: float, horizon: float) -> dict[str, Any]:
+    """The derived fields of :data:`CONTACTS`, for every writer of the table (the
+    DataFrame here, the streamed Parquet files of :mod:`simcc.record_files`): arrays,
+    ``pools`` as each contact's path text, and coded names as ``(codes, names)``."""
     arrays = rec.contact_arrays()
     arrival = arrays["arrival"]
-    derived = {
+    return {
         "measured": (arrival >= warmup) & (arrival < horizon),
-        "pools": pd.Categorical(rec.paths),
-        "channel": _categorical(arrays["channel"], CHANNELS),
-        "last_channel": _categorical(arrays["last_channel"], CHANNELS),
+        "pools": rec.paths,
+        "channel": (arrays["channel"], CHANNELS),
+        "last_channel": (arrays["last_channel"], CHANNELS),
     }
+
+
+def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
+    """One row per contact (fields in :data:`CONTACTS`), in contact id order."""
+    derived = contact_derived(rec, warmup, horizon)
+    for name, value in derived.items():
+        if isinstance(value, tuple):
+            derived[name] = _categorical(*value)
+    derived["pools"] = pd.Categorical(derived["pools"])
     frame = _frame(CONTACTS, rec, derived)
     return frame.sort_values("contact_id", kind="stable", ignore_index=True)
 

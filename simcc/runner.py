@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ from simcc.executors import (  # noqa: F401  (re-exported: simcc.runner is where
     check_scheduler_address,
     executor_for,
 )
+from simcc.io import signals_held
 from simcc.records import (
     CHANNELS,
     Names,
@@ -253,6 +254,9 @@ class Task:
     controls: bool = False
     """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
     by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
+    arrow_records: bool = False
+    """Send the records back as serialised Arrow tables, ready to append to Parquet
+    (:func:`simcc.record_files.arrow_records`), instead of DataFrames."""
 
 
 @dataclass
@@ -267,7 +271,8 @@ class TaskResult:
     replication: int
     metrics: dict[str, float]
     wall_time: float
-    records: dict[str, pd.DataFrame] | None = None
+    records: dict[str, Any] | None = None
+    """Table name → DataFrame (``keep_records``) or serialised Arrow table (``arrow_records``)."""
     stopped_early: str | None = None
     skipped: bool = False
     totals: Totals = field(default_factory=dict)
@@ -293,8 +298,12 @@ def run_task(task: Task) -> TaskResult:
         max_contacts=task.max_contacts,
         wall_clock=wall_clock,
     )
-    records = None
-    if task.keep_records:
+    records: dict[str, Any] | None = None
+    if task.arrow_records:
+        from simcc.record_files import arrow_records
+
+        records = arrow_records(result)
+    elif task.keep_records:
         records = {
             "contacts": result.contacts,
             "agents": result.agents,
@@ -311,6 +320,12 @@ def run_task(task: Task) -> TaskResult:
         controls=result.controls() if task.controls else None,
         groups={by: result.metrics(by=by) for by in task.by} or None,
     )
+
+
+class RecordSink(Protocol):
+    """Takes each replication's records as it finishes (:func:`replicate`'s ``records``)."""
+
+    def add(self, replication: int, tables: dict[str, Any] | None) -> None: ...
 
 
 class Interrupted(KeyboardInterrupt):
@@ -340,6 +355,8 @@ def replicate(
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
     by: Sequence[str] = (),
+    records: RecordSink | None = None,
+    done: Mapping[int, dict[str, float]] | None = None,
 ) -> Replications:
     """Run ``n`` independent replications (the scenario's count unless given).
 
@@ -367,6 +384,13 @@ def replicate(
         max_replications: the most replications ``precision`` may run (default 10 × n).
         by: also measure every metric by these groups (``call_type``, ``segment``,
             ``need``): :meth:`Replications.summary_by`.
+        records: where each replication's records go as it finishes, instead of
+            memory (e.g. :class:`simcc.record_files.RecordFiles`): ``records.add(i,
+            records)`` with :func:`simcc.record_files.arrow_records`' serialised Arrow
+            tables, or ``None`` for a replication that did not run.
+        done: the metrics of replications an interrupted run finished, by number:
+            they are not run again, and join the summary as they are
+            (``simcc run --resume``; the mean estimator only, as they carry no totals).
 
     What was measured before an early stop is kept: ``.stopped_early`` names
     the replications cut short, ``.skipped`` counts those never started (``n``
@@ -385,9 +409,11 @@ def replicate(
     deadline = None if wall_clock is None else time.time() + wall_clock
     controls = estimator == "control-variates"
     template = Task(
-        scenario, seed, 0, (), keep_records, max_contacts, deadline, controls, tuple(by)
-    )
-    run = _Batches(template, estimator, precision, limit, progress)
+        scenario, seed, 0, (), keep_records and records is None, max_contacts, deadline,
+        controls, tuple(by), arrow_records=records is not None,
+    )  # fmt: skip
+    run = _Batches(template, estimator, precision, limit, progress, records)
+    run.results = [TaskResult((), i, dict(row), 0.0) for i, row in sorted((done or {}).items())]
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
@@ -407,8 +433,9 @@ class _Batches:
         precision: dict[str, float],
         limit: int,
         progress: Callable[[int, int], None] | None,
+        records: RecordSink | None = None,
     ) -> None:
-        self.template, self.estimator = template, estimator
+        self.template, self.estimator, self.records = template, estimator, records
         self.precision, self.limit, self.progress = precision, limit, progress
         self.results: list[TaskResult] = []
         self.planned = 0
@@ -420,10 +447,21 @@ class _Batches:
         more = n
         while more:
             first, self.planned = self.planned, self.planned + more
-            batch = [replace(self.template, replication=i) for i in range(first, self.planned)]
+            done = {r.replication for r in self.results}
+            batch = [
+                replace(self.template, replication=i)
+                for i in range(first, self.planned)
+                if i not in done
+            ]
             with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
                 for result in finished:
-                    self.results.append(result)
+                    # a replication's records and its metrics are kept together or not at
+                    # all: Ctrl-C waits for both (an interrupted run's set stays whole)
+                    with signals_held():
+                        if self.records is not None:  # on, as it finishes; not kept here
+                            self.records.add(result.replication, result.records)
+                            result.records = None
+                        self.results.append(result)
                     if self.progress is not None:
                         self.progress(len(self.results), self.planned)
             reps = self.replications()

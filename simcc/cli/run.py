@@ -11,7 +11,9 @@ written as one set (:func:`simcc.io.write_outputs`).
 
 from __future__ import annotations
 
+import contextlib
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,6 +30,7 @@ from simcc.cli.common import (
     finish_outputs,
     load,
     progress,
+    saved_scenario,
     user_errors,
 )
 from simcc.io import prepare_out
@@ -35,6 +38,8 @@ from simcc.scenario import POLICIES, ScenarioError
 
 if TYPE_CHECKING:
     from simcc.analysis.stats import Estimate
+    from simcc.record_files import RecordFiles
+    from simcc.run_resume import Earlier
     from simcc.runner import Replications
     from simcc.scenario import Scenario
 
@@ -138,12 +143,14 @@ def run(
     max_replications: opt.MaxReplications = None,
     control_variates: opt.ControlVariates = False,
     by: opt.By = None,
+    resume: opt.Resume = False,
 ) -> None:
     """Run a scenario and print its metrics with 95 % confidence intervals.
 
     Under --out: summary.json, replications.parquet and the records (contacts, agents,
     transfers).  With --by, the metrics per group too (and under ``by`` in summary.json);
-    a scenario with more than one channel shows them by channel unless --by says otherwise.
+    a scenario with more than one channel shows them by channel unless --by says otherwise
+    (or --resume, whose earlier replications kept no groups).
     """
     from simcc.checks import check
 
@@ -162,34 +169,48 @@ def run(
         opt.warn_defaulted_policies([scenario])
         scenario = checked.scenario
         _check_precision(scenario, replications, targets, max_replications)
-        by = by if by is not None else _default_groups(scenario)
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
             prepare_out(out, inputs=[file])
-        reps = _replicate(
-            scenario,
-            replications,
-            seed,
-            jobs=jobs,
-            scheduler=scheduler,
-            keep_records=out is not None,
-            max_contacts=max_contacts,
-            wall_clock=wall_clock,
-            estimator="control-variates" if control_variates else estimator,
-            precision=targets,
-            max_replications=max_replications,
-            by=by or (),
-        )
-        if reps.n == 0:
-            why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
-            err.print(f"{why} before any replication finished; nothing to report", markup=False)
-            raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
-        _report(reps)
-        for group in by or []:
-            console.print(groups_table(group, reps.summary_by(group), reps.n))
-        if out is not None:
-            finish_outputs(out, scenario, report, _outputs(reps))
-            console.print(f"wrote {out}/summary.json and records", markup=False)
+        refused = {
+            "--estimator ratio": estimator == "ratio",
+            "--control-variates": control_variates,
+            "--precision": bool(targets),
+            "--by": bool(by),
+        }
+        earlier = _earlier(out, scenario, seed, replications, refused) if resume else None
+        if by is None and not resume:  # a resumed run's earlier replications kept no groups
+            by = _default_groups(scenario)
+        with _record_files(out, scenario) as records:
+            if earlier is not None and records is not None:
+                from simcc.run_resume import add_earlier_records
+
+                add_earlier_records(earlier, records)
+            reps = _replicate(
+                scenario,
+                replications,
+                seed,
+                jobs=jobs,
+                scheduler=scheduler,
+                records=records,
+                max_contacts=max_contacts,
+                wall_clock=wall_clock,
+                estimator="control-variates" if control_variates else estimator,
+                precision=targets,
+                max_replications=max_replications,
+                by=by or (),
+                done=None if earlier is None else earlier.metrics,
+            )
+            if reps.n == 0:
+                why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
+                err.print(f"{why} before any replication finished; nothing to report", markup=False)
+                raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
+            _report(reps)
+            for group in by or []:
+                console.print(groups_table(group, reps.summary_by(group), reps.n))
+            if out is not None and records is not None:
+                finish_outputs(out, scenario, report, _outputs(reps) | records.finish())
+                console.print(f"wrote {out}/summary.json and records", markup=False)
         if reps.interrupted:
             err.print(
                 f"interrupted: kept the {reps.n} finished replication(s)"
@@ -197,6 +218,37 @@ def run(
                 markup=False,
             )
             raise typer.Exit(INTERRUPTED)
+
+
+def _record_files(
+    out: Path | None, scenario: Scenario
+) -> contextlib.AbstractContextManager[RecordFiles | None]:
+    """Where the records stream to under ``--out`` (nothing without it)."""
+    if out is None:
+        return contextlib.nullcontext()
+    from simcc.record_files import RecordFiles
+    from simcc.runner import names_of
+
+    return RecordFiles(out, names_of(scenario))
+
+
+def _earlier(
+    out: Path | None, scenario: Scenario, seed: int | None, n: int | None, refused: dict[str, bool]
+) -> Earlier:
+    """``--resume``: the replications the interrupted run in ``out`` finished (exit 2 when
+    there is none, or it was another run)."""
+    from simcc.run_resume import check_resumable, earlier_run
+
+    if out is None:
+        raise ScenarioError("--resume needs --out: the directory of the interrupted run")
+    check_resumable(refused)
+    text = saved_scenario(scenario)["scenario.yaml"]
+    return earlier_run(
+        out,
+        text,
+        scenario.seed if seed is None else seed,
+        scenario.replications if n is None else n,
+    )
 
 
 def _replicate(scenario: Scenario, n: int | None, seed: int | None, **options: Any) -> Replications:
@@ -289,12 +341,6 @@ def _estimator_lines(reps: Replications) -> None:
 
 
 def _outputs(reps: Replications) -> dict[str, Any]:
-    """summary.json, the replication table and the records (written as one set)."""
-    files: dict[str, Any] = {
-        "summary.json": reps.to_json(),
-        "replications.parquet": reps.table,
-    }
-    if reps.records is not None:
-        for name in ("contacts", "agents", "transfers"):
-            files[f"{name}.parquet"] = reps.records[name]
-    return files
+    """summary.json and the replication table (written as one set with the records,
+    which have streamed to their files: :mod:`simcc.record_files`)."""
+    return {"summary.json": reps.to_json(), "replications.parquet": reps.table}

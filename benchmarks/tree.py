@@ -1,0 +1,63 @@
+"""Watching a command's whole process tree: its CPU time and its peak memory.
+
+``simcc run`` is a parent, a fork server, its worker processes and a
+resource tracker.  :func:`watch` runs a command and samples every process of
+its tree with psutil: the CPU seconds each one used (user + system, the last
+value seen before it exited) and, if asked, the tree's memory (the peaks of
+its proportional set size, of its RSS sum, and of its largest process's RSS).
+
+On a shared machine CPU time is the steadier measure: the wall time of a run
+grows with the machine's load, its CPU time much less.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+import psutil
+
+MEMORY = ("tree PSS", "tree RSS sum", "largest process RSS")
+
+
+@dataclass
+class Watched:
+    wall_s: float
+    cpu_s: float
+    """CPU seconds of the whole tree (each process's last sample)."""
+    peaks_mb: dict[str, float] = field(default_factory=dict)
+    """The peaks of :data:`MEMORY`, when measured."""
+
+
+def watch(argv: list[str], memory: bool = False, every: float = 0.05) -> Watched:
+    """Run ``argv`` (output discarded) and watch its process tree until it exits."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    root = psutil.Process(child.pid)
+    cpu: dict[int, float] = {}
+    peaks = [0, 0, 0]
+    while child.poll() is None:
+        try:
+            members = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            members = []
+        pss = rss = largest = 0
+        for member in members:
+            try:
+                with member.oneshot():
+                    times = member.cpu_times()
+                    cpu[member.pid] = times.user + times.system
+                    if memory:
+                        info = member.memory_full_info()
+                        pss, rss = pss + info.pss, rss + info.rss
+                        largest = max(largest, info.rss)
+            except psutil.Error:
+                continue
+        peaks = [max(a, b) for a, b in zip(peaks, (pss, rss, largest), strict=True)]
+        time.sleep(every)
+    wall = time.perf_counter() - start
+    if child.returncode:
+        raise SystemExit(f"{' '.join(argv)} exited {child.returncode}")
+    mb = {k: v / 2**20 for k, v in zip(MEMORY, peaks, strict=True)} if memory else {}
+    return Watched(wall, sum(cpu.values()), mb)
