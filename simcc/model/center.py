@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import simpy
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
@@ -28,6 +28,7 @@ from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
+from simcc.model.scheduling import Pause, call_in, run_until, start_process
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
 
@@ -243,7 +244,7 @@ class Center:
                 )
             )
 
-    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Event, int, bool]:
+    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Pause, int, bool]:
         """A peer consult before escalating (:mod:`simcc.model.peer`); whether it resolved it."""
         return consult_peer(self, c, pool, agent)
 
@@ -310,8 +311,7 @@ class Center:
     def _schedule_arrival(self, stream: ArrivalStream) -> None:
         at = stream.next_time()
         if at is not None:
-            event = Timeout(self.env, at - self.env.now, stream)
-            event.callbacks.append(self._on_arrival)
+            call_in(self.env, at - self.env.now, self._on_arrival, stream)
 
     def _on_arrival(self, event: Event) -> None:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
@@ -426,8 +426,7 @@ class Center:
         c.busy_since = now
         # an event even for a zero handle time: an agent freed at once must not
         # serve the next waiting contact inside this call (no unbounded recursion)
-        done = Timeout(self.env, max(handle, 0.0), c)
-        done.callbacks.append(self._on_first_handled)
+        call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
 
     def _on_first_handled(self, event: Event) -> None:
         c = event._value
@@ -442,7 +441,7 @@ class Center:
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
-            self.env.process(after_escalation(self, c, pool, c.agent))
+            start_process(self.env, after_escalation(self, c, pool, c.agent))
 
     # ------------------------------------------------------------------ hand-offs
 
@@ -499,14 +498,13 @@ class Center:
         """
         if at >= self.horizon:
             return
-        event = self.env.timeout(at - self.env.now)
 
         def chase(_event: Event) -> None:
             if not started[0] and c.case_id not in self._chased:
                 self._chased.add(c.case_id)
                 self._new_attempt(c)
 
-        event.callbacks.append(chase)
+        call_in(self.env, at - self.env.now, chase)
 
     # ------------------------------------------------------------------ endings
 
@@ -527,8 +525,10 @@ class Center:
         if p > 0 and self.recontact_draw() < p:
             delay = self.recontact_delay()
             if now + delay < self.horizon:
-                timer = self.env.timeout(delay)
-                timer.callbacks.append(lambda _event: self._new_attempt(c))
+                call_in(self.env, delay, self._on_recontact, c)
+
+    def _on_recontact(self, event: Event) -> None:
+        self._new_attempt(event._value)
 
     def _new_attempt(self, old: Contact) -> None:
         """The customer calls again about the same case."""
@@ -550,12 +550,12 @@ class Center:
             start = self._case_start.setdefault(old.case_id, old.arrival)
             skip = self._skip(c, start)
             if skip is not None:
-                self.env.process(skip_to(self, c, *skip))
+                start_process(self.env, skip_to(self, c, *skip))
                 return
         if self.owner_rediscovery is not None and old.last_pool != c.entry_pool:
             owner = self.pools[old.last_pool]  # case memory: back to the case's last pool
             retell = self.owner_rediscovery()
-            self.env.process(skip_to(self, c, owner, None, retell))
+            start_process(self.env, skip_to(self, c, owner, None, retell))
             return
         self.arrive(c)
 
@@ -635,7 +635,7 @@ class Center:
     def _run_until(self, until: float) -> None:
         env = self.env
         while True:
-            env.run(until=None if math.isinf(until) else until)
+            run_until(env, until)
             if env.now >= until or not self._break_circular_wait():
                 break
 

@@ -22,9 +22,8 @@ from simcc.model.pool import OverflowClock, Pool
 from simcc.model.records import Activity, Outcome, Reason
 
 if TYPE_CHECKING:
-    from simpy.events import Event
-
     from simcc.model.center import Center
+    from simcc.model.scheduling import Pause
 
 NAN = math.nan
 # codes as plain ints (see simcc.model.records)
@@ -193,7 +192,7 @@ class Leg:
 
 def after_escalation(
     center: Center, c: Contact, pool: Pool, agent: int
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """The contact's life from its first hand-off: the process that goes on leg by leg.
 
     Its first leg (queue, answer, handle at the entry pool) ran as event
@@ -214,7 +213,7 @@ def position_of(ct: CallTypeRuntime, pool: Pool) -> int:
     return path.index(pool) if pool in path else len(path) - 1
 
 
-def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
+def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | None]:
     """One agent works on the contact; returns the next leg, or None when it ended."""
     env = center.env
     pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool
@@ -223,7 +222,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     c.visit(pool.index)
     start = env.now
     if leg.rediscovery > 0.0:
-        yield env.timeout(leg.rediscovery)
+        yield leg.rediscovery
         record(pool.index, agent, c.id, _REDISCOVERY, start, env.now)
         start = env.now
     if leg.counts:
@@ -250,7 +249,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
         resolved, target, reason = False, ct.complaint_to, _COMPLAINT
         position = position_of(ct, target) - 1
     if handle > 0.0:
-        yield env.timeout(handle)
+        yield handle
         record(pool.index, agent, c.id, _HANDLE, start, env.now)
     if resolved or target is None:
         pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)

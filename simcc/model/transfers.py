@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
 from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
+from simcc.model.scheduling import Pause
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-    from simpy.events import Event
 
     from simcc.dists import Distribution
     from simcc.model.center import Center
@@ -47,7 +47,7 @@ _CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
 
-Process = Generator["Event", int, Leg | None]
+Process = Generator[Pause, int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
 
 
@@ -142,20 +142,20 @@ def fallback(
 
 def busy_for(
     center: Center, c: Contact, activity: int, duration: float, *agents: tuple[Pool, int]
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """A step of ``duration`` seconds in which each ``(pool, agent)`` works on ``c``
     at ``activity``: wait it out and record it for each agent (nothing if it takes no time)."""
     if duration > 0.0:
         env = center.env
         start = env.now
-        yield env.timeout(duration)
+        yield duration
         for pool, agent in agents:
             center.recorder.agent(pool.index, agent, c.id, activity, start, env.now)
 
 
 def _handoff_step(
     center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
     yield from busy_for(center, c, _TRANSFER, draw(), (pool, agent))
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
@@ -235,7 +235,7 @@ def _misrouted(
     c.visit(wrong.index)
     start = env.now
     if rediscovery > 0.0:
-        yield env.timeout(rediscovery)
+        yield rediscovery
         center.recorder.agent(wrong.index, b, c.id, _REDISCOVERY, start, env.now)
     c.rediscoveries += 1
     c.escalations += 1
@@ -254,7 +254,7 @@ class Consulted:
 
 def _consult(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int, policy: str
-) -> Generator[Event, int, Consulted | Leg | None]:
+) -> Generator[Pause, int, Consulted | Leg | None]:
     """Hold the customer and seize a B, then consult (warm and conference alike).
 
     Returns :class:`Consulted` when A and B have consulted; ``None`` when the
@@ -294,7 +294,7 @@ def _consult(
     c.visit(target.index)
     duration = cfg.consult_time()
     if hold_deadline < engaged + duration:  # the customer hangs up during the consult
-        yield env.timeout(max(hold_deadline - engaged, 0.0))
+        yield max(hold_deadline - engaged, 0.0)
         record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
         record(target.index, b, c.id, _CONSULT, engaged, env.now)
         target.release(b)
@@ -444,7 +444,7 @@ def callback(
             center.end(c, _CALLBACK_UNREACHED)
             return None
         if cfg.retry_delay > 0:
-            yield env.timeout(cfg.retry_delay)
+            yield cfg.retry_delay
     _record_callback(center, c, pool, target, handoff, start, attempts)
     rediscovery = cfg.rediscovery_time() * cfg.context_factor
     return Leg(target, b, target, position, rediscovery, cfg.context_factor > 0)
