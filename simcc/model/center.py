@@ -99,6 +99,11 @@ class Center:
         self.ended = 0  # contacts ended so far
         self.consults: dict[Entry[Contact], float] = {}  # consult requests waiting for a B
         self._samplers: dict[tuple[str, int, int], Callable[[], float]] = {}
+        # the samplers of handle, wrap_up and resolve by [pool][call type], made on first use
+        self._by_pool: dict[str, list[list[Callable[[], float] | None]]] = {
+            kind: [[None] * len(s.call_types) for _ in s.pools]
+            for kind in ("handle", "wrap_up", "resolve")
+        }
         self.next_contact = 0
         self.next_case = 0
         self._instant, self._at_instant = -1.0, 0  # re-contacts at the latest instant
@@ -111,6 +116,9 @@ class Center:
         self.recontact = recontact
         if recontact is not None:
             self.recontact_draw = streams.uniform("recontact")
+            # the re-contact probability after each outcome (by code), and after a false resolution
+            self._recontact_p = [recontact.probability_of(o) for o in OUTCOMES]
+            self._recontact_p_false = recontact.probability_of("false_resolution")
             self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
         self._build_triggers()
         for ct in self.call_types:
@@ -267,15 +275,20 @@ class Center:
 
     def handle(self, pool: int, call_type: int) -> Callable[[], float]:
         """Handle-time sampler of a pool for a call type."""
-        return self._sampler("handle", pool, call_type)
+        return self._by_pool["handle"][pool][call_type] or self._first("handle", pool, call_type)
 
     def wrap(self, pool: int, call_type: int) -> Callable[[], float]:
         """Wrap-up sampler of a pool for a call type."""
-        return self._sampler("wrap_up", pool, call_type)
+        return self._by_pool["wrap_up"][pool][call_type] or self._first("wrap_up", pool, call_type)
 
     def resolve_draw(self, pool: int, call_type: int) -> Callable[[], float]:
         """Uniform draws deciding resolution at a pool for a call type."""
-        return self._sampler("resolve", pool, call_type)
+        return self._by_pool["resolve"][pool][call_type] or self._first("resolve", pool, call_type)
+
+    def _first(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
+        """A sampler's first use: make it, and keep it by pool and call type."""
+        sampler = self._by_pool[kind][pool][call_type] = self._sampler(kind, pool, call_type)
+        return sampler
 
     def _sampler(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
         key = (kind, pool, call_type)
@@ -520,8 +533,7 @@ class Center:
         recontact = self.recontact
         if recontact is None or (outcome == _RESOLVED and not c.false_resolution):
             return
-        key = "false_resolution" if outcome == _RESOLVED else OUTCOMES[outcome]
-        p = recontact.probability_of(key)
+        p = self._recontact_p_false if outcome == _RESOLVED else self._recontact_p[outcome]
         if p > 0 and self.recontact_draw() < p:
             delay = self.recontact_delay()
             if now + delay < self.horizon:
