@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
@@ -243,8 +242,7 @@ def _misrouted(
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
-@dataclass(frozen=True)
-class Consulted:
+class Consulted(NamedTuple):
     """A consult that happened: B's agent, when the hold began, when B was seized."""
 
     b: int
