@@ -442,12 +442,11 @@ class Center:
         call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
 
     def _on_first_handled(self, event: Event) -> None:
-        c = event._value
-        if self.env.now > c.busy_since:
-            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, self.env.now)
-        self._first_handled(c)
-
-    def _first_handled(self, c: Contact) -> None:
+        """The first agent's handling ends: it resolves or closes the contact, or escalates it."""
+        c: Contact = event._value
+        now = self.env.now
+        if now > c.busy_since:
+            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, now)
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or (len(ct.path) == 1 and c.jump is None):
@@ -463,7 +462,8 @@ class Center:
 
         The policy is the scenario's (or its rules' choice); an unstaffed target
         may turn it into a callback or send the contact to its fallback pool; a
-        ticket stays a ticket.  Returns what the policy returns (the next leg).
+        ticket stays a ticket.  Returns the policy's process (which ends with the
+        next leg), to be run with ``yield from`` at once.
         """
         policy: str = self.policy
         if policy == "rules":
@@ -479,7 +479,7 @@ class Center:
         c.policy = self.codes[policy]
         if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
-        return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))
+        return TRANSFERS[policy](self, c, pool, agent, target, position)
 
     def _decide(self, c: Contact, pool: Pool, target: Pool) -> str:
         situation = Situation(

@@ -134,9 +134,10 @@ def record_handoff(
 def fallback(
     center: Center, policy: str, c: Contact, pool: Pool, agent: int, target: Pool, position: int
 ) -> Process:
-    """Warm/conference fallback when no B came in time: ``cold`` or ``callback``."""
+    """Warm/conference fallback when no B came in time: ``cold`` or ``callback``
+    (its process, to be run with ``yield from`` at once)."""
     c.policy = center.codes[policy]
-    return (yield from TRANSFERS[policy](center, c, pool, agent, target, position))
+    return TRANSFERS[policy](center, c, pool, agent, target, position)
 
 
 def busy_for(
