@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-import simpy
 from simpy.events import Event
 
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws
@@ -28,7 +27,7 @@ from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
-from simcc.model.scheduling import Pause, call_in, run_until, start_process
+from simcc.model.scheduling import Environment, Pause, call_in, run_until, start_process
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
 
@@ -80,7 +79,7 @@ class Center:
         recorder: Recorder,
         max_contacts: int | None = None,
     ) -> None:
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.scenario = s = scenario
         self.streams = streams
         self.recorder = recorder
