@@ -6,8 +6,9 @@
 (:mod:`simcc.model.transfers`) and the recorder (:mod:`simcc.model.records`).
 It runs every contact's first leg as event callbacks, hands contacts on
 (choosing the policy, :mod:`simcc.model.policies`), and ends them, scheduling
-re-contacts.  The contact's life after its first hand-off is the SimPy process
-of :mod:`simcc.model.contact`.
+re-contacts.  The contact's life after its first hand-off is the light process
+of :mod:`simcc.model.contact`; events, timers and the run loop are those of
+:mod:`simcc.model.scheduling`, on SimPy's event queue.
 """
 
 from __future__ import annotations
@@ -346,9 +347,9 @@ class Center:
     # ------------------------------------------------------------------ the first leg
 
     # The first leg of every contact (queue at the entry pool, answer, handle,
-    # resolve or escalate) runs as callbacks on the same SimPy events a process
-    # would wait on, without a generator frame per contact; the contact's life
-    # becomes a SimPy process (simcc.model.contact.after_escalation) at its
+    # resolve or escalate) runs as callbacks on events at the times a process
+    # would wait for, without a generator frame per contact; the contact's life
+    # becomes a light process (simcc.model.contact.after_escalation) at its
     # first hand-off.  This keeps the common path cheap; the event times are
     # the same as a process's (tests/process/test_event_sequences.py).
 

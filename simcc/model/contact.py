@@ -8,8 +8,9 @@ The receiving agent serves it in turn (:func:`serve`), and so on.
 
 The first leg runs as event callbacks in :class:`simcc.model.center.Center`
 (most contacts never go further, and a generator per contact is the largest
-cost of a SimPy model); from the first hand-off on, the life is the SimPy
-process :func:`after_escalation`.
+cost of a SimPy model); from the first hand-off on, the life is the light
+process :func:`after_escalation` (:func:`simcc.model.scheduling.start_process`):
+a generator that yields a delay in seconds to wait, or a queue entry to wait for.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The transfer policies of MODEL.md §3 as SimPy sub-processes.
+"""The transfer policies of MODEL.md §3 as sub-processes of a contact's light process.
 
 Each function is entered by the transferring agent A (still busy with the
 contact) and returns the :class:`~simcc.model.contact.Leg` the contact goes on
@@ -6,7 +6,8 @@ with — the receiving agent B, or A itself for ``conference`` — or ``None`` w
 the contact ended during the hand-off.  Every step that takes time is a draw
 from the scenario's distribution for it and every agent in a step is recorded
 busy for it.  docs/policies.md shows each one as a timeline; the functions
-read in the same order.
+read in the same order: ``yield d`` waits ``d`` seconds, ``b = yield entry``
+waits in a queue (:mod:`simcc.model.scheduling`).
 
 Every hand-off is recorded once, by :func:`record_handoff`, when it ends
 (B engaged, the customer gone, or the policy fallen back).
