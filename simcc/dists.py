@@ -34,6 +34,29 @@ from simcc.units import parse_duration
 
 Sampler = Callable[[], float]
 BATCH = 1024
+"""Variates drawn from NumPy per call, once a stream is in steady use."""
+FIRST_BATCH = 32
+"""The size of a stream's first batch; each next one doubles, up to :data:`BATCH`.
+
+A replication touches many streams (the warm centre about a hundred) that it
+draws from a few times only (a rare segment, a re-contact's patience, a
+desk's wrap-up): a first batch of 1,024 would cost more than the few draws it
+is for.  Which variates come out does not depend on the batch sizes: NumPy
+draws these distributions one variate after another from the generator, so
+``n`` draws in two batches are the ``n`` draws of one
+(tests/unit/test_dists.py pins it for every distribution).
+"""
+
+
+def batch_sizes() -> Iterator[int]:
+    """The batch sizes of a stream: FIRST_BATCH, doubling up to BATCH, then BATCH."""
+    size = FIRST_BATCH
+    while size < BATCH:
+        yield size
+        size *= 2
+    yield from itertools.repeat(BATCH)
+
+
 MAX_CV = 100.0
 """Largest coefficient of variation accepted (beyond it the draws are numerically meaningless)."""
 MIN_CV = 1e-6
@@ -112,8 +135,8 @@ class _Dist(BaseModel):
         """A callable drawing from this distribution (times ``scale``) with ``rng``."""
 
         def batches() -> Iterator[list[float]]:
-            while True:
-                values = self._batch(rng, BATCH)
+            for size in batch_sizes():
+                values = self._batch(rng, size)
                 if scale != 1.0:
                     values = values * scale
                 yield values.tolist()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from simcc.dists import BATCH, Sampler
+from simcc.dists import Sampler, batch_sizes
 
 
 def stream_key(name: str) -> int:
@@ -58,8 +58,8 @@ class Streams:
         gen = self.generator(name)
 
         def batches():  # type: ignore[no-untyped-def]
-            while True:
-                yield gen.random(BATCH).tolist()
+            for size in batch_sizes():
+                yield gen.random(size).tolist()
 
         return itertools.chain.from_iterable(batches()).__next__
 
@@ -68,8 +68,8 @@ class Streams:
         gen = self.generator(name)
 
         def batches():  # type: ignore[no-untyped-def]
-            while True:
-                yield gen.standard_exponential(BATCH).tolist()
+            for size in batch_sizes():
+                yield gen.standard_exponential(size).tolist()
 
         return itertools.chain.from_iterable(batches()).__next__
 

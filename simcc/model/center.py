@@ -6,19 +6,20 @@
 (:mod:`simcc.model.transfers`) and the recorder (:mod:`simcc.model.records`).
 It runs every contact's first leg as event callbacks, hands contacts on
 (choosing the policy, :mod:`simcc.model.policies`), and ends them, scheduling
-re-contacts.  The contact's life after its first hand-off is the SimPy process
-of :mod:`simcc.model.contact`.
+re-contacts.  The contact's life after its first hand-off is the light process
+of :mod:`simcc.model.contact`; events, timers and the run loop are those of
+:mod:`simcc.model.scheduling`, on SimPy's event queue.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-import simpy
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws, volume_factor
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
@@ -28,6 +29,7 @@ from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
+from simcc.model.scheduling import Environment, Pause, call_in, run_until, start_process
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
 
@@ -81,7 +83,7 @@ class Center:
         recorder: Recorder,
         max_contacts: int | None = None,
     ) -> None:
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.scenario = s = scenario
         self.streams = streams
         self.recorder = recorder
@@ -100,6 +102,11 @@ class Center:
         self.ended = 0  # contacts ended so far
         self.consults: dict[Entry[Contact], float] = {}  # consult requests waiting for a B
         self._samplers: dict[tuple[str, int, int], Callable[[], float]] = {}
+        # the samplers of handle, wrap_up and resolve by [pool][call type], made on first use
+        self._by_pool: dict[str, list[list[Callable[[], float] | None]]] = {
+            kind: [[None] * len(s.call_types) for _ in s.pools]
+            for kind in ("handle", "wrap_up", "resolve")
+        }
         self.next_contact = 0
         self.next_case = 0
         self._instant, self._at_instant = -1.0, 0  # re-contacts at the latest instant
@@ -112,6 +119,9 @@ class Center:
         self.recontact = recontact
         if recontact is not None:
             self.recontact_draw = streams.uniform("recontact")
+            # the re-contact probability after each outcome (by code), and after a false resolution
+            self._recontact_p = [recontact.probability_of(o) for o in OUTCOMES]
+            self._recontact_p_false = recontact.probability_of("false_resolution")
             self.recontact_delay = recontact.delay.sampler(streams.generator("recontact_delay"))
         self._build_triggers()
         # before the entry queue (MODEL.md §8): front doors, virtual hold, the day's volume
@@ -258,7 +268,7 @@ class Center:
                 )
             )
 
-    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Event, int, bool]:
+    def consult_peer(self, c: Contact, pool: Pool, agent: int) -> Generator[Pause, int, bool]:
         """A peer consult before escalating (:mod:`simcc.model.peer`); whether it resolved it."""
         return consult_peer(self, c, pool, agent)
 
@@ -281,15 +291,20 @@ class Center:
 
     def handle(self, pool: int, call_type: int) -> Callable[[], float]:
         """Handle-time sampler of a pool for a call type."""
-        return self._sampler("handle", pool, call_type)
+        return self._by_pool["handle"][pool][call_type] or self._first("handle", pool, call_type)
 
     def wrap(self, pool: int, call_type: int) -> Callable[[], float]:
         """Wrap-up sampler of a pool for a call type."""
-        return self._sampler("wrap_up", pool, call_type)
+        return self._by_pool["wrap_up"][pool][call_type] or self._first("wrap_up", pool, call_type)
 
     def resolve_draw(self, pool: int, call_type: int) -> Callable[[], float]:
         """Uniform draws deciding resolution at a pool for a call type."""
-        return self._sampler("resolve", pool, call_type)
+        return self._by_pool["resolve"][pool][call_type] or self._first("resolve", pool, call_type)
+
+    def _first(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
+        """A sampler's first use: make it, and keep it by pool and call type."""
+        sampler = self._by_pool[kind][pool][call_type] = self._sampler(kind, pool, call_type)
+        return sampler
 
     def _sampler(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
         key = (kind, pool, call_type)
@@ -325,8 +340,7 @@ class Center:
     def _schedule_arrival(self, stream: ArrivalStream) -> None:
         at = stream.next_time()
         if at is not None:
-            event = Timeout(self.env, at - self.env.now, stream)
-            event.callbacks.append(self._on_arrival)
+            call_in(self.env, at - self.env.now, self._on_arrival, stream)
 
     def _on_arrival(self, event: Event) -> None:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
@@ -353,9 +367,9 @@ class Center:
     # ------------------------------------------------------------------ the first leg
 
     # The first leg of every contact (queue at the entry pool, answer, handle,
-    # resolve or escalate) runs as callbacks on the same SimPy events a process
-    # would wait on, without a generator frame per contact; the contact's life
-    # becomes a SimPy process (simcc.model.contact.after_escalation) at its
+    # resolve or escalate) runs as callbacks on events at the times a process
+    # would wait for, without a generator frame per contact; the contact's life
+    # becomes a light process (simcc.model.contact.after_escalation) at its
     # first hand-off.  This keeps the common path cheap; the event times are
     # the same as a process's (tests/process/test_event_sequences.py).
 
@@ -453,8 +467,7 @@ class Center:
             return
         # an event even for a zero handle time: an agent freed at once must not
         # serve the next waiting contact inside this call (no unbounded recursion)
-        done = Timeout(self.env, max(handle, 0.0), c)
-        done.callbacks.append(self._on_first_handled)
+        call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
 
     def _retell_first(self, c: Contact, handle: float) -> None:
         """The answering agent hears the story again (``c.retell``), then handles the contact."""
@@ -470,19 +483,18 @@ class Center:
         Timeout(self.env, c.retell).callbacks.append(retold)
 
     def _on_first_handled(self, event: Event) -> None:
-        c = event._value
-        if self.env.now > c.busy_since:
-            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, self.env.now)
-        self._first_handled(c)
-
-    def _first_handled(self, c: Contact) -> None:
+        """The first agent's handling ends: it resolves or closes the contact, or escalates it."""
+        c: Contact = event._value
+        now = self.env.now
+        if now > c.busy_since:
+            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, now)
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or (len(ct.path) == 1 and c.jump is None):
             pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
-            self.env.process(after_escalation(self, c, pool, c.agent))
+            start_process(self.env, after_escalation(self, c, pool, c.agent))
 
     # ------------------------------------------------------------------ hand-offs
 
@@ -491,7 +503,8 @@ class Center:
 
         The policy is the scenario's (or its rules' choice); an unstaffed target
         may turn it into a callback or send the contact to its fallback pool; a
-        ticket stays a ticket.  Returns what the policy returns (the next leg).
+        ticket stays a ticket.  Returns the policy's process (which ends with the
+        next leg), to be run with ``yield from`` at once.
         """
         policy: str = self.policy
         if policy == "rules":
@@ -510,7 +523,7 @@ class Center:
             changes[c.id] = self.cross_channel[changes.get(c.id, c.ctype.channel)]
         if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
             c.first_handoff = self.env.now
-        return (yield from TRANSFERS[policy](self, c, pool, agent, target, position))
+        return TRANSFERS[policy](self, c, pool, agent, target, position)
 
     def _decide(self, c: Contact, pool: Pool, target: Pool) -> str:
         situation = Situation(
@@ -542,14 +555,13 @@ class Center:
         """
         if at >= self.horizon:
             return
-        event = self.env.timeout(at - self.env.now)
 
         def chase(_event: Event) -> None:
             if not started[0] and c.case_id not in self._chased:
                 self._chased.add(c.case_id)
                 self._new_attempt(c)
 
-        event.callbacks.append(chase)
+        call_in(self.env, at - self.env.now, chase)
 
     # ------------------------------------------------------------------ endings
 
@@ -569,13 +581,14 @@ class Center:
             or outcome == _SELF_SERVED
         ):
             return
-        key = "false_resolution" if outcome == _RESOLVED else OUTCOMES[outcome]
-        p = recontact.probability_of(key)
+        p = self._recontact_p_false if outcome == _RESOLVED else self._recontact_p[outcome]
         if p > 0 and self.recontact_draw() < p:
             delay = self.recontact_delay()
             if now + delay < self.horizon:
-                timer = self.env.timeout(delay)
-                timer.callbacks.append(lambda _event: self._new_attempt(c))
+                call_in(self.env, delay, self._on_recontact, c)
+
+    def _on_recontact(self, event: Event) -> None:
+        self._new_attempt(event._value)
 
     def _new_attempt(self, old: Contact) -> None:
         """The customer calls again about the same case."""
@@ -606,12 +619,12 @@ class Center:
             start = self._case_start.setdefault(old.case_id, old.arrival)
             skip = self._skip(c, start)
             if skip is not None:
-                self.env.process(skip_to(self, c, *skip))
+                start_process(self.env, skip_to(self, c, *skip))
                 return
         if self.owner_rediscovery is not None and old.last_pool != c.entry_pool:
             owner = self.pools[old.last_pool]  # case memory: back to the case's last pool
             retell = self.owner_rediscovery()
-            self.env.process(skip_to(self, c, owner, None, retell))
+            start_process(self.env, skip_to(self, c, owner, None, retell))
             return
         self.arrive(c)
 
@@ -665,12 +678,22 @@ class Center:
         """Simulate to the end: arrivals stop at the horizon, then contacts drain.
 
         Contacts still in the system at the end are recorded ``unfinished``.
+        Python's cyclic garbage collector is paused meanwhile: the run makes
+        almost no cyclic garbage (a handful of objects per replication), but a
+        full collection, scanning every object of the process, could land in
+        it and cost as much as a third of a small replication.
         """
         until = self.horizon + drain
-        if wall_clock is None:
-            self._run_until(until)
-        else:
-            self._run_with_wall_clock(until, wall_clock)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            if wall_clock is None:
+                self._run_until(until)
+            else:
+                self._run_with_wall_clock(until, wall_clock)
+        finally:
+            if collecting:
+                gc.enable()
         env = self.env
         for c in list(self.live.values()):
             c.outcome = _UNFINISHED
@@ -681,7 +704,7 @@ class Center:
     def _run_until(self, until: float) -> None:
         env = self.env
         while True:
-            env.run(until=None if math.isinf(until) else until)
+            run_until(env, until)
             if env.now >= until or not self._break_circular_wait():
                 break
 

@@ -8,8 +8,9 @@ The receiving agent serves it in turn (:func:`serve`), and so on.
 
 The first leg runs as event callbacks in :class:`simcc.model.center.Center`
 (most contacts never go further, and a generator per contact is the largest
-cost of a SimPy model); from the first hand-off on, the life is the SimPy
-process :func:`after_escalation`.
+cost of a SimPy model); from the first hand-off on, the life is the light
+process :func:`after_escalation` (:func:`simcc.model.scheduling.start_process`):
+a generator that yields a delay in seconds to wait, or a queue entry to wait for.
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from simcc.model.pool import OverflowClock, Pool
 from simcc.model.records import Activity, Outcome, Reason
 
 if TYPE_CHECKING:
-    from simpy.events import Event
-
     from simcc.model.center import Center
+    from simcc.model.scheduling import Pause
 
 NAN = math.nan
 # codes as plain ints (see simcc.model.records)
@@ -200,7 +200,7 @@ class Leg:
 
 def after_escalation(
     center: Center, c: Contact, pool: Pool, agent: int
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """The contact's life from its first hand-off: the process that goes on leg by leg.
 
     Its first leg (queue, answer, handle at the entry pool) ran as event
@@ -221,7 +221,7 @@ def position_of(ct: CallTypeRuntime, pool: Pool) -> int:
     return path.index(pool) if pool in path else len(path) - 1
 
 
-def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | None]:
+def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | None]:
     """One agent works on the contact; returns the next leg, or None when it ended."""
     env = center.env
     pool, agent, params = leg.agent_pool, leg.agent, leg.param_pool
@@ -230,7 +230,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
     c.visit(pool.index)
     start = env.now
     if leg.rediscovery > 0.0:
-        yield env.timeout(leg.rediscovery)
+        yield leg.rediscovery
         record(pool.index, agent, c.id, _REDISCOVERY, start, env.now)
         start = env.now
     if leg.counts:
@@ -257,7 +257,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Event, int, Leg | N
         resolved, target, reason = False, ct.complaint_to, _COMPLAINT
         position = position_of(ct, target) - 1
     if handle > 0.0:
-        yield env.timeout(handle)
+        yield handle
         record(pool.index, agent, c.id, _HANDLE, start, env.now)
     if resolved or target is None:
         pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)

@@ -22,9 +22,8 @@ from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
 from simcc.model.transfers import busy_for, record_handoff
 
 if TYPE_CHECKING:
-    from simpy.events import Event
-
     from simcc.model.center import Center
+    from simcc.model.scheduling import Pause
     from simcc.rng import Streams
     from simcc.scenario import Peer
 
@@ -44,7 +43,7 @@ class PeerSettings:
         self.consult_time = spec.consult_time.sampler(streams.generator(f"peer_consult:{pool}"))
 
 
-def consult_peer(center: Center, c: Contact, pool: Pool, agent: int) -> Generator[Event, int, bool]:
+def consult_peer(center: Center, c: Contact, pool: Pool, agent: int) -> Generator[Pause, int, bool]:
     """The agent of ``pool`` may consult a colleague before escalating; whether that resolved it.
 
     When it did, the agent has wrapped up and the contact has ended resolved.

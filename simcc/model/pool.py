@@ -37,6 +37,7 @@ import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
 from simcc.model.records import Activity, Recorder
+from simcc.model.scheduling import call_in
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -228,10 +229,12 @@ class Pool:
         if wrap_up > 0.0:
             now = self.env.now
             self.recorder.agent(self.index, agent, contact, _WRAP_UP, now, now + wrap_up)
-            done = self.env.timeout(wrap_up)
-            done.callbacks.append(lambda _event: self.release(agent))
+            call_in(self.env, wrap_up, self._wrapped_up, agent)
         else:
             self.release(agent)
+
+    def _wrapped_up(self, event: Event) -> None:
+        self.release(event._value)
 
     def _dispatch(self, agent: int) -> None:
         queue = self._queue
@@ -264,8 +267,7 @@ class Pool:
             return
         self._clock_at = at
         heapq.heappush(self._clocks, at)
-        ring = self.env.timeout(max(at - self.env.now, 0.0))
-        ring.callbacks.append(self._ring)
+        call_in(self.env, max(at - self.env.now, 0.0), self._ring)
 
     def _ring(self, _event: Event) -> None:
         now = self.env.now
@@ -430,8 +432,7 @@ class OverflowClock(Generic[O]):
             return
         self.armed = True
         env = self.env
-        ring = env.timeout(max(due[0][0] - env.now, 0.0))
-        ring.callbacks.append(self._ring)
+        call_in(env, max(due[0][0] - env.now, 0.0), self._ring)
 
     def _ring(self, _event: Event) -> None:
         now = self.env.now

@@ -1,4 +1,4 @@
-"""The transfer policies of MODEL.md §3 as SimPy sub-processes.
+"""The transfer policies of MODEL.md §3 as sub-processes of a contact's light process.
 
 Each function is entered by the transferring agent A (still busy with the
 contact) and returns the :class:`~simcc.model.contact.Leg` the contact goes on
@@ -6,7 +6,8 @@ with — the receiving agent B, or A itself for ``conference`` — or ``None`` w
 the contact ended during the hand-off.  Every step that takes time is a draw
 from the scenario's distribution for it and every agent in a step is recorded
 busy for it.  docs/policies.md shows each one as a timeline; the functions
-read in the same order.
+read in the same order: ``yield d`` waits ``d`` seconds, ``b = yield entry``
+waits in a queue (:mod:`simcc.model.scheduling`).
 
 Every hand-off is recorded once, by :func:`record_handoff`, when it ends
 (B engaged, the customer gone, or the policy fallen back).
@@ -16,16 +17,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
 from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
+from simcc.model.scheduling import Pause
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-    from simpy.events import Event
 
     from simcc.dists import Distribution
     from simcc.model.center import Center
@@ -47,7 +47,7 @@ _CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
 
-Process = Generator["Event", int, Leg | None]
+Process = Generator[Pause, int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
 
 
@@ -135,27 +135,28 @@ def record_handoff(
 def fallback(
     center: Center, policy: str, c: Contact, pool: Pool, agent: int, target: Pool, position: int
 ) -> Process:
-    """Warm/conference fallback when no B came in time: ``cold`` or ``callback``."""
+    """Warm/conference fallback when no B came in time: ``cold`` or ``callback``
+    (its process, to be run with ``yield from`` at once)."""
     c.policy = center.codes[policy]
-    return (yield from TRANSFERS[policy](center, c, pool, agent, target, position))
+    return TRANSFERS[policy](center, c, pool, agent, target, position)
 
 
 def busy_for(
     center: Center, c: Contact, activity: int, duration: float, *agents: tuple[Pool, int]
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """A step of ``duration`` seconds in which each ``(pool, agent)`` works on ``c``
     at ``activity``: wait it out and record it for each agent (nothing if it takes no time)."""
     if duration > 0.0:
         env = center.env
         start = env.now
-        yield env.timeout(duration)
+        yield duration
         for pool, agent in agents:
             center.recorder.agent(pool.index, agent, c.id, activity, start, env.now)
 
 
 def _handoff_step(
     center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
     yield from busy_for(center, c, _TRANSFER, draw(), (pool, agent))
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
@@ -235,7 +236,7 @@ def _misrouted(
     c.visit(wrong.index)
     start = env.now
     if rediscovery > 0.0:
-        yield env.timeout(rediscovery)
+        yield rediscovery
         center.recorder.agent(wrong.index, b, c.id, _REDISCOVERY, start, env.now)
     c.rediscoveries += 1
     c.escalations += 1
@@ -243,8 +244,7 @@ def _misrouted(
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
-@dataclass(frozen=True)
-class Consulted:
+class Consulted(NamedTuple):
     """A consult that happened: B's agent, when the hold began, when B was seized."""
 
     b: int
@@ -254,7 +254,7 @@ class Consulted:
 
 def _consult(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int, policy: str
-) -> Generator[Event, int, Consulted | Leg | None]:
+) -> Generator[Pause, int, Consulted | Leg | None]:
     """Hold the customer and seize a B, then consult (warm and conference alike).
 
     Returns :class:`Consulted` when A and B have consulted; ``None`` when the
@@ -294,7 +294,7 @@ def _consult(
     c.visit(target.index)
     duration = cfg.consult_time()
     if hold_deadline < engaged + duration:  # the customer hangs up during the consult
-        yield env.timeout(max(hold_deadline - engaged, 0.0))
+        yield max(hold_deadline - engaged, 0.0)
         record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
         record(target.index, b, c.id, _CONSULT, engaged, env.now)
         target.release(b)
@@ -444,7 +444,7 @@ def callback(
             center.end(c, _CALLBACK_UNREACHED)
             return None
         if cfg.retry_delay > 0:
-            yield env.timeout(cfg.retry_delay)
+            yield cfg.retry_delay
     _record_callback(center, c, pool, target, handoff, start, attempts)
     rediscovery = cfg.rediscovery_time() * cfg.context_factor
     return Leg(target, b, target, position, rediscovery, cfg.context_factor > 0)

@@ -30,9 +30,8 @@ from simcc.model.records import HandoffOutcome, Outcome
 from simcc.model.transfers import record_handoff
 
 if TYPE_CHECKING:
-    from simpy.events import Event
-
     from simcc.model.center import Center
+    from simcc.model.scheduling import Pause
 
 NAN = math.nan
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
@@ -40,7 +39,7 @@ _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 
 def skip_to(
     center: Center, c: Contact, pool: Pool, reason: int | None, rediscovery: float = 0.0
-) -> Generator[Event, int, None]:
+) -> Generator[Pause, int, None]:
     """Re-contact ``c`` waits in ``pool``'s queue (with its patience), then is served there.
 
     With a ``reason`` the skip is a hand-off (a trigger); without, the case's

@@ -19,6 +19,7 @@ from simcc.dists import (
     Triangular,
     Uniform,
 )
+from simcc.rng import Streams
 
 ADAPTER = TypeAdapter(Distribution)
 
@@ -124,3 +125,32 @@ def test_samplers_match_their_mean(dist) -> None:  # type: ignore[no-untyped-def
 def test_deterministic_sampler_and_scale() -> None:
     draw = Deterministic(dist="deterministic", value=10).sampler(np.random.default_rng(0), 2.0)
     assert [draw(), draw()] == [20.0, 20.0]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "exponential", "mean": "5m"},
+        {"dist": "lognormal", "mean": 60, "cv": 0.7},
+        {"dist": "gamma", "mean": 60, "cv": 2},
+        {"dist": "erlang", "mean": 60, "k": 3},
+        {"dist": "uniform", "low": 10, "high": 20},
+        {"dist": "triangular", "low": 0, "mode": 3, "high": 6},
+        {"dist": "empirical", "values": [1, 2, 5, 7]},
+    ],
+)
+def test_growing_batches_draw_the_same_variates_as_one_batch(spec: dict[str, object]) -> None:
+    """A sampler's batches start small and grow (FIRST_BATCH to BATCH); its variates are
+    those of one NumPy call of the same length, so batch sizes never change a result."""
+    dist = make(spec)
+    n = 3000  # past every batch boundary: 32 + 64 + … + 512 + 1024 + 1024
+    sampler = dist.sampler(np.random.default_rng(11))  # type: ignore[attr-defined]
+    one_call = dist._batch(np.random.default_rng(11), n).tolist()  # type: ignore[attr-defined]
+    assert [sampler() for _ in range(n)] == one_call
+
+
+def test_growing_batches_of_named_streams_draw_the_same_variates() -> None:
+    uniform, exponential = Streams(3).uniform("u"), Streams(3).exponential("e")
+    assert [uniform() for _ in range(3000)] == Streams(3).generator("u").random(3000).tolist()
+    expected = Streams(3).generator("e").standard_exponential(3000).tolist()
+    assert [exponential() for _ in range(3000)] == expected

@@ -1,0 +1,105 @@
+"""The engine's timers, light processes and run loop keep SimPy's event order exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+import simpy
+
+from simcc.model.scheduling import Environment, call_in, run_until, start_process
+
+
+def _story(env: simpy.Environment, log: list[tuple[float, str]], light: bool) -> None:
+    """Timers and two processes with ties at every instant, run with SimPy's own
+    objects (``light=False``) or with the engine's (``light=True``)."""
+
+    def wait(delay: float) -> Any:
+        return delay if light else env.timeout(delay)
+
+    def process(name: str, delays: list[float]) -> Generator[Any, Any, None]:
+        log.append((env.now, f"{name} starts"))
+        for d in delays:
+            yield wait(d)
+            log.append((env.now, f"{name} after {d:g}"))
+
+    def timer(name: str) -> Callable[[Any], None]:
+        return lambda event: log.append((env.now, f"timer {name} ({event._value})"))
+
+    def launch(name: str, delays: list[float]) -> None:
+        if light:
+            start_process(env, process(name, delays))
+        else:
+            env.process(process(name, delays))
+
+    for name, delay in (("a", 1.0), ("b", 0.0), ("c", 1.0)):
+        if light:
+            call_in(env, delay, timer(name), name)
+        else:
+            env.timeout(delay, name).callbacks.append(timer(name))
+        launch(f"p{name}", [1.0, 0.0, 1.0])
+
+    def at_one(_event: Any) -> None:  # started at t = 1, between the others of that instant
+        launch("late", [0.0, 1.0])
+        log.append((env.now, "at one"))
+
+    if light:
+        call_in(env, 1.0, at_one)
+    else:
+        env.timeout(1.0).callbacks.append(at_one)
+
+
+def test_timers_and_light_processes_run_in_simpys_order_at_ties() -> None:
+    simpy_log: list[tuple[float, str]] = []
+    env = simpy.Environment()
+    _story(env, simpy_log, light=False)
+    env.run()
+    light_log: list[tuple[float, str]] = []
+    engine_env = Environment()
+    _story(engine_env, light_log, light=True)
+    run_until(engine_env, float("inf"))
+    assert light_log == simpy_log
+    assert len(simpy_log) == 19  # 15 process steps, 3 timers, "at one": ties at t = 0, 1 and 2
+
+
+def test_a_light_process_waits_for_a_queue_entry_value() -> None:
+    env = Environment()
+    got: list[tuple[float, int]] = []
+    entry = simpy.Event(env)
+
+    def waiter() -> Generator[Any, Any, None]:
+        value = yield entry
+        got.append((env.now, value))
+
+    start_process(env, waiter())
+    call_in(env, 3.0, lambda _e: entry.succeed(7))
+    run_until(env, float("inf"))
+    assert got == [(3.0, 7)]
+
+
+@pytest.mark.parametrize("until", [2.5, 10.0])
+def test_run_until_stops_before_until_and_leaves_the_clock_there_as_simpy_does(
+    until: float,
+) -> None:
+    logs, clocks = [], []
+    for env in (simpy.Environment(), Environment()):
+        log: list[float] = []
+        for t in (1.0, 2.0, 2.5, 3.0):
+            env.timeout(t).callbacks.append(lambda _e, env=env, log=log: log.append(env.now))
+        if isinstance(env, Environment):
+            run_until(env, until)
+        else:
+            env.run(until=until)
+        logs.append(log)
+        clocks.append(env.now)
+    assert logs[0] == logs[1]
+    assert clocks == [until, until]
+
+
+def test_the_engine_clock_is_simpys_clock() -> None:
+    env = Environment(initial_time=5.0)
+    assert env.now == env._now == 5.0
+    env.timeout(2.0)
+    env.run()  # SimPy's own scheduler sets the clock through _now
+    assert env.now == env._now == 7.0
