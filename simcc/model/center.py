@@ -389,7 +389,7 @@ class Center:
         hold = self.holds[c.call_type]
         if hold is not None and hold.offered(entry):  # virtual hold: a call back, its place kept
             c.virtual_hold = True
-            self.env.process(call_back(self, c, entry, hold))
+            start_process(self.env, call_back(self, c, entry, hold))
             return
         waiting = entry.join(c.priority, 1, c.queued + c.patience, c, then=self._on_answer)
         if waiting.state == WAITING:
@@ -477,10 +477,9 @@ class Center:
             now = self.env.now
             self.recorder.agent(c.answer_pool, c.agent, c.id, _REDISCOVERY, start, now)
             c.busy_since = now
-            done = Timeout(self.env, max(handle, 0.0), c)
-            done.callbacks.append(self._on_first_handled)
+            call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
 
-        Timeout(self.env, c.retell).callbacks.append(retold)
+        call_in(self.env, c.retell, retold)
 
     def _on_first_handled(self, event: Event) -> None:
         """The first agent's handling ends: it resolves or closes the contact, or escalates it."""

@@ -26,9 +26,8 @@ import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-from simpy.events import Timeout
-
 from simcc.model.records import Activity, Outcome
+from simcc.model.scheduling import Pause, call_in
 from simcc.model.transfers import PolicySettings, busy_for
 
 if TYPE_CHECKING:
@@ -75,7 +74,6 @@ class Door:
         settled = self.contained() < self.containment
         retell = 0.0 if settled else self.retelling()
         c.queued = NAN  # not in an agent queue (yet)
-        done = Timeout(center.env, self.time(), c)
 
         def leave(_event: Event) -> None:
             if settled:
@@ -88,7 +86,7 @@ class Door:
                 c.retell = retell
             then(c)
 
-        done.callbacks.append(leave)
+        call_in(center.env, self.time(), leave, c)
 
 
 def doors(scenario: Scenario, streams: Streams, kind: str) -> list[Door | None]:
@@ -130,7 +128,7 @@ def holds(scenario: Scenario, streams: Streams) -> list[Hold | None]:
     ]
 
 
-def call_back(center: Center, c: Contact, pool: Pool, hold: Hold) -> Generator[Event, int, None]:
+def call_back(center: Center, c: Contact, pool: Pool, hold: Hold) -> Generator[Pause, int, None]:
     """The accepted caller waits in ``pool``'s queue without patience; the agent who takes it
     dials; reached, its first leg goes on; never reached, it ends ``callback_unreached``.
 
@@ -154,5 +152,5 @@ def call_back(center: Center, c: Contact, pool: Pool, hold: Hold) -> Generator[E
             center.end(c, _CALLBACK_UNREACHED)
             return
         if cfg.retry_delay > 0:
-            yield env.timeout(cfg.retry_delay)
+            yield cfg.retry_delay
     center._answer(c, pool, agent)
