@@ -44,7 +44,14 @@ from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
 from simcc.fit.patience import patience_blocks, patience_line
-from simcc.fit.staffing import GENERAL_POOL, PoolPlan, infer_pools, infer_staffing
+from simcc.fit.staffing import (
+    GENERAL_POOL,
+    PoolPlan,
+    infer_pools,
+    infer_staffing,
+    pickup_delay,
+    staffing_notes,
+)
 from simcc.fit.volume import VolumeFit, fit_volume
 from simcc.fit.writing import dump_yaml_with_comments, fmt_clock, fmt_duration, fmt_rate
 
@@ -76,7 +83,8 @@ class Fit:
     ``priority`` and each call type) and ``patience_used`` which group each
     scenario key uses; ``staffing`` the unrounded mean agents per staffing
     interval of each pool, over the span; ``overflow`` the overflow step
-    fitted for each call type that has one; ``options`` what the fit was
+    fitted for each call type that has one; ``wrap_up`` each pool's wrap-up
+    (its agents' median pick-up delay, seconds; 0 without); ``options`` what the fit was
     asked to do; ``outliers`` the file lines of the chosen days' calls left
     out of every estimate (flagged ``implausible_duration`` by the loader).
     """
@@ -94,6 +102,7 @@ class Fit:
     pools: PoolPlan
     staffing: dict[str, pd.Series]
     overflow: dict[str, OverflowFit] = field(default_factory=dict)
+    wrap_up: dict[str, float] = field(default_factory=dict)
     options: FitOptions = field(default_factory=FitOptions)
     outliers: list[int] = field(default_factory=list)
     volume: VolumeFit | None = None  # day-to-day volume, when several days were fitted
@@ -119,9 +128,15 @@ class Fit:
             types = ", ".join(self.pools.types_of(pool))
             if extra:
                 types += f" (and {', '.join(extra)} by overflow)"
+            wrap = self.wrap_up.get(pool, 0.0)
             out.append(
                 f"pool {pool}: {types}; agents available "
                 f"{mean.mean():.1f} on average (max {mean.max():.1f})"
+                + (
+                    f"; wrap-up {fmt_duration(wrap)} (its agents' median pick-up delay)"
+                    if wrap
+                    else ""
+                )
             )
         out.append("handle time (lognormal; KS distance, MLE mean vs sample mean):")
         for t, fit in self.handle.items():
@@ -202,7 +217,8 @@ def fit_log(
     comments += notes
     plan = _pool_plan(typed, opts)
     typed = typed.assign(credit=credit(typed, plan))
-    staffing, counts, notes = _staffing(typed, chosen, plan, day, opts)
+    wrap_up = _wrap_up(typed, chosen, plan, opts)
+    staffing, counts, notes = _staffing(typed, chosen, plan, day, opts, wrap_up)
     comments += notes
     fits, handle, choice, notes = _handle(typed, plan, day.types, opts)
     comments += notes
@@ -216,6 +232,7 @@ def fit_log(
     comments += patience.comments
     scenario["pools"] = {
         pool: _pool(plan.types_of(pool), counts[pool], handle, opts.staffing_interval)
+        | ({"wrap_up": fmt_duration(wrap_up[pool])} if wrap_up[pool] > 0 else {})
         for pool in plan.pools
     }
     overflow_fits, notes = _overflows(scenario, typed, plan, handle, opts)
@@ -235,6 +252,7 @@ def fit_log(
         pools=plan,
         staffing=staffing,
         overflow=overflow_fits,
+        wrap_up=wrap_up,
         options=opts,
         outliers=outliers,
         volume=volume,
@@ -287,19 +305,33 @@ def _day(
     return _Day(start, horizon, type_rates), notes
 
 
+def _wrap_up(
+    typed: pd.DataFrame, chosen: list[dt.date], plan: PoolPlan, opts: FitOptions
+) -> dict[str, float]:
+    """Each pool's wrap-up: its agents' median pick-up delay (``wrap_up="pickup"``), else 0."""
+    if opts.wrap_up == "none":
+        return {pool: 0.0 for pool in plan.pools}
+    return {pool: pickup_delay(typed, chosen, plan.agents.get(pool, [])) for pool in plan.pools}
+
+
 def _staffing(
-    typed: pd.DataFrame, chosen: list[dt.date], plan: PoolPlan, day: _Day, opts: FitOptions
+    typed: pd.DataFrame,
+    chosen: list[dt.date],
+    plan: PoolPlan,
+    day: _Day,
+    opts: FitOptions,
+    wrap_up: dict[str, float],
 ) -> tuple[dict[str, pd.Series], dict[str, list[int]], list[str]]:
     """Each pool's mean agents per staffing interval, the rounded counts, and the notes."""
     staffing = {
-        pool: _staffing_mean(typed, chosen, plan, pool, opts, day.start, day.horizon)
+        pool: _staffing_mean(typed, chosen, plan, pool, opts, day, wrap_up[pool])
         for pool in plan.pools
     }
     counts = {
         pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, day.rates), opts.interval)
         for pool in plan.pools
     }
-    notes = _staffing_comments(plan, staffing, counts, opts)
+    notes = staffing_notes(plan, staffing, counts, opts, wrap_up)
     return staffing, counts, notes
 
 
@@ -343,9 +375,16 @@ def _finish(scenario: dict[str, Any], opts: FitOptions) -> list[str]:
     threshold = fmt_duration(opts.sla_threshold)
     scenario["transfer"] = {"policy": "cold"}
     scenario["sla"] = {"answer": {"threshold": threshold}}
+    wrap = (
+        "pools.*.wrap_up: the median pick-up delay of the pool's agents (from the end of a call "
+        "to the next, when that caller was already waiting); longer idle time while callers "
+        "waited is out of the available agents."
+        if opts.wrap_up == "pickup"
+        else "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time "
+        "agents took between calls while callers waited is out of the available agents instead."
+    )
     return [
-        "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time agents "
-        "took between calls while callers waited is out of the available agents instead.",
+        wrap,
         "transfer.policy cold: the log records no transfers; "
         f"sla.answer.threshold {threshold}; replications {opts.replications}.",
     ]
@@ -435,8 +474,8 @@ def _staffing_mean(
     plan: PoolPlan,
     pool: str,
     opts: FitOptions,
-    start: float,
-    horizon: float,
+    day: _Day,
+    pickup: float,
 ) -> pd.Series:
     """Mean agents of ``pool`` per staffing interval over the scenario's span."""
     step = opts.staffing_interval
@@ -451,8 +490,11 @@ def _staffing_mean(
         max_gap=opts.max_gap,
         min_break=opts.min_break,
         credit=("credit", pool),
+        pickup=pickup,
+        answered_only=opts.answered_gaps,
+        edges=opts.session_edges,
     )
-    grid = start + np.arange(round(horizon / step)) * step
+    grid = day.start + np.arange(round(day.horizon / step)) * step
     out = mean.reindex(grid, fill_value=0.0)
     out.attrs = dict(mean.attrs)
     return out
@@ -578,65 +620,6 @@ def _agent_counts(mean: pd.Series, rates: np.ndarray, interval: float) -> list[i
     per_arrival_slot = max(round(interval / step), 1)
     calls_due = np.repeat(np.asarray(rates) > 0, per_arrival_slot)[: len(counts)]
     return [int(c) for c in np.where(calls_due & (counts < 1), 1, counts)]
-
-
-def _staffing_comments(
-    plan: PoolPlan,
-    staffing: dict[str, pd.Series],
-    counts: dict[str, list[int]],
-    opts: FitOptions,
-) -> list[str]:
-    """Explain the pools and how their agents were counted."""
-    method, max_gap = opts.staffing_method, opts.max_gap
-    out = [
-        "pools: agents who took at least 90% of their calls from one call type are dedicated "
-        "to it; a call type whose dedicated agents took at least half of its calls gets its own "
-        "pool, the rest share the pool 'agents'. Every call of a type goes to its pool; a "
-        "service is counted as work of the pool of its call type, whoever took it"
-        + (
-            " — but a call of a type with overflow routing (below) taken by an agent of the "
-            "overflow pool is that pool's work."
-            if plan.routed
-            else "."
-        ),
-        *(f"  {line}" for line in plan.describe()),
-    ]
-    gap = "a break threshold" if max_gap is None else fmt_duration(max_gap)
-    if method == "available":
-        out += [
-            "pools.*.agents: not in the log. Per second, an agent counts while serving a call, "
-            f"and while idle between two of its calls less than {gap} apart — but not while "
-            "any of the pool's callers was waiting (an agent free to take calls does not leave "
-            "callers in the queue: that idle time was after-call work, a break or other tasks). "
-            "Mean over the days per interval, rounded; at least 1 where calls arrive.",
-            "  Break threshold: the 95% quantile of the exponential with the median of the "
-            "pool's idle gaps while nobody waited, at least "
-            f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait "
-            "long for each call).",
-            "  Bias: idle time before the first and after the last call of a session is missed "
-            "(under); idle time in a short break while nobody waited counts (over, harmless).",
-        ]
-    elif method == "sessions":
-        out.append(
-            "pools.*.agents: agents serving a call or idle between two calls less than "
-            f"{gap} apart, mean over the days, rounded (over-counts agents busy with other work "
-            "while callers waited)."
-        )
-    else:
-        out.append(
-            "pools.*.agents: distinct agents with a service overlapping each interval, mean "
-            "over the days, rounded (an agent with one call counts for the whole interval)."
-        )
-    for pool, mean in staffing.items():
-        raised = int(np.sum(np.rint(mean.to_numpy()) < np.asarray(counts[pool])))
-        line = f"  {pool}: {mean.mean():.2f} agents on average, {min(counts[pool])}–"
-        line += f"{max(counts[pool])} per interval"
-        if "max_gap" in mean.attrs:
-            line += f"; break threshold {mean.attrs['max_gap'] / 60:.0f} min"
-        if raised:
-            line += f"; {raised} interval(s) with calls but under half an agent raised to 1"
-        out.append(line + ".")
-    return out
 
 
 def _handle_times(

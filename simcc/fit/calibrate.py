@@ -11,7 +11,7 @@ weeks 3–4 are scored, never used to choose. Run::
     python -m simcc.fit.calibrate                      # print the tables
     python -m simcc.fit.calibrate --docs docs/calibration.md \\
         --scenario scenarios/bank-weekday.yaml         # regenerate both files
-    python -m simcc.fit.calibrate --ablation -n 8 --docs docs/calibration.md
+    python -m simcc.fit.calibrate --ablation -n 40 --docs docs/calibration.md
                                                        # the estimator comparison
 
 With ``--docs`` the text between the ``<!-- calibration:begin -->`` and
@@ -297,16 +297,21 @@ VARIANTS: dict[str, FitOptions] = {
     "one pool, distinct agents per half hour (the first method)": FitOptions(
         pools="one", staffing_method="distinct", staffing_interval=1800.0
     ),
-    "priority callers first, breaks from 15 min (the previous defaults)": FitOptions(
-        priority_first=True, min_break=900.0
+    "the previous defaults (no wrap-up, every short gap counts, no session edges)": FitOptions(
+        wrap_up="none", answered_gaps=False, session_edges="none"
     ),
+    "no wrap-up (pick-up delays off duty)": FitOptions(wrap_up="none"),
+    "every idle gap under the break threshold counts": FitOptions(answered_gaps=False),
+    "no session edges": FitOptions(session_edges="none"),
     "priority callers first": FitOptions(priority_first=True),
     "breaks from 15 min": FitOptions(min_break=900.0),
     "breaks from 30 min": FitOptions(min_break=1800.0),
     "patience always exponential": FitOptions(patience_estimator="exponential"),
     "patience always Kaplan–Meier (empirical)": FitOptions(patience_estimator="km"),
     "patience per call type": FitOptions(patience_by="call_type"),
-    "the defaults (priority callers keep their place, breaks from 20 min)": FitOptions(),
+    "the defaults (pick-up wrap-up, answered gaps, session edges, breaks from 20 min)": (
+        FitOptions()
+    ),
 }
 """Estimator variants compared by :func:`ablation`."""
 
@@ -382,6 +387,8 @@ OPTION_ARGUMENTS: tuple[str, ...] = (
     "max_gap",
     "overflow",
     "patience_estimator",
+    "wrap_up",
+    "session_edges",
 )
 """The :class:`FitOptions` fields the command line can set (``--staffing-method`` …)."""
 

@@ -21,7 +21,9 @@ __all__ = [
     "HandleTimeMethod",
     "PatienceBy",
     "PatienceEstimator",
+    "SessionEdges",
     "StaffingMethod",
+    "WrapUp",
 ]
 
 HALF_HOUR = 1800.0
@@ -37,6 +39,8 @@ PatienceEstimator = Literal["auto", "exponential", "km"]
 PoolsChoice = Literal["auto", "one"]
 RareTypes = Literal["merge", "drop"]
 OverflowChoice = Literal["auto", "off"]
+WrapUp = Literal["pickup", "none"]
+SessionEdges = Literal["both", "none"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,20 @@ class FitOptions:
       interval (seconds) by :func:`~simcc.fit.staffing.infer_staffing`'s
       method; ``max_gap`` (seconds) is the break threshold, None = inferred
       per pool and never under ``min_break`` (seconds).
+    * ``wrap_up``: ``pickup`` gives each pool a deterministic wrap-up, its
+      agents' median pick-up delay in the log (from the end of a call to the
+      next caller, who was already waiting; see
+      :func:`~simcc.fit.staffing.pickup_delay`), and counts that time after
+      each call as on duty; ``none`` has no wrap-up, and the pick-up delays
+      are time off duty like any idle time while callers waited.
+    * ``answered_gaps``: an idle gap counts only when it ends with a call the
+      agent took at once; a gap that ends with a caller who arrived during it
+      and waited shows the agent was away (False: every gap under the break
+      threshold counts).
+    * ``session_edges``: ``both`` counts an agent idle for the pool's mean
+      quiet gap before the first call of a session (after a break or at the
+      start of the day) when it took that call at once, and after the last
+      one; ``none`` counts a session from its first call to its last.
     * ``overflow``: ``auto`` lets the general pool take a dedicated type's
       calls when the log shows it did (``min_overflow_share`` of them and at
       least ``min_overflow_calls``), with ``after`` calibrated by simulation
@@ -100,6 +118,9 @@ class FitOptions:
     staffing_method: StaffingMethod = "available"
     max_gap: float | None = None
     min_break: float = MIN_BREAK
+    wrap_up: WrapUp = "pickup"
+    answered_gaps: bool = True
+    session_edges: SessionEdges = "both"
     overflow: OverflowChoice = "auto"
     min_overflow_share: float = 0.05
     min_overflow_calls: int = 10
@@ -142,6 +163,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "pools": get_args(PoolsChoice),
     "staffing_method": get_args(StaffingMethod),
     "overflow": get_args(OverflowChoice),
+    "wrap_up": get_args(WrapUp),
+    "session_edges": get_args(SessionEdges),
     "handle_time_method": get_args(HandleTimeMethod),
     "patience_by": get_args(PatienceBy),
     "patience_estimator": get_args(PatienceEstimator),

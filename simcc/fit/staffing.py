@@ -54,7 +54,8 @@ import pandas as pd
 
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
-from simcc.fit.options import MIN_BREAK, StaffingMethod
+from simcc.fit.options import MIN_BREAK, FitOptions, SessionEdges, StaffingMethod
+from simcc.fit.writing import fmt_duration
 
 __all__ = [
     "GENERAL_POOL",
@@ -65,6 +66,9 @@ __all__ = [
     "idle_gaps",
     "infer_pools",
     "infer_staffing",
+    "pickup_delay",
+    "pickup_delays",
+    "staffing_notes",
 ]
 
 GENERAL_POOL = "agents"
@@ -228,6 +232,9 @@ def available_agents(
     max_gap: float = 900.0,
     when_waiting: bool = False,
     credit: tuple[str, str] | None = None,
+    pickup: float = 0.0,
+    answered_only: bool = False,
+    edge: float = 0.0,
 ) -> np.ndarray:
     """Agents of one pool available at each second of one day (and the night after it).
 
@@ -240,24 +247,81 @@ def available_agents(
     ``sessions`` estimator). With ``credit = (column, pool)`` the pool's work
     is instead the services whose ``column`` names ``pool`` (with overflow
     routing, a call taken by an agent of the overflow pool is that pool's
-    work).
+    work). How idle time counts (``pickup``, ``answered_only``, ``edge``):
+    see :func:`_idle`.
     """
     named = day_calls[day_calls["server"] != NO_SERVER]
     mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
     work = _services(named[mine], None)
     busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
-    services = _services(named, agents)
-    end = services["ser_exit"].to_numpy(dtype=float)
-    following = services.groupby("server")["ser_start"].shift(-1).to_numpy(dtype=float)
-    gap = following - end
-    idle_gap = np.isfinite(following) & (gap > 0) & (gap <= max_gap)
-    idle = _counts(end[idle_gap], following[idle_gap])
+    wrap, idle = _idle(_services(named, agents), max_gap, pickup, answered_only, edge)
     if when_waiting:
-        return busy + idle
+        return busy + wrap + idle
     queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
     arrival = queued["arrival"].to_numpy(dtype=float)
     waiting = _counts(arrival, arrival + queued["wait"].to_numpy(dtype=float))
-    return busy + idle * (waiting == 0)
+    return busy + wrap + idle * (waiting == 0)
+
+
+def _idle(
+    services: pd.DataFrame, max_gap: float, pickup: float, answered_only: bool, edge: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per second, the agents in wrap-up and the agents idle on duty (before the queue test).
+
+    ``services`` are the pool agents' calls, sorted by agent and start.
+    Wrap-up: the first ``pickup`` seconds after each call (up to the next
+    one), which the scenario gives every call (:func:`pickup_delay`); it
+    counts whether callers waited or not. Idle: the rest of each gap between
+    two calls at most ``max_gap`` apart; with ``answered_only``, only a gap
+    that ends with a call the agent took at once (its caller did not queue,
+    or was already waiting when the gap began) — a gap that ends with a
+    caller who arrived during it and had to wait shows the agent was away
+    when that caller came. Session edges: ``edge`` seconds before the first
+    call of a session (the day's first, or after a break) when the agent took
+    it at once, and after its last call (at most half the break each side).
+    """
+    by_agent = services.groupby("server")
+    start = services["ser_start"].to_numpy(dtype=float)
+    end = services["ser_exit"].to_numpy(dtype=float)
+    following = by_agent["ser_start"].shift(-1).to_numpy(dtype=float)
+    wrapped = np.maximum(end, np.fmin(end + pickup, following))  # NaN following: end + pickup
+    gap = following - end
+    in_session = np.isfinite(following) & (gap > 0) & (gap <= max_gap) & (following > wrapped)
+    if answered_only:
+        at_once = by_agent["queued"].shift(-1).to_numpy(dtype=object) == False  # noqa: E712
+        in_session &= at_once | (by_agent["arrival"].shift(-1).to_numpy(dtype=float) <= end)
+    idle = _counts(wrapped[in_session], following[in_session])
+    if edge > 0:
+        before = start - by_agent["ser_exit"].shift(1).to_numpy(dtype=float)
+        first = ~(before <= max_gap) & ~services["queued"].to_numpy(dtype=bool)  # NaN: day's first
+        idle += _counts(start[first] - np.fmin(edge, before[first] / 2), start[first])
+        last = ~(gap <= max_gap)  # NaN: the day's last call
+        idle += _counts(wrapped[last], wrapped[last] + np.fmin(edge, gap[last] / 2))
+    return _counts(end, wrapped), idle
+
+
+def pickup_delays(day_calls: pd.DataFrame, agents: Sequence[str]) -> np.ndarray:
+    """One day's pick-up delays of ``agents`` (seconds): from the end of a call to the start
+    of the next, when that next caller was already waiting as the call ended.
+
+    The agent could have taken the caller at once and took it a few seconds
+    later: after-call work the log does not record (5 s median in the bank's
+    log, in both pools).
+    """
+    services = _services(day_calls[day_calls["server"] != NO_SERVER], agents)
+    previous = services.groupby("server")["ser_exit"].shift(1).to_numpy(dtype=float)
+    start = services["ser_start"].to_numpy(dtype=float)
+    waiting = services["queued"].to_numpy(dtype=bool)
+    waiting &= services["arrival"].to_numpy(dtype=float) < previous
+    return (start - previous)[waiting & (start >= previous)]
+
+
+def pickup_delay(calls: pd.DataFrame, days: Sequence[dt.date], agents: Sequence[str]) -> float:
+    """The median pick-up delay (:func:`pickup_delays`) of ``agents`` over ``days`` (0 if none)."""
+    delays = np.concatenate(
+        [pickup_delays(on_days(calls, [day]), agents) for day in days] or [np.zeros(0)]
+    )
+    return float(np.median(delays)) if len(delays) else 0.0
 
 
 def idle_gaps(
@@ -302,12 +366,23 @@ def break_threshold(
     quiet one (the internet desk, median 9 min) it is longer (about 40 min),
     for there an agent waits long for each call.
     """
-    gaps = np.concatenate(
-        [idle_gaps(on_days(calls, [day]), agents, types, by) for day in days] or [np.zeros(0)]
-    )
+    gaps = _quiet_gaps(calls, days, agents, types, by)
     if len(gaps) == 0:
         return floor
     return max(floor, float(np.median(gaps)) * np.log(1 / tail) / np.log(2))
+
+
+def _quiet_gaps(
+    calls: pd.DataFrame,
+    days: Sequence[dt.date],
+    agents: Sequence[str],
+    types: Sequence[str],
+    by: str,
+) -> np.ndarray:
+    """:func:`idle_gaps` of every day in ``days``."""
+    return np.concatenate(
+        [idle_gaps(on_days(calls, [day]), agents, types, by) for day in days] or [np.zeros(0)]
+    )
 
 
 def infer_staffing(
@@ -322,6 +397,9 @@ def infer_staffing(
     max_gap: float | None = None,
     min_break: float = MIN_BREAK,
     credit: tuple[str, str] | None = None,
+    pickup: float = 0.0,
+    answered_only: bool = False,
+    edges: SessionEdges = "none",
 ) -> pd.Series:
     """Mean agents of one pool on duty per ``interval`` of the day, over ``days``.
 
@@ -332,7 +410,10 @@ def infer_staffing(
     or more when services run past midnight); values are means over the days,
     in agents (not rounded).
     The threshold used is in ``series.attrs["max_gap"]``. ``credit`` says
-    whose work a service is (see :func:`available_agents`).
+    whose work a service is; ``pickup``, ``answered_only`` and ``edges``
+    (``both``: the pool's mean quiet gap, :func:`idle_gaps` under
+    ``max_gap``, at each session edge) how idle time counts (see
+    :func:`available_agents`).
     """
     if not days:
         raise ValueError("no days to average over")
@@ -343,6 +424,10 @@ def infer_staffing(
         raise ValueError(f"the staffing interval must divide a day, got {interval:g} s")
     if max_gap is None:
         max_gap = break_threshold(calls, days, agents, types, by=by, floor=min_break)
+    edge = 0.0
+    if edges == "both":
+        gaps = _quiet_gaps(calls, days, agents, types, by)
+        edge = float(gaps[gaps <= max_gap].mean()) if (gaps <= max_gap).any() else 0.0
     total = np.zeros(_GRID)
     for day in days:
         day_calls = on_days(calls, [day])
@@ -355,6 +440,9 @@ def infer_staffing(
             max_gap=max_gap,
             when_waiting=sessions,
             credit=credit,
+            pickup=pickup,
+            answered_only=answered_only,
+            edge=edge,
         )
     per_second = total / len(days)
     means = per_second.reshape(-1, step).mean(axis=1)
@@ -368,3 +456,86 @@ def infer_staffing(
 def _distinct(calls: pd.DataFrame, days: Sequence[dt.date], interval: float) -> pd.Series:
     """:func:`~simcc.fit.estimate.infer_agents` as unrounded means."""
     return infer_agents(calls, days, interval, rounded=False)
+
+
+def staffing_notes(
+    plan: PoolPlan,
+    staffing: dict[str, pd.Series],
+    counts: dict[str, list[int]],
+    opts: FitOptions,
+    wrap_up: dict[str, float],
+) -> list[str]:
+    """Explain the pools and how their agents were counted."""
+    method, max_gap = opts.staffing_method, opts.max_gap
+    out = [
+        "pools: agents who took at least 90% of their calls from one call type are dedicated "
+        "to it; a call type whose dedicated agents took at least half of its calls gets its own "
+        "pool, the rest share the pool 'agents'. Every call of a type goes to its pool; a "
+        "service is counted as work of the pool of its call type, whoever took it"
+        + (
+            " — but a call of a type with overflow routing (below) taken by an agent of the "
+            "overflow pool is that pool's work."
+            if plan.routed
+            else "."
+        ),
+        *(f"  {line}" for line in plan.describe()),
+    ]
+    gap = "a break threshold" if max_gap is None else fmt_duration(max_gap)
+    if method == "available":
+        out += _available_notes(opts, gap)
+    elif method == "sessions":
+        out.append(
+            "pools.*.agents: agents serving a call or idle between two calls less than "
+            f"{gap} apart, mean over the days, rounded (over-counts agents busy with other work "
+            "while callers waited)."
+        )
+    else:
+        out.append(
+            "pools.*.agents: distinct agents with a service overlapping each interval, mean "
+            "over the days, rounded (an agent with one call counts for the whole interval)."
+        )
+    for pool, mean in staffing.items():
+        raised = int(np.sum(np.rint(mean.to_numpy()) < np.asarray(counts[pool])))
+        line = f"  {pool}: {mean.mean():.2f} agents on average, {min(counts[pool])}–"
+        line += f"{max(counts[pool])} per interval"
+        if "max_gap" in mean.attrs:
+            line += f"; break threshold {mean.attrs['max_gap'] / 60:.0f} min"
+        if wrap_up[pool] > 0:
+            line += f"; wrap-up {fmt_duration(wrap_up[pool])}"
+        if raised:
+            line += f"; {raised} interval(s) with calls but under half an agent raised to 1"
+        out.append(line + ".")
+    return out
+
+
+def _available_notes(opts: FitOptions, gap: str) -> list[str]:
+    """How the ``available`` estimator counted agents, for the fitted file's comments."""
+    return [
+        "pools.*.agents: not in the log. Per second, an agent counts while serving a call, "
+        f"and while idle between two of its calls less than {gap} apart — but not while "
+        "any of the pool's callers was waiting (an agent free to take calls does not leave "
+        "callers in the queue: that idle time was after-call work, a break or other tasks)"
+        + ("; the wrap-up after each call counts. " if opts.wrap_up == "pickup" else ". ")
+        + "Mean over the days per interval, rounded; at least 1 where calls arrive.",
+        "  Break threshold: the 95% quantile of the exponential with the median of the "
+        "pool's idle gaps while nobody waited, at least "
+        f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait "
+        "long for each call).",
+        *(
+            [
+                "  Only a gap that ends with a call the agent took at once counts (one that "
+                "ends with a caller who came during it and waited shows the agent was away)."
+            ]
+            if opts.answered_gaps
+            else []
+        ),
+        (
+            "  Session edges: the pool's mean idle gap while nobody waited counts before a "
+            "session's first call (taken at once) and after its last. Bias: a short break "
+            "while nobody waited counts (over, harmless)."
+            if opts.session_edges == "both"
+            else "  Bias: idle time before the first and after the last call of a session is "
+            "missed (under); idle time in a short break while nobody waited counts (over, "
+            "harmless)."
+        ),
+    ]

@@ -449,3 +449,20 @@ def test_observed_metrics_follow_the_model_definitions():
     assert m["service_level"] == pytest.approx(2 / 4)
     short = observed_metrics(calls, day, short_abandon=30.0)
     assert short["service_level"] == pytest.approx(2 / 3)
+
+
+def test_each_pool_gets_its_agents_median_pick_up_delay_as_wrap_up():
+    from simcc.fit import fit_log
+    from simcc.fit.options import FitOptions
+    from simcc.fit.staffing import pickup_delay
+    from simcc.scenario import scenario_from_dict
+
+    calls = synthetic_log(n_days=2)
+    fit = fit_log(calls, "all")
+    agents = fit.pools.agents["agents"]
+    assert fit.wrap_up["agents"] == pytest.approx(pickup_delay(calls, fit.days, agents))
+    assert fit.wrap_up["agents"] > 0
+    wrap_up = scenario_from_dict(fit.scenario).pools["agents"].wrap_up["*"]
+    assert wrap_up.mean == pytest.approx(fit.wrap_up["agents"], abs=1e-3)
+    off = fit_log(calls, "all", FitOptions(wrap_up="none"))
+    assert "wrap_up" not in off.scenario["pools"]["agents"] and off.wrap_up == {"agents": 0.0}

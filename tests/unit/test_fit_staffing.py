@@ -21,6 +21,8 @@ from simcc.fit.staffing import (
     idle_gaps,
     infer_pools,
     infer_staffing,
+    pickup_delay,
+    pickup_delays,
 )
 
 DAY = dt.date(1999, 10, 3)
@@ -105,6 +107,65 @@ def test_an_idle_agent_is_unavailable_while_callers_wait():
     assert sessions.sum() == avail.sum() + 20
     longer = available_agents(day, ["A"], ["PS"], max_gap=2000)
     assert longer.sum() == avail.sum() + 1600
+
+
+def queued_served(agent: str, arrival: float, start: float, end: float) -> dict[str, object]:
+    """A caller who queued from ``arrival`` and was served by ``agent`` from ``start``."""
+    return call(
+        server=agent, arrival=arrival, queued=True, wait=start - arrival, ser_start=start,
+        ser_exit=end,
+    )  # fmt: skip
+
+
+def test_the_pick_up_delay_is_measured_on_callers_already_waiting_when_the_agent_freed():
+    day = pd.DataFrame(
+        [
+            served("A", 0, 100),
+            queued_served("A", 90, 105, 200),  # waiting at 100, taken 5 s later
+            queued_served("A", 150, 209, 300),  # waiting at 200, taken 9 s later
+            queued_served("A", 350, 360, 400),  # arrived after A freed: not a pick-up
+            served("A", 1000, 1100),  # taken at once: not a pick-up
+        ]
+    )
+    assert sorted(pickup_delays(day, ["A"]).tolist()) == [5.0, 9.0]
+    assert pickup_delay(day, [DAY], ["A"]) == 7.0
+    assert pickup_delay(day, [DAY], ["B"]) == 0.0  # no evidence: no wrap-up
+
+
+def test_the_wrap_up_after_each_call_counts_even_while_callers_wait():
+    day = pd.DataFrame([served("A", 0, 100), queued_served("A", 90, 105, 200)])
+    without = available_agents(day, ["A"], ["PS"])
+    assert without[100:105].sum() == 0  # a caller waited: A was not available
+    wrapped = available_agents(day, ["A"], ["PS"], pickup=5.0)
+    assert wrapped[100:105].tolist() == [1] * 5 and wrapped[200:205].tolist() == [1] * 5
+    assert wrapped.sum() == without.sum() + 10
+
+
+def test_a_gap_ending_with_a_caller_who_waited_for_the_agent_does_not_count():
+    day = pd.DataFrame(
+        [
+            served("A", 0, 100),
+            served("A", 300, 400),  # gap 100–300 ends with a call taken at once: counts
+            queued_served("A", 600, 700, 800),  # gap 400–700: the caller came at 600 and waited
+        ]
+    )
+    every = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK)
+    answered = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK, answered_only=True)
+    assert every[400:600].sum() == 200 and answered[400:600].sum() == 0
+    assert answered[100:300].sum() == 200
+    assert every.sum() - answered.sum() == 200
+
+
+def test_an_agent_waits_for_the_first_call_of_a_session_and_after_its_last():
+    day = pd.DataFrame([served("A", 1000, 1100), served("A", 5000, 5100)])  # a break between
+    edges = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK, edge=60.0)
+    assert edges[940:1000].tolist() == [1] * 60  # before the day's first call, taken at once
+    assert edges[1100:1160].tolist() == [1] * 60 and edges[1160:4940].sum() == 0
+    assert edges[4940:5000].tolist() == [1] * 60 and edges[5100:5160].tolist() == [1] * 60
+    assert edges.sum() == 200 + 4 * 60
+    late = pd.DataFrame([served("A", 0, 100), queued_served("A", 3000, 3030, 3100)])
+    waited_for = available_agents(late, ["A"], ["PS"], max_gap=MIN_BREAK, edge=60.0)
+    assert waited_for[2970:3030].sum() == 0  # its caller waited: the agent was not there yet
 
 
 def test_work_counts_for_the_pool_of_its_call_type():
