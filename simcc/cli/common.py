@@ -114,7 +114,7 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(FAILURE) from None
     except Exception as exc:
         from simcc.fit.logs import LogFormatError
-        from simcc.model.center import NoProgress
+        from simcc.model.running import NoProgress
         from simcc.runner import ExecutorError
 
         if isinstance(exc, NoProgress):  # a scenario whose day would never end

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import math
-import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,9 @@ from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
-from simcc.model.scheduling import Environment, Pause, call_in, run_until, start_process
+from simcc.model.running import InstantGuard, run_to, run_with_wall_clock
+from simcc.model.scheduling import Environment, Pause, call_in, start_process
+from simcc.model.sessions import ChatPool
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
 
@@ -59,14 +60,6 @@ def _no_wrap_up() -> float:
 
 
 _no_retelling = _no_wrap_up  # case memory with the context kept: the notes travel
-
-
-MAX_RECONTACTS_AT_ONE_INSTANT = 1_000_000
-"""Re-contacts at one simulated instant after which a run is said to make no progress."""
-
-
-class NoProgress(RuntimeError):
-    """A run whose clock stopped moving: contacts call again and again at one instant."""
 
 
 class Center:
@@ -109,7 +102,7 @@ class Center:
         }
         self.next_contact = 0
         self.next_case = 0
-        self._instant, self._at_instant = -1.0, 0  # re-contacts at the latest instant
+        self.instants = InstantGuard()  # stops a run whose clock no longer moves
         self.live: dict[int, Contact] = {}
         self.pools = self._build_pools()
         self.call_types = self._build_call_types()
@@ -538,9 +531,16 @@ class Center:
         return choose(self.rules, situation)
 
     def wrong_pool(self, source: Pool, target: Pool) -> Pool:
-        """Where a misrouted cold transfer lands: another pool of the target's tier, else back."""
+        """Where a misrouted cold transfer lands: another pool of the target's tier that
+        serves the same kind of contact (chat sessions, or one contact per agent), else back."""
+        chat = isinstance(target, ChatPool)
         same_tier = [
-            p for p in self.pools if p.tier == target.tier and p is not target and p is not source
+            p
+            for p in self.pools
+            if p.tier == target.tier
+            and p is not target
+            and p is not source
+            and isinstance(p, ChatPool) == chat
         ]
         if not same_tier:
             return source
@@ -591,7 +591,7 @@ class Center:
 
     def _new_attempt(self, old: Contact) -> None:
         """The customer calls again about the same case."""
-        self._count_instant()
+        self.instants.count(self.env.now)
         ct = old.ctype
         # attempts of a case are numbered in the order they arrive (a chase and a
         # re-contact of the same contact are two attempts)
@@ -638,40 +638,7 @@ class Center:
             return None
         return self.pools[self.pool_index[rule]], reason
 
-    def _count_instant(self) -> None:
-        """Stop a run whose clock no longer moves (a re-contact loop with no delay)."""
-        now = self.env.now
-        if now != self._instant:
-            self._instant, self._at_instant = now, 0
-            return
-        self._at_instant += 1
-        if self._at_instant >= MAX_RECONTACTS_AT_ONE_INSTANT:
-            raise NoProgress(
-                f"the simulation makes no progress: {self._at_instant:,} re-contacts at "
-                f"t = {now:g}s without the clock moving (customers call again at once, "
-                "end at once and call again); give customers.recontact.delay a duration, "
-                "a probability below 1, or the callers a patience or agents"
-            )
-
     # ------------------------------------------------------------------ running
-
-    def _break_circular_wait(self) -> bool:
-        """Nothing can happen any more, yet agents wait for each other's consults: give up one.
-
-        With no ``max_consult_wait`` and customers who never hang up, warm or
-        conference hand-offs between pools that escalate to each other can wait
-        for one another for ever (every agent on hold for a colleague who is
-        on hold too).  When the simulation has no event left, the consult that
-        has waited longest gives up and its policy's fallback applies, as if its
-        ``max_consult_wait`` had run out.  Returns whether one was given up.
-        """
-        waiting = [(t, e) for e, t in self.consults.items() if e.state == WAITING]
-        if not waiting:
-            return False
-        _, entry = min(waiting, key=lambda item: item[0])
-        entry.pool.cancel(entry)
-        entry.settle(Wait.GIVEN_UP)
-        return True
 
     def run(self, drain: float = math.inf, wall_clock: float | None = None) -> None:
         """Simulate to the end: arrivals stop at the horizon, then contacts drain.
@@ -687,9 +654,9 @@ class Center:
         gc.disable()
         try:
             if wall_clock is None:
-                self._run_until(until)
+                run_to(self.env, until, self.consults)
             else:
-                self._run_with_wall_clock(until, wall_clock)
+                self.stopped_early = run_with_wall_clock(self.env, until, wall_clock, self.consults)
         finally:
             if collecting:
                 gc.enable()
@@ -699,27 +666,3 @@ class Center:
             c.end = env.now
             self.recorder.contact(c)
         self.live.clear()
-
-    def _run_until(self, until: float) -> None:
-        env = self.env
-        while True:
-            run_until(env, until)
-            if env.now >= until or not self._break_circular_wait():
-                break
-
-    def _run_with_wall_clock(self, until: float, wall_clock: float) -> None:
-        """As :meth:`_run_until`, looking at the wall clock between chunks of events."""
-        env = self.env
-        deadline = time.monotonic() + wall_clock
-        while True:
-            for _ in range(5000):
-                if env.peek() >= until:
-                    break
-                env.step()
-            else:
-                if time.monotonic() > deadline:
-                    self.stopped_early = f"stopped at the wall-clock limit of {wall_clock:g}s"
-                    break
-                continue
-            if env.peek() < math.inf or not self._break_circular_wait():
-                break  # reached the drain limit, or nothing left to do

@@ -3,7 +3,10 @@
 - A pool with ``concurrency`` above 1 serves chats only: a call or an e-mail
   takes a whole agent, which a session slot is not.  The channel a contact
   has at each step of its path counts: its call type's at the entry pool (and
-  overflow pools), the ``transfer.cross_channel`` one after a hand-off.
+  overflow pools and re-contact trigger targets), the ``transfer.cross_channel``
+  one after a hand-off (the next pools of its paths, the complaint pool, a
+  pool's ``when_unstaffed`` stand-in).  A cold misroute needs no check: it
+  lands only in a pool of the same kind (docs/model-choices.md, "Channels").
 - Such a pool has no agent groups (their factors and shift plans are per agent).
 - An e-mail never abandons: its call type gives no ``patience``, and it is not
   refused by a full queue (no ``queue_capacity`` where it is answered).
@@ -63,10 +66,10 @@ def channel_problems(scenario: Any) -> list[str]:
                 "(remove virtual_hold, or make the call type's channel voice)"
             )
         later = cross.get(ct.channel, ct.channel)  # its channel after a hand-off
-        first = [step.pool for step in ct.overflow]
-        steps = [(p, ct.channel) for p in first]
+        steps = [(p, ct.channel) for p in _first_pools(scenario, ct)]
         for path in ct.paths():
             steps += [(p, ct.channel if i == 0 else later) for i, p in enumerate(path)]
+        steps += [(p, later) for p in _handed_pools(scenario, ct)]
         for pool_name, channel in dict.fromkeys(steps):
             pool = scenario.pools.get(pool_name)
             if pool is None:
@@ -85,3 +88,26 @@ def channel_problems(scenario: Any) -> list[str]:
                     "queue_capacity or route the e-mails to another pool"
                 )
     return problems
+
+
+def _first_pools(scenario: Any, ct: Any) -> list[str]:
+    """Pools a contact of ``ct`` may queue at on arrival besides its entry pool: overflow
+    pools, and the targets of the re-contact triggers (MODEL.md §7)."""
+    pools = [step.pool for step in ct.overflow]
+    for trigger in (scenario.escalation.repeat_contact, scenario.escalation.case_age):
+        if trigger is not None:
+            pools.append(trigger.to)
+    return pools
+
+
+def _handed_pools(scenario: Any, ct: Any) -> list[str]:
+    """Pools a hand-off may bring a contact of ``ct`` to off its paths: the complaint
+    pool, and the stand-in (``when_unstaffed``) of every pool on its paths."""
+    complaint = scenario.customers.complaint
+    pools = [complaint.to] if complaint is not None and complaint.to is not None else []
+    for path in ct.paths():
+        for name in path:
+            pool = scenario.pools.get(name)
+            if pool is not None and pool.when_unstaffed in scenario.pools:
+                pools.append(pool.when_unstaffed)
+    return pools

@@ -98,6 +98,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         ),
         ["pools.chat2.concurrency", "reaches it as voice (transfer.cross_channel)"],
     ),
+    "a complaint sent to a chat pool": (
+        edit("pools:\n", "customers:\n  complaint: {base: 0.1, to: chat}\npools:\n"),
+        ["pools.chat.concurrency", "call type 'mail' reaches it as email"],
+    ),
+    "a chat pool standing in for an unstaffed desk": (
+        edit("    handle_time: 10m\n", "    handle_time: 10m\n    when_unstaffed: chat\n"),
+        ["pools.chat.concurrency", "call type 'mail' reaches it as email"],
+    ),
     "a chat pool with agent groups": (
         edit("    agents: 3\n", "    groups: {novice: {agents: 1}, senior: {agents: 2}}\n"),
         ["pools.chat.concurrency: a chat pool (2 sessions per agent) cannot have agent groups"],

@@ -240,3 +240,24 @@ def test_the_interval_tables_from_records_agree_with_the_recorder(base: dict[str
     assert first["service_level"] == pytest.approx(direct["service_level"][0][0])
     if base is MAIL:  # each e-mail against its channel's 15 m: two of four within
         assert direct["service_level"][0][0] == pytest.approx(0.5)
+
+
+def test_a_misrouted_call_never_lands_in_a_chat_pool_of_the_same_tier() -> None:
+    data = {
+        "horizon": "4h",
+        "call_types": {
+            "phone": {"arrivals": {"rate": "60/h"}, "path": ["front", "desk"]},
+            "web": {"channel": "chat", "arrivals": {"rate": "30/h"}, "path": ["chat"]},
+        },
+        "pools": {
+            "front": {"tier": 1, "agents": 4, "handle_time": 120, "resolve": 0.2},
+            "desk": {"tier": 2, "agents": 4, "handle_time": 60},
+            "other_desk": {"tier": 2, "agents": 2, "skills": ["phone"], "handle_time": 60},
+            "chat": {"tier": 2, "agents": 2, "concurrency": 3, "handle_time": 60},
+        },
+        "transfer": {"policy": "cold", "cold": {"misroute_probability": 1.0}},
+    }
+    result = simcc.simulate(simcc.scenario_from_dict(data), seed=3)
+    handed = result.transfers["to_pool"].astype(str)
+    assert (handed == "other_desk").sum() > 50  # misroutes land in the other call-taking desk
+    assert not (handed == "chat").any()  # and never in the chat pool of the same tier

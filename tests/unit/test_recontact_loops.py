@@ -158,11 +158,11 @@ def test_the_engine_stops_a_run_whose_clock_no_longer_moves(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What the load check lets through (here: skipped) the engine stops, not loops on."""
-    from simcc.model import center
-    from simcc.model.center import NoProgress
+    from simcc.model import running
+    from simcc.model.running import NoProgress
     from simcc.runner import simulate
 
-    monkeypatch.setattr(center, "MAX_RECONTACTS_AT_ONE_INSTANT", 1000)
+    monkeypatch.setattr(running, "MAX_RECONTACTS_AT_ONE_INSTANT", 1000)
     with pytest.raises(NoProgress, match="makes no progress: 1,000 re-contacts at t = "):
         simulate(scenario_from_dict(centre()), seed=1)
 
@@ -170,10 +170,10 @@ def test_the_engine_stops_a_run_whose_clock_no_longer_moves(
 def test_a_run_with_recontacts_spread_over_time_is_not_stopped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from simcc.model import center
+    from simcc.model import running
     from simcc.runner import simulate
 
-    monkeypatch.setattr(center, "MAX_RECONTACTS_AT_ONE_INSTANT", 3)
+    monkeypatch.setattr(running, "MAX_RECONTACTS_AT_ONE_INSTANT", 3)
     result = simulate(scenario_from_dict(centre(delay="1m")), seed=1)
     assert result.metrics()["recontact_rate"] > 0.5  # many re-contacts, never 3 at one instant
 
@@ -182,7 +182,7 @@ def test_a_run_that_makes_no_progress_is_one_message_and_exit_code_2() -> None:
     import typer
 
     from simcc.cli.common import user_errors
-    from simcc.model.center import NoProgress
+    from simcc.model.running import NoProgress
 
     with pytest.raises(typer.Exit) as stopped, user_errors():
         raise NoProgress("the simulation makes no progress: …")
