@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from simcc.io import OutputError, Staged, _reason, stage_directory
 from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, Names, Recorder, Table, labels
-from simcc.records import agent_groups, contact_derived
+from simcc.record_columns import agent_group_codes, contact_derived
 
 if TYPE_CHECKING:
     from simcc.runner import Result
@@ -67,8 +67,8 @@ def arrow_tables(
     ids = contacts.column("contact_id").to_numpy()
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
         contacts = contacts.take(np.argsort(ids, kind="stable"))
-    groups = agent_groups(rec.agent_arrays(), rec.names)
-    agents = _table(AGENTS, rec, {"group": (groups.codes, tuple(groups.categories))}, i)
+    groups = agent_group_codes(rec.agent_arrays(), rec.names)
+    agents = _table(AGENTS, rec, {"group": groups}, i)
     return {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
 
 

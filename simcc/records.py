@@ -35,6 +35,7 @@ from simcc.model.records import (
     Table,
     labels,
 )
+from simcc.record_columns import agent_group_codes, contact_derived
 
 __all__ = [
     "ACTIVITIES",
@@ -84,20 +85,6 @@ def _frame(table: Table, rec: Recorder, derived: dict[str, Any]) -> pd.DataFrame
     return pd.DataFrame(columns)
 
 
-def contact_derived(rec: Recorder, warmup: float, horizon: float) -> dict[str, Any]:
-    """The derived fields of :data:`CONTACTS`, for every writer of the table (the
-    DataFrame here, the streamed Parquet files of :mod:`simcc.record_files`): arrays,
-    ``pools`` as each contact's path text, and coded names as ``(codes, names)``."""
-    arrays = rec.contact_arrays()
-    arrival = arrays["arrival"]
-    return {
-        "measured": (arrival >= warmup) & (arrival < horizon),
-        "pools": rec.paths,
-        "channel": (arrays["channel"], CHANNELS),
-        "last_channel": (arrays["last_channel"], CHANNELS),
-    }
-
-
 def contacts_frame(rec: Recorder, warmup: float, horizon: float) -> pd.DataFrame:
     """One row per contact (fields in :data:`CONTACTS`), in contact id order."""
     derived = contact_derived(rec, warmup, horizon)
@@ -121,17 +108,9 @@ def agents_frame(rec: Recorder) -> pd.DataFrame:
 
 
 def agent_groups(arrays: dict[str, np.ndarray[Any, Any]], names: Names) -> pd.Categorical[str]:
-    """The agent group of each agent-interval row: agent number modulo the pool's groups.
-
-    (see :class:`simcc.model.pool.AgentGroup`); missing for a pool without groups.
-    """
-    categories = list(dict.fromkeys(g for groups in names.groups for g in groups))
-    codes = np.full(len(arrays["pool"]), -1, dtype=np.int32)
-    for pool, groups in enumerate(names.groups):
-        if groups:
-            mine = arrays["pool"] == pool
-            lookup = np.array([categories.index(g) for g in groups], dtype=np.int32)
-            codes[mine] = lookup[arrays["agent"][mine] % len(groups)]
+    """The agent group of each agent-interval row
+    (:func:`simcc.record_columns.agent_group_codes`), missing for a pool without groups."""
+    codes, categories = agent_group_codes(arrays, names)
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from simcc._version import __version__
 from simcc.analysis import metrics as _metrics
@@ -23,6 +22,8 @@ from simcc.analysis.metrics import Totals
 from simcc.scenario import Scenario
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from simcc.analysis.stats import Adjusted, Estimate
     from simcc.runner import TaskResult
 
@@ -113,6 +114,8 @@ class Replications:
         estimator: str = "mean",
     ) -> Replications:
         """Assemble task results (in any order; skipped ones are counted, not kept)."""
+        import pandas as pd
+
         skipped = sum(r.skipped for r in results)
         results = sorted((r for r in results if not r.skipped), key=lambda r: r.replication)
         table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
@@ -152,6 +155,8 @@ class Replications:
 
         A group absent from a replication (no contact of it arrived) has no row there.
         """
+        import pandas as pd
+
         from simcc.analysis.stats import estimate
 
         if by not in self.groups:
@@ -228,6 +233,8 @@ class Replications:
 
     def summary_frame(self, level: float = 0.95) -> pd.DataFrame:
         """The summary as a DataFrame, one row per metric."""
+        import pandas as pd
+
         rows = {name: e.as_dict() | {"n": e.n} for name, e in self.summary(level).items()}
         return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -284,6 +291,8 @@ class Replications:
 
 def totals_frame(replications: list[int], totals: list[Totals]) -> pd.DataFrame:
     """The totals of several replications as a table: ``NAME.num``, ``NAME.den`` columns."""
+    import pandas as pd
+
     rows = [_metrics.flat_totals(t) for t in totals]
     return pd.DataFrame(rows, index=pd.Index(replications, name="replication"))
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import numpy as np
-import pandas as pd
 
 from simcc.analysis import metrics as _metrics
 from simcc.analysis.metrics import Totals
@@ -40,15 +39,7 @@ from simcc.executors import (  # noqa: F401  (re-exported: simcc.runner is where
     executor_for,
 )
 from simcc.io import signals_held
-from simcc.records import (
-    CHANNELS,
-    Names,
-    Recorder,
-    agents_frame,
-    contacts_frame,
-    legs_frame,
-    staffing_frame,
-)
+from simcc.model.records import CHANNELS, Names, Recorder
 from simcc.replications import (  # noqa: F401  (re-exported)
     ESTIMATORS,
     Replications,
@@ -59,7 +50,7 @@ from simcc.rng import Streams
 from simcc.scenario import HANDOFF_POLICIES, Scenario
 
 if TYPE_CHECKING:
-    pass
+    import pandas as pd
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -91,22 +82,30 @@ class Result:
     @property
     def contacts(self) -> pd.DataFrame:
         """One row per contact (fields: docs/records.md, :data:`simcc.records.CONTACTS`)."""
+        from simcc.records import contacts_frame  # pandas: not in a worker that needs no frame
+
         s = self.scenario
         return contacts_frame(self.recorder, s.warmup, s.horizon)
 
     @property
     def agents(self) -> pd.DataFrame:
         """One row per agent busy interval (fields: :data:`simcc.records.AGENTS`)."""
+        from simcc.records import agents_frame
+
         return agents_frame(self.recorder)
 
     @property
     def transfers(self) -> pd.DataFrame:
         """One row per hand-off (fields: :data:`simcc.records.HANDOFFS`)."""
+        from simcc.records import legs_frame
+
         return legs_frame(self.recorder)
 
     @property
     def staffing(self) -> pd.DataFrame:
         """One row per staffing change (fields: :data:`simcc.records.STAFFING`)."""
+        from simcc.records import staffing_frame
+
         return staffing_frame(self.recorder)
 
     @overload

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from simcc.records import LEG_OUTCOMES, OUTCOMES, REASONS
+from simcc.model.records import LEG_OUTCOMES, OUTCOMES, REASONS
 from simcc.scenario import HANDOFF_POLICIES
 
 NAN = math.nan

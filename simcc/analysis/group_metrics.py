@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simcc.records import ACTIVITIES, OUTCOMES
+from simcc.model.records import ACTIVITIES, OUTCOMES
 from simcc.scenario import POLICIES
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ import numpy as np
 
 from simcc.analysis import escalation
 from simcc.analysis.sessions import busy_shares
-from simcc.records import ACTIVITIES, CHANNELS, OUTCOMES
+from simcc.model.records import ACTIVITIES, CHANNELS, OUTCOMES
 
 NAN = math.nan
 _O = {name: i for i, name in enumerate(OUTCOMES)}
