@@ -200,11 +200,7 @@ def test_chat_agents_never_hold_more_sessions_than_their_concurrency_across_shif
     for seed in range(3):
         result = simcc.simulate(simcc.scenario_from_dict(data), seed=seed)
         agents = result.agents
-        for (_pool, _agent), rows in agents.groupby(["pool", "agent"], observed=True):
-            times = np.concatenate([rows["start"], rows["end"]])
-            steps = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
-            order = np.lexsort((steps, times))  # an end before a start at the same instant
-            assert np.cumsum(steps[order]).max() <= 3
+        invariants.check_sessions(agents, 3)
         invariants.check_busy_within_present(agents, result.staffing, ["chat"])
         invariants.check_occupancy(result.metrics(), ["chat"])
         assert set(result.contacts["outcome"]) <= {"resolved", "abandoned_queue"}

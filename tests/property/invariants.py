@@ -93,9 +93,12 @@ def _by_agent(agents: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, earlier.fillna(-np.inf).to_numpy()
 
 
-def check_no_double_booking(agents: pd.DataFrame) -> None:
-    """Per pool and agent, intervals may touch but never overlap."""
-    frame, earlier = _by_agent(agents)
+def check_no_double_booking(agents: pd.DataFrame, sessions: dict[str, int] | None = None) -> None:
+    """Per pool and agent, intervals may touch but never overlap; an agent of a chat pool
+    (``sessions``: pool → concurrency) holds at most that many at once."""
+    sessions = sessions or {}
+    single = agents[~agents["pool"].astype(str).isin([p for p, k in sessions.items() if k > 1])]
+    frame, earlier = _by_agent(single)
     clash = np.flatnonzero(frame["start"].to_numpy() < earlier - EPS)
     if clash.size:
         row = frame.iloc[clash[0]]
@@ -103,6 +106,20 @@ def check_no_double_booking(agents: pd.DataFrame) -> None:
         raise AssertionError(
             f"agent {row['agent']} of pool {row['pool']} is in two places at once:\n{same}"
         )
+    for pool, k in sessions.items():
+        if k > 1:
+            check_sessions(agents[agents["pool"].astype(str) == pool], k)
+
+
+def check_sessions(agents: pd.DataFrame, k: int) -> None:
+    """Each agent of a chat pool holds at most ``k`` intervals at once (an end before a
+    start at the same instant)."""
+    for (pool, agent), rows in agents.groupby(["pool", "agent"], observed=True):
+        times = np.concatenate([rows["start"].to_numpy(), rows["end"].to_numpy() - EPS])
+        steps = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
+        order = np.lexsort((steps, times))
+        most = np.cumsum(steps[order]).max() if len(rows) else 0
+        assert most <= k, f"agent {agent} of chat pool {pool} holds {most:g} > {k} sessions"
 
 
 def _busy_steps(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -293,7 +310,7 @@ def check_all(result: object) -> None:
     check_outcomes(contacts, drain_unlimited=math.isinf(scenario.drain))
     check_times(contacts)
     check_agent_intervals(agents, contacts)
-    check_no_double_booking(agents)
+    check_no_double_booking(agents, {n: p.concurrency for n, p in scenario.pools.items()})
     check_busy_within_present(agents, staffing, pools)
     check_occupancy(result.metrics(), pools)  # type: ignore[attr-defined]
     check_warm_legs(agents, transfers)
