@@ -26,8 +26,9 @@ from tests.validation.front_door_cases import (
 def test_a_front_door_before_an_erlang_a_pool_leaves_erlang_a_at_the_thinned_rate(
     base: ErlangCase, seed: int
 ) -> None:
-    checks = run_door(base, seed)
+    checks, thinned = run_door(base, seed)
     assert all(c.ok for c in checks), describe_failures(checks)
+    assert thinned.ok, thinned.line()
 
 
 # ---------------------------------------------------------------------------- uncertain volume
