@@ -10,9 +10,10 @@ import math
 import os
 import platform
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.validation.cases import CONFIDENCE, Check, Claim
 
@@ -79,7 +80,7 @@ def verdict(c: Check | Claim) -> str:
     return "yes" if c.ok else "**NO**"
 
 
-def flat(checks: dict[str, list[Check]]) -> list[Check]:
+def flat(checks: Mapping[Any, list[Check]]) -> list[Check]:
     """The checks of every case, in the cases' order."""
     return [c for v in checks.values() for c in v]
 

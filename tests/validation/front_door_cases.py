@@ -241,7 +241,7 @@ def run_hold_crn(seed: int, jobs: int = 2) -> list[Claim]:
     a = simcc.replicate(without, CRN_PAIRS, s, jobs=jobs).table
     b = simcc.replicate(held, CRN_PAIRS, s, jobs=jobs).table
     before, after = a["abandonment_queue_rate"], b["abandonment_queue_rate"]
-    d = paired_difference(before, after, CRN_LEVEL)
+    d = paired_difference(before.to_numpy(), after.to_numpy(), CRN_LEVEL)
     offered = bool((b["virtual_hold_rate"] > 0).all() and (a["virtual_hold_rate"] == 0).all())
     same = bool((a["arrived"] == b["arrived"]).all())
     name = f"{CRN_BASE.name} CRN"
