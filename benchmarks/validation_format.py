@@ -44,7 +44,8 @@ def wrap(*paragraphs: str) -> list[str]:
     """Paragraphs wrapped to the page's width, a blank line between them."""
     lines: list[str] = []
     for i, p in enumerate(paragraphs):
-        lines += ([""] if i else []) + textwrap.wrap(p, WIDTH)
+        lines += [""] if i else []
+        lines += textwrap.wrap(p, WIDTH, break_long_words=False, break_on_hyphens=False)
     return lines
 
 

@@ -347,8 +347,10 @@ def preface(
             "sanity tests add 4). By Bonferroni's inequality a correct engine fails any of "
             f"them with probability at most {intervals * (1 - CONFIDENCE):.0%} on a given seed "
             "(less in practice, since checks on one scenario are positively correlated), "
-            "while the intervals stay a few per cent of the values wide. The virtual-hold "
-            "section's checks are counts that hold exactly and one directional test.",
+            "while the intervals stay a few per cent of the values wide. The "
+            f"{len(every) - intervals} other checks (the front door's and virtual hold's "
+            "tables of counts) are counts that must hold exactly, and one directional test "
+            "on common random numbers.",
             "*Start-up bias*: a run starts empty. The exact expected value of the measured "
             "window (from the transient birth–death chain, `tests/validation/erlang_exact.py`) "
             "minus the stationary value; the tests require it below "
