@@ -81,6 +81,25 @@ def describe_failures(checks: list[Check]) -> str:
     return "exact value outside the CI:\n" + "\n".join(c.line() for c in bad)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A check with no interval to contain a value: a count that must be exact, or a
+    direction (a paired difference whose interval lies below 0)."""
+
+    case: str
+    what: str
+    expected: str
+    observed: str
+    ok: bool
+
+    def line(self) -> str:
+        return f"{self.case} {self.what}: expected {self.expected}, observed {self.observed}"
+
+
+def describe_claims(claims: list[Claim]) -> str:
+    return "claims that do not hold:\n" + "\n".join(c.line() for c in claims if not c.ok)
+
+
 # ============================================================================ Erlang A and C
 
 
