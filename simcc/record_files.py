@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -64,9 +65,9 @@ def arrow_tables(
     """The record tables of ``rec`` (see :func:`arrow_records`)."""
     i = replication
     contacts = _table(CONTACTS, rec, contact_derived(rec, warmup, horizon), i)
-    ids = contacts.column("contact_id").to_numpy()
+    ids = rec.contact_arrays()["contact_id"]  # the table's column, in its row order
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
-        contacts = contacts.take(np.argsort(ids, kind="stable"))
+        contacts = contacts.take(_column(np.argsort(ids, kind="stable")))
     groups = agent_group_codes(rec.agent_arrays(), rec.names)
     agents = _table(AGENTS, rec, {"group": groups}, i)
     return {"contacts": contacts, "agents": agents, "transfers": _table(HANDOFFS, rec, {}, i)}
@@ -86,36 +87,61 @@ def _table(table: Table, rec: Recorder, derived: dict[str, Any], replication: in
     columns: dict[str, pa.Array] = {}
     for f in table.fields:
         if f.name == "pools":
-            columns[f.name] = pa.array(derived[f.name], pa.string())
+            columns[f.name] = _strings(derived[f.name])
         elif f.derived and isinstance(derived[f.name], tuple):
             columns[f.name] = _dictionary(*derived[f.name])
         elif f.derived:
-            columns[f.name] = pa.array(derived[f.name])
+            columns[f.name] = _column(derived[f.name])
         elif f.codes is None:
-            columns[f.name] = pa.array(arrays[f.name])
+            columns[f.name] = _column(arrays[f.name])
         elif isinstance(f.codes, str):
             columns[f.name] = _dictionary(arrays[f.name], getattr(rec.names, f.codes))
         else:
             columns[f.name] = _dictionary(arrays[f.name], labels(f.codes))
     rows = len(next(iter(columns.values())))
-    columns["replication"] = pa.array(np.full(rows, replication, dtype=np.int64))
+    columns["replication"] = _column(np.full(rows, replication, dtype=np.int64))
     return pa.table(columns)
+
+
+# Columns are built from their buffers, not with ``pa.array``: pyarrow imports pandas
+# the first time ``pa.array`` converts anything (to look for pandas objects), which
+# would more than double a worker process's memory (docs/performance.md, "Memory").
+
+
+def _column(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """A numpy array (numbers or booleans) as the Arrow array ``pa.array`` would give,
+    ``missing`` marking nulls."""
+    values = np.ascontiguousarray(values)
+    validity, nulls = None, 0
+    if missing is not None and missing.any():
+        validity, nulls = pa.py_buffer(np.packbits(~missing, bitorder="little")), int(missing.sum())
+    if values.dtype == np.bool_:
+        kind, data = pa.bool_(), pa.py_buffer(np.packbits(values, bitorder="little"))
+    else:
+        kind, data = pa.from_numpy_dtype(values.dtype), pa.py_buffer(values)
+    return pa.Array.from_buffers(kind, len(values), [validity, data], null_count=nulls)
+
+
+def _strings(texts: Sequence[str]) -> pa.Array:
+    """Text as an Arrow string array (UTF-8 bytes and their offsets)."""
+    encoded = [t.encode() for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.string(), len(encoded), buffers)
 
 
 def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array:
     """Codes as names, as pandas' ``Categorical`` would convert (negative codes: missing)."""
     index, values = _dictionary_type(names)
-    missing = codes < 0
-    return pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype(index), mask=missing if missing.any() else None), values
-    )
+    return pa.DictionaryArray.from_arrays(_column(codes.astype(index), codes < 0), values)
 
 
 @functools.cache
 def _dictionary_type(names: tuple[str, ...]) -> tuple[type[np.integer[Any]], pa.Array]:
     """The codes' integer type (pandas': the smallest that holds them) and the names."""
     index = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
-    return index, (pa.array(names, pa.string()) if names else pa.array([], pa.null()))
+    return index, (_strings(names) if names else pa.nulls(0))
 
 
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
