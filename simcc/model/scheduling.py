@@ -132,15 +132,23 @@ def start_process(env: simpy.Environment, steps: Generator[Pause, Any, Any]) -> 
 
 
 class _LightProcess:
-    """Drives a generator: resumes it when the delay or the event it yielded is over."""
+    """Drives a generator: resumes it when the delay or the event it yielded is over.
 
-    __slots__ = ("env", "steps")
+    A light process waits for one thing at a time, so one :class:`Call` of
+    its own serves every delay it waits out: pushed on the queue again at
+    each wait, never twice at once.  The Call and the bound method refer back
+    to the process; both go when it ends, so that its frames are freed then,
+    without the cyclic collector (paused during a run).
+    """
+
+    __slots__ = ("call", "env", "resume", "steps")
 
     def __init__(self, env: simpy.Environment, steps: Generator[Pause, Any, Any]) -> None:
         self.env = env
         self.steps = steps
-        call = Call()
-        call.fn = self._resume
+        self.resume = self._resume  # (one bound method, not one per wait)
+        self.call = call = Call()
+        call.fn = self.resume
         call._value = None
         queue: list[Any] = env._queue
         heappush(queue, (env.now, URGENT, next(env._eid), call))
@@ -149,14 +157,12 @@ class _LightProcess:
         try:
             pause = self.steps.send(event._value)
         except StopIteration:
+            del self.call, self.resume  # (they refer back to it: no cycle left for the GC)
             return
         if isinstance(pause, Event):
             assert pause.callbacks is not None, "a light process waits on an event already over"
-            pause.callbacks.append(self._resume)
+            pause.callbacks.append(self.resume)
             return
         env = self.env
-        call = Call()
-        call.fn = self._resume
-        call._value = None
         queue: list[Any] = env._queue
-        heappush(queue, (env.now + pause, NORMAL, next(env._eid), call))
+        heappush(queue, (env.now + pause, NORMAL, next(env._eid), self.call))
