@@ -93,8 +93,14 @@ def _by_agent(agents: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, earlier.fillna(-np.inf).to_numpy()
 
 
-def check_no_double_booking(agents: pd.DataFrame) -> None:
-    """Per pool and agent, intervals may touch but never overlap."""
+def check_no_double_booking(agents: pd.DataFrame, sessions: dict[str, int] | None = None) -> None:
+    """Per pool and agent, intervals may touch but never overlap; an agent of a chat pool
+    (``sessions``: pool → concurrency above 1) holds at most that many at once."""
+    sessions = sessions or {}
+    chat = agents["pool"].astype(str).isin(list(sessions))
+    for pool, k in sessions.items():
+        _check_sessions_at_once(agents[agents["pool"].astype(str) == pool], pool, k)
+    agents = agents[~chat]
     frame, earlier = _by_agent(agents)
     clash = np.flatnonzero(frame["start"].to_numpy() < earlier - EPS)
     if clash.size:
@@ -103,6 +109,17 @@ def check_no_double_booking(agents: pd.DataFrame) -> None:
         raise AssertionError(
             f"agent {row['agent']} of pool {row['pool']} is in two places at once:\n{same}"
         )
+
+
+def _check_sessions_at_once(rows: pd.DataFrame, pool: str, k: int) -> None:
+    """No agent of chat pool ``pool`` is in more than ``k`` intervals at once (touching ones
+    do not overlap: an end counts before a start at the same time)."""
+    for agent, mine in rows.groupby("agent", sort=False):
+        times = np.concatenate([mine["start"].to_numpy(), mine["end"].to_numpy() - EPS])
+        steps = np.concatenate([np.ones(len(mine)), -np.ones(len(mine))])
+        order = np.lexsort((steps, times))
+        most = np.cumsum(steps[order]).max() if len(order) else 0
+        assert most <= k, f"agent {agent} of chat pool {pool} holds {most:g} > {k} sessions"
 
 
 def _busy_steps(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -293,7 +310,8 @@ def check_all(result: object) -> None:
     check_outcomes(contacts, drain_unlimited=math.isinf(scenario.drain))
     check_times(contacts)
     check_agent_intervals(agents, contacts)
-    check_no_double_booking(agents)
+    sessions = {name: p.concurrency for name, p in scenario.pools.items() if p.concurrency > 1}
+    check_no_double_booking(agents, sessions)
     check_busy_within_present(agents, staffing, pools)
     check_occupancy(result.metrics(), pools)  # type: ignore[attr-defined]
     check_warm_legs(agents, transfers)
