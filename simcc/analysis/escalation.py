@@ -221,10 +221,10 @@ def escalation_metrics(
     seconds = agents["share"] if "share" in agents else agents["end"] - agents["start"]
     busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
     spent = np.zeros(len(ids))
-    if len(busy):
-        order = np.argsort(ids, kind="stable")
-        where = np.searchsorted(ids, agents["contact_id"][measured_agents], sorter=order)
-        np.add.at(spent, order[np.clip(where, 0, max(len(ids) - 1, 0))], busy / 3600.0)
+    if len(busy):  # (every measured agent interval is of a contact of ids, each once)
+        row = np.zeros(int(ids.max()) + 1, dtype=np.int64)  # contact number → its row
+        row[ids] = np.arange(len(ids))
+        np.add.at(spent, row[agents["contact_id"][measured_agents]], busy / 3600.0)
     r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
     unescalated = ~escalated & ~door
     r.ratio("cost_per_unescalated_contact", spent[unescalated].sum(), unescalated.sum())

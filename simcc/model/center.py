@@ -29,6 +29,7 @@ from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
 from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.running import InstantGuard, run_to, run_with_wall_clock
+from simcc.model.samplers import PoolSamplers, no_wrap_up
 from simcc.model.scheduling import Environment, Pause, call_in, start_process
 from simcc.model.sessions import ChatPool
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
@@ -55,14 +56,10 @@ _CASE_AGE = Reason.CASE_AGE.value
 _ANSWERED = Wait.ANSWERED
 
 
-def _no_wrap_up() -> float:
-    return 0.0
+_no_retelling = no_wrap_up  # case memory with the context kept: the notes travel
 
 
-_no_retelling = _no_wrap_up  # case memory with the context kept: the notes travel
-
-
-class Center:
+class Center(PoolSamplers):
     """One replication's contact centre: pools, arrivals, streams and records.
 
     Built from a validated scenario; :meth:`run` simulates it to the end of the
@@ -87,19 +84,13 @@ class Center:
         names = recorder.names
         self.codes = {name: i for i, name in enumerate(names.policies)}
         self.pool_index = {name: i for i, name in enumerate(names.pools)}
-        self._call_type_names = list(names.call_types)
         self.segment_names = list(names.segments)
         self._recontact_draws: dict[int, Prepare] = {}
         self._last_attempt: dict[int, int] = {}
         self._chased: set[int] = set()  # cases that have had their e-mail chase
         self.ended = 0  # contacts ended so far
         self.consults: dict[Entry[Contact], float] = {}  # consult requests waiting for a B
-        self._samplers: dict[tuple[str, int, int], Callable[[], float]] = {}
-        # the samplers of handle, wrap_up and resolve by [pool][call type], made on first use
-        self._by_pool: dict[str, list[list[Callable[[], float] | None]]] = {
-            kind: [[None] * len(s.call_types) for _ in s.pools]
-            for kind in ("handle", "wrap_up", "resolve")
-        }
+        self._init_samplers(list(names.call_types), len(s.pools))
         self.next_contact = 0
         self.next_case = 0
         self.instants = InstantGuard()  # stops a run whose clock no longer moves
@@ -280,49 +271,6 @@ class Center:
             return True
         return False
 
-    # ------------------------------------------------------------------ samplers
-
-    def handle(self, pool: int, call_type: int) -> Callable[[], float]:
-        """Handle-time sampler of a pool for a call type."""
-        return self._by_pool["handle"][pool][call_type] or self._first("handle", pool, call_type)
-
-    def wrap(self, pool: int, call_type: int) -> Callable[[], float]:
-        """Wrap-up sampler of a pool for a call type."""
-        return self._by_pool["wrap_up"][pool][call_type] or self._first("wrap_up", pool, call_type)
-
-    def resolve_draw(self, pool: int, call_type: int) -> Callable[[], float]:
-        """Uniform draws deciding resolution at a pool for a call type."""
-        return self._by_pool["resolve"][pool][call_type] or self._first("resolve", pool, call_type)
-
-    def _first(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
-        """A sampler's first use: make it, and keep it by pool and call type."""
-        sampler = self._by_pool[kind][pool][call_type] = self._sampler(kind, pool, call_type)
-        return sampler
-
-    def _sampler(self, kind: str, pool: int, call_type: int) -> Callable[[], float]:
-        key = (kind, pool, call_type)
-        sampler = self._samplers.get(key)
-        if sampler is None:
-            pool_name = self.pools[pool].name
-            ct_name = self._call_type_names[call_type]
-            stream = f"{kind}:{pool_name}:{ct_name}"
-            if kind == "resolve":
-                sampler = self.streams.uniform(stream)
-            elif kind == "wrap_up":
-                spec = self.scenario.pools[pool_name]
-                dist = spec.for_type(spec.wrap_up, ct_name)
-                if dist is None:  # no wrap-up given for this call type
-                    return _no_wrap_up
-                sampler = dist.sampler(self.streams.generator(stream))
-            else:  # handle times: "handle", or "overflow_handle" / "overflow_recontact_handle"
-                spec = self.scenario.pools[pool_name]
-                dist = spec.for_type(spec.handle_time, ct_name)
-                if dist is None:  # a pool standing in for another (when_unstaffed)
-                    dist = spec.for_type(spec.handle_time, next(iter(spec.handle_time)))
-                sampler = dist.sampler(self.streams.generator(stream))
-            self._samplers[key] = sampler
-        return sampler
-
     # ------------------------------------------------------------------ arrivals
 
     def _start_arrivals(self, ct: CallTypeRuntime, spec: Arrivals) -> None:
@@ -355,7 +303,9 @@ class Center:
         if self.max_contacts is not None and self.next_contact >= self.max_contacts:
             self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
             return
-        self._schedule_arrival(stream)
+        at = stream.next_time()  # (as _schedule_arrival, without a call per contact)
+        if at is not None:
+            call_in(self.env, at - self.env.now, self._on_arrival, stream)
 
     # ------------------------------------------------------------------ the first leg
 
@@ -460,7 +410,7 @@ class Center:
             return
         # an event even for a zero handle time: an agent freed at once must not
         # serve the next waiting contact inside this call (no unbounded recursion)
-        call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
+        call_in(self.env, 0.0 if handle < 0.0 else handle, self._on_first_handled, c)
 
     def _retell_first(self, c: Contact, handle: float) -> None:
         """The answering agent hears the story again (``c.retell``), then handles the contact."""
@@ -483,7 +433,8 @@ class Center:
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or (len(ct.path) == 1 and c.jump is None):
-            pool.finish(c.agent, self.wrap(pool.index, ct.index)(), c.id)
+            wrap = self.wraps[pool.index][ct.index] or self.wrap(pool.index, ct.index)
+            pool.finish(c.agent, wrap(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
             start_process(self.env, after_escalation(self, c, pool, c.agent))

@@ -96,15 +96,24 @@ class Entry(Event, Generic[O]):
 
     ended: Wait
 
-    def __init__(self, env: simpy.Environment, deadline: float, owner: O, pool: Pool) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        deadline: float,
+        owner: O,
+        pool: Pool,
+        then: Callable[[Entry[O], int], None] | None = None,
+        expires: Wait = _HUNG_UP,
+    ) -> None:
         self.env = env
         self.pool = pool
-        self.then: Callable[[Entry[O], int], None] | None = None
+        self.then = then
         self.capped = False
-        self.callbacks: list[Callable[[Event], None]] = []
         self._value = PENDING
+        if then is None:  # an event someone waits for (an entry with then is never triggered)
+            self.callbacks: list[Callable[[Event], None]] = []
         self.deadline = deadline
-        self.expires = _HUNG_UP
+        self.expires = expires
         self.owner = owner
         self.state = WAITING
         self.group: list[Entry[O]] | None = None  # the same contact's entries in other queues
@@ -179,9 +188,7 @@ class Pool:
         signal: the entry is settled at once with ``QUEUE_FULL``.
         """
         env = self.env
-        entry = Entry(env, deadline, owner, self)
-        entry.then = then
-        entry.expires = expires
+        entry = Entry(env, deadline, owner, self, then, expires)
         if capped and self.queue_capacity is not None and self.waiting_live >= self.queue_capacity:
             entry.state = GONE
             entry.settle(_QUEUE_FULL)

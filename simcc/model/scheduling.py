@@ -57,16 +57,27 @@ class Environment(simpy.Environment):
 
 
 class Call:
-    """A timer in SimPy's queue: at its time SimPy calls its callbacks with it.
+    """A timer in SimPy's queue: at its time the run loop calls ``fn`` with it.
 
-    It quacks like the events SimPy's scheduler runs (``callbacks``, ``_ok``,
-    ``_value``), and nothing else.
+    It holds its one callback itself, without the list of callbacks an event
+    has: :func:`run_until` calls it directly.  SimPy's own scheduler
+    (``env.step``, ``env.run``) may run it too: it reads :attr:`callbacks`.
     """
 
-    __slots__ = ("_value", "callbacks")
+    __slots__ = ("_value", "fn")
     _ok = True
     _value: Any
-    callbacks: list[Callable[[Any], None]] | None
+    fn: Callable[[Any], None]
+
+    @property
+    def callbacks(self) -> list[Callable[[Any], None]]:
+        """Its callback as SimPy's scheduler reads an event's (it runs once: the setter,
+        which SimPy calls with None as it runs it, has nothing to clear)."""
+        return [self.fn]
+
+    @callbacks.setter
+    def callbacks(self, _value: None) -> None:
+        pass
 
 
 def call_in(
@@ -78,7 +89,7 @@ def call_in(
     among events of the same time.
     """
     call = Call()
-    call.callbacks = [callback]
+    call.fn = callback
     call._value = value
     queue: list[Any] = env._queue  # (time, priority, order, event), as SimPy keeps it
     heappush(queue, (env.now + delay, NORMAL, next(env._eid), call))
@@ -87,22 +98,32 @@ def call_in(
 def run_until(env: Environment, until: float) -> None:
     """Run the events before ``until`` (all of them if it is infinite), as ``env.run(until)``.
 
-    As SimPy does, the clock then reads ``until`` when it is finite, and an
-    event that failed with nobody to handle its failure raises it here.
+    As SimPy does, the clock then reads ``until`` when it is finite.  A
+    :class:`Call` is called directly; any other event is fired by :func:`fire`.
     """
     queue: list[Any] = env._queue
     pop = heappop
     while queue and queue[0][0] < until:
         env.now, _, _, event = pop(queue)
-        callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            raise exc
+        if event.__class__ is Call:
+            event.fn(event)
+        else:
+            fire(event)
     if until < math.inf:
         env.now = until
+
+
+def fire(event: Event) -> None:
+    """Run the callbacks of an event of SimPy's (or a pool's queue entry), as SimPy does:
+    an event that failed with nobody to handle its failure raises it here."""
+    callbacks = event.callbacks
+    event.callbacks = None  # type: ignore[assignment]  # (as SimPy marks an event processed)
+    for callback in callbacks:
+        callback(event)
+    if not event._ok and not hasattr(event, "_defused"):
+        exc = type(event._value)(*event._value.args)
+        exc.__cause__ = event._value
+        raise exc
 
 
 def start_process(env: simpy.Environment, steps: Generator[Pause, Any, Any]) -> None:
@@ -111,15 +132,23 @@ def start_process(env: simpy.Environment, steps: Generator[Pause, Any, Any]) -> 
 
 
 class _LightProcess:
-    """Drives a generator: resumes it when the delay or the event it yielded is over."""
+    """Drives a generator: resumes it when the delay or the event it yielded is over.
 
-    __slots__ = ("env", "steps")
+    A light process waits for one thing at a time, so one :class:`Call` of
+    its own serves every delay it waits out: pushed on the queue again at
+    each wait, never twice at once.  The Call and the bound method refer back
+    to the process; both go when it ends, so that its frames are freed then,
+    without the cyclic collector (paused during a run).
+    """
+
+    __slots__ = ("call", "env", "resume", "steps")
 
     def __init__(self, env: simpy.Environment, steps: Generator[Pause, Any, Any]) -> None:
         self.env = env
         self.steps = steps
-        call = Call()
-        call.callbacks = [self._resume]
+        self.resume = self._resume  # (one bound method, not one per wait)
+        self.call = call = Call()
+        call.fn = self.resume
         call._value = None
         queue: list[Any] = env._queue
         heappush(queue, (env.now, URGENT, next(env._eid), call))
@@ -128,14 +157,12 @@ class _LightProcess:
         try:
             pause = self.steps.send(event._value)
         except StopIteration:
+            del self.call, self.resume  # (they refer back to it: no cycle left for the GC)
             return
         if isinstance(pause, Event):
             assert pause.callbacks is not None, "a light process waits on an event already over"
-            pause.callbacks.append(self._resume)
+            pause.callbacks.append(self.resume)
             return
         env = self.env
-        call = Call()
-        call.callbacks = [self._resume]
-        call._value = None
         queue: list[Any] = env._queue
-        heappush(queue, (env.now + pause, NORMAL, next(env._eid), call))
+        heappush(queue, (env.now + pause, NORMAL, next(env._eid), self.call))

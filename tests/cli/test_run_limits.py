@@ -92,7 +92,8 @@ def test_max_contacts_stops_each_replication_and_keeps_what_was_measured(
 def test_wall_clock_stops_the_run_and_keeps_what_was_measured(
     tmp_path: Path, runner: CliRunner
 ) -> None:
-    long = SMALL.replace("horizon: 2h", "horizon: 400h")
+    # far longer than the limit: one replication of 400 h took 0.4–0.7 s, too close to it
+    long = SMALL.replace("horizon: 2h", "horizon: 10000h")
     out = tmp_path / "out"
     result = runner.invoke(
         app,

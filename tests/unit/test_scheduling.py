@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import math
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -103,3 +105,32 @@ def test_the_engine_clock_is_simpys_clock() -> None:
     env.timeout(2.0)
     env.run()  # SimPy's own scheduler sets the clock through _now
     assert env.now == env._now == 7.0
+
+
+def test_a_finished_light_process_leaves_no_cyclic_garbage() -> None:
+    """A light process's timer refers back to it; once it ends, reference counting alone
+    frees it (the cyclic collector is paused during a run)."""
+    env = Environment()
+
+    def steps() -> Generator[Any, Any, None]:
+        for _ in range(3):
+            yield 1.0
+
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(100):
+            start_process(env, steps())
+        run_until(env, math.inf)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_simpys_own_scheduler_runs_the_engines_timers() -> None:
+    env = Environment()
+    log: list[tuple[float, Any]] = []
+    call_in(env, 2.0, lambda event: log.append((env.now, event._value)), "b")
+    call_in(env, 1.0, lambda event: log.append((env.now, event._value)), "a")
+    env.run()
+    assert log == [(1.0, "a"), (2.0, "b")]
