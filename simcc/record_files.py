@@ -65,7 +65,7 @@ def arrow_tables(
     """The record tables of ``rec`` (see :func:`arrow_records`)."""
     i = replication
     contacts = _table(CONTACTS, rec, contact_derived(rec, warmup, horizon), i)
-    ids = rec.contact_arrays()["contact_id"]  # the table's column, in its row order
+    ids = rec.arrays(CONTACTS)["contact_id"]  # the table's column, in its row order
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
         contacts = contacts.take(_column(np.argsort(ids, kind="stable")))
     groups = agent_group_codes(rec.agent_arrays(), rec.names)
