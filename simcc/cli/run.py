@@ -97,8 +97,7 @@ CapQueues = Annotated[
 
 def _default_groups(scenario: Scenario) -> list[str]:
     """Without --by: metrics by channel when the centre serves more than one channel."""
-    channels = {ct.channel for ct in scenario.call_types.values()}
-    return ["channel"] if len(channels) > 1 else []
+    return ["channel"] if len(scenario.group_names("channel")) > 1 else []
 
 
 def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Table:

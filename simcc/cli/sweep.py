@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -16,6 +16,8 @@ from simcc.cli.common import console, finish_outputs, load, print_whole, user_er
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from simcc.scenario import Scenario
 
 SHOWN = ("service_level", "abandonment_rate", "fcr", "cost_per_contact")
 """Metrics printed per grid point unless --metric says otherwise."""
@@ -97,7 +99,7 @@ def sweep(
             console.print(f"wrote {out}/results.parquet and results.csv", markup=False)
 
 
-def _shown_metrics(scenario: object, asked: Sequence[str]) -> tuple[list[str], list[str]]:
+def _shown_metrics(scenario: Scenario, asked: Sequence[str]) -> tuple[list[str], list[str]]:
     """The metrics to show, and the groups (--by) that NAME[BY=GROUP] among them need."""
     from simcc.analysis.metrics import GROUPS, scenario_metric_names, split_grouped
     from simcc.experiments import ExperimentError
@@ -115,7 +117,7 @@ def _shown_metrics(scenario: object, asked: Sequence[str]) -> tuple[list[str], l
                 raise ExperimentError(
                     f"--metric {name}: expected NAME[BY=GROUP], BY one of {', '.join(GROUPS)}"
                 )
-            known = _group_names(scenario, by)
+            known = scenario.group_names(by)
             if group not in known:
                 raise ExperimentError(
                     f"--metric {name}: no {by} {group!r} in the scenario "
@@ -123,18 +125,6 @@ def _shown_metrics(scenario: object, asked: Sequence[str]) -> tuple[list[str], l
                 )
             groups.append(by)
     return list(asked) or list(SHOWN), groups
-
-
-def _group_names(scenario: Any, by: str) -> list[str]:
-    """The groups of ``by`` whose contacts a scenario can have."""
-    if by == "call_type":
-        return list(scenario.call_types)
-    if by == "segment":
-        return list(scenario.segments)
-    if by == "channel":
-        return list(dict.fromkeys(ct.channel for ct in scenario.call_types.values()))
-    needs = (name for ct in scenario.call_types.values() for name in ct.needs)
-    return ["(none)", *dict.fromkeys(needs)]
 
 
 def sweep_table(

@@ -150,6 +150,21 @@ class Scenario(Block):
             "transfer_patience"
         )
 
+    def group_names(self, by: str) -> list[str]:
+        """The groups of ``by`` (``call_type``, ``segment``, ``need`` or ``channel``: MODEL.md
+        §10's metrics by group) that this scenario's contacts can fall in, in the file's order;
+        ``(none)`` is the group of contacts of a call type without needs."""
+        if by == "call_type":
+            return list(self.call_types)
+        if by == "segment":
+            return list(self.segments)
+        if by == "channel":
+            return list(dict.fromkeys(ct.channel for ct in self.call_types.values()))
+        if by == "need":
+            needs = (name for ct in self.call_types.values() for name in ct.needs)
+            return ["(none)", *dict.fromkeys(needs)]
+        raise ValueError(f"groups by {by!r}: expected call_type, segment, need or channel")
+
     @property
     def opens_at_seconds(self) -> float | None:
         """``opens_at`` as seconds after midnight (``"08:00"`` → 28800), or None."""

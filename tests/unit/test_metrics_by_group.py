@@ -140,3 +140,12 @@ def test_simcc_run_shows_a_centre_of_several_channels_by_channel_unless_told(
     told = CliRunner().invoke(app, ["run", str(several), *args, "--by", "need"]).output
     assert "by need" in told and "by channel" not in told
     assert "by channel" not in CliRunner().invoke(app, ["run", str(one), *args]).output
+
+
+def test_a_scenario_names_the_groups_its_contacts_can_fall_in() -> None:
+    s = simcc.scenario_from_dict(TWO_TYPES)
+    assert s.group_names("call_type") == list(TWO_TYPES["call_types"])
+    assert s.group_names("need") == ["(none)", "routine", "authority", "complaint"]
+    assert s.group_names("channel") == ["voice"]
+    with pytest.raises(ValueError, match="colour"):
+        s.group_names("colour")
