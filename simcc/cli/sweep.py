@@ -150,7 +150,11 @@ def sweep_table(
         first = point.iloc[0]
         cells = [str(first[f]) for f in fields]
         for name in metrics:
-            row = point[point["metric"] == name].iloc[0]
+            rows = point[point["metric"] == name]
+            if rows.empty:  # a group with no contact in any replication of the sweep
+                cells.append("–")
+                continue
+            row = rows.iloc[0]
             half = (row["ci_high"] - row["ci_low"]) / 2
             metric = split_grouped(name)[0]
             text = fmt.value(metric, row["mean"])

@@ -178,3 +178,14 @@ def test_a_metric_of_an_unknown_group_is_refused_before_any_work(tmp_path: Path)
     result = runner.invoke(app, [*args, "-m", "service_level[channel=email]"])
     assert result.exit_code == 2
     assert "no channel 'email' in the scenario (channels: voice, chat)" in result.output
+
+
+def test_a_group_with_no_contact_in_the_sweep_shows_a_dash(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    rare = TWO_CHANNELS.replace("rate: 60/h}, path: [chat]", "rate: 0.001/h}, path: [chat]")
+    path.write_text(rare)
+    args = ["sweep", str(path), "-s", "pools.voice.agents=3,4", "-j", "1"]
+    result = runner.invoke(app, [*args, "-m", "service_level[channel=chat]"])
+    assert result.exit_code == 0, result.output
+    rows = result.output.splitlines()[3:5]
+    assert [row.split() for row in rows] == [["3", "–"], ["4", "–"]]
