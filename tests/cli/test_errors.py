@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simcc.cli import app
+from tests.cli.located import assert_refused
 
 BASE = """\
 name: probe
@@ -306,22 +307,9 @@ def runner() -> CliRunner:
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_bad_scenario_gets_one_clear_message_and_exit_code_2(
-    case: str, tmp_path: Path, runner: CliRunner
-) -> None:
+def test_bad_scenario_gets_one_clear_message_and_exit_code_2(case: str, tmp_path: Path) -> None:
     text, line, fragments = CASES[case]
-    path = tmp_path / "centre.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(path)])
-    output = result.output
-    assert result.exit_code == 2, output
-    assert "Traceback" not in output
-    assert output.startswith("error: "), output
-    assert str(path) in output
-    if line is not None:
-        assert f"{path}:{line}:" in output, output
-    for fragment in fragments:
-        assert fragment in output, (fragment, output)
+    assert_refused(text, tmp_path, fragments, line)
 
 
 @pytest.mark.parametrize(

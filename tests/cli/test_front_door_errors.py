@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from simcc.cli import app
+from tests.cli.located import assert_refused
 from tests.cli.test_errors import BASE, edit
 
 PATH = "    path: [front, desk]\n"
@@ -84,14 +83,4 @@ def test_bad_front_door_input_gets_one_located_message_and_exit_code_2(
     case: str, tmp_path: Path
 ) -> None:
     text, line, fragments = CASES[case]
-    path = tmp_path / "centre.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
-    output = result.output
-    assert result.exit_code == 2, output
-    assert "Traceback" not in output
-    assert output.startswith("error: "), output
-    if line is not None:
-        assert f"{path}:{line}:" in output, output
-    for fragment in fragments:
-        assert fragment in output, (fragment, output)
+    assert_refused(text, tmp_path, fragments, line)
