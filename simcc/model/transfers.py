@@ -301,7 +301,11 @@ def _consult(
         c.last_pool = pool.index
         _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
         return None
-    yield from busy_for(center, c, _CONSULT, duration, (pool, agent), (target, b))
+    if duration > 0.0:  # (busy_for, written out: this is every escalated contact's path)
+        yield duration
+        now = env.now
+        record(pool.index, agent, c.id, _CONSULT, engaged, now)
+        record(target.index, b, c.id, _CONSULT, engaged, now)
     return Consulted(b, t0, engaged)
 
 
@@ -369,9 +373,15 @@ def warm(
     if not isinstance(consulted, Consulted):
         return consulted  # the customer hung up on hold, or the fallback's leg
     b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
-    c.hold_time += env.now - t0  # the hold ends when the conference starts
+    start = env.now
+    c.hold_time += start - t0  # the hold ends when the conference starts
     duration = center.settings["warm"].conference_time()
-    yield from busy_for(center, c, _CONFERENCE, duration, (pool, agent), (target, b))
+    if duration > 0.0:  # (busy_for, written out)
+        yield duration
+        now = env.now
+        record = center.recorder.agent
+        record(pool.index, agent, c.id, _CONFERENCE, start, now)
+        record(target.index, b, c.id, _CONFERENCE, start, now)
     pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
     record_handoff(
         center,
