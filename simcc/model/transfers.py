@@ -46,6 +46,11 @@ _ABANDONED_TRANSFER_QUEUE = Outcome.ABANDONED_TRANSFER_QUEUE.value
 _CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
+# how a hand-off ended, as plain ints (a HandoffOutcome's value)
+_ENGAGED, _HUNG_UP_ON_HOLD = HandoffOutcome.ENGAGED.value, HandoffOutcome.ABANDONED_HOLD.value
+_LEFT_QUEUE = HandoffOutcome.ABANDONED_TRANSFER_QUEUE.value
+_FELL_BACK, _NOT_REACHED = HandoffOutcome.FALLBACK.value, HandoffOutcome.CALLBACK_UNREACHED.value
+_REDIRECTED = HandoffOutcome.REDIRECTED.value
 
 Process = Generator[Pause, int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
@@ -98,7 +103,7 @@ def record_handoff(
     to: Pool,
     start: float,
     engaged: float,
-    outcome: HandoffOutcome,
+    outcome: int,
     sla: Pool | None,
     sla_from: float = NAN,
     attempts: int = 0,
@@ -110,12 +115,15 @@ def record_handoff(
     self-service redirect), met when B engaged within the target of ``sla_from``.
     """
     c.legs += 1
-    target = center.sla_target[sla.index] if sla is not None else NAN
-    met = NAN
-    if not math.isnan(target):
-        met = float(not math.isnan(engaged) and engaged - sla_from <= target)
-        c.sla_legs += 1
-        c.sla_legs_met += int(met)
+    target = met = NAN
+    if sla is not None:
+        target = center.sla_target[sla.index]
+        if target == target:  # (not NaN: the pool has a target; a NaN engaged misses it)
+            c.sla_legs += 1
+            met = 0.0
+            if engaged - sla_from <= target:
+                met = 1.0
+                c.sla_legs_met += 1
     center.recorder.handoff(
         contact_id=c.id,
         leg=c.legs,
@@ -201,7 +209,7 @@ def cold(
         to=receiving,
         start=handoff,
         engaged=env.now if answered else NAN,
-        outcome=HandoffOutcome.ENGAGED if answered else HandoffOutcome.ABANDONED_TRANSFER_QUEUE,
+        outcome=_ENGAGED if answered else _LEFT_QUEUE,
         # the escalation SLA runs from the first hand-off to the right pool's engagement:
         # a misroute's first hop is not measured; a hang-up misses the right pool's target
         sla=None if answered and misrouted else target,
@@ -329,7 +337,7 @@ def _fall_back(
         to=target,
         start=t0,
         engaged=NAN,
-        outcome=HandoffOutcome.FALLBACK,
+        outcome=_FELL_BACK,
         sla=None,
     )
     then = center.settings[policy].fallback
@@ -356,7 +364,7 @@ def _hung_up_on_hold(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ABANDONED_HOLD,
+        outcome=_HUNG_UP_ON_HOLD,
         sla=target,
         sla_from=t0,
     )
@@ -391,7 +399,7 @@ def warm(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=t0,
     )
@@ -418,7 +426,7 @@ def conference(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=t0,
     )
@@ -478,9 +486,7 @@ def _record_callback(
         to=target,
         start=handoff,
         engaged=reached,
-        outcome=HandoffOutcome.CALLBACK_UNREACHED
-        if math.isnan(reached)
-        else HandoffOutcome.ENGAGED,
+        outcome=_NOT_REACHED if math.isnan(reached) else _ENGAGED,
         sla=target,
         sla_from=handoff,
         attempts=attempts,
@@ -515,7 +521,7 @@ def email(
         to=target,
         start=handoff,
         engaged=env.now,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=handoff,
     )
@@ -537,7 +543,7 @@ def self_service(
         to=target,
         start=center.env.now,
         engaged=NAN,
-        outcome=HandoffOutcome.REDIRECTED,
+        outcome=_REDIRECTED,
         sla=None,
     )
     if cfg.success() < cfg.success_probability:
