@@ -166,8 +166,13 @@ def _handoff_step(
     center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
 ) -> Generator[Pause, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
-    yield from busy_for(center, c, _TRANSFER, draw(), (pool, agent))
-    pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
+    duration = draw()
+    if duration > 0.0:  # (busy_for, written out: every cold, callback, e-mail hand-off)
+        start = center.env.now
+        yield duration
+        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, center.env.now)
+    i, t = pool.index, c.ctype.index
+    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)
 
 
 def cold(
@@ -390,7 +395,8 @@ def warm(
         record = center.recorder.agent
         record(pool.index, agent, c.id, _CONFERENCE, start, now)
         record(target.index, b, c.id, _CONFERENCE, start, now)
-    pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
+    i, t = pool.index, c.ctype.index
+    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)  # A wraps up
     record_handoff(
         center,
         c,
