@@ -385,7 +385,7 @@ def warm(
     consulted = yield from _consult(center, c, pool, agent, target, position, "warm")
     if not isinstance(consulted, Consulted):
         return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
+    b, t0, engaged = consulted
     start = env.now
     c.hold_time += start - t0  # the hold ends when the conference starts
     duration = center.settings["warm"].conference_time()
@@ -420,7 +420,7 @@ def conference(
     consulted = yield from _consult(center, c, pool, agent, target, position, "conference")
     if not isinstance(consulted, Consulted):
         return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
+    b, t0, engaged = consulted
     target.release(b)
     c.hold_time += env.now - t0
     c.visit(pool.index)
