@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
@@ -257,12 +257,9 @@ def _misrouted(
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
-class Consulted(NamedTuple):
-    """A consult that happened: B's agent, when the hold began, when B was seized."""
-
-    b: int
-    hold_start: float
-    engaged: float
+Consulted = tuple[int, float, float]
+"""A consult that happened: B's agent, when the hold began, when B was seized
+(a plain tuple: it is made for every warm and conference hand-off)."""
 
 
 def _consult(
@@ -270,7 +267,7 @@ def _consult(
 ) -> Generator[Pause, int, Consulted | Leg | None]:
     """Hold the customer and seize a B, then consult (warm and conference alike).
 
-    Returns :class:`Consulted` when A and B have consulted; ``None`` when the
+    Returns a :data:`Consulted` when A and B have consulted; ``None`` when the
     customer hung up on hold (the contact has ended); or, when no B came within
     ``max_consult_wait`` (or the wait was given up), what the policy's fallback
     returns.
@@ -319,7 +316,7 @@ def _consult(
         now = env.now
         record(pool.index, agent, c.id, _CONSULT, engaged, now)
         record(target.index, b, c.id, _CONSULT, engaged, now)
-    return Consulted(b, t0, engaged)
+    return b, t0, engaged
 
 
 def _fall_back(
@@ -383,7 +380,7 @@ def warm(
     """Attended transfer: hold, consult A+B, three-way conference, A drops; B handles."""
     env = center.env
     consulted = yield from _consult(center, c, pool, agent, target, position, "warm")
-    if not isinstance(consulted, Consulted):
+    if not isinstance(consulted, tuple):
         return consulted  # the customer hung up on hold, or the fallback's leg
     b, t0, engaged = consulted
     start = env.now
@@ -418,7 +415,7 @@ def conference(
     """Consult and keep: hold, consult A+B, B leaves, A goes on with B's know-how."""
     env = center.env
     consulted = yield from _consult(center, c, pool, agent, target, position, "conference")
-    if not isinstance(consulted, Consulted):
+    if not isinstance(consulted, tuple):
         return consulted  # the customer hung up on hold, or the fallback's leg
     b, t0, engaged = consulted
     target.release(b)
