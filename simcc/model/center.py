@@ -464,7 +464,7 @@ class Center(PoolSamplers):
         if self.cross_channel is not None:  # e.g. an escalated chat becomes a call
             changes = self.recorder.channel_changes
             changes[c.id] = self.cross_channel[changes.get(c.id, c.ctype.channel)]
-        if math.isnan(c.first_handoff):  # (a peer consult before it is no hand-on)
+        if c.first_handoff != c.first_handoff:  # NaN: the first (a peer consult is no hand-on)
             c.first_handoff = self.env.now
         return TRANSFERS[policy](self, c, pool, agent, target, position)
 

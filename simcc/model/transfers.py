@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
@@ -46,6 +46,11 @@ _ABANDONED_TRANSFER_QUEUE = Outcome.ABANDONED_TRANSFER_QUEUE.value
 _CALLBACK_UNREACHED = Outcome.CALLBACK_UNREACHED.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ANSWERED, _HUNG_UP, _TIMED_OUT = Wait.ANSWERED, Wait.HUNG_UP, Wait.TIMED_OUT
+# how a hand-off ended, as plain ints (a HandoffOutcome's value)
+_ENGAGED, _HUNG_UP_ON_HOLD = HandoffOutcome.ENGAGED.value, HandoffOutcome.ABANDONED_HOLD.value
+_LEFT_QUEUE = HandoffOutcome.ABANDONED_TRANSFER_QUEUE.value
+_FELL_BACK, _NOT_REACHED = HandoffOutcome.FALLBACK.value, HandoffOutcome.CALLBACK_UNREACHED.value
+_REDIRECTED = HandoffOutcome.REDIRECTED.value
 
 Process = Generator[Pause, int, Leg | None]
 """A transfer policy's sub-process: it ends with the leg the contact goes on with."""
@@ -98,7 +103,7 @@ def record_handoff(
     to: Pool,
     start: float,
     engaged: float,
-    outcome: HandoffOutcome,
+    outcome: int,
     sla: Pool | None,
     sla_from: float = NAN,
     attempts: int = 0,
@@ -110,12 +115,15 @@ def record_handoff(
     self-service redirect), met when B engaged within the target of ``sla_from``.
     """
     c.legs += 1
-    target = center.sla_target[sla.index] if sla is not None else NAN
-    met = NAN
-    if not math.isnan(target):
-        met = float(not math.isnan(engaged) and engaged - sla_from <= target)
-        c.sla_legs += 1
-        c.sla_legs_met += int(met)
+    target = met = NAN
+    if sla is not None:
+        target = center.sla_target[sla.index]
+        if target == target:  # (not NaN: the pool has a target; a NaN engaged misses it)
+            c.sla_legs += 1
+            met = 0.0
+            if engaged - sla_from <= target:
+                met = 1.0
+                c.sla_legs_met += 1
     center.recorder.handoff(
         contact_id=c.id,
         leg=c.legs,
@@ -158,8 +166,13 @@ def _handoff_step(
     center: Center, c: Contact, pool: Pool, agent: int, draw: Callable[[], float]
 ) -> Generator[Pause, int, None]:
     """A's own hand-off work (a line to the customer, a ticket, a redirect), then wrap-up."""
-    yield from busy_for(center, c, _TRANSFER, draw(), (pool, agent))
-    pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
+    duration = draw()
+    if duration > 0.0:  # (busy_for, written out: every cold, callback, e-mail hand-off)
+        start = center.env.now
+        yield duration
+        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, center.env.now)
+    i, t = pool.index, c.ctype.index
+    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)
 
 
 def cold(
@@ -201,7 +214,7 @@ def cold(
         to=receiving,
         start=handoff,
         engaged=env.now if answered else NAN,
-        outcome=HandoffOutcome.ENGAGED if answered else HandoffOutcome.ABANDONED_TRANSFER_QUEUE,
+        outcome=_ENGAGED if answered else _LEFT_QUEUE,
         # the escalation SLA runs from the first hand-off to the right pool's engagement:
         # a misroute's first hop is not measured; a hang-up misses the right pool's target
         sla=None if answered and misrouted else target,
@@ -244,12 +257,9 @@ def _misrouted(
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
-class Consulted(NamedTuple):
-    """A consult that happened: B's agent, when the hold began, when B was seized."""
-
-    b: int
-    hold_start: float
-    engaged: float
+Consulted = tuple[int, float, float]
+"""A consult that happened: B's agent, when the hold began, when B was seized
+(a plain tuple: it is made for every warm and conference hand-off)."""
 
 
 def _consult(
@@ -257,7 +267,7 @@ def _consult(
 ) -> Generator[Pause, int, Consulted | Leg | None]:
     """Hold the customer and seize a B, then consult (warm and conference alike).
 
-    Returns :class:`Consulted` when A and B have consulted; ``None`` when the
+    Returns a :data:`Consulted` when A and B have consulted; ``None`` when the
     customer hung up on hold (the contact has ended); or, when no B came within
     ``max_consult_wait`` (or the wait was given up), what the policy's fallback
     returns.
@@ -301,8 +311,12 @@ def _consult(
         c.last_pool = pool.index
         _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
         return None
-    yield from busy_for(center, c, _CONSULT, duration, (pool, agent), (target, b))
-    return Consulted(b, t0, engaged)
+    if duration > 0.0:  # (busy_for, written out: this is every escalated contact's path)
+        yield duration
+        now = env.now
+        record(pool.index, agent, c.id, _CONSULT, engaged, now)
+        record(target.index, b, c.id, _CONSULT, engaged, now)
+    return b, t0, engaged
 
 
 def _fall_back(
@@ -325,7 +339,7 @@ def _fall_back(
         to=target,
         start=t0,
         engaged=NAN,
-        outcome=HandoffOutcome.FALLBACK,
+        outcome=_FELL_BACK,
         sla=None,
     )
     then = center.settings[policy].fallback
@@ -352,7 +366,7 @@ def _hung_up_on_hold(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ABANDONED_HOLD,
+        outcome=_HUNG_UP_ON_HOLD,
         sla=target,
         sla_from=t0,
     )
@@ -366,13 +380,20 @@ def warm(
     """Attended transfer: hold, consult A+B, three-way conference, A drops; B handles."""
     env = center.env
     consulted = yield from _consult(center, c, pool, agent, target, position, "warm")
-    if not isinstance(consulted, Consulted):
+    if not isinstance(consulted, tuple):
         return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
-    c.hold_time += env.now - t0  # the hold ends when the conference starts
+    b, t0, engaged = consulted
+    start = env.now
+    c.hold_time += start - t0  # the hold ends when the conference starts
     duration = center.settings["warm"].conference_time()
-    yield from busy_for(center, c, _CONFERENCE, duration, (pool, agent), (target, b))
-    pool.finish(agent, center.wrap(pool.index, c.ctype.index)(), c.id)
+    if duration > 0.0:  # (busy_for, written out)
+        yield duration
+        now = env.now
+        record = center.recorder.agent
+        record(pool.index, agent, c.id, _CONFERENCE, start, now)
+        record(target.index, b, c.id, _CONFERENCE, start, now)
+    i, t = pool.index, c.ctype.index
+    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)  # A wraps up
     record_handoff(
         center,
         c,
@@ -381,7 +402,7 @@ def warm(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=t0,
     )
@@ -394,9 +415,9 @@ def conference(
     """Consult and keep: hold, consult A+B, B leaves, A goes on with B's know-how."""
     env = center.env
     consulted = yield from _consult(center, c, pool, agent, target, position, "conference")
-    if not isinstance(consulted, Consulted):
+    if not isinstance(consulted, tuple):
         return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted.b, consulted.hold_start, consulted.engaged
+    b, t0, engaged = consulted
     target.release(b)
     c.hold_time += env.now - t0
     c.visit(pool.index)
@@ -408,7 +429,7 @@ def conference(
         to=target,
         start=t0,
         engaged=engaged,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=t0,
     )
@@ -468,9 +489,7 @@ def _record_callback(
         to=target,
         start=handoff,
         engaged=reached,
-        outcome=HandoffOutcome.CALLBACK_UNREACHED
-        if math.isnan(reached)
-        else HandoffOutcome.ENGAGED,
+        outcome=_NOT_REACHED if math.isnan(reached) else _ENGAGED,
         sla=target,
         sla_from=handoff,
         attempts=attempts,
@@ -505,7 +524,7 @@ def email(
         to=target,
         start=handoff,
         engaged=env.now,
-        outcome=HandoffOutcome.ENGAGED,
+        outcome=_ENGAGED,
         sla=target,
         sla_from=handoff,
     )
@@ -527,7 +546,7 @@ def self_service(
         to=target,
         start=center.env.now,
         engaged=NAN,
-        outcome=HandoffOutcome.REDIRECTED,
+        outcome=_REDIRECTED,
         sla=None,
     )
     if cfg.success() < cfg.success_probability:
