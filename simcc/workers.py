@@ -16,6 +16,8 @@ imports nothing, or else runs the replications in this process.
 from __future__ import annotations
 
 import ast
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -106,6 +108,31 @@ def _is_main_guard(node: ast.stmt) -> bool:
 
 WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
 """What a worker process imports before its first task."""
+
+
+def worker_context(method: str | None) -> multiprocessing.context.BaseContext:
+    """The multiprocessing context workers start in; under ``forkserver`` the server
+    imports :data:`WORKER_MODULES` once, and each worker forks from it ready."""
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(list(WORKER_MODULES))
+    return context
+
+
+def start_early(jobs: int | None = None) -> None:
+    """Start the fork server now, if replications will run in worker processes, so that it
+    imports the engine (about a second of CPU) on another core while this process still
+    loads the scenario and prepares the outputs; the workers fork from it later.
+
+    Nothing happens under another start method or with one job.  If no worker is ever
+    asked for, the server exits with this process.
+    """
+    if (jobs or available_cores()) <= 1 or start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    worker_context("forkserver")
+    forkserver.ensure_running()
 
 
 def available_cores() -> int:

@@ -184,9 +184,12 @@ def is_terminal() -> bool:
 @contextlib.contextmanager
 def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when stderr is a terminal; ``None`` otherwise."""
+    if not is_terminal():  # the bar's module loads simcc.experiments (pandas, scipy): 0.5 s
+        yield None
+        return
     from simcc.experiments.progress import progress_bar
 
-    with progress_bar(description, enabled=is_terminal(), console=err) as update:
+    with progress_bar(description, console=err) as update:
         yield update
 
 

@@ -151,6 +151,10 @@ def run(
     a scenario with more than one channel shows them by channel unless --by says otherwise
     (or --resume, whose earlier replications kept no groups).
     """
+    from simcc.workers import start_early
+
+    if scheduler is None and replications != 1:
+        start_early(jobs)  # the workers' engine loads while this process loads the scenario
     from simcc.checks import check
 
     targets = opt.parse_precision(precision)
