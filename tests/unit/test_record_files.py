@@ -153,13 +153,13 @@ class _StopsAt:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def map_unordered(self, fn, tasks):  # type: ignore[no-untyped-def]
-        by_number = {t.replication: t for t in tasks}
+    def map_unordered(self, fn, batches):  # type: ignore[no-untyped-def]
+        by_number = {t.replication: t for batch in batches for t in batch}
         for number in self.order:
             if number == self.stop:
                 raise KeyboardInterrupt
             if number in by_number:
-                yield fn(by_number[number])
+                yield fn([by_number[number]])
 
 
 def run(out: Path, *extra: str) -> None:
