@@ -19,6 +19,7 @@ search build on these pieces (:mod:`simcc.experiments`).
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -428,9 +429,11 @@ def replicate(
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
-            return run.until_done(executor, n)
+            run.until_done(executor, n)
     except KeyboardInterrupt:
         raise Interrupted(run.replications(interrupted=True)) from None
+    # built once the workers are gone: the table loads pandas (docs/performance.md, "Memory")
+    return run.replications()
 
 
 class _Batches:
@@ -453,7 +456,9 @@ class _Batches:
         self.started = time.perf_counter()
         self._timed = [0, 0.0]  # replications run here and their seconds of simulation
 
-    def until_done(self, executor: Executor, n: int) -> Replications:
+    def until_done(self, executor: Executor, n: int) -> None:
+        """Run replications ``0..n−1``, then with a precision target more batches until
+        it is reached, or a limit (skipped or stopped replications) ends the run."""
         from simcc.analysis.precision import next_batch
 
         more = n
@@ -467,14 +472,12 @@ class _Batches:
                 for results in finished:
                     for result in results:
                         self._keep(result)
-            reps = self.replications()
-            cut_short = reps.skipped or reps.stopped_early  # a limit ended the run
+            cut_short = any(r.skipped or r.stopped_early for r in self.results)
             more = (
                 0
                 if cut_short or not self.precision
-                else next_batch(reps, self.precision, self.limit)
+                else next_batch(self.replications(), self.precision, self.limit)
             )
-        return reps
 
     def _keep(self, result: TaskResult) -> None:
         # a replication's records and its metrics are kept together or not at all:
@@ -483,6 +486,10 @@ class _Batches:
             if self.records is not None:  # on, as it finishes; not kept here
                 self.records.add(result.replication, result.records)
                 result.records = None
+            # one copy of the metric names for every replication kept (each result comes
+            # with its own: half of the 9 kB an MMCAb day's numbers take here otherwise)
+            result.metrics = {sys.intern(k): v for k, v in result.metrics.items()}
+            result.totals = {sys.intern(k): v for k, v in result.totals.items()}
             self.results.append(result)
         if result.wall_time > 0:
             self._timed[0] += 1
