@@ -154,7 +154,8 @@ def run(
     from simcc.workers import start_early
 
     if scheduler is None and replications != 1:
-        start_early(jobs)  # the workers' engine loads while this process loads the scenario
+        # the workers' engine loads while this process loads the scenario
+        start_early(jobs, records=out is not None or report)
     from simcc.checks import check
 
     targets = opt.parse_precision(precision)
