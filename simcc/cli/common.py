@@ -184,10 +184,10 @@ def is_terminal() -> bool:
 @contextlib.contextmanager
 def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when stderr is a terminal; ``None`` otherwise."""
-    if not is_terminal():  # the bar's module loads simcc.experiments (pandas, scipy): 0.5 s
+    if not is_terminal():
         yield None
         return
-    from simcc.experiments.progress import progress_bar
+    from simcc.progress import progress_bar  # rich.progress, loaded only for a bar
 
     with progress_bar(description, console=err) as update:
         yield update
