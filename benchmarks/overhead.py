@@ -55,7 +55,7 @@ PARENT_STEPS = {
     "streaming records to Parquet (RecordFiles.add)": ("add", "simcc/record_files.py"),
     "writing the output set (write_outputs)": ("write_outputs", "simcc/io.py"),
     "loading the scenario (load_scenario)": ("load_scenario", "simcc/scenario/loading.py"),
-    "summary and CIs (Replications.summary)": ("summary", "simcc/runner.py"),
+    "summary and CIs (Replications.summary)": ("summary", "simcc/replications.py"),
 }
 
 

@@ -9,16 +9,17 @@ the command options.  The tasks themselves are :mod:`simcc.runner`'s.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
-from simcc.workers import WORKER_MODULES, available_cores, start_method, start_worker
+from simcc.workers import available_cores, start_method, start_worker, worker_context
 
-if TYPE_CHECKING:
-    from simcc.runner import Task, TaskResult
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ExecutorError(RuntimeError):
@@ -54,8 +55,8 @@ class Executor(Protocol):
     """
 
     def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]: ...
+        self, fn: Callable[[T], R], tasks: Iterable[T]
+    ) -> Generator[R, None, None]: ...
 
     def close(self) -> None: ...
 
@@ -84,9 +85,7 @@ class _Closing:
 class SerialExecutor(_Closing):
     """Runs tasks one after another in this process."""
 
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[R, None, None]:
         for task in tasks:
             yield fn(task)
 
@@ -104,16 +103,16 @@ class ProcessExecutor(_Closing):
         self._pool: ProcessPoolExecutor | None = None
         self._method = start_method()
 
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[R, None, None]:
+        queue = iter(tasks)
+        first = list(itertools.islice(queue, 2))
+        queue = itertools.chain(first, queue)  # drawn as workers come free (runner sizes them)
         serial = self.jobs <= 1 or self._method is None
-        if serial or (len(tasks) <= 1 and self._pool is None):
-            yield from SerialExecutor().map_unordered(fn, tasks)
+        if serial or (len(first) <= 1 and self._pool is None):
+            yield from SerialExecutor().map_unordered(fn, queue)
             return
         pool = self._workers()
-        pending: set[Future[TaskResult]] = set()
-        queue = iter(tasks)
+        pending: set[Future[R]] = set()
         finished = False
         try:
             self._top_up(pool, fn, queue, pending)
@@ -132,9 +131,9 @@ class ProcessExecutor(_Closing):
     def _top_up(
         self,
         pool: ProcessPoolExecutor,
-        fn: Callable[[Task], TaskResult],
-        queue: Iterator[Task],
-        pending: set[Future[TaskResult]],
+        fn: Callable[[T], R],
+        queue: Iterator[T],
+        pending: set[Future[R]],
     ) -> None:
         while len(pending) < 2 * self.jobs:
             task = next(queue, None)
@@ -144,21 +143,15 @@ class ProcessExecutor(_Closing):
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            import multiprocessing
-
-            context = multiprocessing.get_context(self._method)
-            if self._method == "forkserver":
-                # The fork server imports the engine once; each worker forks from it ready.
-                context.set_forkserver_preload(list(WORKER_MODULES))
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
-                mp_context=context,
+                mp_context=worker_context(self._method),
                 initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         return self._pool
 
-    def _abort(self, pending: set[Future[TaskResult]]) -> None:
+    def _abort(self, pending: set[Future[Any]]) -> None:
         """Stop at once: cancel what has not started, end the workers running the rest."""
         for future in pending:
             future.cancel()
@@ -180,7 +173,7 @@ class ProcessExecutor(_Closing):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[TaskResult]) -> TaskResult:
+def _result(future: Future[R]) -> R:
     try:
         return future.result()
     except BrokenProcessPool:
@@ -215,11 +208,10 @@ class DaskExecutor(_Closing):
                 f"cannot reach the Dask scheduler at {scheduler}: {exc or type(exc).__name__}"
             ) from None
 
-    def map_unordered(
-        self, fn: Callable[[Task], TaskResult], tasks: list[Task]
-    ) -> Generator[TaskResult, None, None]:
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[R, None, None]:
         from dask.distributed import as_completed
 
+        tasks = list(tasks)
         if not tasks:
             return
         futures = self.client.map(fn, tasks, pure=False)

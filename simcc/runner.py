@@ -19,8 +19,9 @@ search build on these pieces (:mod:`simcc.experiments`).
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -321,6 +322,18 @@ def run_task(task: Task) -> TaskResult:
     )
 
 
+TASK_SECONDS = 0.1
+"""The work :func:`replicate` aims to hand a worker at a time: short replications go
+several to a batch (:func:`run_batch`), so that sending a task and its results
+(about a millisecond a round trip, the scenario pickled each time) stays small
+beside the simulation."""
+
+
+def run_batch(tasks: Sequence[Task]) -> list[TaskResult]:
+    """Run several tasks one after the other, in one round trip to a worker."""
+    return [run_task(task) for task in tasks]
+
+
 class RecordSink(Protocol):
     """Takes each replication's records as it finishes (:func:`replicate`'s ``records``)."""
 
@@ -416,9 +429,11 @@ def replicate(
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
-            return run.until_done(executor, n)
+            run.until_done(executor, n)
     except KeyboardInterrupt:
         raise Interrupted(run.replications(interrupted=True)) from None
+    # built once the workers are gone: the table loads pandas (docs/performance.md, "Memory")
+    return run.replications()
 
 
 class _Batches:
@@ -439,38 +454,66 @@ class _Batches:
         self.results: list[TaskResult] = []
         self.planned = 0
         self.started = time.perf_counter()
+        self._timed = [0, 0.0]  # replications run here and their seconds of simulation
 
-    def until_done(self, executor: Executor, n: int) -> Replications:
+    def until_done(self, executor: Executor, n: int) -> None:
+        """Run replications ``0..n−1``, then with a precision target more batches until
+        it is reached, or a limit (skipped or stopped replications) ends the run."""
         from simcc.analysis.precision import next_batch
 
         more = n
         while more:
             first, self.planned = self.planned, self.planned + more
             done = {r.replication for r in self.results}
-            batch = [
-                replace(self.template, replication=i)
-                for i in range(first, self.planned)
-                if i not in done
-            ]
-            with contextlib.closing(executor.map_unordered(run_task, batch)) as finished:
-                for result in finished:
-                    # a replication's records and its metrics are kept together or not at
-                    # all: Ctrl-C waits for both (an interrupted run's set stays whole)
-                    with signals_held():
-                        if self.records is not None:  # on, as it finishes; not kept here
-                            self.records.add(result.replication, result.records)
-                            result.records = None
-                        self.results.append(result)
-                    if self.progress is not None:
-                        self.progress(len(self.results), self.planned)
-            reps = self.replications()
-            cut_short = reps.skipped or reps.stopped_early  # a limit ended the run
+            numbers = [i for i in range(first, self.planned) if i not in done]
+            with contextlib.closing(
+                executor.map_unordered(run_batch, self._batches(numbers))
+            ) as finished:
+                for results in finished:
+                    for result in results:
+                        self._keep(result)
+            cut_short = any(r.skipped or r.stopped_early for r in self.results)
             more = (
                 0
                 if cut_short or not self.precision
-                else next_batch(reps, self.precision, self.limit)
+                else next_batch(self.replications(), self.precision, self.limit)
             )
-        return reps
+
+    def _keep(self, result: TaskResult) -> None:
+        # a replication's records and its metrics are kept together or not at all:
+        # Ctrl-C waits for both (an interrupted run's set stays whole)
+        with signals_held():
+            if self.records is not None:  # on, as it finishes; not kept here
+                self.records.add(result.replication, result.records)
+                result.records = None
+            # one copy of the metric names for every replication kept (each result comes
+            # with its own: half of the 9 kB an MMCAb day's numbers take here otherwise)
+            result.metrics = {sys.intern(k): v for k, v in result.metrics.items()}
+            result.totals = {sys.intern(k): v for k, v in result.totals.items()}
+            self.results.append(result)
+        if result.wall_time > 0:
+            self._timed[0] += 1
+            self._timed[1] += result.wall_time
+        if self.progress is not None:
+            self.progress(len(self.results), self.planned)
+
+    def _batches(self, numbers: list[int]) -> Iterator[tuple[Task, ...]]:
+        """The replications ``numbers`` in batches of about :data:`TASK_SECONDS` of work,
+        sized from the replications measured so far (one at a time until one is), and
+        at most an eighth of those left, so the last ones spread over the workers.
+
+        Drawn lazily: an executor that asks for the next batch once a worker is free
+        gets it sized from every result in by then.  Replication *i* is the same in any
+        batch, so the results are too.
+        """
+        start = 0
+        while start < len(numbers):
+            count, seconds = self._timed
+            size = int(TASK_SECONDS * count / seconds) if seconds > 0 else 1
+            size = max(1, min(size, (len(numbers) - start) // 8))
+            chunk = numbers[start : start + size]
+            yield tuple(replace(self.template, replication=i) for i in chunk)
+            start += size
 
     def replications(self, interrupted: bool = False) -> Replications:
         t = self.template

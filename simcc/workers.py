@@ -16,6 +16,8 @@ imports nothing, or else runs the replications in this process.
 from __future__ import annotations
 
 import ast
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -104,8 +106,42 @@ def _is_main_guard(node: ast.stmt) -> bool:
     return names == {"__name__"} and texts == {"__main__"}
 
 
-WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics")
-"""What a worker process imports before its first task."""
+WORKER_MODULES = ("simcc.runner", "simcc.model.center", "simcc.analysis.metrics", "numpy.random")
+"""What a worker process imports before its first task (NumPy loads ``numpy.random``
+on first use: about 20 ms in each worker otherwise)."""
+
+RECORD_MODULES = ("simcc.record_files",)
+"""What a worker also needs to send records as Arrow tables (``simcc run --out``):
+pyarrow, about 0.1 s a worker otherwise, on its first replication."""
+
+
+def worker_context(
+    method: str | None, preload: tuple[str, ...] = WORKER_MODULES
+) -> multiprocessing.context.BaseContext:
+    """The multiprocessing context workers start in; under ``forkserver`` the server
+    imports ``preload`` once, and each worker forks from it ready (a server already
+    running keeps what it loaded)."""
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(list(preload))
+    return context
+
+
+def start_early(jobs: int | None = None, records: bool = False) -> None:
+    """Start the fork server now, if replications will run in worker processes, so that it
+    imports the engine (and with ``records`` pyarrow: :data:`RECORD_MODULES`) on another
+    core while this process still loads the scenario and prepares the outputs; the
+    workers fork from it later.
+
+    Nothing happens under another start method or with one job.  If no worker is ever
+    asked for, the server exits with this process.
+    """
+    if (jobs or available_cores()) <= 1 or start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    worker_context("forkserver", WORKER_MODULES + (RECORD_MODULES if records else ()))
+    forkserver.ensure_running()
 
 
 def available_cores() -> int:

@@ -184,9 +184,12 @@ def is_terminal() -> bool:
 @contextlib.contextmanager
 def progress(description: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when stderr is a terminal; ``None`` otherwise."""
-    from simcc.experiments.progress import progress_bar
+    if not is_terminal():
+        yield None
+        return
+    from simcc.progress import progress_bar  # rich.progress, loaded only for a bar
 
-    with progress_bar(description, enabled=is_terminal(), console=err) as update:
+    with progress_bar(description, console=err) as update:
         yield update
 
 

@@ -119,10 +119,10 @@ Jobs = Annotated[
 
 def _scheduler_address(value: str | None) -> str | None:
     """The ``--scheduler`` address, checked before any work (a bad one: exit 2)."""
-    from simcc.runner import SchedulerAddressError, check_scheduler_address
-
     if value is None:
         return None
+    from simcc.runner import SchedulerAddressError, check_scheduler_address
+
     try:
         return check_scheduler_address(value)
     except SchedulerAddressError as exc:

@@ -151,6 +151,11 @@ def run(
     a scenario with more than one channel shows them by channel unless --by says otherwise
     (or --resume, whose earlier replications kept no groups).
     """
+    from simcc.workers import start_early
+
+    if scheduler is None and replications != 1:
+        # the workers' engine loads while this process loads the scenario
+        start_early(jobs, records=out is not None or report)
     from simcc.checks import check
 
     targets = opt.parse_precision(precision)

@@ -61,3 +61,29 @@ def test_simcc_validate_loads_no_plotting_dataframe_or_parquet_library(scenario:
     loaded = loaded_after(run_cli("validate", str(ROOT / "scenarios" / scenario)))
     assert "pydantic" in loaded  # the probe sees what validate really loaded
     assert loaded & set(HEAVY) == set()
+
+
+def test_simcc_run_progress_bar_loads_neither_pandas_nor_scipy() -> None:
+    """``simcc run`` in a terminal draws its bar before any replication: pandas and scipy
+    wait for the summary, after the workers have exited (docs/performance.md, "Memory")."""
+    code = "from simcc.progress import progress_bar\nimport simcc.cli.run"
+    assert loaded_after(code) & {"pandas", "scipy"} == set()
+
+
+def test_simcc_run_dispatches_replications_before_loading_pandas_or_scipy(tmp_path: Path) -> None:
+    """What the parent holds when its first replications go to the workers."""
+    spy = (
+        "import json, sys\n"
+        "import simcc.executors as executors\n"
+        "start = executors.ProcessExecutor._workers\n"
+        "def workers(self):\n"
+        "    seen = [m for m in ('pandas', 'scipy') if m in sys.modules]\n"
+        f"    open({str(tmp_path / 'seen.json')!r}, 'w').write(json.dumps(seen))\n"
+        "    return start(self)\n"
+        "executors.ProcessExecutor._workers = workers\n"
+    )
+    small = ROOT / "tests" / "small-centre.yaml"
+    loaded_after(
+        spy + run_cli("run", str(small), "-n", "3", "-j", "2", "--out", str(tmp_path / "o"))
+    )
+    assert json.loads((tmp_path / "seen.json").read_text()) == []

@@ -8,7 +8,9 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -32,6 +34,27 @@ def tables() -> list[dict[str, object]]:
 
 
 NAMES = names_of(simcc.load_scenario(SMALL))
+
+
+@pytest.mark.parametrize(
+    ("texts", "order"),
+    [
+        ([], None),
+        (["front"], None),
+        (["front", "front>desk", "front", "", "accueil>équipe"], None),
+        (["front", "front>desk", "front", "", "accueil>équipe"], [4, 0, 3, 1, 2]),
+    ],
+    ids=["none", "one", "repeated", "reordered"],
+)
+def test_a_repeated_text_column_is_the_rows_text_in_their_order(
+    texts: list[str], order: list[int] | None
+) -> None:
+    from simcc.record_files import _texts
+
+    rows = texts if order is None else [texts[i] for i in order]
+    column = _texts(texts, None if order is None else np.array(order))
+    assert column.type == pa.string() and column.null_count == 0
+    assert column.to_pylist() == rows
 
 
 def written(directory: Path, files: RecordFiles) -> dict[str, bytes]:
@@ -153,13 +176,13 @@ class _StopsAt:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def map_unordered(self, fn, tasks):  # type: ignore[no-untyped-def]
-        by_number = {t.replication: t for t in tasks}
+    def map_unordered(self, fn, batches):  # type: ignore[no-untyped-def]
+        by_number = {t.replication: t for batch in batches for t in batch}
         for number in self.order:
             if number == self.stop:
                 raise KeyboardInterrupt
             if number in by_number:
-                yield fn(by_number[number])
+                yield fn([by_number[number]])
 
 
 def run(out: Path, *extra: str) -> None:

@@ -146,3 +146,41 @@ def test_a_limit_that_cannot_be_met_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         simcc.replicate(small, 1, jobs=1, **limit)  # type: ignore[arg-type]
+
+
+# ============================================================================ batches
+
+
+class _Recording(simcc.runner.SerialExecutor):
+    """Runs the batches in this process and keeps each batch's replication numbers."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+
+    def map_unordered(self, fn, tasks):  # type: ignore[no-untyped-def]
+        for batch in tasks:
+            self.batches.append([t.replication for t in batch])
+            yield fn(batch)
+
+
+def test_short_replications_go_several_to_a_task_and_give_the_same_results(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batched = _Recording()
+    monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: batched)
+    reps = simcc.replicate(small, 64, seed=3, keep_records=True, by=["call_type"])
+    one_each = _Recording()
+    monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: one_each)
+    monkeypatch.setattr(simcc.runner, "TASK_SECONDS", 0.0)
+    alone = simcc.replicate(small, 64, seed=3, keep_records=True, by=["call_type"])
+
+    assert max(len(b) for b in one_each.batches) == 1
+    sizes = [len(b) for b in batched.batches]
+    assert sizes[0] == 1 and max(sizes) > 1  # sized from the first one's time
+    assert [i for b in batched.batches for i in b] == list(range(64))
+    assert all(8 * size <= 64 - sum(sizes[:k]) or size == 1 for k, size in enumerate(sizes))
+    assert reps.table.equals(alone.table)
+    assert reps.records is not None and alone.records is not None
+    for name, table in reps.records.items():
+        assert table.equals(alone.records[name]), name
+    assert reps.groups == alone.groups
