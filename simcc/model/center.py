@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING
 
 from simpy.events import Event
 
-from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws, volume_factor
+from simcc.model.arrivals import (
+    ArrivalStream,
+    ContactDraws,
+    Prepare,
+    contact_draws,
+    volume_factor,
+)
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
 from simcc.model.front_door import call_back, doors, holds
 from simcc.model.peer import PeerSettings, consult_peer
+from simcc.model.plain_leg import PlainLeg, is_plain
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
@@ -274,14 +281,16 @@ class Center(PoolSamplers):
     # ------------------------------------------------------------------ arrivals
 
     def _start_arrivals(self, ct: CallTypeRuntime, spec: Arrivals) -> None:
-        prepare = contact_draws(self.scenario, self.streams, self.env, ct, "first")
-        stream = ArrivalStream(ct, spec, self.streams, self.horizon, prepare, self.volume)
-        self._schedule_arrival(stream)
-
-    def _schedule_arrival(self, stream: ArrivalStream) -> None:
+        """Book the call type's first arrival: on the fused path of a plain call type
+        (:mod:`simcc.model.plain_leg`), else on the general first leg below."""
+        draws = ContactDraws(self.scenario, self.streams, self.env, ct, "first")
+        stream = ArrivalStream(ct, spec, self.streams, self.horizon, draws.prepare, self.volume)
+        on_arrival = self._on_arrival
+        if is_plain(self, ct):
+            on_arrival = PlainLeg(self, stream, draws).arrive
         at = stream.next_time()
         if at is not None:
-            call_in(self.env, at - self.env.now, self._on_arrival, stream)
+            call_in(self.env, at - self.env.now, on_arrival, stream)
 
     def _on_arrival(self, event: Event) -> None:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
@@ -303,7 +312,7 @@ class Center(PoolSamplers):
         if self.max_contacts is not None and self.next_contact >= self.max_contacts:
             self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
             return
-        at = stream.next_time()  # (as _schedule_arrival, without a call per contact)
+        at = stream.next_time()
         if at is not None:
             call_in(self.env, at - self.env.now, self._on_arrival, stream)
 

@@ -1,0 +1,150 @@
+"""The first contacts of a plain call type: their whole life in three fused callbacks.
+
+A call type is *plain* when its contacts can only live a first leg: one pool
+on its path, no needs, no front door, no virtual hold, no overflow and no
+complaints (:func:`is_plain`).  Such a contact arrives, is answered at once or
+queues, is handled, and ends (resolved or unresolved) or hangs up.  The
+general first leg of :class:`~simcc.model.center.Center` runs it through about
+a dozen calls, each checking for features the call type does not have;
+:class:`PlainLeg`, chosen when the centre is built, runs the same steps in
+three callbacks — the arrival (draws, answer or queue, the next arrival),
+the answer from the queue, the end of handling (records, the agent's next
+contact, the contact's end) — with what they read bound once.
+
+The steps, their order, the events in SimPy's queue and every draw a record
+or a decision reads are the general path's, so the results are the same to
+the bit (``benchmarks/fingerprint.py``).  What goes is work no result reads:
+a plain contact's hold and transfer patience, and its resolution draw when
+its pool resolves every contact, are never drawn (each is a stream of its
+own, which nothing else draws from).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simcc.model.contact import Contact
+from simcc.model.pool import Entry, Pool, Wait
+from simcc.model.records import Activity, Outcome
+from simcc.model.samplers import no_wrap_up
+from simcc.model.scheduling import call_in
+
+if TYPE_CHECKING:
+    from simcc.model.arrivals import ArrivalStream, ContactDraws
+    from simcc.model.center import Center
+    from simcc.model.contact import CallTypeRuntime
+
+_HANDLE = Activity.HANDLE.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
+_ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
+_ANSWERED = Wait.ANSWERED
+
+
+def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
+    """Whether first contacts of ``ct`` can only live a first leg at a plain pool."""
+    entry = ct.path[0]
+    return (
+        len(ct.path) == 1
+        and not ct.routes
+        and not ct.overflow_now
+        and not ct.overflow_later
+        and center.doors[ct.index] is None
+        and center.holds[ct.index] is None
+        and center.complaint is None
+        and type(entry) is Pool  # (no agent groups, chat sessions or weighted waits)
+    )
+
+
+class PlainLeg:
+    """The first contacts of one plain call type, from arrival to end (see the module)."""
+
+    def __init__(self, center: Center, stream: ArrivalStream, draws: ContactDraws) -> None:
+        ct = stream.ct
+        self.center = center
+        self.env = center.env
+        self.stream = stream
+        self.ct = ct
+        self.pool = pool = ct.path[0]
+        self.handle = draws.handle
+        self.patience = draws.patience
+        self.priorities = draws.priorities
+        p = ct.resolve[pool.index]
+        # None: every contact is resolved (a uniform draw is below 1), so none is drawn
+        self.resolve_p: float | None = None if p >= 1.0 else p
+        self.resolve = draws.resolve
+        wrap = center.wrap(pool.index, ct.index)
+        self.wrap = None if wrap is no_wrap_up else wrap
+        self.record_agent = center.recorder.agent
+        self.record_contact = center.recorder.contact
+        self.live = center.live
+
+    def arrive(self, event: Any) -> None:
+        """A first contact arrives: its draws, an agent at once or the queue; the next one."""
+        center, env, stream = self.center, self.env, self.stream
+        now = env.now
+        segment = center.segment_draw()
+        c = Contact(center.next_contact, center.next_case, 1, self.ct, segment)
+        center.next_contact += 1
+        center.next_case += 1
+        c.arrival = c.queued = now
+        c.priority = self.priorities[segment]
+        handle = c.first_handle = self.handle()
+        p = self.resolve_p
+        c.resolved = True if p is None else self.resolve() < p
+        patience = c.patience = self.patience[segment]()
+        self.live[c.id] = c
+        pool = self.pool
+        agent = pool.seize()
+        if agent is not None:
+            c.answer = c.busy_since = now
+            c.answer_pool = pool.index
+            c.wait = 0.0
+            c.agent = agent
+            # an event even for a zero handle time (as Center._answer)
+            call_in(env, 0.0 if handle < 0.0 else handle, self.handled, c)
+        else:
+            pool.join(c.priority, 1, now + patience, c, then=self.answered)
+        if center.max_contacts is not None and center.next_contact >= center.max_contacts:
+            center.stopped_early = f"stopped at --max-contacts {center.max_contacts}"
+            return
+        at = stream.next_time()
+        if at is not None:
+            call_in(env, at - now, self.arrive, stream)
+
+    def answered(self, entry: Entry[Contact], agent: int) -> None:
+        """The contact's wait in the queue is over: an agent answers, or it has hung up."""
+        c = entry.owner
+        now = self.env.now
+        c.wait = now - c.queued
+        if entry.ended != _ANSWERED:
+            self.end(c, _ABANDONED_QUEUE, now)
+            return
+        c.answer = c.busy_since = now
+        c.answer_pool = self.pool.index
+        c.agent = agent
+        handle = c.first_handle
+        call_in(self.env, 0.0 if handle < 0.0 else handle, self.handled, c)
+
+    def handled(self, event: Any) -> None:
+        """The agent's handling ends: its record, its next contact, the contact's end."""
+        c: Contact = event._value
+        now = self.env.now
+        if now > c.busy_since:
+            self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.busy_since, now)
+        if self.wrap is None:
+            self.pool.release(c.agent)
+        else:
+            self.pool.finish(c.agent, self.wrap(), c.id)
+        self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)
+
+    def end(self, c: Contact, outcome: int, now: float) -> None:
+        """The contact ends (as :meth:`Center.end`, which it calls when re-contacts may follow)."""
+        center = self.center
+        if center.recontact is not None:
+            center.end(c, outcome)
+            return
+        c.outcome = outcome
+        c.end = now
+        self.record_contact(c)
+        del self.live[c.id]
+        center.ended += 1
