@@ -26,11 +26,11 @@ queue.  Whoever waits reads that reason from :attr:`Entry.ended`.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import deque
 from collections.abc import Callable, Sized
 from enum import IntEnum
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import simpy
@@ -194,13 +194,13 @@ class Pool:
             entry.settle(_QUEUE_FULL)
             return entry
         self._seq += 1
-        heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
+        heappush(self._queue, (priority, rank, env.now, self._seq, entry))
         self.waiting += 1
         if capped:
             entry.capped = True
             self.waiting_live += 1
         if deadline < math.inf:
-            heapq.heappush(self._deadlines, (deadline, self._seq, entry))
+            heappush(self._deadlines, (deadline, self._seq, entry))
             if deadline < self._clock_at:
                 self._arm()
         if self.idle:  # only possible for an entry ahead of nobody at a shift start
@@ -226,7 +226,7 @@ class Pool:
         self.busy -= 1
         if self.present > self.scheduled:
             self.present -= 1
-            heapq.heappush(self._free_ids, agent)
+            heappush(self._free_ids, agent)
             self._record_staffing()
             return
         self._dispatch(agent)
@@ -244,20 +244,29 @@ class Pool:
         self.release(event._value)
 
     def _dispatch(self, agent: int) -> None:
+        """The free ``agent`` takes the first contact still waiting, or goes idle."""
         queue = self._queue
         now = self.env.now
         while queue:
-            entry = heapq.heappop(queue)[4]
+            entry = heappop(queue)[4]
             if entry.state != WAITING:
                 continue
-            self._leave(entry, SERVED)
+            self.waiting -= 1  # (_leave, inline: once per answered contact)
+            if entry.capped:
+                self.waiting_live -= 1
             if entry.deadline <= now:
                 entry.state = GONE
                 entry.settle(entry.expires)
                 continue
+            entry.state = SERVED
             self.busy += 1
             self.recent_starts.append(now)
-            entry.settle(_ANSWERED, agent)
+            entry.ended = _ANSWERED  # (settle, inline)
+            then = entry.then
+            if then is not None:
+                then(entry, agent)
+            else:
+                entry.succeed(agent)
             return
         self.idle.append(agent)
 
@@ -266,25 +275,25 @@ class Pool:
     def _arm(self) -> None:
         deadlines = self._deadlines
         while deadlines and deadlines[0][2].state != WAITING:
-            heapq.heappop(deadlines)
+            heappop(deadlines)
         if not deadlines:
             return
         at = deadlines[0][0]
         if at >= self._clock_at:
             return
         self._clock_at = at
-        heapq.heappush(self._clocks, at)
+        heappush(self._clocks, at)
         call_in(self.env, max(at - self.env.now, 0.0), self._ring)
 
     def _ring(self, _event: Event) -> None:
         now = self.env.now
         clocks = self._clocks
         while clocks and clocks[0] <= now + EPS:
-            heapq.heappop(clocks)
+            heappop(clocks)
         self._clock_at = clocks[0] if clocks else math.inf
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now + EPS:
-            entry = heapq.heappop(deadlines)[2]
+            entry = heappop(deadlines)[2]
             if entry.state == WAITING:
                 self._leave(entry)
                 entry.settle(entry.expires)
@@ -299,14 +308,14 @@ class Pool:
             for _ in range(agents - self.present):
                 self.present += 1
                 if self._free_ids:
-                    agent = heapq.heappop(self._free_ids)
+                    agent = heappop(self._free_ids)
                 else:
                     agent = self._next_id
                     self._next_id += 1
                 self._dispatch(agent)
         else:
             while self.present > agents and self.idle:
-                heapq.heappush(self._free_ids, self.idle.pop())
+                heappush(self._free_ids, self.idle.pop())
                 self.present -= 1
         self._record_staffing()
 
