@@ -16,18 +16,22 @@ or a decision reads are the general path's, so the results are the same to
 the bit (``benchmarks/fingerprint.py``).  What goes is work no result reads:
 a plain contact's hold and transfer patience, and its resolution draw when
 its pool resolves every contact, are never drawn (each is a stream of its
-own, which nothing else draws from).
+own, which nothing else draws from); a plain contact (:class:`PlainContact`)
+stores only what its first leg sets, its other fields being those of any new
+contact of its call type; the arrival timer is pushed again for the next
+arrival instead of a new one.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import math
+from typing import TYPE_CHECKING
 
 from simcc.model.contact import Contact
 from simcc.model.pool import Entry, Pool, Wait
-from simcc.model.records import Activity, Outcome
+from simcc.model.records import CONTACTS, Activity, Outcome
 from simcc.model.samplers import no_wrap_up
-from simcc.model.scheduling import call_in
+from simcc.model.scheduling import Call, call_again, call_in
 
 if TYPE_CHECKING:
     from simcc.model.arrivals import ArrivalStream, ContactDraws
@@ -38,6 +42,8 @@ _HANDLE = Activity.HANDLE.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 _ANSWERED = Wait.ANSWERED
+NAN = math.nan
+CONTACT_SOURCES = tuple(f.source or f.name for f in CONTACTS.stored)
 
 
 def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
@@ -55,6 +61,60 @@ def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
     )
 
 
+class PlainContact:
+    """A plain call type's first contact: only what its first leg sets is stored.
+
+    Every other field of its record (attempt 1, its call type and pool, no
+    hand-off, …) is that of a new :class:`Contact` of its call type, which
+    the leg's contact recorder writes without reading it
+    (:meth:`Recorder.contact_with`).  A re-contact of its case reads its
+    call type and last pool (the properties below).
+    """
+
+    __slots__ = (
+        "agent",
+        "answer",
+        "answer_pool",
+        "arrival",
+        "case_id",
+        "end",
+        "first_handle",
+        "id",
+        "leg",
+        "outcome",
+        "priority",
+        "queued",
+        "resolved",
+        "segment",
+        "wait",
+    )
+
+    false_resolution = False
+    agent: int
+    answer: float
+    answer_pool: int
+    arrival: float
+    case_id: int
+    end: float
+    first_handle: float
+    id: int
+    leg: PlainLeg
+    outcome: int
+    priority: int
+    queued: float
+    resolved: bool
+    segment: int
+    wait: float
+
+    @property
+    def ctype(self) -> CallTypeRuntime:
+        return self.leg.ct
+
+    @property
+    def last_pool(self) -> int:
+        return self.leg.pool.index
+
+
 class PlainLeg:
     """The first contacts of one plain call type, from arrival to end (see the module)."""
 
@@ -65,6 +125,7 @@ class PlainLeg:
         self.stream = stream
         self.ct = ct
         self.pool = pool = ct.path[0]
+        self.one_segment = len(center.segment_names) == 1  # (its draw is always 0)
         self.handle = draws.handle
         self.patience = draws.patience
         self.priorities = draws.priorities
@@ -75,43 +136,50 @@ class PlainLeg:
         wrap = center.wrap(pool.index, ct.index)
         self.wrap = None if wrap is no_wrap_up else wrap
         self.record_agent = center.recorder.agent
-        self.record_contact = center.recorder.contact
+        new = Contact(0, 0, 1, ct, 0)  # what a plain contact keeps of a new contact
+        own = set(PlainContact.__slots__)
+        fixed = {f: getattr(new, f) for f in (*CONTACT_SOURCES, "pools") if f not in own}
+        self.record_contact = center.recorder.contact_with(fixed)
         self.live = center.live
 
-    def arrive(self, event: Any) -> None:
+    def arrive(self, event: Call) -> None:
         """A first contact arrives: its draws, an agent at once or the queue; the next one."""
-        center, env, stream = self.center, self.env, self.stream
+        center, env = self.center, self.env
         now = env.now
-        segment = center.segment_draw()
-        c = Contact(center.next_contact, center.next_case, 1, self.ct, segment)
+        c = PlainContact()
+        c.leg = self
+        c.id = center.next_contact
+        c.case_id = center.next_case
         center.next_contact += 1
         center.next_case += 1
+        c.segment = segment = 0 if self.one_segment else center.segment_draw()
         c.arrival = c.queued = now
         c.priority = self.priorities[segment]
         handle = c.first_handle = self.handle()
         p = self.resolve_p
         c.resolved = True if p is None else self.resolve() < p
-        patience = c.patience = self.patience[segment]()
+        patience = self.patience[segment]()
         self.live[c.id] = c
         pool = self.pool
         agent = pool.seize()
         if agent is not None:
-            c.answer = c.busy_since = now
+            c.answer = now
             c.answer_pool = pool.index
             c.wait = 0.0
             c.agent = agent
             # an event even for a zero handle time (as Center._answer)
             call_in(env, 0.0 if handle < 0.0 else handle, self.handled, c)
         else:
+            c.answer, c.answer_pool, c.wait = NAN, -1, NAN  # (until answered)
             pool.join(c.priority, 1, now + patience, c, then=self.answered)
         if center.max_contacts is not None and center.next_contact >= center.max_contacts:
             center.stopped_early = f"stopped at --max-contacts {center.max_contacts}"
             return
-        at = stream.next_time()
+        at = self.stream.next_time()
         if at is not None:
-            call_in(env, at - now, self.arrive, stream)
+            call_again(env, at - now, event)  # (its value is the stream)
 
-    def answered(self, entry: Entry[Contact], agent: int) -> None:
+    def answered(self, entry: Entry[PlainContact], agent: int) -> None:
         """The contact's wait in the queue is over: an agent answers, or it has hung up."""
         c = entry.owner
         now = self.env.now
@@ -119,32 +187,31 @@ class PlainLeg:
         if entry.ended != _ANSWERED:
             self.end(c, _ABANDONED_QUEUE, now)
             return
-        c.answer = c.busy_since = now
+        c.answer = now
         c.answer_pool = self.pool.index
         c.agent = agent
         handle = c.first_handle
         call_in(self.env, 0.0 if handle < 0.0 else handle, self.handled, c)
 
-    def handled(self, event: Any) -> None:
+    def handled(self, event: Call) -> None:
         """The agent's handling ends: its record, its next contact, the contact's end."""
-        c: Contact = event._value
+        c: PlainContact = event._value
         now = self.env.now
-        if now > c.busy_since:
-            self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.busy_since, now)
+        if now > c.answer:
+            self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now)
         if self.wrap is None:
             self.pool.release(c.agent)
         else:
             self.pool.finish(c.agent, self.wrap(), c.id)
         self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)
 
-    def end(self, c: Contact, outcome: int, now: float) -> None:
-        """The contact ends (as :meth:`Center.end`, which it calls when re-contacts may follow)."""
+    def end(self, c: PlainContact, outcome: int, now: float) -> None:
+        """The contact ends: as :meth:`Center.end`."""
         center = self.center
-        if center.recontact is not None:
-            center.end(c, outcome)
-            return
         c.outcome = outcome
         c.end = now
         self.record_contact(c)
         del self.live[c.id]
         center.ended += 1
+        if center.recontact is not None:
+            center.recontact_after(c, outcome, now)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import struct
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -403,6 +403,11 @@ class Recorder:
 
     # ------------------------------------------------------------------ appends
 
+    def contact_with(self, fixed: Mapping[str, object]) -> Callable[[Any], None]:
+        """A recorder of contact rows, as :attr:`contact`, for contacts whose attributes named
+        in ``fixed`` (``pools`` too) always have the values given there: they are not read."""
+        return _contact_recorder(self, fixed)
+
     def agent(
         self, pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
     ) -> None:
@@ -481,21 +486,32 @@ class Recorder:
         return self._staffing.arrays()
 
 
-def _contact_recorder(recorder: Recorder) -> Callable[[object], None]:
+def _contact_recorder(
+    recorder: Recorder, fixed: Mapping[str, object] | None = None
+) -> Callable[[Any], None]:
     """The function recording a contact's row into ``recorder`` (:attr:`Recorder.contact`).
 
     Generated from the declaration of CONTACTS, as ``namedtuple`` generates its
     methods: the row ``(c.id, c.case_id, …)`` is read and appended in one
     frame, once per contact (half the cost of ``operator.attrgetter``, and no
-    second call for the row).
+    second call for the row).  A field whose source attribute is in ``fixed``
+    (or ``pools``) is not read: every row gets the given value.
     """
+    fixed = fixed or {}
     sources = [f.source or f.name for f in CONTACTS.stored]
     assert all(name.isidentifier() for name in sources), sources
+    assert set(fixed) <= {*sources, "pools"}, set(fixed) - {*sources, "pools"}
+    values = [f"fixed_{name}" if name in fixed else f"c.{name}" for name in sources]
+    path = (
+        "paths.append(fixed_path)\n"
+        if "pools" in fixed
+        else "pools = c.pools\n"
+        "    paths.append(single[pools] if pools.__class__ is int else path_name(pools))\n"
+    )
     source = (
         "def contact(c):\n"
-        f"    rows.append(pack({', '.join(f'c.{name}' for name in sources)}))\n"
-        "    pools = c.pools\n"
-        "    paths.append(single[pools] if pools.__class__ is int else path_name(pools))\n"
+        f"    rows.append(pack({', '.join(values)}))\n"
+        f"    {path}"
         "    if len(rows) >= CHUNK:\n"
         "        flush()\n"
     )
@@ -508,8 +524,11 @@ def _contact_recorder(recorder: Recorder) -> Callable[[object], None]:
         "flush": recorder._contacts.flush,
         "CHUNK": CHUNK,
     }
+    scope |= {f"fixed_{name}": value for name, value in fixed.items() if name != "pools"}
+    if "pools" in fixed:
+        scope["fixed_path"] = recorder._path_name(fixed["pools"])  # type: ignore[arg-type]
     exec(source, scope)
-    contact: Callable[[object], None] = scope["contact"]
+    contact: Callable[[Any], None] = scope["contact"]
     return contact
 
 

@@ -53,6 +53,7 @@ CASES = {
         },
     },
     "queue_capacity": {"pools__agents__queue_capacity": 3},
+    "unfinished": {"drain": "1s", "pools__agents__agents": 8},  # in the queue and in service
     "shifts": {"pools__agents__agents": {"interval": "1h", "counts": [10, 0, 12, 6]}},
     "zero_handle_time": {"pools__agents__handle_time": 0},
     "segments": {
@@ -65,7 +66,11 @@ CASES = {
     "shared_pool": {
         "call_types__escalated": {"arrivals": {"rate": "40/h"}, "path": ["agents", "desk"]},
         "pools__agents__resolve": 0.5,
-        "pools__desk": {"tier": 2, "agents": 2, "handle_time": {"dist": "exponential", "mean": "6m"}},
+        "pools__desk": {
+            "tier": 2,
+            "agents": 2,
+            "handle_time": {"dist": "exponential", "mean": "6m"},
+        },
     },
 }
 
@@ -97,6 +102,16 @@ def test_plain_leg_stops_at_max_contacts_as_the_general_first_leg(
     general = run(s, False, monkeypatch, max_contacts=50)
     pd.testing.assert_frame_equal(fused.contacts, general.contacts)
     assert fused.stopped_early == general.stopped_early is not None
+
+
+def test_plain_leg_runs_under_simpys_own_scheduler_as_the_general_first_leg(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = scenario(**CASES["recontacts"])  # a wall-clock limit runs the events by env.step()
+    fused = run(s, True, monkeypatch, wall_clock=600.0)
+    general = run(s, False, monkeypatch, wall_clock=600.0)
+    pd.testing.assert_frame_equal(fused.contacts, general.contacts)
+    pd.testing.assert_frame_equal(fused.agents, general.agents)
 
 
 def _plain_call_types(s: simcc.Scenario) -> list[str]:
