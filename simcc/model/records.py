@@ -27,6 +27,8 @@ from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -527,7 +529,7 @@ def _contact_recorder(
     scope |= {f"fixed_{name}": value for name, value in fixed.items() if name != "pools"}
     if "pools" in fixed:
         scope["fixed_path"] = recorder._path_name(fixed["pools"])  # type: ignore[arg-type]
-    exec(source, scope)
+    exec(_compiled(source, "exec"), scope)
     contact: Callable[[Any], None] = scope["contact"]
     return contact
 
@@ -544,5 +546,12 @@ def _row_appender(table: Table, columns: _Columns) -> Callable[..., None]:
     values = [f"int({f.name})" if isinstance(f.codes, type) else f.name for f in table.stored]
     source = f"lambda *, {', '.join(names)}: append(pack({', '.join(values)}))"
     scope = {"append": columns.rows.append, "pack": columns.pack, "int": int}
-    appender: Callable[..., None] = eval(source, scope)
+    appender: Callable[..., None] = eval(_compiled(source, "eval"), scope)
     return appender
+
+
+@cache
+def _compiled(source: str, mode: str) -> CodeType:
+    """A generated recorder's code, compiled once per process (a compilation costs about as
+    much as recording a thousand rows; every replication makes the same few recorders)."""
+    return compile(source, "<simcc.model.records>", mode)
