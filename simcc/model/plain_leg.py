@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from simcc.model.contact import Contact
 from simcc.model.pool import Entry, Pool, Wait
-from simcc.model.records import CONTACTS, Activity, Outcome
+from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome
 from simcc.model.samplers import no_wrap_up
 from simcc.model.scheduling import Call, call_again, call_in
 
@@ -62,7 +62,8 @@ def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
 
 
 class PlainContact:
-    """A plain call type's first contact: only what its first leg sets is stored.
+    """A plain call type's first contact: only what its first leg sets is stored
+    (:data:`~simcc.model.records.FIRST_LEG`, and what its leg reads).
 
     Every other field of its record (attempt 1, its call type and pool, no
     hand-off, …) is that of a new :class:`Contact` of its call type, which
@@ -71,23 +72,7 @@ class PlainContact:
     call type and last pool (the properties below).
     """
 
-    __slots__ = (
-        "agent",
-        "answer",
-        "answer_pool",
-        "arrival",
-        "case_id",
-        "end",
-        "first_handle",
-        "id",
-        "leg",
-        "outcome",
-        "priority",
-        "queued",
-        "resolved",
-        "segment",
-        "wait",
-    )
+    __slots__ = (*FIRST_LEG, "agent", "first_handle", "leg", "resolved")
 
     false_resolution = False
     agent: int
@@ -137,8 +122,7 @@ class PlainLeg:
         self.wrap = None if wrap is no_wrap_up else wrap
         self.record_agent = center.recorder.agent
         new = Contact(0, 0, 1, ct, 0)  # what a plain contact keeps of a new contact
-        own = set(PlainContact.__slots__)
-        fixed = {f: getattr(new, f) for f in (*CONTACT_SOURCES, "pools") if f not in own}
+        fixed = {f: getattr(new, f) for f in (*CONTACT_SOURCES, "pools") if f not in FIRST_LEG}
         self.record_contact = center.recorder.contact_with(fixed)
         self.live = center.live
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import struct
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache
@@ -326,19 +326,22 @@ CHUNK = 4096
 class _Columns:
     """A table's typed columns and the rows waiting to move into them.
 
-    A row waits packed in bytes (``struct``, the columns' types side by side):
+    A row waits packed in bytes (``struct``, the columns' types side by side,
+    in the order of ``packed``: the table's stored fields, maybe reordered):
     one C call per row, and 4,096 rows then move into the columns through one
     numpy view of the packed block, without a Python object per value.
     """
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, packed: tuple[Field, ...] | None = None) -> None:
         self.table = table
         self.columns = tuple(array(f.typecode) for f in table.stored)
         self.rows: list[bytes] = []
-        self.pack = struct.Struct("=" + "".join(f.typecode for f in table.stored)).pack
-        """Pack one row (every stored field, in order) for :attr:`rows`."""
+        self.packed = packed = packed or table.stored
+        assert sorted(f.name for f in packed) == sorted(f.name for f in table.stored)
+        self.pack = _packer(packed)
+        """Pack one row (every stored field, in the order of :attr:`packed`) for :attr:`rows`."""
         self._packed = np.dtype(
-            [(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in table.stored]
+            [(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in packed]
         )
 
     def flush(self) -> None:
@@ -366,12 +369,28 @@ class _Columns:
 _STORED = {"q": "i8", "i": "i4", "b": "i1", "d": "f8"}  # an array type code's numpy type
 
 
+def _packer(fields: Sequence[Field]) -> Callable[..., bytes]:
+    """``pack(value, …)``: the bytes of ``fields``' values side by side (standard sizes)."""
+    return struct.Struct("=" + "".join(f.typecode for f in fields)).pack
+
+
+FIRST_LEG = (
+    *("id", "case_id", "segment", "priority", "arrival", "queued"),
+    *("answer", "answer_pool", "wait", "end", "outcome"),
+)
+"""The contact fields (by source attribute) that a contact's first leg sets; a contact row is
+packed with these first, so that a recorder for contacts whose other fields are fixed packs
+these and appends the others' bytes, packed once (:meth:`Recorder.contact_with`)."""
+
+
 class Recorder:
     """Columnar buffers the engine appends to; one per replication."""
 
     def __init__(self, names: Names) -> None:
         self.names = names
-        self._contacts = _Columns(CONTACTS)
+        first = [f for name in FIRST_LEG for f in CONTACTS.stored if (f.source or f.name) == name]
+        rest = tuple(f for f in CONTACTS.stored if f not in first)
+        self._contacts = _Columns(CONTACTS, (*first, *rest))
         self._agents = _Columns(AGENTS)
         self._handoffs = _Columns(HANDOFFS)
         self._staffing = _Columns(STAFFING)
@@ -497,13 +516,19 @@ def _contact_recorder(
     methods: the row ``(c.id, c.case_id, …)`` is read and appended in one
     frame, once per contact (half the cost of ``operator.attrgetter``, and no
     second call for the row).  A field whose source attribute is in ``fixed``
-    (or ``pools``) is not read: every row gets the given value.
+    (or ``pools``) is not read: every row gets the given value, and the fixed
+    fields at the end of the packed row are packed once, here.
     """
     fixed = fixed or {}
-    sources = [f.source or f.name for f in CONTACTS.stored]
+    packed = recorder._contacts.packed
+    sources = [f.source or f.name for f in packed]
     assert all(name.isidentifier() for name in sources), sources
     assert set(fixed) <= {*sources, "pools"}, set(fixed) - {*sources, "pools"}
-    values = [f"fixed_{name}" if name in fixed else f"c.{name}" for name in sources]
+    n = len(sources)
+    while n and sources[n - 1] in fixed:  # the fixed tail of the packed row
+        n -= 1
+    tail = _packer(packed[n:])(*(fixed[name] for name in sources[n:]))
+    values = [f"fixed_{name}" if name in fixed else f"c.{name}" for name in sources[:n]]
     path = (
         "paths.append(fixed_path)\n"
         if "pools" in fixed
@@ -512,14 +537,15 @@ def _contact_recorder(
     )
     source = (
         "def contact(c):\n"
-        f"    rows.append(pack({', '.join(values)}))\n"
+        f"    rows.append(pack({', '.join(values)}){' + tail' if tail else ''})\n"
         f"    {path}"
         "    if len(rows) >= CHUNK:\n"
         "        flush()\n"
     )
     scope: dict[str, Any] = {
         "rows": recorder._contacts.rows,
-        "pack": recorder._contacts.pack,
+        "pack": _packer(packed[:n]),
+        "tail": tail,
         "paths": recorder.paths,
         "single": recorder._single,
         "path_name": recorder._path_name,
