@@ -28,7 +28,7 @@ import math
 from typing import TYPE_CHECKING
 
 from simcc.model.contact import Contact
-from simcc.model.pool import Entry, Pool, Wait
+from simcc.model.pool import Place, Pool, Wait
 from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome
 from simcc.model.samplers import no_wrap_up
 from simcc.model.scheduling import Call, call_again, call_in
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 _HANDLE = Activity.HANDLE.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
-_ANSWERED = Wait.ANSWERED
+_ANSWERED, _HUNG_UP = Wait.ANSWERED, Wait.HUNG_UP
 NAN = math.nan
 CONTACT_SOURCES = tuple(f.source or f.name for f in CONTACTS.stored)
 
@@ -61,7 +61,7 @@ def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
     )
 
 
-class PlainContact:
+class PlainContact(Place["PlainContact"]):
     """A plain call type's first contact: only what its first leg sets is stored
     (:data:`~simcc.model.records.FIRST_LEG`, and what its leg reads).
 
@@ -69,7 +69,9 @@ class PlainContact:
     hand-off, …) is that of a new :class:`Contact` of its call type, which
     the leg's contact recorder writes without reading it
     (:meth:`Recorder.contact_with`).  A re-contact of its case reads its
-    call type and last pool (the properties below).
+    call type and last pool (the properties below).  While it waits it is its
+    own place in its pool's queue (a :class:`~simcc.model.pool.Place`): no
+    queue entry is made for it.
     """
 
     __slots__ = (*FIRST_LEG, "agent", "first_handle", "leg", "resolved")
@@ -125,6 +127,8 @@ class PlainLeg:
         fixed = {f: getattr(new, f) for f in (*CONTACT_SOURCES, "pools") if f not in FIRST_LEG}
         self.record_contact = center.recorder.contact_with(fixed)
         self.live = center.live
+        # one bound method each for every contact, not one per use
+        self.on_answer, self.on_handled = self.answered, self.handled
 
     def arrive(self, event: Call) -> None:
         """A first contact arrives: its draws, an agent at once or the queue; the next one."""
@@ -152,10 +156,14 @@ class PlainLeg:
             c.wait = 0.0
             c.agent = agent
             # an event even for a zero handle time (as Center._answer)
-            call_in(env, 0.0 if handle < 0.0 else handle, self.handled, c)
+            call_in(env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
         else:
             c.answer, c.answer_pool, c.wait = NAN, -1, NAN  # (until answered)
-            pool.join(c.priority, 1, now + patience, c, then=self.answered)
+            c.deadline = now + patience  # the contact is its own place in the queue
+            c.expires = _HUNG_UP
+            c.then = self.on_answer
+            c.pool = pool
+            pool.queue_up(c, c.priority, 1)
         if center.max_contacts is not None and center.next_contact >= center.max_contacts:
             center.stopped_early = f"stopped at --max-contacts {center.max_contacts}"
             return
@@ -163,19 +171,18 @@ class PlainLeg:
         if at is not None:
             call_again(env, at - now, event)  # (its value is the stream)
 
-    def answered(self, entry: Entry[PlainContact], agent: int) -> None:
+    def answered(self, c: PlainContact, agent: int) -> None:
         """The contact's wait in the queue is over: an agent answers, or it has hung up."""
-        c = entry.owner
         now = self.env.now
         c.wait = now - c.queued
-        if entry.ended != _ANSWERED:
+        if c.ended != _ANSWERED:
             self.end(c, _ABANDONED_QUEUE, now)
             return
         c.answer = now
         c.answer_pool = self.pool.index
         c.agent = agent
         handle = c.first_handle
-        call_in(self.env, 0.0 if handle < 0.0 else handle, self.handled, c)
+        call_in(self.env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
 
     def handled(self, event: Call) -> None:
         """The agent's handling ends: its record, its next contact, the contact's end."""
