@@ -129,6 +129,7 @@ class PlainLeg:
         self.live = center.live
         # one bound method each for every contact, not one per use
         self.on_answer, self.on_handled = self.answered, self.handled
+        self.spare: Call | None = None  # a handled timer free for reuse (see handled)
 
     def arrive(self, event: Call) -> None:
         """A first contact arrives: its draws, an agent at once or the queue; the next one."""
@@ -182,7 +183,13 @@ class PlainLeg:
         c.answer_pool = self.pool.index
         c.agent = agent
         handle = c.first_handle
-        call_in(self.env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
+        spare = self.spare
+        if spare is None:
+            call_in(self.env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
+        else:  # the timer of the contact this agent has just handled
+            self.spare = None
+            spare._value = c
+            call_again(self.env, 0.0 if handle < 0.0 else handle, spare)
 
     def handled(self, event: Call) -> None:
         """The agent's handling ends: its record, its next contact, the contact's end."""
@@ -191,7 +198,9 @@ class PlainLeg:
         if now > c.answer:
             self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now)
         if self.wrap is None:
+            self.spare = event  # (run out: the agent's next contact of this leg may reuse it)
             self.pool.release(c.agent)
+            self.spare = None
         else:
             self.pool.finish(c.agent, self.wrap(), c.id)
         self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)

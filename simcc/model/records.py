@@ -400,8 +400,9 @@ class Recorder:
                 TABLES, (self._contacts, self._agents, self._handoffs, self._staffing), strict=True
             )
         }
-        self._agent_rows = self._agents.rows
-        self._agent_row = self._agents.pack
+        self.agent = _agent_recorder(self._agents)
+        """Record one busy interval of one agent: ``agent(pool, agent, contact_id, activity,
+        start, end)``, AGENTS' fields in order."""
         self.handoff = _row_appender(HANDOFFS, self._handoffs)
         """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
         self.staffing = _row_appender(STAFFING, self._staffing)
@@ -428,15 +429,6 @@ class Recorder:
         """A recorder of contact rows, as :attr:`contact`, for contacts whose attributes named
         in ``fixed`` (``pools`` too) always have the values given there: they are not read."""
         return _contact_recorder(self, fixed)
-
-    def agent(
-        self, pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
-    ) -> None:
-        """One busy interval of one agent (the arguments are AGENTS' fields, in order)."""
-        rows = self._agent_rows
-        rows.append(self._agent_row(pool, agent, contact_id, activity, start, end))
-        if len(rows) >= CHUNK:
-            self._agents.flush()
 
     def _path_name(self, pools: list[int] | int) -> str:
         if isinstance(pools, int):
@@ -558,6 +550,22 @@ def _contact_recorder(
     exec(_compiled(source, "exec"), scope)
     contact: Callable[[Any], None] = scope["contact"]
     return contact
+
+
+def _agent_recorder(columns: _Columns) -> Callable[[int, int, int, int, float, float], None]:
+    """The function recording an agent interval (:attr:`Recorder.agent`): a plain function
+    with its buffer at hand, not a method (the engine records about one a contact)."""
+    rows, pack, flush = columns.rows, columns.pack, columns.flush
+    append = rows.append
+
+    def agent(
+        pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
+    ) -> None:
+        append(pack(pool, agent, contact_id, activity, start, end))
+        if len(rows) >= CHUNK:
+            flush()
+
+    return agent
 
 
 def _row_appender(table: Table, columns: _Columns) -> Callable[..., None]:
