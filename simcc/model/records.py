@@ -332,24 +332,21 @@ class _Columns:
     numpy view of the packed block, without a Python object per value.
     """
 
-    def __init__(self, table: Table, packed: tuple[Field, ...] | None = None) -> None:
+    def __init__(self, table: Table) -> None:
         self.table = table
-        self.columns = tuple(array(f.typecode) for f in table.stored)
+        self.stored = table.stored
+        self.columns = tuple(array(f.typecode) for f in self.stored)
         self.rows: list[bytes] = []
-        self.packed = packed = packed or table.stored
-        assert sorted(f.name for f in packed) == sorted(f.name for f in table.stored)
-        self.pack = _packer(packed)
-        """Pack one row (every stored field, in the order of :attr:`packed`) for :attr:`rows`."""
-        self._packed = np.dtype(
-            [(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in packed]
-        )
+        self.packed, self.pack, self._packed = _layout(table.name)
+        """:attr:`packed`: the stored fields in the order a row is packed; :attr:`pack`: packs
+        one row (every stored field, in that order) for :attr:`rows`; its numpy dtype."""
 
     def flush(self) -> None:
         """Move the buffered rows to the columns."""
         rows = self.rows
         if rows:
             block = np.frombuffer(b"".join(rows), dtype=self._packed)
-            for f, column in zip(self.table.stored, self.columns, strict=True):
+            for f, column in zip(self.stored, self.columns, strict=True):
                 column.frombytes(block[f.name].tobytes())
             rows.clear()
 
@@ -357,7 +354,7 @@ class _Columns:
         """The stored columns as numpy arrays (no copy), by field name."""
         self.flush()
         out: dict[str, np.ndarray[Any, Any]] = {}
-        for f, column in zip(self.table.stored, self.columns, strict=True):
+        for f, column in zip(self.stored, self.columns, strict=True):
             values = np.frombuffer(column, dtype=np.int8 if f.dtype == "bool" else f.dtype)
             out[f.name] = values.view(bool) if f.dtype == "bool" else values
         return out
@@ -383,14 +380,25 @@ packed with these first, so that a recorder for contacts whose other fields are 
 these and appends the others' bytes, packed once (:meth:`Recorder.contact_with`)."""
 
 
+@cache
+def _layout(name: str) -> tuple[tuple[Field, ...], Callable[..., bytes], np.dtype[Any]]:
+    """How a row of table ``name`` is packed: its stored fields in packing order (a contact row
+    has the FIRST_LEG fields first), the packer and the matching numpy dtype; once a process."""
+    table = next(t for t in TABLES if t.name == name)
+    packed = table.stored
+    if table is CONTACTS:
+        first = tuple(f for name in FIRST_LEG for f in packed if (f.source or f.name) == name)
+        packed = (*first, *(f for f in packed if f not in first))
+    dtype = np.dtype([(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in packed])
+    return packed, _packer(packed), dtype
+
+
 class Recorder:
     """Columnar buffers the engine appends to; one per replication."""
 
     def __init__(self, names: Names) -> None:
         self.names = names
-        first = [f for name in FIRST_LEG for f in CONTACTS.stored if (f.source or f.name) == name]
-        rest = tuple(f for f in CONTACTS.stored if f not in first)
-        self._contacts = _Columns(CONTACTS, (*first, *rest))
+        self._contacts = _Columns(CONTACTS)
         self._agents = _Columns(AGENTS)
         self._handoffs = _Columns(HANDOFFS)
         self._staffing = _Columns(STAFFING)
