@@ -2,7 +2,7 @@
 
 A first contact of a case arrives from its call type's :class:`ArrivalStream`;
 a re-contact when its case calls again.  Either way :func:`contact_draws`
-gives it its priority, patience and first handle time at arrival, from
+gives it its priority, patience and first handle time at arrival (:class:`ContactDraws`), from
 streams of their own (:mod:`simcc.rng`).
 """
 
@@ -95,7 +95,14 @@ def contact_draws(
     ct: CallTypeRuntime,
     kind: str,
 ) -> Prepare:
-    """A function giving a new contact of call type ``ct`` its arrival-time draws.
+    """A function giving a new contact of call type ``ct`` its arrival-time draws
+    (:meth:`ContactDraws.prepare`)."""
+    return ContactDraws(scenario, streams, env, ct, kind).prepare
+
+
+class ContactDraws:
+    """The arrival-time draws of a new contact of call type ``ct``: the samplers, by entry pool
+    and by segment, and :attr:`prepare`, which gives a contact its draws.
 
     First contacts (``kind="first"``) and re-contacts (``"recontact"``) draw
     from separate streams, so that re-contacts (whose timing depends on the
@@ -103,49 +110,65 @@ def contact_draws(
     numbers every policy sees the same first contacts, with the same patience
     and first handle time.  A call type with needs gives each contact the
     priority of its need and the first handle time of its need's entry pool.
+    Each sampler is a stream of its own, which nothing else draws from.
     """
-    handles = {}  # first handle time by entry pool: a need's path may start elsewhere
-    for route in (ct, *ct.routes):
-        entry = route.path[0]
-        if entry.index not in handles:
-            spec = scenario.pools[entry.name]
-            stream = f"{kind}_handle:{ct.name}" + ("" if entry is ct.path[0] else f":{entry.name}")
-            handles[entry.index] = spec.for_type(spec.handle_time, ct.name).sampler(
-                streams.generator(stream)
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        streams: Streams,
+        env: simpy.Environment,
+        ct: CallTypeRuntime,
+        kind: str,
+    ) -> None:
+        self.env = env
+        # first handle time by entry pool: a need's path may start elsewhere
+        self.handles: dict[int, Callable[[], float]] = {}
+        for route in (ct, *ct.routes):
+            entry = route.path[0]
+            if entry.index not in self.handles:
+                spec = scenario.pools[entry.name]
+                stream = f"{kind}_handle:{ct.name}"
+                stream += "" if entry is ct.path[0] else f":{entry.name}"
+                self.handles[entry.index] = spec.for_type(spec.handle_time, ct.name).sampler(
+                    streams.generator(stream)
+                )
+        self.handle = self.handles[ct.path[0].index]
+        self.resolve = streams.uniform(f"{kind}_resolve:{ct.name}")
+        self.patience: list[Callable[[], float]] = []
+        self.hold: list[Callable[[], float]] = []
+        self.transfer: list[Callable[[], float]] = []
+        for name in scenario.segments:
+            p, h, x = (
+                scenario.patience(ct.name, name, which)
+                for which in ("patience", "hold_patience", "transfer_patience")
             )
-    handle = handles[ct.path[0].index]
-    resolve = streams.uniform(f"{kind}_resolve:{ct.name}")
-    patience, hold, transfer = [], [], []
-    for name in scenario.segments:
-        p, h, x = (
-            scenario.patience(ct.name, name, which)
-            for which in ("patience", "hold_patience", "transfer_patience")
-        )
-        key = f"{kind}:{ct.name}:{name}"
-        patience.append(p.sampler(streams.generator(f"patience:{key}")))
-        hold.append(h.sampler(streams.generator(f"hold_patience:{key}")))
-        transfer.append(x.sampler(streams.generator(f"transfer_patience:{key}")))
-    seg_priority = [seg.priority for seg in scenario.segments.values()]
+            key = f"{kind}:{ct.name}:{name}"
+            self.patience.append(p.sampler(streams.generator(f"patience:{key}")))
+            self.hold.append(h.sampler(streams.generator(f"hold_patience:{key}")))
+            self.transfer.append(x.sampler(streams.generator(f"transfer_patience:{key}")))
+        self.segment_priority = [seg.priority for seg in scenario.segments.values()]
+        self.priorities = [  # the priority of a contact of ct (without needs), by segment
+            ct.priority if own is None else min(own, ct.priority) for own in self.segment_priority
+        ]
+        self.prepare: Prepare = self._prepare_need if ct.routes else self._prepare
 
-    def prepare(c: Contact, segment: int) -> None:
-        c.arrival = c.queued = env.now
-        own = seg_priority[segment]
-        c.priority = ct.priority if own is None else min(own, ct.priority)
-        c.first_handle = handle()
-        c.first_resolve = resolve()
-        c.patience = patience[segment]()
-        c.hold_patience = hold[segment]()
-        c.transfer_patience = transfer[segment]()
+    def _prepare(self, c: Contact, segment: int) -> None:
+        c.arrival = c.queued = self.env.now
+        c.priority = self.priorities[segment]
+        c.first_handle = self.handle()
+        c.first_resolve = self.resolve()
+        c.patience = self.patience[segment]()
+        c.hold_patience = self.hold[segment]()
+        c.transfer_patience = self.transfer[segment]()
 
-    def prepare_need(c: Contact, segment: int) -> None:
-        c.arrival = c.queued = env.now
-        own = seg_priority[segment]
+    def _prepare_need(self, c: Contact, segment: int) -> None:
+        c.arrival = c.queued = self.env.now
+        own = self.segment_priority[segment]
         route = c.ctype  # the route of the contact's need
         c.priority = route.priority if own is None else min(own, route.priority)
-        c.first_handle = handles[c.entry_pool]()
-        c.first_resolve = resolve()
-        c.patience = patience[segment]()
-        c.hold_patience = hold[segment]()
-        c.transfer_patience = transfer[segment]()
-
-    return prepare_need if ct.routes else prepare
+        c.first_handle = self.handles[c.entry_pool]()
+        c.first_resolve = self.resolve()
+        c.patience = self.patience[segment]()
+        c.hold_patience = self.hold[segment]()
+        c.transfer_patience = self.transfer[segment]()

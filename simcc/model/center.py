@@ -16,14 +16,21 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import Event
 
-from simcc.model.arrivals import ArrivalStream, Prepare, contact_draws, volume_factor
+from simcc.model.arrivals import (
+    ArrivalStream,
+    ContactDraws,
+    Prepare,
+    contact_draws,
+    volume_factor,
+)
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
 from simcc.model.front_door import call_back, doors, holds
 from simcc.model.peer import PeerSettings, consult_peer
+from simcc.model.plain_leg import PlainContact, PlainLeg, is_plain
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
 from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
@@ -94,7 +101,7 @@ class Center(PoolSamplers):
         self.next_contact = 0
         self.next_case = 0
         self.instants = InstantGuard()  # stops a run whose clock no longer moves
-        self.live: dict[int, Contact] = {}
+        self.live: dict[int, Contact | PlainContact] = {}
         self.pools = self._build_pools()
         self.call_types = self._build_call_types()
         self.segment_draw = streams.choice("segment", [seg.share for seg in s.segments.values()])
@@ -274,14 +281,16 @@ class Center(PoolSamplers):
     # ------------------------------------------------------------------ arrivals
 
     def _start_arrivals(self, ct: CallTypeRuntime, spec: Arrivals) -> None:
-        prepare = contact_draws(self.scenario, self.streams, self.env, ct, "first")
-        stream = ArrivalStream(ct, spec, self.streams, self.horizon, prepare, self.volume)
-        self._schedule_arrival(stream)
-
-    def _schedule_arrival(self, stream: ArrivalStream) -> None:
+        """Book the call type's first arrival: on the fused path of a plain call type
+        (:mod:`simcc.model.plain_leg`), else on the general first leg below."""
+        draws = ContactDraws(self.scenario, self.streams, self.env, ct, "first")
+        stream = ArrivalStream(ct, spec, self.streams, self.horizon, draws.prepare, self.volume)
+        on_arrival: Callable[[Any], None] = self._on_arrival
+        if is_plain(self, ct):
+            on_arrival = PlainLeg(self, stream, draws).arrive
         at = stream.next_time()
         if at is not None:
-            call_in(self.env, at - self.env.now, self._on_arrival, stream)
+            call_in(self.env, at - self.env.now, on_arrival, stream)
 
     def _on_arrival(self, event: Event) -> None:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
@@ -303,7 +312,7 @@ class Center(PoolSamplers):
         if self.max_contacts is not None and self.next_contact >= self.max_contacts:
             self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
             return
-        at = stream.next_time()  # (as _schedule_arrival, without a call per contact)
+        at = stream.next_time()
         if at is not None:
             call_in(self.env, at - self.env.now, self._on_arrival, stream)
 
@@ -524,12 +533,12 @@ class Center(PoolSamplers):
         self.recorder.contact(c)
         self.live.pop(c.id, None)
         self.ended += 1
-        recontact = self.recontact
-        if (
-            recontact is None
-            or (outcome == _RESOLVED and not c.false_resolution)
-            or outcome == _SELF_SERVED
-        ):
+        if self.recontact is not None:
+            self.recontact_after(c, outcome, now)
+
+    def recontact_after(self, c: Contact | PlainContact, outcome: int, now: float) -> None:
+        """Maybe schedule a re-contact of ``c``'s case, which has just ended with ``outcome``."""
+        if (outcome == _RESOLVED and not c.false_resolution) or outcome == _SELF_SERVED:
             return
         p = self._recontact_p_false if outcome == _RESOLVED else self._recontact_p[outcome]
         if p > 0 and self.recontact_draw() < p:
@@ -540,7 +549,7 @@ class Center(PoolSamplers):
     def _on_recontact(self, event: Event) -> None:
         self._new_attempt(event._value)
 
-    def _new_attempt(self, old: Contact) -> None:
+    def _new_attempt(self, old: Contact | PlainContact) -> None:
         """The customer calls again about the same case."""
         self.instants.count(self.env.now)
         ct = old.ctype
@@ -562,7 +571,7 @@ class Center(PoolSamplers):
         else:
             door.enter(self, c, lambda again: self._recontact_route(again, old))
 
-    def _recontact_route(self, c: Contact, old: Contact) -> None:
+    def _recontact_route(self, c: Contact, old: Contact | PlainContact) -> None:
         """Where re-contact ``c`` of ``old``'s case queues: a trigger's pool, its owner, or
         its entry pool."""
         if self.repeat_contact is not None or self.case_age is not None:
@@ -615,5 +624,6 @@ class Center(PoolSamplers):
         for c in list(self.live.values()):
             c.outcome = _UNFINISHED
             c.end = env.now
-            self.recorder.contact(c)
+            record = self.recorder.contact if isinstance(c, Contact) else c.leg.record_contact
+            record(c)
         self.live.clear()

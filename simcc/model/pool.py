@@ -26,11 +26,11 @@ queue.  Whoever waits reads that reason from :attr:`Entry.ended`.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import deque
 from collections.abc import Callable, Sized
 from enum import IntEnum
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import simpy
@@ -65,22 +65,17 @@ _WRAP_UP = Activity.WRAP_UP.value  # a plain int (see simcc.model.records)
 O = TypeVar("O")  # noqa: E741  (the owner of a queue entry: a contact)
 
 
-class Entry(Event, Generic[O]):
-    """A place in a pool's queue; the event succeeds with an agent, or ABANDONED.
+class Place(Generic[O]):
+    """A contact's place in a pool's queue: what the pool reads and sets while it waits.
 
-    :attr:`ended` says why the wait ended; ``expires`` is what the entry's
-    deadline means (the customer hangs up, or the wait times out).  An entry
-    made with ``then`` (the first leg's callbacks) is not triggered as an event:
-    the pool calls ``then(entry, agent_or_ABANDONED)`` at that moment.
+    The pool holds it in its queue and by its ``deadline`` (the reneging
+    clock), and ends the wait with :meth:`settle`, which calls
+    ``then(place, agent_or_ABANDONED)``.  :attr:`ended` says why the wait
+    ended; ``expires`` is what the deadline means (the customer hangs up, or
+    the wait times out).  An :class:`Entry` is a place that is also an event
+    to wait for; a plain call type's first contact is its own place
+    (:mod:`simcc.model.plain_leg`).
     """
-
-    def settle(self, ended: Wait, agent: int = ABANDONED) -> None:
-        """The wait is over, for reason ``ended`` (with ``agent`` when answered)."""
-        self.ended = ended
-        if self.then is not None:
-            self.then(self, agent)
-        else:
-            self.succeed(agent)
 
     __slots__ = (
         "capped",
@@ -94,7 +89,38 @@ class Entry(Event, Generic[O]):
         "then",
     )
 
+    capped: bool  # a live customer's place (counts against queue_capacity)
+    deadline: float
     ended: Wait
+    expires: Wait
+    group: list[Place[O]] | None  # the same contact's places in other queues
+    owner: O
+    pool: Pool
+    state: int  # WAITING, SERVED or GONE
+    then: Callable[[Any, int], None] | None
+
+    def settle(self, ended: Wait, agent: int = ABANDONED) -> None:
+        """The wait is over, for reason ``ended`` (with ``agent`` when answered)."""
+        self.ended = ended
+        assert self.then is not None, "a place that is not an Entry has a then"
+        self.then(self, agent)
+
+
+class Entry(Event, Place[O]):
+    """A place in a pool's queue that is also an event: it succeeds with an agent, or
+    ABANDONED.  An entry made with ``then`` (the first leg's callbacks) is not triggered
+    as an event: the pool calls ``then(entry, agent_or_ABANDONED)`` at that moment.
+    """
+
+    __slots__ = ()
+
+    def settle(self, ended: Wait, agent: int = ABANDONED) -> None:
+        """The wait is over, for reason ``ended`` (with ``agent`` when answered)."""
+        self.ended = ended
+        if self.then is not None:
+            self.then(self, agent)
+        else:
+            self.succeed(agent)
 
     def __init__(
         self,
@@ -108,15 +134,13 @@ class Entry(Event, Generic[O]):
         self.env = env
         self.pool = pool
         self.then = then
-        self.capped = False
         self._value = PENDING
         if then is None:  # an event someone waits for (an entry with then is never triggered)
             self.callbacks: list[Callable[[Event], None]] = []
         self.deadline = deadline
         self.expires = expires
         self.owner = owner
-        self.state = WAITING
-        self.group: list[Entry[O]] | None = None  # the same contact's entries in other queues
+        self.group = None
 
 
 class Pool:
@@ -147,8 +171,8 @@ class Pool:
         self.idle: deque[int] = deque(range(agents))
         self._free_ids: list[int] = []
         self._next_id = agents
-        self._queue: list[tuple[int, int, float, int, Entry[Any]]] = []
-        self._deadlines: list[tuple[float, int, Entry[Any]]] = []
+        self._queue: list[tuple[int, int, float, int, Place[Any]]] = []
+        self._deadlines: list[tuple[float, int, Place[Any]]] = []
         self._seq = 0
         self.waiting = 0
         self.waiting_live = 0  # waiting live customers (not callbacks, tickets or consults)
@@ -187,34 +211,42 @@ class Pool:
         (``capped``) who finds the queue at its ``queue_capacity`` gets a busy
         signal: the entry is settled at once with ``QUEUE_FULL``.
         """
+        entry = Entry(self.env, deadline, owner, self, then, expires)
+        self.queue_up(entry, priority, rank, capped)
+        return entry
+
+    def queue_up(self, place: Place[Any], priority: int, rank: int, capped: bool = True) -> None:
+        """Put ``place``, its ``deadline``, ``expires``, ``then`` and ``pool`` set, in the
+        queue: :meth:`join`'s steps for a place its owner made (a plain first contact)."""
         env = self.env
-        entry = Entry(env, deadline, owner, self, then, expires)
+        place.state = WAITING
+        place.capped = False
         if capped and self.queue_capacity is not None and self.waiting_live >= self.queue_capacity:
-            entry.state = GONE
-            entry.settle(_QUEUE_FULL)
-            return entry
+            place.state = GONE
+            place.settle(_QUEUE_FULL)
+            return
         self._seq += 1
-        heapq.heappush(self._queue, (priority, rank, env.now, self._seq, entry))
+        heappush(self._queue, (priority, rank, env.now, self._seq, place))
         self.waiting += 1
         if capped:
-            entry.capped = True
+            place.capped = True
             self.waiting_live += 1
+        deadline = place.deadline
         if deadline < math.inf:
-            heapq.heappush(self._deadlines, (deadline, self._seq, entry))
+            heappush(self._deadlines, (deadline, self._seq, place))
             if deadline < self._clock_at:
                 self._arm()
         if self.idle:  # only possible for an entry ahead of nobody at a shift start
             self._dispatch(self.idle.popleft())
-        return entry
 
-    def _leave(self, entry: Entry[Any], state: int = GONE) -> None:
+    def _leave(self, entry: Place[Any], state: int = GONE) -> None:
         """A waiting entry leaves the queue (answered, gone, or given up)."""
         entry.state = state
         self.waiting -= 1
         if entry.capped:
             self.waiting_live -= 1
 
-    def cancel(self, entry: Entry[Any]) -> None:
+    def cancel(self, entry: Place[Any]) -> None:
         """Take a still-waiting entry out of the queue (e.g. a consult request given up)."""
         if entry.state == WAITING:
             self._leave(entry)
@@ -226,7 +258,7 @@ class Pool:
         self.busy -= 1
         if self.present > self.scheduled:
             self.present -= 1
-            heapq.heappush(self._free_ids, agent)
+            heappush(self._free_ids, agent)
             self._record_staffing()
             return
         self._dispatch(agent)
@@ -244,20 +276,29 @@ class Pool:
         self.release(event._value)
 
     def _dispatch(self, agent: int) -> None:
+        """The free ``agent`` takes the first contact still waiting, or goes idle."""
         queue = self._queue
         now = self.env.now
         while queue:
-            entry = heapq.heappop(queue)[4]
+            entry = heappop(queue)[4]
             if entry.state != WAITING:
                 continue
-            self._leave(entry, SERVED)
+            self.waiting -= 1  # (_leave, inline: once per answered contact)
+            if entry.capped:
+                self.waiting_live -= 1
             if entry.deadline <= now:
                 entry.state = GONE
                 entry.settle(entry.expires)
                 continue
+            entry.state = SERVED
             self.busy += 1
             self.recent_starts.append(now)
-            entry.settle(_ANSWERED, agent)
+            entry.ended = _ANSWERED  # (settle, inline)
+            then = entry.then
+            if then is not None:
+                then(entry, agent)
+            else:  # (an Entry waited for as an event)
+                entry.settle(_ANSWERED, agent)
             return
         self.idle.append(agent)
 
@@ -266,25 +307,25 @@ class Pool:
     def _arm(self) -> None:
         deadlines = self._deadlines
         while deadlines and deadlines[0][2].state != WAITING:
-            heapq.heappop(deadlines)
+            heappop(deadlines)
         if not deadlines:
             return
         at = deadlines[0][0]
         if at >= self._clock_at:
             return
         self._clock_at = at
-        heapq.heappush(self._clocks, at)
+        heappush(self._clocks, at)
         call_in(self.env, max(at - self.env.now, 0.0), self._ring)
 
     def _ring(self, _event: Event) -> None:
         now = self.env.now
         clocks = self._clocks
         while clocks and clocks[0] <= now + EPS:
-            heapq.heappop(clocks)
+            heappop(clocks)
         self._clock_at = clocks[0] if clocks else math.inf
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now + EPS:
-            entry = heapq.heappop(deadlines)[2]
+            entry = heappop(deadlines)[2]
             if entry.state == WAITING:
                 self._leave(entry)
                 entry.settle(entry.expires)
@@ -299,14 +340,14 @@ class Pool:
             for _ in range(agents - self.present):
                 self.present += 1
                 if self._free_ids:
-                    agent = heapq.heappop(self._free_ids)
+                    agent = heappop(self._free_ids)
                 else:
                     agent = self._next_id
                     self._next_id += 1
                 self._dispatch(agent)
         else:
             while self.present > agents and self.idle:
-                heapq.heappush(self._free_ids, self.idle.pop())
+                heappush(self._free_ids, self.idle.pop())
                 self.present -= 1
         self._record_staffing()
 

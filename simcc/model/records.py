@@ -22,10 +22,13 @@ This module imports numpy and the standard library only: the engine imports it.
 
 from __future__ import annotations
 
+import struct
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -317,37 +320,77 @@ STAFFING = Table(
 TABLES = (CONTACTS, AGENTS, HANDOFFS, STAFFING)
 
 CHUNK = 4096
-"""Rows buffered as tuples before they move to the typed columns."""
+"""Rows buffered (packed in bytes) before they move to the typed columns."""
 
 
 class _Columns:
-    """A table's typed columns and the rows waiting to move into them."""
+    """A table's typed columns and the rows waiting to move into them.
+
+    A row waits packed in bytes (``struct``, the columns' types side by side,
+    in the order of ``packed``: the table's stored fields, maybe reordered):
+    one C call per row, and 4,096 rows then move into the columns through one
+    numpy view of the packed block, without a Python object per value.
+    """
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.columns = tuple(array(f.typecode) for f in table.stored)
-        self.rows: list[tuple[Any, ...]] = []
+        self.stored = table.stored
+        self.columns = tuple(array(f.typecode) for f in self.stored)
+        self.rows: list[bytes] = []
+        self.packed, self.pack, self._packed = _layout(table.name)
+        """:attr:`packed`: the stored fields in the order a row is packed; :attr:`pack`: packs
+        one row (every stored field, in that order) for :attr:`rows`; its numpy dtype."""
 
     def flush(self) -> None:
-        """Move the buffered rows to the columns, one C-level append of a list per column
-        (``fromlist`` takes a third less time than ``extend`` of the same tuple)."""
+        """Move the buffered rows to the columns."""
         rows = self.rows
         if rows:
-            for column, values in zip(self.columns, zip(*rows, strict=True), strict=True):
-                column.fromlist(list(values))
+            block = np.frombuffer(b"".join(rows), dtype=self._packed)
+            for f, column in zip(self.stored, self.columns, strict=True):
+                column.frombytes(block[f.name].tobytes())
             rows.clear()
 
     def arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         """The stored columns as numpy arrays (no copy), by field name."""
         self.flush()
         out: dict[str, np.ndarray[Any, Any]] = {}
-        for f, column in zip(self.table.stored, self.columns, strict=True):
+        for f, column in zip(self.stored, self.columns, strict=True):
             values = np.frombuffer(column, dtype=np.int8 if f.dtype == "bool" else f.dtype)
             out[f.name] = values.view(bool) if f.dtype == "bool" else values
         return out
 
     def __len__(self) -> int:
         return len(self.columns[0]) + len(self.rows)
+
+
+_STORED = {"q": "i8", "i": "i4", "b": "i1", "d": "f8"}  # an array type code's numpy type
+
+
+def _packer(fields: Sequence[Field]) -> Callable[..., bytes]:
+    """``pack(value, …)``: the bytes of ``fields``' values side by side (standard sizes)."""
+    return struct.Struct("=" + "".join(f.typecode for f in fields)).pack
+
+
+FIRST_LEG = (
+    *("id", "case_id", "segment", "priority", "arrival", "queued"),
+    *("answer", "answer_pool", "wait", "end", "outcome"),
+)
+"""The contact fields (by source attribute) that a contact's first leg sets; a contact row is
+packed with these first, so that a recorder for contacts whose other fields are fixed packs
+these and appends the others' bytes, packed once (:meth:`Recorder.contact_with`)."""
+
+
+@cache
+def _layout(name: str) -> tuple[tuple[Field, ...], Callable[..., bytes], np.dtype[Any]]:
+    """How a row of table ``name`` is packed: its stored fields in packing order (a contact row
+    has the FIRST_LEG fields first), the packer and the matching numpy dtype; once a process."""
+    table = next(t for t in TABLES if t.name == name)
+    packed = table.stored
+    if table is CONTACTS:
+        first = tuple(f for name in FIRST_LEG for f in packed if (f.source or f.name) == name)
+        packed = (*first, *(f for f in packed if f not in first))
+    dtype = np.dtype([(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in packed])
+    return packed, _packer(packed), dtype
 
 
 class Recorder:
@@ -365,10 +408,12 @@ class Recorder:
                 TABLES, (self._contacts, self._agents, self._handoffs, self._staffing), strict=True
             )
         }
-        self._agent_rows = self._agents.rows
-        self.handoff = _row_appender(HANDOFFS, self._handoffs.rows)
+        self.agent = _agent_recorder(self._agents)
+        """Record one busy interval of one agent: ``agent(pool, agent, contact_id, activity,
+        start, end)``, AGENTS' fields in order."""
+        self.handoff = _row_appender(HANDOFFS, self._handoffs)
         """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
-        self.staffing = _row_appender(STAFFING, self._staffing.rows)
+        self.staffing = _row_appender(STAFFING, self._staffing)
         """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
         self.paths: list[str] = []
         """The ``pools`` field of each contact row (a name, not a code)."""
@@ -388,14 +433,10 @@ class Recorder:
 
     # ------------------------------------------------------------------ appends
 
-    def agent(
-        self, pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
-    ) -> None:
-        """One busy interval of one agent (the arguments are AGENTS' fields, in order)."""
-        rows = self._agent_rows
-        rows.append((pool, agent, contact_id, activity, start, end))
-        if len(rows) >= CHUNK:
-            self._agents.flush()
+    def contact_with(self, fixed: Mapping[str, object]) -> Callable[[Any], None]:
+        """A recorder of contact rows, as :attr:`contact`, for contacts whose attributes named
+        in ``fixed`` (``pools`` too) always have the values given there: they are not read."""
+        return _contact_recorder(self, fixed)
 
     def _path_name(self, pools: list[int] | int) -> str:
         if isinstance(pools, int):
@@ -466,47 +507,93 @@ class Recorder:
         return self._staffing.arrays()
 
 
-def _contact_recorder(recorder: Recorder) -> Callable[[object], None]:
+def _contact_recorder(
+    recorder: Recorder, fixed: Mapping[str, object] | None = None
+) -> Callable[[Any], None]:
     """The function recording a contact's row into ``recorder`` (:attr:`Recorder.contact`).
 
     Generated from the declaration of CONTACTS, as ``namedtuple`` generates its
     methods: the row ``(c.id, c.case_id, …)`` is read and appended in one
     frame, once per contact (half the cost of ``operator.attrgetter``, and no
-    second call for the row).
+    second call for the row).  A field whose source attribute is in ``fixed``
+    (or ``pools``) is not read: every row gets the given value, and the fixed
+    fields at the end of the packed row are packed once, here.
     """
-    sources = [f.source or f.name for f in CONTACTS.stored]
+    fixed = fixed or {}
+    packed = recorder._contacts.packed
+    sources = [f.source or f.name for f in packed]
     assert all(name.isidentifier() for name in sources), sources
+    assert set(fixed) <= {*sources, "pools"}, set(fixed) - {*sources, "pools"}
+    n = len(sources)
+    while n and sources[n - 1] in fixed:  # the fixed tail of the packed row
+        n -= 1
+    tail = _packer(packed[n:])(*(fixed[name] for name in sources[n:]))
+    values = [f"fixed_{name}" if name in fixed else f"c.{name}" for name in sources[:n]]
+    path = (
+        "paths.append(fixed_path)\n"
+        if "pools" in fixed
+        else "pools = c.pools\n"
+        "    paths.append(single[pools] if pools.__class__ is int else path_name(pools))\n"
+    )
     source = (
         "def contact(c):\n"
-        f"    rows.append(({''.join(f'c.{name}, ' for name in sources)}))\n"
-        "    pools = c.pools\n"
-        "    paths.append(single[pools] if pools.__class__ is int else path_name(pools))\n"
+        f"    rows.append(pack({', '.join(values)}){' + tail' if tail else ''})\n"
+        f"    {path}"
         "    if len(rows) >= CHUNK:\n"
         "        flush()\n"
     )
     scope: dict[str, Any] = {
         "rows": recorder._contacts.rows,
+        "pack": _packer(packed[:n]),
+        "tail": tail,
         "paths": recorder.paths,
         "single": recorder._single,
         "path_name": recorder._path_name,
         "flush": recorder._contacts.flush,
         "CHUNK": CHUNK,
     }
-    exec(source, scope)
-    contact: Callable[[object], None] = scope["contact"]
+    scope |= {f"fixed_{name}": value for name, value in fixed.items() if name != "pools"}
+    if "pools" in fixed:
+        scope["fixed_path"] = recorder._path_name(fixed["pools"])  # type: ignore[arg-type]
+    exec(_compiled(source, "exec"), scope)
+    contact: Callable[[Any], None] = scope["contact"]
     return contact
 
 
-def _row_appender(table: Table, rows: list[tuple[Any, ...]]) -> Callable[..., None]:
-    """A function appending a row of ``table`` to ``rows``, every stored field given by keyword.
+def _agent_recorder(columns: _Columns) -> Callable[[int, int, int, int, float, float], None]:
+    """The function recording an agent interval (:attr:`Recorder.agent`): a plain function
+    with its buffer at hand, not a method (the engine records about one a contact)."""
+    rows, pack, flush = columns.rows, columns.pack, columns.flush
+    append = rows.append
 
-    Generated from the declaration: ``lambda *, contact_id, leg, …: append((contact_id, …))``,
+    def agent(
+        pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
+    ) -> None:
+        append(pack(pool, agent, contact_id, activity, start, end))
+        if len(rows) >= CHUNK:
+            flush()
+
+    return agent
+
+
+def _row_appender(table: Table, columns: _Columns) -> Callable[..., None]:
+    """A function appending a row of ``table`` to ``columns``, every stored field by keyword.
+
+    Generated from the declaration: ``lambda *, contact_id, leg, …: append(pack(contact_id, …))``,
     so that a missing or unknown field is a ``TypeError`` and the row is in the declared
     order.  Codes are stored as plain ints (an enum member may be given).
     """
     names = [f.name for f in table.stored]
     assert all(name.isidentifier() for name in names), names
     values = [f"int({f.name})" if isinstance(f.codes, type) else f.name for f in table.stored]
-    source = f"lambda *, {', '.join(names)}: append(({', '.join(values)},))"
-    appender: Callable[..., None] = eval(source, {"append": rows.append, "int": int})
+    source = f"lambda *, {', '.join(names)}: append(pack({', '.join(values)}))"
+    scope = {"append": columns.rows.append, "pack": columns.pack, "int": int}
+    appender: Callable[..., None] = eval(_compiled(source, "eval"), scope)
     return appender
+
+
+@cache
+def _compiled(source: str, mode: str) -> CodeType:
+    """A generated recorder's code, compiled once per process (a compilation costs about as
+    much as recording a thousand rows; every replication makes the same few recorders)."""
+    return compile(source, "<simcc.model.records>", mode)

@@ -95,6 +95,13 @@ def call_in(
     heappush(queue, (env.now + delay, NORMAL, next(env._eid), call))
 
 
+def call_again(env: simpy.Environment, delay: float, call: Call) -> None:
+    """Schedule ``call``, a timer that has just run, to run again in ``delay`` seconds with
+    the same callback and value: as :func:`call_in`, without a new :class:`Call`."""
+    queue: list[Any] = env._queue
+    heappush(queue, (env.now + delay, NORMAL, next(env._eid), call))
+
+
 def run_until(env: Environment, until: float) -> None:
     """Run the events before ``until`` (all of them if it is infinite), as ``env.run(until)``.
 

@@ -1,0 +1,217 @@
+"""The first contacts of a plain call type: their whole life in three fused callbacks.
+
+A call type is *plain* when its contacts can only live a first leg: one pool
+on its path, no needs, no front door, no virtual hold, no overflow and no
+complaints (:func:`is_plain`).  Such a contact arrives, is answered at once or
+queues, is handled, and ends (resolved or unresolved) or hangs up.  The
+general first leg of :class:`~simcc.model.center.Center` runs it through about
+a dozen calls, each checking for features the call type does not have;
+:class:`PlainLeg`, chosen when the centre is built, runs the same steps in
+three callbacks — the arrival (draws, answer or queue, the next arrival),
+the answer from the queue, the end of handling (records, the agent's next
+contact, the contact's end) — with what they read bound once.
+
+The steps, their order, the events in SimPy's queue and every draw a record
+or a decision reads are the general path's, so the results are the same to
+the bit (``benchmarks/fingerprint.py``).  What goes is work no result reads:
+a plain contact's hold and transfer patience, and its resolution draw when
+its pool resolves every contact, are never drawn (each is a stream of its
+own, which nothing else draws from); a plain contact (:class:`PlainContact`)
+stores only what its first leg sets, its other fields being those of any new
+contact of its call type; the arrival timer is pushed again for the next
+arrival instead of a new one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simcc.model.contact import Contact
+from simcc.model.pool import Place, Pool, Wait
+from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome
+from simcc.model.samplers import no_wrap_up
+from simcc.model.scheduling import Call, call_again, call_in
+
+if TYPE_CHECKING:
+    from simcc.model.arrivals import ArrivalStream, ContactDraws
+    from simcc.model.center import Center
+    from simcc.model.contact import CallTypeRuntime
+
+_HANDLE = Activity.HANDLE.value
+_RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
+_ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
+_ANSWERED, _HUNG_UP = Wait.ANSWERED, Wait.HUNG_UP
+NAN = math.nan
+CONTACT_SOURCES = tuple(f.source or f.name for f in CONTACTS.stored)
+
+
+def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
+    """Whether first contacts of ``ct`` can only live a first leg at a plain pool."""
+    entry = ct.path[0]
+    return (
+        len(ct.path) == 1
+        and not ct.routes
+        and not ct.overflow_now
+        and not ct.overflow_later
+        and center.doors[ct.index] is None
+        and center.holds[ct.index] is None
+        and center.complaint is None
+        and type(entry) is Pool  # (no agent groups, chat sessions or weighted waits)
+    )
+
+
+class PlainContact(Place["PlainContact"]):
+    """A plain call type's first contact: only what its first leg sets is stored
+    (:data:`~simcc.model.records.FIRST_LEG`, and what its leg reads).
+
+    Every other field of its record (attempt 1, its call type and pool, no
+    hand-off, …) is that of a new :class:`Contact` of its call type, which
+    the leg's contact recorder writes without reading it
+    (:meth:`Recorder.contact_with`).  A re-contact of its case reads its
+    call type and last pool (the properties below).  While it waits it is its
+    own place in its pool's queue (a :class:`~simcc.model.pool.Place`): no
+    queue entry is made for it.
+    """
+
+    __slots__ = (*FIRST_LEG, "agent", "first_handle", "leg", "resolved")
+
+    false_resolution = False
+    agent: int
+    answer: float
+    answer_pool: int
+    arrival: float
+    case_id: int
+    end: float
+    first_handle: float
+    id: int
+    leg: PlainLeg
+    outcome: int
+    priority: int
+    queued: float
+    resolved: bool
+    segment: int
+    wait: float
+
+    @property
+    def ctype(self) -> CallTypeRuntime:
+        return self.leg.ct
+
+    @property
+    def last_pool(self) -> int:
+        return self.leg.pool.index
+
+
+class PlainLeg:
+    """The first contacts of one plain call type, from arrival to end (see the module)."""
+
+    def __init__(self, center: Center, stream: ArrivalStream, draws: ContactDraws) -> None:
+        ct = stream.ct
+        self.center = center
+        self.env = center.env
+        self.stream = stream
+        self.ct = ct
+        self.pool = pool = ct.path[0]
+        self.one_segment = len(center.segment_names) == 1  # (its draw is always 0)
+        self.handle = draws.handle
+        self.patience = draws.patience
+        self.priorities = draws.priorities
+        p = ct.resolve[pool.index]
+        # None: every contact is resolved (a uniform draw is below 1), so none is drawn
+        self.resolve_p: float | None = None if p >= 1.0 else p
+        self.resolve = draws.resolve
+        wrap = center.wrap(pool.index, ct.index)
+        self.wrap = None if wrap is no_wrap_up else wrap
+        self.record_agent = center.recorder.agent
+        new = Contact(0, 0, 1, ct, 0)  # what a plain contact keeps of a new contact
+        fixed = {f: getattr(new, f) for f in (*CONTACT_SOURCES, "pools") if f not in FIRST_LEG}
+        self.record_contact = center.recorder.contact_with(fixed)
+        self.live = center.live
+        # one bound method each for every contact, not one per use
+        self.on_answer, self.on_handled = self.answered, self.handled
+        self.spare: Call | None = None  # a handled timer free for reuse (see handled)
+
+    def arrive(self, event: Call) -> None:
+        """A first contact arrives: its draws, an agent at once or the queue; the next one."""
+        center, env = self.center, self.env
+        now = env.now
+        c = PlainContact()
+        c.leg = self
+        c.id = center.next_contact
+        c.case_id = center.next_case
+        center.next_contact += 1
+        center.next_case += 1
+        c.segment = segment = 0 if self.one_segment else center.segment_draw()
+        c.arrival = c.queued = now
+        c.priority = self.priorities[segment]
+        handle = c.first_handle = self.handle()
+        p = self.resolve_p
+        c.resolved = True if p is None else self.resolve() < p
+        patience = self.patience[segment]()
+        self.live[c.id] = c
+        pool = self.pool
+        agent = pool.seize()
+        if agent is not None:
+            c.answer = now
+            c.answer_pool = pool.index
+            c.wait = 0.0
+            c.agent = agent
+            # an event even for a zero handle time (as Center._answer)
+            call_in(env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
+        else:
+            c.answer, c.answer_pool, c.wait = NAN, -1, NAN  # (until answered)
+            c.deadline = now + patience  # the contact is its own place in the queue
+            c.expires = _HUNG_UP
+            c.then = self.on_answer
+            c.pool = pool
+            pool.queue_up(c, c.priority, 1)
+        if center.max_contacts is not None and center.next_contact >= center.max_contacts:
+            center.stopped_early = f"stopped at --max-contacts {center.max_contacts}"
+            return
+        at = self.stream.next_time()
+        if at is not None:
+            call_again(env, at - now, event)  # (its value is the stream)
+
+    def answered(self, c: PlainContact, agent: int) -> None:
+        """The contact's wait in the queue is over: an agent answers, or it has hung up."""
+        now = self.env.now
+        c.wait = now - c.queued
+        if c.ended != _ANSWERED:
+            self.end(c, _ABANDONED_QUEUE, now)
+            return
+        c.answer = now
+        c.answer_pool = self.pool.index
+        c.agent = agent
+        handle = c.first_handle
+        spare = self.spare
+        if spare is None:
+            call_in(self.env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
+        else:  # the timer of the contact this agent has just handled
+            self.spare = None
+            spare._value = c
+            call_again(self.env, 0.0 if handle < 0.0 else handle, spare)
+
+    def handled(self, event: Call) -> None:
+        """The agent's handling ends: its record, its next contact, the contact's end."""
+        c: PlainContact = event._value
+        now = self.env.now
+        if now > c.answer:
+            self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now)
+        if self.wrap is None:
+            self.spare = event  # (run out: the agent's next contact of this leg may reuse it)
+            self.pool.release(c.agent)
+            self.spare = None
+        else:
+            self.pool.finish(c.agent, self.wrap(), c.id)
+        self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)
+
+    def end(self, c: PlainContact, outcome: int, now: float) -> None:
+        """The contact ends: as :meth:`Center.end`."""
+        center = self.center
+        c.outcome = outcome
+        c.end = now
+        self.record_contact(c)
+        del self.live[c.id]
+        center.ended += 1
+        if center.recontact is not None:
+            center.recontact_after(c, outcome, now)
