@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import simcc
-from simcc.fit import FitOptions, fit_scenario
+from simcc.fit import FitOptions, dump_yaml_with_comments, fit_scenario
 from simcc.fit.estimate import fit_lognormal
 from simcc.fit.hours import hour_factors, split_by_hour
 from simcc.fit.staffing import PoolPlan
@@ -29,36 +30,42 @@ def work(services_by_hour: list[np.ndarray], start: float = 0.0) -> pd.DataFrame
     return calls_table(rows)
 
 
+def sample_mean(hours: list[np.ndarray]) -> dict[str, float]:
+    return {"PS": float(np.concatenate(hours).mean())}
+
+
 def test_an_hours_factor_is_its_calls_handle_time_over_their_types_mean():
     # no noise within an hour: nothing to shrink, the factor is the hour's own ratio
-    hours = [np.full(100, 200.0), np.full(100, 100.0), np.full(100, 50.0)]
-    assert hour_factors(work(hours), {"PS": 100.0}, 0.0, 3 * HOUR, HOUR) == pytest.approx(
-        [2.0, 1.0, 0.5]
-    )
+    hours = [np.full(100, 150.0), np.full(100, 100.0), np.full(100, 50.0)]
+    factors = hour_factors(work(hours), sample_mean(hours), 0.0, 3 * HOUR, HOUR)
+    assert factors == pytest.approx([1.5, 1.0, 0.5])
 
 
 def test_an_hour_with_too_few_calls_keeps_factor_one():
-    hours = [np.full(100, 200.0), np.full(100, 100.0), np.full(5, 400.0)]
-    factors = hour_factors(work(hours), {"PS": 100.0}, 0.0, 3 * HOUR, HOUR, min_calls=20)
-    assert factors == pytest.approx([2.0, 1.0, 1.0])
+    hours = [np.full(100, 150.0), np.full(100, 50.0), np.full(5, 100.0)]
+    factors = hour_factors(work(hours), sample_mean(hours), 0.0, 3 * HOUR, HOUR, min_calls=20)
+    assert factors == pytest.approx([1.5, 0.5, 1.0])
 
 
 def test_hours_that_differ_by_noise_only_keep_factors_near_one():
     rng = np.random.default_rng(3)
     hours = [rng.lognormal(np.log(100), 0.8, 100) for _ in range(10)]
-    raw = [h.sum() / (100.0 * len(h)) for h in hours]
-    factors = hour_factors(work(hours), {"PS": 100.0}, 0.0, 10 * HOUR, HOUR)
-    # shrunk towards 1: never further from it than the hour's own ratio
-    assert all(abs(f - 1) <= abs(r - 1) + 1e-12 for f, r in zip(factors, raw, strict=True))
-    assert max(abs(f - 1) for f in factors) < 0.05
+    factors = hour_factors(work(hours), sample_mean(hours), 0.0, 10 * HOUR, HOUR)
+    raw = [h.sum() / (sample_mean(hours)["PS"] * len(h)) for h in hours]
+    assert max(abs(f - 1) for f in factors) < 0.05 < max(abs(r - 1) for r in raw)
 
 
-def test_a_real_spread_between_hours_survives_the_shrinkage():
+def test_a_real_spread_between_hours_survives_the_shrinkage_and_the_days_load_is_kept():
     rng = np.random.default_rng(4)
     truth = [0.7, 1.0, 1.3, 1.0, 0.7, 1.3]
     hours = [rng.lognormal(np.log(100 * t) - 0.32, 0.8, 400) for t in truth]
-    factors = hour_factors(work(hours), {"PS": 100.0}, 0.0, 6 * HOUR, HOUR)
+    factors = hour_factors(work(hours), sample_mean(hours), 0.0, 6 * HOUR, HOUR)
     assert factors[2] > 1.15 and factors[0] < 0.85
+    # each hour's calls times its factor add up to the day's handle time, as without the split
+    expected = sum(
+        f * len(h) * sample_mean(hours)["PS"] for f, h in zip(factors, hours, strict=True)
+    )
+    assert expected == pytest.approx(sum(h.sum() for h in hours), rel=1e-9)
 
 
 def small_scenario() -> dict:
@@ -115,6 +122,7 @@ def test_handle_time_interval_none_keeps_one_call_type_per_log_type():
     assert {t.split("_")[0] for t in by_hour["call_types"]} == {"PS", "NW"}
     assert len(by_hour["call_types"]) > 2
     simcc.scenario_from_dict(by_hour)
+    assert yaml.safe_load(dump_yaml_with_comments(by_hour, [])) == by_hour  # plain numbers
 
 
 def test_a_handle_time_interval_must_be_a_multiple_of_the_arrival_interval():
