@@ -39,6 +39,7 @@ from simcc.fit.estimate import (
     outlier_lines,
     resolve_days,
 )
+from simcc.fit.hours import split_by_hour
 from simcc.fit.logs import MAX_DURATION, NO_SERVER
 from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
@@ -235,6 +236,8 @@ def fit_log(
         | ({"wrap_up": fmt_duration(wrap_up[pool])} if wrap_up[pool] > 0 else {})
         for pool in plan.pools
     }
+    if opts.handle_time_interval is not None:
+        comments += split_by_hour(scenario, typed, plan, fits, day.start, opts.handle_time_interval)
     overflow_fits, notes = _overflows(scenario, typed, plan, handle, opts)
     comments += notes
     comments += _finish(scenario, opts)
@@ -492,6 +495,7 @@ def _staffing_mean(
         credit=("credit", pool),
         pickup=pickup,
         answered_only=opts.answered_gaps,
+        away_first=opts.away_first,
         edges=opts.session_edges,
     )
     grid = day.start + np.arange(round(day.horizon / step)) * step

@@ -297,21 +297,28 @@ VARIANTS: dict[str, FitOptions] = {
     "one pool, distinct agents per half hour (the first method)": FitOptions(
         pools="one", staffing_method="distinct", staffing_interval=1800.0
     ),
-    "the previous defaults (no wrap-up, every short gap counts, no session edges)": FitOptions(
-        wrap_up="none", answered_gaps=False, session_edges="none"
+    "two rounds ago (no wrap-up, every short gap counts, no session edges, one handle time)": (
+        FitOptions(
+            wrap_up="none", answered_gaps=False, session_edges="none", handle_time_interval=None
+        )
+    ),
+    "the previous defaults (one handle time per call type for the whole day)": FitOptions(
+        handle_time_interval=None
     ),
     "no wrap-up (pick-up delays off duty)": FitOptions(wrap_up="none"),
     "every idle gap under the break threshold counts": FitOptions(answered_gaps=False),
     "no session edges": FitOptions(session_edges="none"),
+    "an agent's time away comes first in a gap (idle counts after the last wait)": FitOptions(
+        away_first=True
+    ),
     "priority callers first": FitOptions(priority_first=True),
     "breaks from 15 min": FitOptions(min_break=900.0),
     "breaks from 30 min": FitOptions(min_break=1800.0),
     "patience always exponential": FitOptions(patience_estimator="exponential"),
     "patience always Kaplan–Meier (empirical)": FitOptions(patience_estimator="km"),
     "patience per call type": FitOptions(patience_by="call_type"),
-    "the defaults (pick-up wrap-up, answered gaps, session edges, breaks from 20 min)": (
-        FitOptions()
-    ),
+    "the defaults (handle time per hour, pick-up wrap-up, answered gaps, session edges, "
+    "breaks from 20 min)": FitOptions(),
 }
 """Estimator variants compared by :func:`ablation`."""
 

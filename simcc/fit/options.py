@@ -76,6 +76,10 @@ class FitOptions:
       agent took at once; a gap that ends with a caller who arrived during it
       and waited shows the agent was away (False: every gap under the break
       threshold counts).
+    * ``away_first``: within an idle gap (and the idle edge before a
+      session's first call), the agent's time away comes first: the idle
+      time counts only from the last moment in it when one of the pool's
+      callers waited (False: every second of it while nobody waited).
     * ``session_edges``: ``both`` counts an agent idle for the pool's mean
       quiet gap before the first call of a session (after a break or at the
       start of the day) when it took that call at once, and after the last
@@ -92,6 +96,11 @@ class FitOptions:
       (``moments``, which keeps the offered load exact), the
       maximum-likelihood fit (``mle``), or the MLE unless its mean misses the
       sample mean by more than ``max_mean_error`` (``auto``).
+    * ``handle_time_interval``: handle times per hour of the day (seconds; a
+      multiple of ``interval``): each call type becomes one call type per
+      hour with the hour's handle-time factor
+      (:func:`~simcc.fit.hours.split_by_hour`); None: one handle time per
+      call type for the whole day.
     * ``priority_first``: priority customers go first in the queue. The bank
       gives them 1.5 minutes of credit, which simcc cannot express; in its log
       they waited 0.7 times as long as the others, far from going first, so by
@@ -120,6 +129,7 @@ class FitOptions:
     min_break: float = MIN_BREAK
     wrap_up: WrapUp = "pickup"
     answered_gaps: bool = True
+    away_first: bool = False
     session_edges: SessionEdges = "both"
     overflow: OverflowChoice = "auto"
     min_overflow_share: float = 0.05
@@ -127,6 +137,7 @@ class FitOptions:
     overflow_replications: int = 5
     seed: int = 1
     handle_time_method: HandleTimeMethod = "moments"
+    handle_time_interval: float | None = 3600.0
     max_mean_error: float = 0.10
     priority_first: bool = False
     patience_by: PatienceBy = "segment"
@@ -143,6 +154,12 @@ class FitOptions:
         for name in ("interval", "staffing_interval"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)!r}")
+        band = self.handle_time_interval
+        if band is not None and not (band > 0 and round(band / self.interval, 9) % 1 == 0):
+            raise ValueError(
+                f"handle_time_interval: expected a multiple of interval ({self.interval:g} s) "
+                f"or None, got {band!r}"
+            )
 
     def replace(self, **changes: Any) -> FitOptions:
         """A copy with ``changes`` (field names as keywords)."""

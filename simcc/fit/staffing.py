@@ -235,6 +235,7 @@ def available_agents(
     pickup: float = 0.0,
     answered_only: bool = False,
     edge: float = 0.0,
+    away_first: bool = False,
 ) -> np.ndarray:
     """Agents of one pool available at each second of one day (and the night after it).
 
@@ -248,23 +249,38 @@ def available_agents(
     is instead the services whose ``column`` names ``pool`` (with overflow
     routing, a call taken by an agent of the overflow pool is that pool's
     work). How idle time counts (``pickup``, ``answered_only``, ``edge``):
-    see :func:`_idle`.
+    see :func:`_idle`. With ``away_first``, an idle stretch (a gap, or the
+    edge before a session's first call) counts only from the last second in
+    it when one of those callers waited: the agent's time away comes first.
     """
     named = day_calls[day_calls["server"] != NO_SERVER]
     mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
     work = _services(named[mine], None)
     busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
-    wrap, idle = _idle(_services(named, agents), max_gap, pickup, answered_only, edge)
-    if when_waiting:
-        return busy + wrap + idle
     queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
     arrival = queued["arrival"].to_numpy(dtype=float)
     waiting = _counts(arrival, arrival + queued["wait"].to_numpy(dtype=float))
+    last_wait = _last_wait(waiting) if away_first and not when_waiting else None
+    services = _services(named, agents)
+    wrap, idle = _idle(services, max_gap, pickup, answered_only, edge, last_wait)
+    if when_waiting:
+        return busy + wrap + idle
     return busy + wrap + idle * (waiting == 0)
 
 
+def _last_wait(waiting: np.ndarray) -> np.ndarray:
+    """Per second of the grid, the last second up to it when a caller waited (−1: none yet)."""
+    seconds = np.where(waiting > 0, np.arange(len(waiting)), -1)
+    return np.maximum.accumulate(seconds)
+
+
 def _idle(
-    services: pd.DataFrame, max_gap: float, pickup: float, answered_only: bool, edge: float
+    services: pd.DataFrame,
+    max_gap: float,
+    pickup: float,
+    answered_only: bool,
+    edge: float,
+    last_wait: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per second, the agents in wrap-up and the agents idle on duty (before the queue test).
 
@@ -279,6 +295,8 @@ def _idle(
     when that caller came. Session edges: ``edge`` seconds before the first
     call of a session (the day's first, or after a break) when the agent took
     it at once, and after its last call (at most half the break each side).
+    With ``last_wait`` (:func:`_last_wait`), a gap and the edge before a
+    session count only after the last second in them when a caller waited.
     """
     by_agent = services.groupby("server")
     start = services["ser_start"].to_numpy(dtype=float)
@@ -290,14 +308,25 @@ def _idle(
     if answered_only:
         at_once = by_agent["queued"].shift(-1).to_numpy(dtype=object) == False  # noqa: E712
         in_session &= at_once | (by_agent["arrival"].shift(-1).to_numpy(dtype=float) <= end)
-    idle = _counts(wrapped[in_session], following[in_session])
+    idle = _counts(_after_waits(wrapped[in_session], following[in_session], last_wait),
+                   following[in_session])  # fmt: skip
     if edge > 0:
         before = start - by_agent["ser_exit"].shift(1).to_numpy(dtype=float)
         first = ~(before <= max_gap) & ~services["queued"].to_numpy(dtype=bool)  # NaN: day's first
-        idle += _counts(start[first] - np.fmin(edge, before[first] / 2), start[first])
+        edge_from = start[first] - np.fmin(edge, before[first] / 2)
+        idle += _counts(_after_waits(edge_from, start[first], last_wait), start[first])
         last = ~(gap <= max_gap)  # NaN: the day's last call
         idle += _counts(wrapped[last], wrapped[last] + np.fmin(edge, gap[last] / 2))
     return _counts(end, wrapped), idle
+
+
+def _after_waits(begin: np.ndarray, end: np.ndarray, last_wait: np.ndarray | None) -> np.ndarray:
+    """Where each idle stretch [begin, end) starts to count: after the last second in it
+    when a caller waited (``last_wait`` from :func:`_last_wait`; None: at ``begin``)."""
+    if last_wait is None or len(begin) == 0:
+        return begin
+    last = np.clip(np.floor(end).astype(int) - 1, 0, len(last_wait) - 1)
+    return np.minimum(np.maximum(begin, last_wait[last] + 1.0), end)
 
 
 def pickup_delays(day_calls: pd.DataFrame, agents: Sequence[str]) -> np.ndarray:
@@ -400,6 +429,7 @@ def infer_staffing(
     pickup: float = 0.0,
     answered_only: bool = False,
     edges: SessionEdges = "none",
+    away_first: bool = False,
 ) -> pd.Series:
     """Mean agents of one pool on duty per ``interval`` of the day, over ``days``.
 
@@ -410,10 +440,10 @@ def infer_staffing(
     or more when services run past midnight); values are means over the days,
     in agents (not rounded).
     The threshold used is in ``series.attrs["max_gap"]``. ``credit`` says
-    whose work a service is; ``pickup``, ``answered_only`` and ``edges``
+    whose work a service is; ``pickup``, ``answered_only``, ``edges``
     (``both``: the pool's mean quiet gap, :func:`idle_gaps` under
-    ``max_gap``, at each session edge) how idle time counts (see
-    :func:`available_agents`).
+    ``max_gap``, at each session edge) and ``away_first`` how idle time
+    counts (see :func:`available_agents`).
     """
     if not days:
         raise ValueError("no days to average over")
@@ -443,6 +473,7 @@ def infer_staffing(
             pickup=pickup,
             answered_only=answered_only,
             edge=edge,
+            away_first=away_first,
         )
     per_second = total / len(days)
     means = per_second.reshape(-1, step).mean(axis=1)
@@ -527,6 +558,14 @@ def _available_notes(opts: FitOptions, gap: str) -> list[str]:
                 "ends with a caller who came during it and waited shows the agent was away)."
             ]
             if opts.answered_gaps
+            else []
+        ),
+        *(
+            [
+                "  An agent's time away comes first: a gap counts only after the last moment "
+                "in it when one of the pool's callers waited."
+            ]
+            if opts.away_first
             else []
         ),
         (

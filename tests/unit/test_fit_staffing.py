@@ -156,6 +156,21 @@ def test_a_gap_ending_with_a_caller_who_waited_for_the_agent_does_not_count():
     assert every.sum() - answered.sum() == 200
 
 
+def test_with_away_first_a_gap_counts_only_after_the_last_caller_waited_in_it():
+    day = pd.DataFrame(
+        [
+            served("A", 100, 200),
+            served("A", 260, 400),  # idle 200–260 (60 s)
+            waited(210, 20),  # a caller waits 210–230 while A is idle: A was away until then
+        ]
+    )
+    every = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK)
+    first = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK, away_first=True)
+    assert every[200:210].sum() == 10 and first[200:230].sum() == 0
+    assert first[230:260].tolist() == [1] * 30
+    assert every.sum() - first.sum() == 10
+
+
 def test_an_agent_waits_for_the_first_call_of_a_session_and_after_its_last():
     day = pd.DataFrame([served("A", 1000, 1100), served("A", 5000, 5100)])  # a break between
     edges = available_agents(day, ["A"], ["PS"], max_gap=MIN_BREAK, edge=60.0)
