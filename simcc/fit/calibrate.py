@@ -298,12 +298,10 @@ VARIANTS: dict[str, FitOptions] = {
         pools="one", staffing_method="distinct", staffing_interval=1800.0
     ),
     "two rounds ago (no wrap-up, every short gap counts, no session edges, one handle time)": (
-        FitOptions(
-            wrap_up="none", answered_gaps=False, session_edges="none", handle_time_interval=None
-        )
+        FitOptions(wrap_up="none", answered_gaps=False, session_edges="none")
     ),
-    "the previous defaults (one handle time per call type for the whole day)": FitOptions(
-        handle_time_interval=None
+    "handle time per hour of the day (one call type per hour)": FitOptions(
+        handle_time_interval=3600.0
     ),
     "no wrap-up (pick-up delays off duty)": FitOptions(wrap_up="none"),
     "every idle gap under the break threshold counts": FitOptions(answered_gaps=False),

@@ -111,13 +111,13 @@ def test_a_call_type_with_overflow_routing_is_not_split():
     assert set(scenario["call_types"]) == {"PS"}
 
 
-def test_handle_time_interval_none_keeps_one_call_type_per_log_type():
+def test_by_default_one_call_type_per_log_type_and_by_hour_one_per_hour():
     calls = synthetic_log(n_days=1)
     late = calls["arrival"] >= calls["arrival"].median()
     calls.loc[late, "service"] *= 3.0  # the afternoon's calls last three times longer
     calls.loc[late, "ser_exit"] = calls.loc[late, "ser_start"] + calls.loc[late, "service"]
-    by_hour, _ = fit_scenario(calls, "all")
-    whole_day, _ = fit_scenario(calls, "all", FitOptions(handle_time_interval=None))
+    by_hour, _ = fit_scenario(calls, "all", FitOptions(handle_time_interval=3600.0))
+    whole_day, _ = fit_scenario(calls, "all")
     assert set(whole_day["call_types"]) == {"PS", "NW"}
     assert {t.split("_")[0] for t in by_hour["call_types"]} == {"PS", "NW"}
     assert len(by_hour["call_types"]) > 2
