@@ -315,7 +315,7 @@ VARIANTS: dict[str, FitOptions] = {
     "patience always exponential": FitOptions(patience_estimator="exponential"),
     "patience always Kaplan–Meier (empirical)": FitOptions(patience_estimator="km"),
     "patience per call type": FitOptions(patience_by="call_type"),
-    "the defaults (handle time per hour, pick-up wrap-up, answered gaps, session edges, "
+    "the defaults (one handle time per call type, pick-up wrap-up, answered gaps, session edges, "
     "breaks from 20 min)": FitOptions(),
 }
 """Estimator variants compared by :func:`ablation`."""
