@@ -231,16 +231,18 @@ def escalation_metrics(
         )
     )
     r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
-    r.ratio("transfer_success_rate", *_transfer_success(ids, handoffs))
+    r.ratio("transfer_success_rate", *_transfer_success(index, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
     # a chat agent's overlapping sessions share its time (simcc.analysis.sessions)
     seconds = agents["share"] if "share" in agents else agents["end"] - agents["start"]
     busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
-    spent = np.zeros(len(ids))
+    spent: np.ndarray[Any, Any] = np.zeros(len(ids))
     if len(busy):  # (every measured agent interval is of a contact of ids, each once)
         row = np.zeros(int(ids.max()) + 1, dtype=np.int64)  # contact number → its row
         row[ids] = np.arange(len(ids))
-        np.add.at(spent, row[agents["contact_id"][measured_agents]], busy / 3600.0)
+        # (a sum in row order, as np.add.at adds: the same bits, without its per-element cost)
+        at = row[agents["contact_id"][measured_agents]]
+        spent = np.bincount(at, weights=busy / 3600.0, minlength=len(ids))
     r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
     unescalated = ~escalated & ~door
     r.ratio("cost_per_unescalated_contact", spent[unescalated].sum(), unescalated.sum())
@@ -262,14 +264,14 @@ def _case_resolution_time(
     return _known(contacts["end"][m][truly] - first[resolved_cases])
 
 
-def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> tuple[int, int]:
+def _transfer_success(ids: _Rows, handoffs: Arrays) -> tuple[int, int]:
     """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
 
     A hand-off is counted once: the re-send of a misrouted cold transfer and the
     fallback policy's leg belong to the hand-off that failed first (neither is a try of its
     own); it succeeded when its first row engaged and no misroute followed.
     """
-    rows = np.isin(handoffs["contact_id"], ids)
+    rows = ids.of(handoffs["contact_id"])[0]
     contact = handoffs["contact_id"][rows]
     order = np.lexsort((handoffs["leg"][rows], contact))
     contact, reason = contact[order], handoffs["reason"][rows][order]
