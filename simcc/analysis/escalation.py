@@ -28,6 +28,7 @@ _PEER = HANDOFF_POLICIES.index("peer")
 _RESOLVED, _SELF_SERVED = OUTCOMES.index("resolved"), OUTCOMES.index("self_served")
 
 Arrays = dict[str, np.ndarray[Any, Any]]
+Ids = np.ndarray[Any, Any]
 
 NAMES = (
     "time_to_escalation",
@@ -88,17 +89,38 @@ def _known(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return values[~np.isnan(values)]
 
 
+class _Rows:
+    """Where contact numbers are among ``ids`` (contact numbers ≥ 0, each once): a table
+    from contact number to row, built at the first look-up and shared by the others."""
+
+    def __init__(self, ids: Ids) -> None:
+        self.ids = ids
+        self.size = len(ids)
+        self._row: Ids | None = None
+
+    def of(self, contacts: Ids) -> tuple[Ids, Ids]:
+        """Which of ``contacts`` are among the ids, and the row of each of those."""
+        if self._row is None:
+            ids = self.ids
+            self._row = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+            # (a repeated number would keep its first row, as a stable sort finds it)
+            self._row[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
+        row = self._row
+        where = np.full(len(contacts), -1, dtype=np.int64)
+        inside = contacts < len(row)
+        where[inside] = row[contacts[inside]]
+        hit = where >= 0
+        return hit, where[hit]
+
+
 def _per_contact(
-    ids: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], values: np.ndarray[Any, Any]
+    ids: _Rows, rows: np.ndarray[Any, Any], values: np.ndarray[Any, Any]
 ) -> np.ndarray[Any, Any]:
     """The smallest of ``values`` per contact of ``ids`` over the rows of ``rows`` (NaN if none)."""
-    out = np.full(len(ids), np.inf)
+    out = np.full(ids.size, np.inf)
     if len(rows):
-        order = np.argsort(ids, kind="stable")
-        where = np.searchsorted(ids, rows, sorter=order)
-        where = np.clip(where, 0, max(len(ids) - 1, 0))
-        hit = ids[order[where]] == rows
-        np.minimum.at(out, order[where[hit]], np.where(np.isnan(values[hit]), np.inf, values[hit]))
+        hit, where = ids.of(rows)
+        np.minimum.at(out, where, np.where(np.isnan(values[hit]), np.inf, values[hit]))
     out[np.isinf(out)] = NAN
     return out
 
@@ -127,44 +149,37 @@ def resolution_sla(
         )
     to_pool = handoffs["to_pool"]
     with_target = ~np.isnan(target[to_pool])
+    index = _Rows(ids)
     applies = ~np.isnan(
-        _per_contact(ids, handoffs["contact_id"][with_target], np.zeros(int(with_target.sum())))
+        _per_contact(index, handoffs["contact_id"][with_target], np.zeros(int(with_target.sum())))
     )
     last = contacts["last_pool"][m]
     # first hand-off request to each contact's last pool
     to_last = np.full(len(to_pool), False)
     if len(to_pool):
-        order = np.argsort(ids, kind="stable")
-        where = np.clip(
-            np.searchsorted(ids, handoffs["contact_id"], sorter=order), 0, max(n - 1, 0)
-        )
-        known = ids[order[where]] == handoffs["contact_id"]
-        to_last[known] = last[order[where[known]]] == to_pool[known]
-    start = _per_contact(ids, handoffs["contact_id"][to_last], handoffs["handoff"][to_last])
+        known, where = index.of(handoffs["contact_id"])
+        to_last[known] = last[where] == to_pool[known]
+    start = _per_contact(index, handoffs["contact_id"][to_last], handoffs["handoff"][to_last])
     truly = (contacts["outcome"][m] == 0) & ~contacts["false_resolution"][m]
     own = target[last]
     within = np.isnan(own) | (contacts["end"][m] - start <= own)
-    pool = _last_to(ids, handoffs, with_target)
+    pool = _last_to(index, handoffs, with_target)
     at_last = applies & (contacts["outcome"][m] == 0) & ~np.isnan(own)
     pool[at_last] = last[at_last]
     return ResolutionSla(applies, applies & truly & within, pool)
 
 
-def _last_to(
-    ids: np.ndarray[Any, Any], handoffs: Arrays, rows: np.ndarray[Any, Any]
-) -> np.ndarray[Any, Any]:
+def _last_to(ids: _Rows, handoffs: Arrays, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Per contact of ``ids``: the ``to_pool`` of its latest hand-off of ``rows`` (-1: none)."""
-    out = np.full(len(ids), -1, dtype=np.int64)
+    out = np.full(ids.size, -1, dtype=np.int64)
     contact = handoffs["contact_id"][rows]
-    if not len(contact) or not len(ids):
+    if not len(contact) or not ids.size:
         return out
     order = np.lexsort((handoffs["leg"][rows], handoffs["handoff"][rows], contact))
     contact, to_pool = contact[order], handoffs["to_pool"][rows][order]
     latest = np.r_[contact[1:] != contact[:-1], True]
-    sorter = np.argsort(ids, kind="stable")
-    where = np.clip(np.searchsorted(ids, contact[latest], sorter=sorter), 0, len(ids) - 1)
-    known = ids[sorter[where]] == contact[latest]
-    out[sorter[where[known]]] = to_pool[latest][known]
+    known, where = ids.of(contact[latest])
+    out[where] = to_pool[latest][known]
     return out
 
 
@@ -198,7 +213,8 @@ def escalation_metrics(
     door = outcome == _SELF_SERVED
     truly = ((outcome == _RESOLVED) & ~contacts["false_resolution"][m]) | door
     offered = len(ids) - int(door.sum())
-    engaged = _per_contact(ids, handoffs["contact_id"], handoffs["engaged"])
+    index = _Rows(ids)
+    engaged = _per_contact(index, handoffs["contact_id"], handoffs["engaged"])
     r.mean("time_to_escalation", _known((engaged - arrival)[escalated]))
     r.mean("resolution_time", _known((end - arrival)[truly]))
     r.mean(
@@ -209,22 +225,24 @@ def escalation_metrics(
     r.ratio("resolution_sla_rate", resolution.met.sum(), resolution.applies.sum())
     complained = ~np.isnan(
         _per_contact(
-            ids,
+            index,
             handoffs["contact_id"][handoffs["reason"] == _COMPLAINT],
             np.zeros(int((handoffs["reason"] == _COMPLAINT).sum())),
         )
     )
     r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
-    r.ratio("transfer_success_rate", *_transfer_success(ids, handoffs))
+    r.ratio("transfer_success_rate", *_transfer_success(index, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
     # a chat agent's overlapping sessions share its time (simcc.analysis.sessions)
     seconds = agents["share"] if "share" in agents else agents["end"] - agents["start"]
     busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
-    spent = np.zeros(len(ids))
+    spent: np.ndarray[Any, Any] = np.zeros(len(ids))
     if len(busy):  # (every measured agent interval is of a contact of ids, each once)
         row = np.zeros(int(ids.max()) + 1, dtype=np.int64)  # contact number → its row
         row[ids] = np.arange(len(ids))
-        np.add.at(spent, row[agents["contact_id"][measured_agents]], busy / 3600.0)
+        # (a sum in row order, as np.add.at adds: the same bits, without its per-element cost)
+        at = row[agents["contact_id"][measured_agents]]
+        spent = np.bincount(at, weights=busy / 3600.0, minlength=len(ids))
     r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
     unescalated = ~escalated & ~door
     r.ratio("cost_per_unescalated_contact", spent[unescalated].sum(), unescalated.sum())
@@ -246,14 +264,14 @@ def _case_resolution_time(
     return _known(contacts["end"][m][truly] - first[resolved_cases])
 
 
-def _transfer_success(ids: np.ndarray[Any, Any], handoffs: Arrays) -> tuple[int, int]:
+def _transfer_success(ids: _Rows, handoffs: Arrays) -> tuple[int, int]:
     """Hand-offs of measured contacts whose receiving agent engaged on the first try / hand-offs.
 
     A hand-off is counted once: the re-send of a misrouted cold transfer and the
     fallback policy's leg belong to the hand-off that failed first (neither is a try of its
     own); it succeeded when its first row engaged and no misroute followed.
     """
-    rows = np.isin(handoffs["contact_id"], ids)
+    rows = ids.of(handoffs["contact_id"])[0]
     contact = handoffs["contact_id"][rows]
     order = np.lexsort((handoffs["leg"][rows], contact))
     contact, reason = contact[order], handoffs["reason"][rows][order]

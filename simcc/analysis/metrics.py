@@ -326,12 +326,16 @@ def measure(
     busy_window = busy_seconds_in_window(agents, window)
     if any(k > 1 for k in window.concurrency):  # overlapping chat sessions: agent time once
         agents = dict(agents, share=busy_shares(agents, window.concurrency))
+    # each mask and column over all the agent rows once; the loop only selects a pool's rows
+    agent_pool, agent_contact = agents["pool"], agents["contact_id"]
+    lengths = agents["end"] - agents["start"]
+    transfers = np.isin(agents["activity"], TRANSFER_ACTIVITIES)
     for i, pool in enumerate(window.pools):
-        mine = measured_agents & (agents["pool"] == i)
-        durations = agents["end"][mine] - agents["start"][mine]
+        mine = measured_agents & (agent_pool == i)
+        durations = lengths[mine]
         total = durations.sum()
-        handled = count_distinct(agents["contact_id"][mine])
-        transfer = np.isin(agents["activity"][mine], TRANSFER_ACTIVITIES)
+        handled = count_distinct(agent_contact[mine])
+        transfer = transfers[mine]
         r.ratio(f"aht_{pool}", total, handled)
         r.ratio(f"transfer_time_share_{pool}", durations[transfer].sum(), total)
         r.ratio(f"occupancy_{pool}", busy_window[i], staffed[i])

@@ -27,15 +27,25 @@ def busy_shares(agents: Arrays, concurrency: tuple[int, ...]) -> np.ndarray[Any,
     """
     start, end = agents["start"], agents["end"]
     shares = (end - start).astype(float)
-    pool, agent = agents["pool"], agents["agent"]
+    for rows in _by_agent(agents["pool"], agents["agent"], concurrency):
+        shares[rows] = _shares(start[rows], end[rows])
+    return shares
+
+
+def _by_agent(
+    pool: np.ndarray[Any, Any], agent: np.ndarray[Any, Any], concurrency: tuple[int, ...]
+) -> list[np.ndarray[Any, Any]]:
+    """The rows of each agent of the pools of concurrency above 1, each in table order: by
+    pool, then by agent number (one stable sort per pool, not a mask per agent)."""
+    out = []
     for p, k in enumerate(concurrency):
         if k <= 1:
             continue
         in_pool = np.flatnonzero(pool == p)
-        for a in np.unique(agent[in_pool]):
-            rows = in_pool[agent[in_pool] == a]
-            shares[rows] = _shares(start[rows], end[rows])
-    return shares
+        rows = in_pool[np.argsort(agent[in_pool], kind="stable")]
+        cuts = np.flatnonzero(np.diff(agent[rows])) + 1
+        out += np.split(rows, cuts) if len(rows) else []
+    return out
 
 
 def _shares(start: np.ndarray[Any, Any], end: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -57,20 +67,15 @@ def busy_spans(agents: Arrays, concurrency: tuple[int, ...]) -> Arrays:
     pool, agent, start, end = agents["pool"], agents["agent"], agents["start"], agents["end"]
     plain = ~np.isin(pool, [p for p, k in enumerate(concurrency) if k > 1])
     pools, starts, ends = [pool[plain]], [start[plain]], [end[plain]]
-    for p, k in enumerate(concurrency):
-        if k <= 1:
-            continue
-        in_pool = np.flatnonzero(pool == p)
-        for a in np.unique(agent[in_pool]):
-            rows = in_pool[agent[in_pool] == a]
-            order = np.argsort(start[rows], kind="stable")
-            s, e = start[rows][order], end[rows][order]
-            reach = np.maximum.accumulate(e)
-            new = np.concatenate([[True], s[1:] > reach[:-1]])  # a gap before: a new span
-            first = np.flatnonzero(new)
-            starts.append(s[first])
-            ends.append(np.maximum.reduceat(e, first))
-            pools.append(np.full(len(first), p, dtype=pool.dtype))
+    for rows in _by_agent(pool, agent, concurrency):
+        order = np.argsort(start[rows], kind="stable")
+        s, e = start[rows][order], end[rows][order]
+        reach = np.maximum.accumulate(e)
+        new = np.concatenate([[True], s[1:] > reach[:-1]])  # a gap before: a new span
+        first = np.flatnonzero(new)
+        starts.append(s[first])
+        ends.append(np.maximum.reduceat(e, first))
+        pools.append(np.full(len(first), pool[rows[0]], dtype=pool.dtype))
     return {
         "pool": np.concatenate(pools),
         "start": np.concatenate(starts),
