@@ -328,6 +328,11 @@ several to a batch (:func:`run_batch`), so that sending a task and its results
 (about a millisecond a round trip, the scenario pickled each time) stays small
 beside the simulation."""
 
+TASK_RECORD_BYTES = 1 << 20
+"""With records streamed to files (``--out``), a batch also stays under about this many
+bytes of records: a worker holds a whole batch's records until it ends, and up to
+two batches per worker are in flight (docs/performance.md, "Memory")."""
+
 
 def run_batch(tasks: Sequence[Task]) -> list[TaskResult]:
     """Run several tasks one after the other, in one round trip to a worker."""
@@ -455,6 +460,7 @@ class _Batches:
         self.planned = 0
         self.started = time.perf_counter()
         self._timed = [0, 0.0]  # replications run here and their seconds of simulation
+        self._record_bytes = [0, 0]  # replications with streamed records and their bytes
 
     def until_done(self, executor: Executor, n: int) -> None:
         """Run replications ``0..n−1``, then with a precision target more batches until
@@ -484,6 +490,9 @@ class _Batches:
         # Ctrl-C waits for both (an interrupted run's set stays whole)
         with signals_held():
             if self.records is not None:  # on, as it finishes; not kept here
+                if result.records:
+                    self._record_bytes[0] += 1
+                    self._record_bytes[1] += sum(b.size for b in result.records.values())
                 self.records.add(result.replication, result.records)
                 result.records = None
             # one copy of the metric names for every replication kept (each result comes
@@ -498,9 +507,10 @@ class _Batches:
             self.progress(len(self.results), self.planned)
 
     def _batches(self, numbers: list[int]) -> Iterator[tuple[Task, ...]]:
-        """The replications ``numbers`` in batches of about :data:`TASK_SECONDS` of work,
-        sized from the replications measured so far (one at a time until one is), and
-        at most an eighth of those left, so the last ones spread over the workers.
+        """The replications ``numbers`` in batches of about :data:`TASK_SECONDS` of work
+        (and, with streamed records, at most :data:`TASK_RECORD_BYTES` of them), sized
+        from the replications measured so far (one at a time until one is), and at most
+        an eighth of those left, so the last ones spread over the workers.
 
         Drawn lazily: an executor that asks for the next batch once a worker is free
         gets it sized from every result in by then.  Replication *i* is the same in any
@@ -510,6 +520,9 @@ class _Batches:
         while start < len(numbers):
             count, seconds = self._timed
             size = int(TASK_SECONDS * count / seconds) if seconds > 0 else 1
+            kept, size_bytes = self._record_bytes
+            if size_bytes > 0:
+                size = min(size, int(TASK_RECORD_BYTES * kept / size_bytes))
             size = max(1, min(size, (len(numbers) - start) // 8))
             chunk = numbers[start : start + size]
             yield tuple(replace(self.template, replication=i) for i in chunk)

@@ -184,3 +184,29 @@ def test_short_replications_go_several_to_a_task_and_give_the_same_results(
     for name, table in reps.records.items():
         assert table.equals(alone.records[name]), name
     assert reps.groups == alone.groups
+
+
+def test_with_streamed_records_a_batch_stays_under_the_record_bytes_bound(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker holds a batch's records until it ends: with records streamed to a sink,
+    a batch is also bounded by TASK_RECORD_BYTES (here one replication's worth and a half)."""
+    sizes: dict[int, int] = {}
+
+    class Sink:
+        def add(self, replication: int, tables: dict[str, object] | None) -> None:
+            assert tables is not None
+            sizes[replication] = sum(b.size for b in tables.values())  # type: ignore[attr-defined]
+
+    unbounded = _Recording()
+    monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: unbounded)
+    simcc.replicate(small, 64, seed=3, records=Sink())
+    one_day = max(sizes.values())
+    bounded = _Recording()
+    monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: bounded)
+    monkeypatch.setattr(simcc.runner, "TASK_RECORD_BYTES", int(1.5 * one_day))
+    simcc.replicate(small, 64, seed=3, records=Sink())
+
+    assert max(len(b) for b in unbounded.batches) > 1  # the time bound alone batches them
+    assert max(len(b) for b in bounded.batches) == 1  # 1.5 days of records: one a batch
+    assert [i for b in bounded.batches for i in b] == list(range(64))
