@@ -1,8 +1,8 @@
 """Contacts arriving: the arrival times of a call type and the draws a new contact gets.
 
 A first contact of a case arrives from its call type's :class:`ArrivalStream`;
-a re-contact when its case calls again.  Either way :func:`contact_draws`
-gives it its priority, patience and first handle time at arrival (:class:`ContactDraws`), from
+a re-contact when its case calls again.  Either way :meth:`ContactDraws.prepare`
+gives it its priority, patience and first handle time at arrival, from
 streams of their own (:mod:`simcc.rng`).
 """
 
@@ -86,18 +86,6 @@ def volume_factor(cv: float, streams: Streams) -> float:
         return 1.0
     shape = 1.0 / (cv * cv)
     return float(streams.generator("volume").gamma(shape, 1.0 / shape))
-
-
-def contact_draws(
-    scenario: Scenario,
-    streams: Streams,
-    env: simpy.Environment,
-    ct: CallTypeRuntime,
-    kind: str,
-) -> Prepare:
-    """A function giving a new contact of call type ``ct`` its arrival-time draws
-    (:meth:`ContactDraws.prepare`)."""
-    return ContactDraws(scenario, streams, env, ct, kind).prepare
 
 
 class ContactDraws:

@@ -24,7 +24,6 @@ from simcc.model.arrivals import (
     ArrivalStream,
     ContactDraws,
     Prepare,
-    contact_draws,
     volume_factor,
 )
 from simcc.model.contact import CallTypeRuntime, Contact, after_escalation
@@ -398,7 +397,7 @@ class Center(PoolSamplers):
         handle = c.first_handle
         if pool is not ct.path[0]:  # answered by an overflow pool: its own handle time
             c.pools = c.last_pool = pool.index
-            # streams of their own, first contacts apart from re-contacts (as in contact_draws)
+            # streams of their own, first contacts apart from re-contacts (as in ContactDraws)
             kind = "overflow_handle" if c.attempt == 1 else "overflow_recontact_handle"
             handle = self._sampler(kind, pool.index, ct.index)()
         resolve = ct.resolve[pool.index]
@@ -561,7 +560,7 @@ class Center(PoolSamplers):
         self.next_contact += 1
         prepare = self._recontact_draws.get(ct.index)
         if prepare is None:
-            prepare = contact_draws(self.scenario, self.streams, self.env, ct, "recontact")
+            prepare = ContactDraws(self.scenario, self.streams, self.env, ct, "recontact").prepare
             self._recontact_draws[ct.index] = prepare
         prepare(c, old.segment)
         self.live[c.id] = c

@@ -43,7 +43,7 @@ _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
 _ANSWERED, _HUNG_UP = Wait.ANSWERED, Wait.HUNG_UP
 NAN = math.nan
-CONTACT_SOURCES = tuple(f.source or f.name for f in CONTACTS.stored)
+CONTACT_SOURCES = tuple(f.attr for f in CONTACTS.stored)
 
 
 def is_plain(center: Center, ct: CallTypeRuntime) -> bool:

@@ -162,6 +162,16 @@ class Field:
         """The ``array.array`` type code the recorder stores the field in."""
         return _TYPECODES[self.dtype]
 
+    @property
+    def stored_dtype(self) -> str:
+        """The numpy type of the stored column (a ``bool`` is stored as ``int8``)."""
+        return "int8" if self.dtype == "bool" else self.dtype
+
+    @property
+    def attr(self) -> str:
+        """The attribute of the engine's object the value is read from."""
+        return self.source or self.name
+
 
 _TYPECODES = {"int64": "q", "int32": "i", "int8": "b", "bool": "b", "float64": "d"}
 
@@ -333,7 +343,6 @@ class _Columns:
     """
 
     def __init__(self, table: Table) -> None:
-        self.table = table
         self.stored = table.stored
         self.columns = tuple(array(f.typecode) for f in self.stored)
         self.rows: list[bytes] = []
@@ -355,15 +364,12 @@ class _Columns:
         self.flush()
         out: dict[str, np.ndarray[Any, Any]] = {}
         for f, column in zip(self.stored, self.columns, strict=True):
-            values = np.frombuffer(column, dtype=np.int8 if f.dtype == "bool" else f.dtype)
+            values = np.frombuffer(column, dtype=f.stored_dtype)
             out[f.name] = values.view(bool) if f.dtype == "bool" else values
         return out
 
     def __len__(self) -> int:
         return len(self.columns[0]) + len(self.rows)
-
-
-_STORED = {"q": "i8", "i": "i4", "b": "i1", "d": "f8"}  # an array type code's numpy type
 
 
 def _packer(fields: Sequence[Field]) -> Callable[..., bytes]:
@@ -387,9 +393,9 @@ def _layout(name: str) -> tuple[tuple[Field, ...], Callable[..., bytes], np.dtyp
     table = next(t for t in TABLES if t.name == name)
     packed = table.stored
     if table is CONTACTS:
-        first = tuple(f for name in FIRST_LEG for f in packed if (f.source or f.name) == name)
+        first = tuple(f for name in FIRST_LEG for f in packed if f.attr == name)
         packed = (*first, *(f for f in packed if f not in first))
-    dtype = np.dtype([(f.name, np.dtype(_STORED[f.typecode]).newbyteorder("=")) for f in packed])
+    dtype = np.dtype([(f.name, f.stored_dtype) for f in packed])
     return packed, _packer(packed), dtype
 
 
@@ -521,7 +527,7 @@ def _contact_recorder(
     """
     fixed = fixed or {}
     packed = recorder._contacts.packed
-    sources = [f.source or f.name for f in packed]
+    sources = [f.attr for f in packed]
     assert all(name.isidentifier() for name in sources), sources
     assert set(fixed) <= {*sources, "pools"}, set(fixed) - {*sources, "pools"}
     n = len(sources)
