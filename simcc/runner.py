@@ -434,11 +434,11 @@ def replicate(
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
-            run.until_done(executor, n)
+            reached = run.until_done(executor, n)
     except KeyboardInterrupt:
         raise Interrupted(run.replications(interrupted=True)) from None
     # built once the workers are gone: the table loads pandas (docs/performance.md, "Memory")
-    return run.replications()
+    return reached if reached is not None else run.replications()
 
 
 class _Batches:
@@ -462,12 +462,15 @@ class _Batches:
         self._timed = [0, 0.0]  # replications run here and their seconds of simulation
         self._record_bytes = [0, 0]  # replications with streamed records and their bytes
 
-    def until_done(self, executor: Executor, n: int) -> None:
+    def until_done(self, executor: Executor, n: int) -> Replications | None:
         """Run replications ``0..n−1``, then with a precision target more batches until
-        it is reached, or a limit (skipped or stopped replications) ends the run."""
+        it is reached, or a limit (skipped or stopped replications) ends the run.
+
+        With a precision target, the replications last built to check it are the
+        final ones, and are returned (``None`` without a target or when cut short)."""
         from simcc.analysis.precision import next_batch
 
-        more = n
+        more, checked = n, None
         while more:
             first, self.planned = self.planned, self.planned + more
             done = {r.replication for r in self.results}
@@ -479,11 +482,11 @@ class _Batches:
                     for result in results:
                         self._keep(result)
             cut_short = any(r.skipped or r.stopped_early for r in self.results)
-            more = (
-                0
-                if cut_short or not self.precision
-                else next_batch(self.replications(), self.precision, self.limit)
-            )
+            if cut_short or not self.precision:
+                return None
+            checked = self.replications()
+            more = next_batch(checked, self.precision, self.limit)
+        return checked
 
     def _keep(self, result: TaskResult) -> None:
         # a replication's records and its metrics are kept together or not at all:

@@ -16,8 +16,6 @@ imports nothing, or else runs the replications in this process.
 from __future__ import annotations
 
 import ast
-import multiprocessing
-import multiprocessing.context
 import os
 import signal
 import sys
@@ -25,6 +23,10 @@ import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 
 def start_worker(parent: int) -> None:
@@ -121,6 +123,8 @@ def worker_context(
     """The multiprocessing context workers start in; under ``forkserver`` the server
     imports ``preload`` once, and each worker forks from it ready (a server already
     running keeps what it loaded)."""
+    import multiprocessing  # (on use: every command imports this module, few start workers)
+
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(list(preload))

@@ -238,11 +238,9 @@ def escalation_metrics(
     busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
     spent: np.ndarray[Any, Any] = np.zeros(len(ids))
     if len(busy):  # (every measured agent interval is of a contact of ids, each once)
-        row = np.zeros(int(ids.max()) + 1, dtype=np.int64)  # contact number → its row
-        row[ids] = np.arange(len(ids))
+        hit, at = index.of(agents["contact_id"][measured_agents])
         # (a sum in row order, as np.add.at adds: the same bits, without its per-element cost)
-        at = row[agents["contact_id"][measured_agents]]
-        spent = np.bincount(at, weights=busy / 3600.0, minlength=len(ids))
+        spent = np.bincount(at, weights=(busy / 3600.0)[hit], minlength=len(ids))
     r.ratio("cost_per_escalated_contact", spent[escalated].sum(), escalated.sum())
     unescalated = ~escalated & ~door
     r.ratio("cost_per_unescalated_contact", spent[unescalated].sum(), unescalated.sum())

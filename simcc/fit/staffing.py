@@ -257,14 +257,15 @@ def available_agents(
     mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
     work = _services(named[mine], None)
     busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
+    services = _services(named, agents)
+    if when_waiting:  # (the sessions estimator: no queue test)
+        wrap, idle = _idle(services, max_gap, pickup, answered_only, edge)
+        return busy + wrap + idle
     queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
     arrival = queued["arrival"].to_numpy(dtype=float)
     waiting = _counts(arrival, arrival + queued["wait"].to_numpy(dtype=float))
-    last_wait = _last_wait(waiting) if away_first and not when_waiting else None
-    services = _services(named, agents)
+    last_wait = _last_wait(waiting) if away_first else None
     wrap, idle = _idle(services, max_gap, pickup, answered_only, edge, last_wait)
-    if when_waiting:
-        return busy + wrap + idle
     return busy + wrap + idle * (waiting == 0)
 
 
