@@ -516,8 +516,9 @@ class _Batches:
         an eighth of those left, so the last ones spread over the workers.
 
         Drawn lazily: an executor that asks for the next batch once a worker is free
-        gets it sized from every result in by then.  Replication *i* is the same in any
-        batch, so the results are too.
+        gets it sized from every result in by then; one that takes them all at once
+        (Dask, which queues every task on the cluster) gets one replication a task.
+        Replication *i* is the same in any batch, so the results are too.
         """
         start = 0
         while start < len(numbers):
