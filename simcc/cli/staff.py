@@ -12,9 +12,11 @@ from simcc.cli import app
 from simcc.cli import options as opt
 from simcc.cli.common import console, load, user_errors
 from simcc.io import write_outputs
+from simcc.scenario.group_staffing import split_agents
 
 if TYPE_CHECKING:
     from simcc.experiments import StaffingResult
+    from simcc.scenario import Scenario
 
 
 @app.command()
@@ -101,6 +103,8 @@ def staff(
             markup=False,
         )
         console.print(staffing_table(result))
+        for line in group_lines(scenario, result):
+            console.print(line, markup=False)
         rule = "95% CI bound" if result.conservative else "mean"
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
         console.print(targets_table(result))
@@ -119,6 +123,19 @@ def staffing_table(result: StaffingResult) -> Table:
     for row in result.table.itertuples(index=False):
         table.add_row(str(row.policy), str(row.pool), str(row.erlang), str(row.agents))
     return table
+
+
+def group_lines(scenario: Scenario, result: StaffingResult) -> list[str]:
+    """How each grouped pool's agents found are shared among its groups (the file's mix)."""
+    lines = []
+    for policy, staffing in result.agents.items():
+        for pool, n in staffing.items():
+            if scenario.pools[pool].groups is not None:
+                parts = ", ".join(
+                    f"{g} {k}" for g, k in split_agents(scenario.pools[pool], n).items()
+                )
+                lines.append(f"{policy}: {pool}'s {n} agents by group, in the file's mix: {parts}")
+    return lines
 
 
 def targets_table(result: StaffingResult) -> Table:

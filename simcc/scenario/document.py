@@ -25,6 +25,7 @@ from simcc.scenario.cross_checks import problems as cross_check_problems
 from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
 from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
+from simcc.scenario.group_staffing import group_changes
 from simcc.scenario.limits import MAX_REPLICATIONS
 from simcc.scenario.messages import as_written, explain, locate
 from simcc.scenario.pools import Pool
@@ -200,7 +201,12 @@ class Scenario(Block):
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
-        """A validated copy with dotted YAML paths set, e.g. ``{"pools.front.agents": 42}``."""
+        """A validated copy with dotted YAML paths set, e.g. ``{"pools.front.agents": 42}``.
+
+        A grouped pool's new agents are shared among its groups in the file's mix
+        (:mod:`simcc.scenario.group_staffing`).
+        """
+        changes = {**changes, **group_changes(self, changes)}
         if self._raw is not None:
             data = copy.deepcopy(self._raw)
         else:  # built in Python: its dump holds an empirical file's values beside the file

@@ -160,3 +160,34 @@ def test_what_a_shell_leaves_of_an_unquoted_bound_is_explained(scenario: Path) -
     assert result.exit_code == 2
     assert "unquoted, >= and <= are shell redirections" in result.stderr
     assert "service_level:ge:0.8" in result.stderr
+
+
+GROUPED = """\
+name: grouped
+horizon: 2h
+seed: 1
+replications: 3
+call_types:
+  a: {arrivals: {rate: 60/h}, path: [front]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  front:
+    handle_time: {dist: exponential, mean: 5m}
+    groups:
+      novice: {agents: 5, handle_factor: 1.2}
+      senior: {agents: 4, handle_factor: 0.8}
+"""
+
+
+def test_staff_searches_a_grouped_pool_in_its_groups_mix(tmp_path: Path) -> None:
+    path = tmp_path / "grouped.yaml"
+    path.write_text(GROUPED)
+    args = ["staff", str(path), "-t", "service_level>=0.5", "-j", "1", "--by-mean"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "agents by group" in x)
+    found = int(line.split("'s ")[1].split()[0])
+    novice, senior = (int(part.split()[-1]) for part in line.split(": ")[-1].split(", "))
+    assert novice + senior == found
+    assert novice >= senior  # the file's mix is 5 : 4
