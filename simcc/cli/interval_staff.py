@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
+from simcc.cli import options as opt
 from simcc.cli.common import console, load
-from simcc.io import prepare_out, write_csv, write_text
+from simcc.io import write_csv, write_text
 from simcc.scenario import ScenarioError
 from simcc.units import duration_text, parse_duration
 
@@ -60,30 +61,26 @@ def staff_by_interval(
 
     if interval is None:
         raise ScenarioError("--shrinkage applies to staffing per interval: give --interval too")
-    if resume:
-        raise ScenarioError("--resume does not apply to --interval (the search keeps no journal)")
     scenario = load(file)
     seconds = interval_option(interval)
     parsed, _, _ = search_inputs(scenario, targets, pools, policies)  # bad options stop here
     check_targets(parsed)
     check_shrinkage(shrinkage)
     interval_grid(scenario, seconds)
-    if out is not None:
-        prepare_out(out)
-    result = staff_intervals(
-        scenario,
-        parsed,
-        seconds,
-        pools,
-        policies,
-        replications,
-        seed,
-        shrinkage=shrinkage,
-        jobs=jobs,
-        scheduler=scheduler,
-        conservative=not by_mean,
-        max_agents=max_agents,
-    )
+    with opt.execution("staff", out, jobs, scheduler, resume, [file]) as execution:
+        result = staff_intervals(
+            scenario,
+            parsed,
+            seconds,
+            pools,
+            policies,
+            replications,
+            seed,
+            shrinkage=shrinkage,
+            conservative=not by_mean,
+            max_agents=max_agents,
+            execution=execution,
+        )
     rule = "95% CI bound" if result.conservative else "mean"
     console.print(
         f"Fewest agents per {duration_text(seconds)} interval meeting every target by its "

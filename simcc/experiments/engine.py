@@ -33,7 +33,7 @@ import pandas as pd
 
 from simcc.analysis.metrics import flat_groups, flat_totals
 from simcc.experiments.journal import ExperimentError, Journal
-from simcc.runner import Executor, Task, executor_for, run_task
+from simcc.runner import Executor, Task, TaskResult, executor_for, run_task
 from simcc.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -75,6 +75,9 @@ class Engine:
         journal: where finished replications go (and come from, when resuming).
         progress: ``progress(done, total)`` callback, e.g. a progress bar.
         executor: an executor to use instead of the one ``jobs``/``scheduler`` name.
+        work: what a worker does with a task (default: simulate it and measure every
+            metric, :func:`~simcc.runner.run_task`); any picklable function whose
+            result's ``metrics`` is a flat ``{name: float}``.
     """
 
     def __init__(
@@ -85,8 +88,10 @@ class Engine:
         journal: Journal | None = None,
         progress: Progress | None = None,
         executor: Executor | None = None,
+        work: Callable[[Task], TaskResult] = run_task,
     ) -> None:
         self._executor = executor
+        self.work = work
         self._own_executor = executor is None
         self._jobs, self._scheduler = jobs, scheduler
         self.journal = journal
@@ -147,7 +152,7 @@ class Engine:
         return self.journal.entries if self.journal is not None else self._memory
 
     def _execute(self, tasks: list[Task], copies: Counter[str]) -> None:
-        with contextlib.closing(self.executor.map_unordered(run_task, tasks)) as finished:
+        with contextlib.closing(self.executor.map_unordered(self.work, tasks)) as finished:
             for result in finished:
                 pid = result.key[0]
                 metrics = result.metrics
@@ -193,8 +198,16 @@ class Execution:
         """``execution`` (default: local processes, no journal) with ``options`` set on it."""
         return replace(execution or cls(), **options)
 
-    def engine(self, kind: str, fingerprint: str, description: str, seed: int) -> Engine:
-        """An engine running this way; its journal (if any) is keyed by ``fingerprint``."""
+    def engine(
+        self,
+        kind: str,
+        fingerprint: str,
+        description: str,
+        seed: int,
+        work: Callable[[Task], TaskResult] = run_task,
+    ) -> Engine:
+        """An engine running this way (its workers doing ``work``); its journal (if any)
+        is keyed by ``fingerprint``."""
         journal = open_journal(
             self.journal,
             self.resume,
@@ -203,7 +216,7 @@ class Execution:
             description=description,
             seed=seed,
         )
-        return Engine(self.jobs, self.scheduler, journal=journal, progress=self.progress)
+        return Engine(self.jobs, self.scheduler, journal=journal, progress=self.progress, work=work)
 
 
 class ExecutionOptions(TypedDict, total=False):

@@ -34,11 +34,13 @@ schedule: ``scheduled = ceil(required / (1 − s))``.
 
 from __future__ import annotations
 
-import contextlib
+import functools
+import hashlib
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -46,9 +48,10 @@ import pandas as pd
 from simcc.analysis.intervals import Grid, interval_counts, interval_table, rates
 from simcc.analysis.stats import estimate
 from simcc.analysis.theory import erlang_a, min_agents, service_level_sla
+from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.experiments.staffing import Target, offered_load, search_inputs
-from simcc.runner import Task, TaskResult, executor_for, simulate
+from simcc.runner import Task, TaskResult, simulate
 from simcc.scenario import Scenario
 from simcc.units import duration_text
 
@@ -220,14 +223,14 @@ def erlang_service_level(
 # --------------------------------------------------------------------------- simulation
 
 
-def run_interval_task(task: Task) -> TaskResult:
+def run_interval_task(task: Task, interval: float) -> TaskResult:
     """One replication of the day; its metrics are the interval metrics, flattened.
 
-    ``task.key`` is ``(interval,)``; the metric ``"<metric>|<pool index>|<k>"`` is
-    pool *i*'s value in interval *k*.
+    The metric ``"<metric>|<pool index>|<k>"`` is pool *i*'s value in interval *k*
+    (of length ``interval``).
     """
     result = simulate(task.scenario, task.seed, task.replication)
-    grid = Grid.of(task.scenario, float(task.key[0]))
+    grid = Grid.of(task.scenario, interval)
     rec = result.recorder
     counts = interval_counts(
         rec.contact_arrays(), rec.handoff_arrays(), rec.agent_arrays(), rec.staffing_arrays(), grid
@@ -262,14 +265,26 @@ def with_counts(scenario: Scenario, counts: Counts, interval: float) -> Scenario
     )
 
 
+def day_work(grid: Grid) -> Callable[[Task], TaskResult]:
+    """What an :class:`~simcc.experiments.engine.Engine`'s workers do for the interval
+    searches: simulate a day and measure its interval metrics on ``grid``."""
+    return functools.partial(run_interval_task, interval=grid.interval)
+
+
 def simulate_day(
-    scenario: Scenario, grid: Grid, replications: int, seed: int, executor: Any
+    scenario: Scenario, grid: Grid, replications: int, seed: int, engine: Engine
 ) -> list[dict[str, np.ndarray]]:
-    """The interval metrics of replications 0..n−1 of the day (replication order)."""
-    tasks = [Task(scenario, seed, rep, (grid.interval,)) for rep in range(replications)]
-    with contextlib.closing(executor.map_unordered(run_interval_task, tasks)) as finished:
-        results = sorted(finished, key=lambda r: r.replication)
-    return [_unflatten(r.metrics, grid) for r in results]
+    """The interval metrics of replications 0..n−1 of the day (replication order), run by
+    an engine doing :func:`day_work` (and kept in its journal, if it has one)."""
+    (rows,) = engine.run([Point(None, scenario)], replications, seed)
+    return [_unflatten(r, grid) for r in rows]
+
+
+def fingerprint(scenario: Scenario, seed: int, interval: float) -> str:
+    """What a resumed interval search must find unchanged: the centre, seed and interval
+    (the metrics kept depend on them; the targets only decide which staffings are tried)."""
+    text = json.dumps({"point": point_id(scenario, seed), "interval": interval})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- search
@@ -318,12 +333,12 @@ class _DaySearch:
         seed: int,
         conservative: bool,
         max_agents: int,
-        executor: Any,
+        engine: Engine,
         report: Callable[[DayEvaluation], None] | None = None,
     ) -> None:
         self.scenario, self.grid, self.pools, self.targets = scenario, grid, list(pools), targets
         self.n, self.seed, self.conservative = replications, seed, conservative
-        self.max_agents, self.executor, self.report = max_agents, executor, report
+        self.max_agents, self.engine, self.report = max_agents, engine, report
         self.tried: dict[tuple[tuple[int, ...], ...], DayEvaluation] = {}
 
     def evaluate(self, cur: np.ndarray) -> np.ndarray:
@@ -332,7 +347,7 @@ class _DaySearch:
         if key not in self.tried:
             counts = {p: list(row) for p, row in zip(self.pools, key, strict=True)}
             variant = with_counts(self.scenario, counts, self.grid.interval)
-            reps = simulate_day(variant, self.grid, self.n, self.seed, self.executor)
+            reps = simulate_day(variant, self.grid, self.n, self.seed, self.engine)
             met = cells_met(reps, self.targets, self.grid, self.pools, self.conservative)
             self.tried[key] = DayEvaluation(counts, met, reps)
             if self.report is not None:
@@ -458,13 +473,18 @@ def staff_intervals(
     seed: int | None = None,
     *,
     shrinkage: float = 0.0,
-    jobs: int | None = None,
-    scheduler: Any = None,
     conservative: bool = True,
     max_agents: int = 1000,
     on_evaluation: Callable[[DayEvaluation], None] | None = None,
+    execution: Execution | None = None,
+    **options: Unpack[ExecutionOptions],
 ) -> IntervalStaffingResult:
     """The fewest agents per pool and interval meeting every target, for each policy.
+
+    ``execution`` (or its fields as keywords: ``jobs=2``, ``journal=path,
+    resume=True``…) says how to run, as for :func:`simcc.experiments.staff`: with a
+    journal every simulated day is kept as it finishes, and a resumed search
+    simulates only the days it lacks, to the same answer.
 
     Returns an :class:`IntervalStaffingResult`: ``.required`` is
     ``{policy: {pool: [agents per interval]}}``, ``.table`` the interval table,
@@ -479,10 +499,18 @@ def staff_intervals(
     first = interval_erlang(scenario, pools, parsed, grid)
     start = np.array([first[p] for p in pools])
     result = IntervalStaffingResult(grid, {}, first, parsed, shrinkage, n, seed, conservative)
-    with executor_for(jobs, scheduler) as executor:
+    how = Execution.of(execution, **options)
+    with how.engine(
+        "interval staffing",  # the journal caches every day simulated
+        fingerprint(scenario, seed, grid.interval),
+        f"interval staffing search on {scenario.display_name}, "
+        f"{duration_text(grid.interval)} intervals, seed {seed}",
+        seed,
+        work=day_work(grid),
+    ) as engine:
         for policy, variant in variants.items():
             search = _DaySearch(
-                variant, grid, pools, parsed, n, seed, conservative, max_agents, executor,
+                variant, grid, pools, parsed, n, seed, conservative, max_agents, engine,
                 on_evaluation,
             )  # fmt: skip
             found = search.run(start)
@@ -491,4 +519,5 @@ def staff_intervals(
             result.found[policy] = search.tried[tuple(map(tuple, found.tolist()))].replications
             result.scenarios[policy] = with_counts(variant, counts, interval)
             result.evaluations += len(search.tried)
+        engine.finish()
     return result

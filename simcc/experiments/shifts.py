@@ -31,16 +31,17 @@ import numpy as np
 import pandas as pd
 
 from simcc.analysis.intervals import Grid, interval_table
+from simcc.experiments.engine import Engine
 from simcc.experiments.interval_staffing import (
     cells_met,
     check_targets,
+    day_work,
     interval_grid,
     simulate_day,
     with_counts,
 )
 from simcc.experiments.journal import ExperimentError
 from simcc.experiments.staffing import Target
-from simcc.runner import executor_for
 from simcc.scenario import Scenario
 from simcc.units import duration_text
 
@@ -337,8 +338,8 @@ def check_plan(
     grid: Grid = interval_grid(scenario, plan.interval)
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    with executor_for(jobs, scheduler) as executor:
-        reps = simulate_day(staffed, grid, n, seed, executor)
+    with Engine(jobs, scheduler, work=day_work(grid)) as engine:
+        reps = simulate_day(staffed, grid, n, seed, engine)
     met = cells_met(reps, targets, grid, list(plan.covered), conservative)
     table = interval_table(reps, grid)
     table = table[table["pool"].isin(list(plan.covered))].reset_index(drop=True)

@@ -185,3 +185,52 @@ def test_a_staffing_search_reuses_its_journal(scenario: simcc.Scenario, tmp_path
     )
     assert again.to_json() == first.to_json()
     assert all(done == total for done, total in calls)  # nothing simulated again
+
+
+TWO_HOURS = ONE_POOL.replace("{rate: 100/h}", "{interval: 1h, rates: [60/h, 120/h]}")
+
+
+def test_an_interrupted_interval_search_resumes_to_the_same_staffing(tmp_path: Path) -> None:
+    from simcc.experiments.interval_staffing import staff_intervals
+
+    scenario = simcc.loads_scenario(TWO_HOURS)
+    args = (scenario, ["service_level>=0.7"], 3600)
+    whole = staff_intervals(*args, replications=3, seed=4, jobs=1)
+    journal = tmp_path / "journal.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        staff_intervals(
+            *args, replications=3, seed=4, jobs=1, journal=journal, progress=stop_after(5)
+        )
+    assert journal_lines(journal)[0]["experiment"] == "interval staffing"
+    assert len(journal_lines(journal)) - 1 == 5  # the days finished before Ctrl-C are kept
+    calls: list[tuple[int, int]] = []
+    resumed = staff_intervals(
+        *args,
+        replications=3,
+        seed=4,
+        jobs=1,
+        journal=journal,
+        resume=True,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert resumed.required == whole.required
+    pd.testing.assert_frame_equal(resumed.table, whole.table, check_exact=True)
+    assert calls[0] == (3, 3)  # the first staffing's three days came from the journal
+    assert journal_lines(journal)[-1] == {"complete": True}
+
+
+def test_an_interval_search_refuses_a_journal_of_another_interval(tmp_path: Path) -> None:
+    from simcc.experiments.interval_staffing import staff_intervals
+
+    scenario = simcc.loads_scenario(TWO_HOURS)
+    journal = tmp_path / "journal.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        staff_intervals(
+            scenario, ["service_level>=0.7"], 3600, replications=2, seed=4, jobs=1,
+            journal=journal, progress=stop_after(1),
+        )  # fmt: skip
+    with pytest.raises(ExperimentError, match="cannot resume"):
+        staff_intervals(
+            scenario, ["service_level>=0.7"], 1800, replications=2, seed=4, jobs=1,
+            journal=journal, resume=True,
+        )  # fmt: skip
