@@ -46,8 +46,9 @@ def compare(
     """Compare scenarios or transfer policies with common random numbers and paired CIs.
 
     Each variant runs --replications (default: the first file's) with the first file's
-    seed unless --seed says otherwise.  With --by, every variant is run again measured
-    per group (same seeds), and each metric is shown per group with the paired difference.
+    seed unless --seed says otherwise.  With --by, every metric is also measured per group
+    in the same replications and shown per group with the paired difference; a centre
+    with more than one channel shows them by channel unless --by says otherwise.
     """
     from simcc.experiments import compare as run_comparison
 
@@ -55,31 +56,28 @@ def compare(
         variants = _variants([load(f) for f in files], policy or [])
         opt.warn_defaulted_policies(variants.values())
         out = opt.report_out(out, report, _out_name(files, policy or []))
+        groups = opt.default_by(variants.values()) if by is None else by
         with opt.execution("compare", out, jobs, scheduler, resume, files) as execution:
             result = run_comparison(
-                variants, replications, seed, estimator=estimator, execution=execution
+                variants, replications, seed, estimator=estimator, by=groups, execution=execution
             )
         _print(result, all_metrics)
-        for group in by or []:
-            _print_by(variants, result, group, jobs, all_metrics)
+        for group in groups:
+            _print_by(result, group, all_metrics)
         if out is not None:
             outputs = {"summary.json": result.to_json(), "replications.parquet": result.table}
             finish_outputs(out, next(iter(variants.values())), report, outputs)
             console.print(f"wrote {out}/summary.json and replications.parquet", markup=False)
 
 
-def _print_by(variants: dict, result: Comparison, by: str, jobs: int | None, every: bool) -> None:
+def _print_by(result: Comparison, by: str, every: bool) -> None:
     """Each metric per group: every variant's mean, and each one's paired Δ vs the baseline."""
     from rich.table import Table
 
     from simcc.analysis.metrics import HEADLINE
     from simcc.analysis.stats import paired_difference
-    from simcc.runner import replicate
 
-    runs = {
-        name: replicate(s, result.n, result.seed, jobs=jobs, by=[by]).groups[by]
-        for name, s in variants.items()
-    }
+    runs = result.by_group(by)
     base = runs[result.baseline]
     groups = list(dict.fromkeys(g for rep in base for g in rep))
     metrics = result.metrics if every else [m for m in HEADLINE if m in result.metrics]

@@ -267,6 +267,11 @@ def _groups(value: list[str] | None) -> list[str] | None:
     return value or None
 
 
+def default_by(scenarios: Iterable[Scenario]) -> list[str]:
+    """Without --by: metrics by channel when the centre serves more than one channel."""
+    return ["channel"] if any(len(s.group_names("channel")) > 1 for s in scenarios) else []
+
+
 By = Annotated[
     list[str] | None,
     typer.Option(

@@ -21,6 +21,7 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
+from simcc.analysis.metrics import split_grouped
 from simcc.analysis.stats import (
     Estimate,
     estimate,
@@ -62,6 +63,29 @@ class Comparison:
     totals: pd.DataFrame | None = None
     """With ``ratio``: ``variant``, ``replication`` and each ratio metric's ``NAME.num``
     and ``NAME.den``, in the rows of ``table``."""
+    groups: pd.DataFrame | None = None
+    """Measured ``by`` groups: ``variant``, ``replication`` and every metric over each
+    group's contacts, as ``NAME[by=group]`` columns, in the rows of ``table``."""
+
+    def by_group(self, by: str) -> dict[str, list[dict[str, dict[str, float]]]]:
+        """``{variant: [{group: {metric: value}} per replication]}`` for one ``by`` measured
+        with the comparison (replication order; a group with no contact in a
+        replication is left out of it, as in :meth:`simcc.runner.Result.metrics`)."""
+        if self.groups is None or not any(split_grouped(str(c))[1] == by for c in self.groups):
+            raise ExperimentError(f"the comparison was not measured by {by!r}")
+        out: dict[str, list[dict[str, dict[str, float]]]] = {}
+        for variant in self.variants:
+            rows = self.groups[self.groups["variant"] == variant].sort_values("replication")
+            reps = []
+            for row in rows.to_dict("records"):
+                rep: dict[str, dict[str, float]] = {}
+                for name, value in row.items():
+                    metric, their_by, group = split_grouped(str(name))
+                    if their_by == by and group is not None:
+                        rep.setdefault(group, {})[metric] = value
+                reps.append({g: m for g, m in rep.items() if not math.isnan(m["arrived"])})
+            out[variant] = reps
+        return out
 
     @property
     def n(self) -> int:
@@ -225,6 +249,7 @@ def compare(
     seed: int | None = None,
     *,
     estimator: str = "mean",
+    by: Sequence[str] = (),
     execution: Execution | None = None,
     **options: Unpack[ExecutionOptions],
 ) -> Comparison:
@@ -238,6 +263,8 @@ def compare(
         estimator: ``"mean"`` (of each replication's value, the default) or ``"ratio"``:
             rates and other ratio metrics as ratios of totals over replications, and
             their differences by the delta method on the paired replications.
+        by: also measure every metric by these groups (``call_type``, ``segment``,
+            ``need``, ``channel``) in the same replications: :meth:`Comparison.by_group`.
         execution: how to run: local processes or a Dask scheduler, a journal to keep
             finished replications in and resume from, a progress callback
             (:class:`~simcc.experiments.engine.Execution`); its fields may be given
@@ -255,13 +282,17 @@ def compare(
     points = [Point(name, scenario) for name, scenario in named.items()]
     started = time.perf_counter()
     kind = "comparison" if estimator == "mean" else "comparison (ratio estimator)"
+    kind += f" by {', '.join(by)}" if by else ""
     with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
         engine.keep_totals = estimator == "ratio"
+        engine.by = tuple(by)
         results = engine.run(points, n, seed)
         table = metrics_frame({"variant": list(named)}, results)
         engine.finish()
     parts = [c for c in table.columns if c.endswith((".num", ".den"))]
     totals = table[[*KEYS, *parts]] if parts else None
-    table = table.drop(columns=parts)
+    grouped = [c for c in table.columns if split_grouped(c)[1] is not None]
+    groups = table[[*KEYS, *grouped]] if grouped else None
+    table = table.drop(columns=parts + grouped)
     elapsed = time.perf_counter() - started
-    return Comparison(list(named), named, seed, table, elapsed, estimator, totals)
+    return Comparison(list(named), named, seed, table, elapsed, estimator, totals, groups)

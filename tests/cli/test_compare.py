@@ -131,3 +131,33 @@ def test_missing_file_exits_2(tmp_path: Path, centre: Path) -> None:
     result = runner.invoke(app, ["compare", str(centre), str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "no such file" in result.stderr
+
+
+TWO_CHANNELS = """\
+name: Voice and chat
+horizon: 2h
+seed: 3
+replications: 2
+call_types:
+  calls: {arrivals: {rate: 40/h}, path: [front]}
+  web: {channel: chat, arrivals: {rate: 30/h}, path: [chat]}
+customers:
+  patience: {dist: exponential, mean: 4m}
+pools:
+  front: {agents: 4, handle_time: {dist: exponential, mean: 4m}}
+  chat: {agents: 2, concurrency: 2, handle_time: {dist: exponential, mean: 6m}}
+"""
+
+
+def test_compare_shows_a_centre_with_two_channels_by_channel_unless_by_says(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "two-channels.yaml"
+    path.write_text(TWO_CHANNELS)
+    args = ["compare", str(path), "-p", "warm", "-p", "cold", "-j", "1"]
+    default = runner.invoke(app, args)
+    assert default.exit_code == 0, default.output
+    assert "by channel" in default.output and "voice" in default.output
+    chosen = runner.invoke(app, [*args, "--by", "call_type"])
+    assert chosen.exit_code == 0, chosen.output
+    assert "by call_type" in chosen.output and "by channel" not in chosen.output

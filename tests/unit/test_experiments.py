@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -184,6 +185,21 @@ def test_identical_variants_differ_by_exactly_zero(small_centre: simcc.Scenario)
         if a.notna().any():
             assert (row["mean"], row["ci_low"], row["ci_high"]) == (0.0, 0.0, 0.0), metric
         assert not row["excludes_zero"]
+
+
+def test_a_comparison_by_group_measures_the_same_replications_as_replicate(
+    small_centre: simcc.Scenario,
+) -> None:
+    variants = policy_variants(small_centre, ["warm", "cold"])
+    plain = compare(variants, replications=3, seed=5, jobs=1)
+    grouped = compare(variants, replications=3, seed=5, jobs=1, by=["segment"])
+    pd.testing.assert_frame_equal(grouped.table, plain.table, check_exact=True)
+    by_segment = grouped.by_group("segment")
+    for name, scenario in variants.items():
+        alone = simcc.replicate(scenario, 3, 5, jobs=1, by=["segment"]).groups["segment"]
+        assert json.dumps(by_segment[name], sort_keys=True) == json.dumps(alone, sort_keys=True)
+    with pytest.raises(ExperimentError, match="not measured by 'channel'"):
+        grouped.by_group("channel")
 
 
 def test_variant_names_are_made_unique(small_centre: simcc.Scenario) -> None:
