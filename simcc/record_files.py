@@ -135,10 +135,11 @@ def _column(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None =
     return pa.Array.from_buffers(kind, len(values), [validity, data], null_count=nulls)
 
 
-def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None) -> pa.Array:
-    """Text repeated over many rows (a contact's path), in ``order``, as :func:`_strings`
-    gives it: each distinct text encoded once, and the rows' bytes gathered by numpy
-    (a third of the cost of encoding every row, and no ``pyarrow.compute``)."""
+def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """Text as an Arrow string array (UTF-8 bytes and their offsets), its rows in
+    ``order`` if given: each distinct text encoded once, and the rows' bytes gathered by
+    numpy (for text repeated over many rows, a contact's path, a third of the cost of
+    encoding every row, and no ``pyarrow.compute``)."""
     index = {t: k for k, t in enumerate(dict.fromkeys(texts))}
     codes = np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
     if order is not None:
@@ -157,15 +158,6 @@ def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None) -> pa.Array
     return pa.Array.from_buffers(pa.string(), len(codes), buffers)
 
 
-def _strings(texts: Sequence[str]) -> pa.Array:
-    """Text as an Arrow string array (UTF-8 bytes and their offsets)."""
-    encoded = [t.encode() for t in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.string(), len(encoded), buffers)
-
-
 def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array:
     """Codes as names, as pandas' ``Categorical`` would convert (negative codes: missing)."""
     index, values = _dictionary_type(names)
@@ -176,7 +168,7 @@ def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array
 def _dictionary_type(names: tuple[str, ...]) -> tuple[type[np.integer[Any]], pa.Array]:
     """The codes' integer type (pandas': the smallest that holds them) and the names."""
     index = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
-    return index, (_strings(names) if names else pa.nulls(0))
+    return index, (_texts(names) if names else pa.nulls(0))
 
 
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
