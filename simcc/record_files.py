@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from simcc.io import OutputError, Staged, _reason, stage_directory
 from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, Names, Recorder, Table, labels
 from simcc.record_columns import agent_group_codes, contact_derived
 
 if TYPE_CHECKING:
+    import pyarrow.parquet as pq
+
     from simcc.runner import Result
 
 RECORD_TABLES = ("contacts", "agents", "transfers")
@@ -175,6 +176,8 @@ def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     """A Parquet writer that dictionary-encodes names and text only: a dictionary of
     times, nearly all distinct, costs time and space (MMCAb: 20 % of the writing time,
     7 % of the size)."""
+    import pyarrow.parquet as pq  # (here: the workers, which import this module, write none)
+
     names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
     return pq.ParquetWriter(path, schema, use_dictionary=names)
 
