@@ -3,23 +3,26 @@
 For each scenario (MMCAb, benchmarks/mmcab.yaml, N = 1000; the shipped warm
 centre, N = 200) this measures, in one run:
 
-- the simulation itself: one replication's in-process time (``simulate`` and
-  ``metrics()``, the mean over a few seeds), times N, divided by the cores;
+- the simulation itself, timed as a worker runs it: one replication's
+  in-process time (:func:`simcc.runner.run_task`: ``simulate``, its metrics and
+  totals, and under ``--out`` its Arrow records), the median over a few
+  replications after a warm-up, times N, divided by the cores;
 - ``simcc run FILE -n N`` without and with ``--out`` (wall time, CPU time of
-  the whole process tree, peak memory of the tree), so the overhead is
-  ``run time ÷ (N × one replication ÷ cores) − 1`` (target ≤ 25 %, issue 17).
-  On a shared machine the wall-time ratio mostly measures the load (the
-  workers share the cores with other work; the one replication timed in
-  process did not), so the CPU ratio is printed too:
-  ``tree CPU ÷ (N × one replication's CPU) − 1``, the work added around the
-  simulation, whatever the load;
-- where the rest goes: the command's start-up (imports and loading the
-  scenario), the per-task dispatch and result transfer (pickling a task and a
-  result with records, both ways), the metrics, and the parent process's
-  profile of the ``--out`` run (cProfile of the main thread: waiting on the
-  workers, building tables, writing Parquet).
+  the whole process tree, by process: parent, fork server, workers), so the
+  overhead is ``run time ÷ (N × one replication ÷ cores) − 1`` (target ≤ 25 %,
+  issue 17).  On a shared machine the wall-time ratio mostly measures the load
+  (the workers share the cores with other work; the one replication timed in
+  process did not), so the CPU ratio is printed too: ``tree CPU ÷ (N × one
+  replication's CPU) − 1``, the work added around the simulation;
+- where the rest goes: two copies of the reference run at once (the cost of two
+  processes sharing the machine's cores and caches, which no executor avoids), a
+  worker's first replication against its later ones (imports, generated code,
+  caches), the command's start-up and its time from the last result to its exit
+  (the cores idle but one), the per-task pickling, the metrics, and the parent
+  process's profile of the ``--out`` run (cProfile of the main thread: waiting on
+  the workers, building tables, writing Parquet).
 
-    python benchmarks/overhead.py [--quick | --n-mmcab 1000 --n-warm 200]
+    python benchmarks/overhead.py [--quick | --n-mmcab 1000 --n-warm 200] [--seeds 20]
 
 The machine may be shared: every line carries the load average at its start.
 """
@@ -27,6 +30,7 @@ The machine may be shared: every line carries the load average at its start.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pickle
 import pstats
@@ -36,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -68,26 +73,54 @@ def simcc_command() -> str:
     return str(beside) if beside.exists() else (shutil.which("simcc") or "simcc")
 
 
-def in_process(path: Path, seeds: int) -> dict[str, float]:
-    """Mean seconds of one replication (simulate + metrics), of its metrics alone, and
-    of its CPU time."""
+def in_process(path: Path, seeds: int, records: bool = False) -> dict[str, float]:
+    """One replication as a worker runs it (:func:`run_task`, with the Arrow records of
+    ``--out`` if ``records``): the median wall and CPU seconds over ``seeds``
+    replications after two warm-up ones, the first one's CPU seconds (in a fresh
+    process: what a worker pays once), and the median seconds of the metrics alone."""
     scenario = simcc.load_scenario(path)
-    simcc.simulate(scenario, seed=0).metrics()  # first-call costs out of the way
-    whole, metrics, cpu = [], [], []
-    for seed in range(1, seeds + 1):
+    template = Task(scenario, scenario.seed, 0, arrow_records=records)
+    whole, cpu = [], []
+    first_cpu = 0.0
+    for i in range(seeds + 2):
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = simcc.simulate(scenario, seed=seed)
-        middle = time.perf_counter()
-        result.metrics()
+        run_task(replace(template, replication=i))
         end, end_cpu = time.perf_counter(), time.process_time()
-        whole.append(end - start)
-        metrics.append(end - middle)
-        cpu.append(end_cpu - start_cpu)
+        if i == 0:
+            first_cpu = end_cpu - start_cpu
+        if i >= 2:  # the first two: imports, generated code, caches, allocator arenas
+            whole.append(end - start)
+            cpu.append(end_cpu - start_cpu)
+    metrics = []
+    for i in range(seeds):
+        result = simcc.simulate(scenario, replication=i)
+        start = time.perf_counter()
+        result.metrics()
+        metrics.append(time.perf_counter() - start)
     return {
-        "replication_s": statistics.mean(whole),
-        "metrics_s": statistics.mean(metrics),
-        "cpu_s": statistics.mean(cpu),
+        "replication_s": statistics.median(whole),
+        "cpu_s": statistics.median(cpu),
+        "first_cpu_s": first_cpu,
+        "metrics_s": statistics.median(metrics),
     }
+
+
+def reference_apart(path: Path, seeds: int, copies: int) -> list[dict[str, float]]:
+    """:func:`in_process` in ``copies`` fresh processes started together (each importing
+    what a worker preloads first)."""
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
+        "import simcc.workers\n"
+        "for module in simcc.workers.WORKER_MODULES: __import__(module)\n"
+        "from overhead import in_process\n"
+        f"print(json.dumps(in_process(__import__('pathlib').Path({str(path)!r}), {seeds})))\n"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        for _ in range(copies)
+    ]
+    return [json.loads(run.communicate()[0]) for run in runs]
 
 
 def transfer(path: Path) -> dict[str, float]:
@@ -136,6 +169,35 @@ def profiled_run(path: Path, n: int, out: Path, stats_file: Path) -> float:
     return wall([sys.executable, "-c", code])
 
 
+def timed_run(path: Path, n: int, extra: list[str]) -> dict[str, float]:
+    """``simcc run -n N`` in a child whose replicate reports each result's time: seconds
+    from the start to the first result, and from the last result to the exit."""
+    code = (
+        "import json, sys, time\n"
+        "start = time.perf_counter()\n"
+        "import simcc.cli, simcc.runner\n"
+        "seen = []\n"
+        "plain = simcc.runner.replicate\n"
+        "def replicate(*args, **options):\n"
+        "    options['progress'] = lambda done, total: seen.append(time.perf_counter())\n"
+        "    return plain(*args, **options)\n"
+        "simcc.runner.replicate = replicate\n"
+        f"sys.argv = ['simcc', 'run', {str(path)!r}, '-n', '{n}', *{extra!r}]\n"
+        "try:\n"
+        "    simcc.cli.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "end = time.perf_counter()\n"
+        "print(json.dumps({'first': seen[0] - start, 'tail': end - seen[-1],"
+        " 'whole': end - start}), file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, check=True,
+    )  # fmt: skip
+    return json.loads(run.stderr.strip().splitlines()[-1])
+
+
 def parent_steps(stats_file: Path) -> dict[str, float]:
     """Cumulative seconds of :data:`PARENT_STEPS` in the parent's profile."""
     stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
@@ -155,18 +217,20 @@ def measure(name: str, n: int, seeds: int) -> None:
     path = SCENARIOS[name]
     cores = os.cpu_count() or 1
     print(f"\n== {name}: {path.relative_to(ROOT)}, N = {n}, {cores} cores")
-    print(f"[{load()}] in process ({seeds} seeds):", end=" ", flush=True)
-    one = in_process(path, seeds)
-    ideal = n * one["replication_s"] / cores
-    print(
-        f"one replication {one['replication_s'] * 1000:.1f} ms"
-        f" (metrics {one['metrics_s'] * 1000:.1f} ms of it); N × that ÷ {cores} = {ideal:.2f} s"
-    )
-    ideal_cpu = n * one["cpu_s"]
-    print(f"  one replication's CPU {one['cpu_s'] * 1000:.1f} ms; × N = {ideal_cpu:.2f} CPU s")
+    refs = {}
+    for label, records in (("(no --out)", False), ("--out", True)):
+        print(f"[{load()}] in process, as a worker ({seeds} replications):", end=" ", flush=True)
+        one = refs[label] = in_process(path, seeds, records)
+        print(
+            f"{label}: one replication {one['replication_s'] * 1000:.1f} ms"
+            f" (CPU {one['cpu_s'] * 1000:.1f} ms; metrics {one['metrics_s'] * 1000:.1f} ms);"
+            f" N × that ÷ {cores} = {n * one['replication_s'] / cores:.2f} s"
+        )
     simcc_cli = simcc_command()
     with tempfile.TemporaryDirectory() as tmp:
         for label, extra in (("(no --out)", []), ("--out", ["--out", f"{tmp}/a"])):
+            one = refs[label]
+            ideal, ideal_cpu = n * one["replication_s"] / cores, n * one["cpu_s"]
             print(f"[{load()}] simcc run -n {n} {label}:", end=" ", flush=True)
             run = watch([simcc_cli, "run", str(path), "-n", str(n), *extra])
             print(
@@ -175,10 +239,36 @@ def measure(name: str, n: int, seeds: int) -> None:
                 f" {run.cpu_s / ideal_cpu:.2f}× the simulation's ({run.cpu_s / ideal_cpu - 1:+.0%})"
                 f" [{load()} at the end]"
             )
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(run.cpu_by_role.items()))
+            per = run.cpu_by_role.get("workers", 0.0) / n
+            print(
+                f"  CPU s by process: {parts}; workers {per * 1000:.1f} ms a replication"
+                f" = {per / one['cpu_s']:.2f}× in process"
+            )
         size = sum(p.stat().st_size for p in Path(f"{tmp}/a").rglob("*.parquet")) / 2**20
         print(f"  {size:.0f} MB of Parquet (memory: benchmarks/memory.py)")
         print(f"[{load()}] where the rest goes:")
+        alone = reference_apart(path, seeds, 1)[0]
+        pair = reference_apart(path, seeds, cores)
+        together = statistics.mean(p["cpu_s"] for p in pair)
+        print(
+            f"  {cores} fresh processes at once, as {cores} workers: {together * 1000:.1f} ms CPU"
+            f" a replication against {alone['cpu_s'] * 1000:.1f} ms alone"
+            f" ({together / alone['cpu_s']:.2f}×, the machine's, not simcc's)"
+        )
+        firsts = statistics.mean(p["first_cpu_s"] for p in pair)
+        print(
+            f"  a worker's first replication: {firsts * 1000:.0f} ms CPU, later ones"
+            f" {together * 1000:.0f} ms: {(firsts - together) * 1000:.0f} ms once per worker"
+        )
         print(f"  start-up (imports + load scenario, one process): {start_up(path):.2f} s")
+        for label, extra in (("(no --out)", []), ("--out", ["--out", f"{tmp}/c"])):
+            t = timed_run(path, n, extra)
+            print(
+                f"  {label}: first result at {t['first']:.2f} s, last result to exit"
+                f" {t['tail']:.2f} s (of {t['whole']:.2f} s; {load()})"
+            )
+            shutil.rmtree(f"{tmp}/c", ignore_errors=True)
         t = transfer(path)
         print(
             f"  per task: task {t['task_kb']:.0f} kB pickled,"
@@ -186,7 +276,8 @@ def measure(name: str, n: int, seeds: int) -> None:
             f" result with records {t['result_kb']:.0f} kB, {t['result_s'] * 1000:.1f} ms both ways"
             f" (× N = {n * (t['task_s'] + t['result_s']):.2f} s of pickling, split over both ends)"
         )
-        print(f"  metrics: {one['metrics_s'] * n:.2f} s of worker time (× N, before ÷ cores)")
+        metrics = refs["(no --out)"]["metrics_s"]
+        print(f"  metrics: {metrics * n:.2f} s of worker time (× N, before ÷ cores)")
         stats_file = Path(tmp) / "run.prof"
         profiled = profiled_run(path, n, Path(f"{tmp}/b"), stats_file)
         print(f"  parent process of the --out run, profiled ({profiled:.2f} s wall, {load()}):")

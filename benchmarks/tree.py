@@ -28,6 +28,22 @@ class Watched:
     """CPU seconds of the whole tree (each process's last sample)."""
     peaks_mb: dict[str, float] = field(default_factory=dict)
     """The peaks of :data:`MEMORY`, when measured."""
+    cpu_by_role: dict[str, float] = field(default_factory=dict)
+    """CPU seconds by :func:`role`: the parent, the fork server, the workers, the
+    resource tracker (the workers' sum over however many there were)."""
+
+
+def role(member: psutil.Process, root: psutil.Process) -> str:
+    """What a process of the tree is, from its command line (a worker forked from the
+    fork server keeps the server's: it is told apart by its parent)."""
+    if member.pid == root.pid:
+        return "parent"
+    line = " ".join(member.cmdline())
+    if "resource_tracker" in line:
+        return "resource tracker"
+    if "forkserver" in line and member.ppid() == root.pid:
+        return "fork server"
+    return "workers"
 
 
 def watch(argv: list[str], memory: bool = False, every: float = 0.05) -> Watched:
@@ -36,6 +52,7 @@ def watch(argv: list[str], memory: bool = False, every: float = 0.05) -> Watched
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     root = psutil.Process(child.pid)
     cpu: dict[int, float] = {}
+    roles: dict[int, str] = {}
     peaks = [0, 0, 0]
     while child.poll() is None:
         try:
@@ -48,6 +65,8 @@ def watch(argv: list[str], memory: bool = False, every: float = 0.05) -> Watched
                 with member.oneshot():
                     times = member.cpu_times()
                     cpu[member.pid] = times.user + times.system
+                    if member.pid not in roles:
+                        roles[member.pid] = role(member, root)
                     if memory:
                         info = member.memory_full_info()
                         pss, rss = pss + info.pss, rss + info.rss
@@ -60,4 +79,8 @@ def watch(argv: list[str], memory: bool = False, every: float = 0.05) -> Watched
     if child.returncode:
         raise SystemExit(f"{' '.join(argv)} exited {child.returncode}")
     mb = {k: v / 2**20 for k, v in zip(MEMORY, peaks, strict=True)} if memory else {}
-    return Watched(wall, sum(cpu.values()), mb)
+    by_role: dict[str, float] = {}
+    for pid, seconds in cpu.items():
+        name = roles.get(pid, "workers")
+        by_role[name] = by_role.get(name, 0.0) + seconds
+    return Watched(wall, sum(cpu.values()), mb, by_role)

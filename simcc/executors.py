@@ -70,6 +70,8 @@ class _Closing:
     the end; used without ``with``, each ``map_unordered`` releases them when it ends."""
 
     _entered = False
+    runs_elsewhere = False
+    """Whether tasks run in other processes, leaving this one idle while they run."""
 
     def close(self) -> None:
         """Release the workers (nothing to release by default)."""
@@ -102,6 +104,7 @@ class ProcessExecutor(_Closing):
         self.jobs = jobs or available_cores()
         self._pool: ProcessPoolExecutor | None = None
         self._method = start_method()
+        self.runs_elsewhere = self.jobs > 1 and self._method is not None
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[R, None, None]:
         queue = iter(tasks)
@@ -191,6 +194,8 @@ class DaskExecutor(_Closing):
     such as ``LocalCluster`` (a client is made for it and closed at the end).
     Every worker needs simcc installed at the same version.
     """
+
+    runs_elsewhere = True
 
     def __init__(self, scheduler: Any, timeout: float = 10.0) -> None:
         from dask.distributed import Client

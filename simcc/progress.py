@@ -2,9 +2,9 @@
 
 :func:`progress_bar` gives a ``progress(done, total)`` callback (the shape
 :func:`simcc.replicate` and every experiment function take) drawing a rich
-progress bar on stderr, or ``None`` when the bar is off — so the command line
-shows it only when stderr is a terminal, and captured output (tests, pipes,
-logs) stays clean.  A module of its own, outside :mod:`simcc.experiments`
+progress bar on stderr; the command line asks for one only when stderr is a
+terminal (:func:`simcc.cli.common.progress`), so captured output (tests,
+pipes, logs) stays clean.  A module of its own, outside :mod:`simcc.experiments`
 (which re-exports it as ``simcc.experiments.progress``), so that ``simcc run``
 draws its bar without loading the experiments (pandas, scipy).
 """
@@ -42,12 +42,9 @@ class RateColumn(ProgressColumn):
 
 @contextlib.contextmanager
 def progress_bar(
-    description: str, enabled: bool = True, console: Console | None = None
-) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr (``None`` if disabled)."""
-    if not enabled:
-        yield None
-        return
+    description: str, console: Console | None = None
+) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr (or ``console``)."""
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from simcc.io import OutputError, Staged, _reason, stage_directory
 from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, Names, Recorder, Table, labels
 from simcc.record_columns import agent_group_codes, contact_derived
 
 if TYPE_CHECKING:
+    import pyarrow.parquet as pq
+
     from simcc.runner import Result
 
 RECORD_TABLES = ("contacts", "agents", "transfers")
@@ -135,10 +136,11 @@ def _column(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None =
     return pa.Array.from_buffers(kind, len(values), [validity, data], null_count=nulls)
 
 
-def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None) -> pa.Array:
-    """Text repeated over many rows (a contact's path), in ``order``, as :func:`_strings`
-    gives it: each distinct text encoded once, and the rows' bytes gathered by numpy
-    (a third of the cost of encoding every row, and no ``pyarrow.compute``)."""
+def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """Text as an Arrow string array (UTF-8 bytes and their offsets), its rows in
+    ``order`` if given: each distinct text encoded once, and the rows' bytes gathered by
+    numpy (for text repeated over many rows, a contact's path, a third of the cost of
+    encoding every row, and no ``pyarrow.compute``)."""
     index = {t: k for k, t in enumerate(dict.fromkeys(texts))}
     codes = np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
     if order is not None:
@@ -157,15 +159,6 @@ def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None) -> pa.Array
     return pa.Array.from_buffers(pa.string(), len(codes), buffers)
 
 
-def _strings(texts: Sequence[str]) -> pa.Array:
-    """Text as an Arrow string array (UTF-8 bytes and their offsets)."""
-    encoded = [t.encode() for t in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.string(), len(encoded), buffers)
-
-
 def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array:
     """Codes as names, as pandas' ``Categorical`` would convert (negative codes: missing)."""
     index, values = _dictionary_type(names)
@@ -176,13 +169,15 @@ def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array
 def _dictionary_type(names: tuple[str, ...]) -> tuple[type[np.integer[Any]], pa.Array]:
     """The codes' integer type (pandas': the smallest that holds them) and the names."""
     index = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
-    return index, (_strings(names) if names else pa.nulls(0))
+    return index, (_texts(names) if names else pa.nulls(0))
 
 
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     """A Parquet writer that dictionary-encodes names and text only: a dictionary of
     times, nearly all distinct, costs time and space (MMCAb: 20 % of the writing time,
     7 % of the size)."""
+    import pyarrow.parquet as pq  # (here: the workers, which import this module, write none)
+
     names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
     return pq.ParquetWriter(path, schema, use_dictionary=names)
 

@@ -19,7 +19,9 @@ search build on these pieces (:mod:`simcc.experiments`).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -334,6 +336,29 @@ bytes of records: a worker holds a whole batch's records until it ends, and up t
 two batches per worker are in flight (docs/performance.md, "Memory")."""
 
 
+SUMMARY_MODULES = ("pandas", "scipy.special")
+"""What this process needs once the replications are in: pandas for the table of
+replications, scipy for the t quantiles of the summary (about 0.8 s of imports).  While
+workers elsewhere run the replications and no records stream to files, they are imported
+in a background thread as soon as the first result is in, instead of after the last one,
+while the cores would idle but one (docs/performance.md, "Where the time goes").  With
+records streamed to files they wait for the end: imported while the workers run, they
+would add about 55 MB to the peak memory of the process tree (docs/performance.md,
+"Memory")."""
+
+
+def _import_meanwhile(modules: Sequence[str]) -> None:
+    """Import ``modules`` in a daemon thread (a later ``import`` of one of them waits for
+    the thread to finish it)."""
+
+    def load() -> None:
+        for module in modules:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
+
+    threading.Thread(target=load, name="simcc-imports", daemon=True).start()
+
+
 def run_batch(tasks: Sequence[Task]) -> list[TaskResult]:
     """Run several tasks one after the other, in one round trip to a worker."""
     return [run_task(task) for task in tasks]
@@ -434,6 +459,7 @@ def replicate(
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
+            run.import_meanwhile = records is None and getattr(executor, "runs_elsewhere", False)
             reached = run.until_done(executor, n)
     except KeyboardInterrupt:
         raise Interrupted(run.replications(interrupted=True)) from None
@@ -461,6 +487,7 @@ class _Batches:
         self.started = time.perf_counter()
         self._timed = [0, 0.0]  # replications run here and their seconds of simulation
         self._record_bytes = [0, 0]  # replications with streamed records and their bytes
+        self.import_meanwhile = False  # SUMMARY_MODULES, at the first result
 
     def until_done(self, executor: Executor, n: int) -> Replications | None:
         """Run replications ``0..n−1``, then with a precision target more batches until
@@ -503,6 +530,9 @@ class _Batches:
             result.metrics = {sys.intern(k): v for k, v in result.metrics.items()}
             result.totals = {sys.intern(k): v for k, v in result.totals.items()}
             self.results.append(result)
+        if self.import_meanwhile:
+            self.import_meanwhile = False
+            _import_meanwhile(SUMMARY_MODULES)
         if result.wall_time > 0:
             self._timed[0] += 1
             self._timed[1] += result.wall_time

@@ -189,6 +189,7 @@ def escalation_metrics(
     m: np.ndarray[Any, Any] | slice,
     handoffs: Arrays,
     agents: Arrays,
+    agent_seconds: np.ndarray[Any, Any],
     measured_agents: np.ndarray[Any, Any],
     cost_per_hour: tuple[float, ...],
     penalties: tuple[float, float, float],
@@ -202,7 +203,8 @@ def escalation_metrics(
     (MODEL.md §8) included: they are true resolutions for the resolution times,
     and no agent's work for the costs, which count the offered contacts only.
     ``breaches`` are the answer and escalation SLA breaches of the measured
-    contacts, counted by the caller with the other SLA metrics.
+    contacts, counted by the caller with the other SLA metrics; ``agent_seconds`` each
+    agent row's time, as the caller has it (:func:`simcc.analysis.sessions.busy_shares`).
     """
     handoffs = handed_on(handoffs)
     ids = contacts["contact_id"][m]
@@ -233,9 +235,8 @@ def escalation_metrics(
     r.ratio("complaint_rate", (complained & answered).sum(), answered.sum())
     r.ratio("transfer_success_rate", *_transfer_success(index, handoffs))
     costs = np.asarray(cost_per_hour, dtype=float)
-    # a chat agent's overlapping sessions share its time (simcc.analysis.sessions)
-    seconds = agents["share"] if "share" in agents else agents["end"] - agents["start"]
-    busy = seconds[measured_agents] * costs[agents["pool"][measured_agents]]
+    # agent_seconds: a chat agent's overlapping sessions share its time (busy_shares)
+    busy = agent_seconds[measured_agents] * costs[agents["pool"][measured_agents]]
     spent: np.ndarray[Any, Any] = np.zeros(len(ids))
     if len(busy):  # (every measured agent interval is of a contact of ids, each once)
         hit, at = index.of(agents["contact_id"][measured_agents])

@@ -324,11 +324,12 @@ def measure(
     measured_flag[ids[m]] = True
     measured_agents = measured_flag[agents["contact_id"]]
     busy_window = busy_seconds_in_window(agents, window)
-    if any(k > 1 for k in window.concurrency):  # overlapping chat sessions: agent time once
-        agents = dict(agents, share=busy_shares(agents, window.concurrency))
     # each mask and column over all the agent rows once; the loop only selects a pool's rows
     agent_pool, agent_contact = agents["pool"], agents["contact_id"]
     lengths = agents["end"] - agents["start"]
+    shares = lengths  # each row's agent time: overlapping chat sessions count it once
+    if any(k > 1 for k in window.concurrency):
+        shares = busy_shares(agents, window.concurrency, lengths)
     transfers = np.isin(agents["activity"], TRANSFER_ACTIVITIES)
     for i, pool in enumerate(window.pools):
         mine = measured_agents & (agent_pool == i)
@@ -351,6 +352,7 @@ def measure(
         arrived,
         handoffs,
         agents,
+        shares,
         measured_agents,
         window.cost_per_hour,
         window.penalty,
@@ -442,11 +444,7 @@ def busy_seconds_in_window(agents: dict[str, np.ndarray], window: Window) -> np.
     holds at least one session (its overlapping sessions count once)."""
     lo = np.clip(agents["start"], window.warmup, window.horizon)
     hi = np.clip(agents["end"], window.warmup, window.horizon)
+    seconds = hi - lo
     if any(k > 1 for k in window.concurrency):
-        clipped = dict(agents, start=lo, end=hi)
-        return np.bincount(
-            agents["pool"],
-            weights=busy_shares(clipped, window.concurrency),
-            minlength=len(window.pools),
-        )
-    return np.bincount(agents["pool"], weights=hi - lo, minlength=len(window.pools))
+        seconds = busy_shares(dict(agents, start=lo, end=hi), window.concurrency, seconds)
+    return np.bincount(agents["pool"], weights=seconds, minlength=len(window.pools))

@@ -20,13 +20,16 @@ import numpy as np
 Arrays = dict[str, np.ndarray[Any, Any]]
 
 
-def busy_shares(agents: Arrays, concurrency: tuple[int, ...]) -> np.ndarray[Any, Any]:
+def busy_shares(
+    agents: Arrays, concurrency: tuple[int, ...], lengths: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
     """Each agent-table row's share of its agent's busy time (seconds).
 
-    Rows of pools of concurrency 1 keep their length (``end − start``).
+    Rows of pools of concurrency 1 keep their length (``lengths``: ``end − start``, which
+    the caller has already).
     """
     start, end = agents["start"], agents["end"]
-    shares = (end - start).astype(float)
+    shares = lengths.astype(float)
     for rows in _by_agent(agents["pool"], agents["agent"], concurrency):
         shares[rows] = _shares(start[rows], end[rows])
     return shares

@@ -87,3 +87,28 @@ def test_simcc_run_dispatches_replications_before_loading_pandas_or_scipy(tmp_pa
         spy + run_cli("run", str(small), "-n", "3", "-j", "2", "--out", str(tmp_path / "o"))
     )
     assert json.loads((tmp_path / "seen.json").read_text()) == []
+
+
+def test_simcc_run_out_loads_neither_pandas_nor_scipy_while_records_stream(
+    tmp_path: Path,
+) -> None:
+    """Under --out the parent imports the summary's libraries only once every replication
+    is in (they would add to the tree's peak memory while the workers run); without
+    --out it may load them meanwhile (simcc.runner.SUMMARY_MODULES)."""
+    spy = (
+        "import json, sys\n"
+        "import simcc.record_files as files\n"
+        "add = files.RecordFiles.add\n"
+        "seen = set()\n"
+        "def spied(self, replication, records):\n"
+        "    seen.update(m for m in ('pandas', 'scipy') if m in sys.modules)\n"
+        f"    open({str(tmp_path / 'seen.json')!r}, 'w').write(json.dumps(sorted(seen)))\n"
+        "    return add(self, replication, records)\n"
+        "files.RecordFiles.add = spied\n"
+    )
+    small = ROOT / "tests" / "small-centre.yaml"
+    loaded = loaded_after(
+        spy + run_cli("run", str(small), "-n", "6", "-j", "2", "--out", str(tmp_path / "o"))
+    )
+    assert "pandas" in loaded  # the summary did load it, at the end
+    assert json.loads((tmp_path / "seen.json").read_text()) == []
