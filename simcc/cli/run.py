@@ -95,11 +95,6 @@ CapQueues = Annotated[
 ]
 
 
-def _default_groups(scenario: Scenario) -> list[str]:
-    """Without --by: metrics by channel when the centre serves more than one channel."""
-    return ["channel"] if len(scenario.group_names("channel")) > 1 else []
-
-
 def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Table:
     """Each metric (rows) in each group (columns): the mean and, with replications, the
     half-width of its 95 % CI (``12.5% ±1.2%``)."""
@@ -184,7 +179,7 @@ def run(
         }
         earlier = _earlier(out, scenario, seed, replications, refused) if resume else None
         if by is None and not resume:  # a resumed run's earlier replications kept no groups
-            by = _default_groups(scenario)
+            by = opt.default_by([scenario])
         with _record_files(out, scenario) as records:
             if earlier is not None and records is not None:
                 from simcc.run_resume import add_earlier_records
