@@ -17,10 +17,10 @@ and every agent with too few calls to tell, takes all of the pool's types.
 scenario's agent groups (MODEL.md §9, ``pools.<p>.groups``) differ in
 proficiency only — a group has agents, handle and resolve factors and a
 cost, no skills — so each skill set other than the full one becomes a pool
-of its own, ``agents_<TYPES>`` (e.g. ``agents_PS_NE``), with those types as
+of its own, ``agents_<TYPES>`` (sorted, e.g. ``agents_NE_PS``), with those types as
 its ``skills``; the agents who take everything stay in ``agents``. A call
 type keeps ``agents`` as its entry pool and waits at once in every pool that
-takes it: ``overflow: [{pool: agents_PS_NE, after: 0s}, …]``, which makes
+takes it: ``overflow: [{pool: agents_NE_PS, after: 0s}, …]``, which makes
 the caller wait in each of those queues and be answered by the first of
 their agents to be free (docs/scenario.md, *overflow*); an idle agent of the
 entry pool answers first. Each such pool's agents on duty are counted by
@@ -102,7 +102,7 @@ def split_by_skills(plan: PoolPlan, calls: pd.DataFrame, by: str = "ctype") -> d
     if not partial or len(partial) == len(general):
         return plan.skills
     for agent in sorted(partial):
-        taken = partial[agent]
+        taken = sorted(partial[agent])  # one name per skill set, whatever the day's type order
         pool = "_".join([GENERAL_POOL, *taken])
         plan.skills.setdefault(pool, list(taken))
         plan.agents.setdefault(pool, []).append(agent)
