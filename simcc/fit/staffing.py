@@ -531,6 +531,12 @@ def staffing_notes(
             "overflow pool is that pool's work."
             if plan.routed
             else "."
+        )
+        + (
+            " A call taken by an agent of a skill pool (below) that takes its type is that "
+            "skill pool's work."
+            if plan.skills
+            else ""
         ),
         *(f"  {line}" for line in plan.describe()),
     ]
