@@ -21,6 +21,7 @@ so those keep their defaults.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
 from simcc.fit.patience import patience_blocks, patience_line
+from simcc.fit.skills import round_together, skill_routing, split_by_skills
 from simcc.fit.staffing import (
     GENERAL_POOL,
     PoolPlan,
@@ -236,6 +238,7 @@ def fit_log(
         | ({"wrap_up": fmt_duration(wrap_up[pool])} if wrap_up[pool] > 0 else {})
         for pool in plan.pools
     }
+    comments += skill_routing(scenario, plan)
     if opts.handle_time_interval is not None:
         comments += split_by_hour(scenario, typed, plan, fits, day.start, opts.handle_time_interval)
     overflow_fits, notes = _overflows(scenario, typed, plan, handle, opts)
@@ -330,11 +333,19 @@ def _staffing(
         pool: _staffing_mean(typed, chosen, plan, pool, opts, day, wrap_up[pool])
         for pool in plan.pools
     }
-    counts = {
-        pool: _agent_counts(staffing[pool], _pool_rates(plan, pool, day.rates), opts.interval)
-        for pool in plan.pools
-    }
-    notes = staffing_notes(plan, staffing, counts, opts, wrap_up)
+    rounded: dict[str, np.ndarray] = {}
+    for pool in plan.pools:
+        if plan.home(pool) == pool:  # with the pools split from it by skills: one total
+            family = plan.family(pool)
+            together = round_together([staffing[p].to_numpy() for p in family])
+            rounded |= zip(family, together, strict=True)
+    counts: dict[str, list[int]] = {}
+    for pool in sorted(plan.pools, key=lambda p: p not in plan.skills):  # skill pools first
+        others = [counts[p] for p in plan.family(pool) if p != pool]
+        rates = _pool_rates(plan, pool, day.rates)
+        counts[pool] = _agent_counts(staffing[pool], rates, opts.interval, others, rounded[pool])
+    counts = {pool: counts[pool] for pool in plan.pools}
+    notes = staffing_notes(plan, staffing, counts, opts, wrap_up, rounded)
     return staffing, counts, notes
 
 
@@ -342,7 +353,7 @@ def _handle(
     typed: pd.DataFrame, plan: PoolPlan, types: list[str], opts: FitOptions
 ) -> tuple[dict[str, HandleTimeFit], dict[str, HandleBlock], dict[str, str], list[str]]:
     """Handle-time fits (each type's pool's own work), blocks, choices and notes."""
-    own_work = typed[typed["credit"] == typed["ctype"].map(plan.pool_of)]
+    own_work = typed[typed["credit"].map(plan.home) == typed["ctype"].map(plan.pool_of)]
     fits = fit_handle_times(own_work, by="ctype")
     handle, choice, notes = _handle_times(fits, opts.handle_time_method, opts.max_mean_error)
     for t in types:
@@ -468,6 +479,8 @@ def _pool_plan(typed: pd.DataFrame, opts: FitOptions) -> PoolPlan:
         plan = PoolPlan(pool_of={t: GENERAL_POOL for t in types}, agents={GENERAL_POOL: agents})
     if opts.overflow == "auto":
         route(plan, min_share=opts.min_overflow_share, min_calls=opts.min_overflow_calls)
+    if opts.skill_pools:
+        split_by_skills(plan, typed)
     return plan
 
 
@@ -505,8 +518,10 @@ def _staffing_mean(
 
 
 def _pool_rates(plan: PoolPlan, pool: str, type_rates: dict[str, np.ndarray]) -> np.ndarray:
-    """Total arrival rate per arrival interval of the call types ``pool`` serves."""
-    return np.sum([type_rates[t] for t in plan.types_of(pool) if t in type_rates], axis=0)
+    """Total arrival rate per arrival interval of the call types ``pool`` is the entry of
+    (none for a skill pool, whose callers enter the general pool)."""
+    rates = [type_rates[t] for t, p in plan.pool_of.items() if p == pool and t in type_rates]
+    return np.sum(rates, axis=0) if rates else np.zeros(len(next(iter(type_rates.values()))))
 
 
 def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:
@@ -617,12 +632,22 @@ def _span_comments(
     ]
 
 
-def _agent_counts(mean: pd.Series, rates: np.ndarray, interval: float) -> list[int]:
-    """Rounded agents per staffing interval; at least 1 where the pool's calls arrive."""
-    counts = np.rint(mean.to_numpy()).astype(int)
+def _agent_counts(
+    mean: pd.Series,
+    rates: np.ndarray,
+    interval: float,
+    others: Sequence[list[int]] = (),
+    rounded: np.ndarray | None = None,
+) -> list[int]:
+    """Rounded agents per staffing interval (``rounded``, default the means rounded); at
+    least 1 where the pool's calls arrive and none of the ``others`` (the skill pools that
+    take them too) has an agent."""
+    counts = (np.rint(mean.to_numpy()) if rounded is None else np.asarray(rounded)).astype(int)
     step = float(mean.index[1] - mean.index[0]) if len(mean) > 1 else interval
     per_arrival_slot = max(round(interval / step), 1)
     calls_due = np.repeat(np.asarray(rates) > 0, per_arrival_slot)[: len(counts)]
+    for other in others:
+        calls_due &= np.asarray(other) < 1
     return [int(c) for c in np.where(calls_due & (counts < 1), 1, counts)]
 
 

@@ -315,6 +315,10 @@ VARIANTS: dict[str, FitOptions] = {
     "patience always exponential": FitOptions(patience_estimator="exponential"),
     "patience always Kaplan–Meier (empirical)": FitOptions(patience_estimator="km"),
     "patience per call type": FitOptions(patience_by="call_type"),
+    "skill pools (general agents pooled by the call types they take)": FitOptions(skill_pools=True),
+    "skill pools and handle time per hour of the day": FitOptions(
+        skill_pools=True, handle_time_interval=3600.0
+    ),
     "the defaults (one handle time per call type, pick-up wrap-up, answered gaps, session edges, "
     "breaks from 20 min)": FitOptions(),
 }

@@ -179,6 +179,8 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
     *Overflow* is the share of the answered calls whose first agent was not
     of the entry pool: in the log, calls with a named agent taken by an agent
     of another pool; in the simulation, contacts answered by an overflow pool.
+    The skill pools split from an entry pool (:mod:`simcc.fit.skills`) count
+    as that pool here: no call enters them.
     """
     mine = estimable(on_days(calls, fit.days))
     mine = mine[(mine["arrival"] >= fit.span[0]) & (mine["arrival"] < fit.span[1])]
@@ -192,7 +194,9 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
         abandoned=sim["outcome"].astype(str).str.startswith("abandoned"),
     )
     rows = []
-    for name in fit.pools.pools:
+    for name in [p for p in fit.pools.pools if p not in fit.pools.skills]:
+        family = fit.pools.family(name)
+        agents = [a for p in family for a in fit.pools.agents.get(p, [])]
         obs = asked[asked["pool"] == name]
         got = sim[sim["pool"] == name]
         per_rep = got.groupby("replication").agg(
@@ -200,10 +204,10 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
         )
         answered = got[~got["abandoned"]].groupby("replication")["wait"].mean()
         named = obs[(obs["outcome"] == "AGENT") & (obs["server"] != NO_SERVER)]
-        elsewhere_observed = (~named["server"].isin(fit.pools.agents.get(name, []))).mean()
+        elsewhere_observed = (~named["server"].isin(agents)).mean()
         sim_answered = got[got["answer"].notna()]
         by_rep = sim_answered["replication"]
-        elsewhere = (sim_answered["answer_pool"] != name).groupby(by_rep).mean()
+        elsewhere = (~sim_answered["answer_pool"].astype(str).isin(family)).groupby(by_rep).mean()
         rows.append(
             {
                 "pool": name,

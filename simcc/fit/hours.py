@@ -24,7 +24,9 @@ by one constant so that the day's load (each call's factor times its type's
 mean, summed) stays the sample's, as with one handle time per type:
 shrinking alone lowered the offered load by 2–3 % on the bank's days. Call
 types with overflow routing are not split (their handle time in the overflow
-pool is fitted apart).
+pool is fitted apart). With skill pools (:mod:`simcc.fit.skills`) a pool's
+factors are fitted on its own and its skill pools' work, and every pool that
+takes a type takes its hourly types.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ def hour_factors(
         }
     )
     frame = frame[(frame["band"] >= 0) & (frame["band"] < bands)]
+    bands_of = frame.groupby("band")
     raw: dict[int, tuple[float, float]] = {}
-    for b, group in frame.groupby("band"):
+    for b, group in bands_of:
         total = float(group["expected"].sum())
         if len(group) >= min_calls and total > 0:
             ratio = float(group["service"].sum()) / total
@@ -92,7 +95,7 @@ def hour_factors(
     for b, (ratio, se) in raw.items():
         out[b] = 1.0 + (ratio - 1.0) * spread / (spread + se**2)
     # one constant for every hour keeps the day's load the sample's, as without the split
-    work_by_band = frame.groupby("band")["expected"].sum().reindex(range(bands), fill_value=0.0)
+    work_by_band = bands_of["expected"].sum().reindex(range(bands), fill_value=0.0)
     weights = work_by_band.to_numpy(dtype=float)
     scale = weights.sum() / float(np.dot(weights, out))
     return [float(f * scale) for f in out]
@@ -116,16 +119,18 @@ def split_by_hour(
     """
     horizon = parse_duration(scenario["horizon"])
     notes: list[str] = []
-    for pool in plan.pools:
+    for pool in [p for p in plan.pools if plan.home(p) == p]:
         types = [t for t in plan.types_of(pool) if t in scenario["call_types"]]
         types = [t for t in types if t not in plan.routed and t in fits]
         means = {t: fits[t].sample_mean for t in types}
-        own = typed[(typed["credit"] == pool) & typed["ctype"].isin(types)]
+        # the pool's own work, and its skill pools' (hour_factors keeps the calls of ``types``)
+        own = typed[typed["credit"].map(plan.home) == pool]
         factors = hour_factors(own, means, start, horizon, band, min_calls=min_calls)
         if not types or all(f == 1.0 for f in factors):
             continue
         for t in types:
-            _split_type(scenario, pool, t, factors, start, band)
+            serving = [p for p in plan.family(pool) if t in plan.types_of(p)]
+            _split_type(scenario, serving, t, factors, start, band)
         shown = ", ".join(
             f"{fmt_clock(start + b * band)} {f:.2f}" for b, f in enumerate(factors) if f != 1.0
         )
@@ -141,20 +146,21 @@ def split_by_hour(
 
 def _split_type(
     scenario: dict[str, Any],
-    pool: str,
+    pools: Sequence[str],
     call_type: str,
     factors: Sequence[float],
     start: float,
     band: float,
 ) -> None:
-    """Replace ``call_type`` by one call type per band with arrivals in it."""
+    """Replace ``call_type`` by one call type per band with arrivals in it, in ``pools``
+    (its pool and the skill pools that take it)."""
     spec = scenario["call_types"].pop(call_type)
     arrivals = spec["arrivals"]
     rates: list[str] = arrivals["rates"]
     per_band = round(band / parse_duration(arrivals["interval"]))
-    handle = scenario["pools"][pool]["handle_time"].pop(call_type)
-    skills: list[str] = scenario["pools"][pool]["skills"]
-    skills.remove(call_type)
+    handles = {pool: scenario["pools"][pool]["handle_time"].pop(call_type) for pool in pools}
+    for pool in pools:
+        scenario["pools"][pool]["skills"].remove(call_type)
     for b, factor in enumerate(factors):
         mine = [r if i // per_band == b else ZERO_RATE for i, r in enumerate(rates)]
         if all(r == ZERO_RATE for r in mine):
@@ -163,7 +169,8 @@ def _split_type(
         scenario["call_types"][name] = copy.deepcopy(spec) | {
             "arrivals": {"interval": arrivals["interval"], "rates": mine}
         }
-        block = dict(handle)
-        block["mean"] = round(float(handle["mean"]) * float(factor), 1)
-        scenario["pools"][pool]["handle_time"][name] = block
-        skills.append(name)
+        for pool, handle in handles.items():
+            block = dict(handle)
+            block["mean"] = round(float(handle["mean"]) * float(factor), 1)
+            scenario["pools"][pool]["handle_time"][name] = block
+            scenario["pools"][pool]["skills"].append(name)

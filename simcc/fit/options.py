@@ -84,6 +84,10 @@ class FitOptions:
       quiet gap before the first call of a session (after a break or at the
       start of the day) when it took that call at once, and after the last
       one; ``none`` counts a session from its first call to its last.
+    * ``skill_pools``: the general agents who, by the log, never take some of
+      the general pool's call types get pools of their own by the types they
+      take, which every caller of those types waits in too
+      (:mod:`simcc.fit.skills`); False: every general agent takes every type.
     * ``overflow``: ``auto`` lets the general pool take a dedicated type's
       calls when the log shows it did (``min_overflow_share`` of them and at
       least ``min_overflow_calls``), with ``after`` calibrated by simulation
@@ -133,6 +137,7 @@ class FitOptions:
     answered_gaps: bool = True
     away_first: bool = False
     session_edges: SessionEdges = "both"
+    skill_pools: bool = False
     overflow: OverflowChoice = "auto"
     min_overflow_share: float = 0.05
     min_overflow_calls: int = 10

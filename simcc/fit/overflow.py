@@ -96,8 +96,12 @@ def credit(calls: pd.DataFrame, plan: PoolPlan, by: str = "ctype") -> pd.Series:
     """The pool whose work each call's service was (see :meth:`PoolPlan.credit`)."""
     pools = calls[by].map(plan.pool_of)
     for t, target in plan.routed.items():
-        mine = (calls[by] == t) & calls["server"].isin(plan.agents.get(target, []))
+        agents = [a for p in plan.family(target) for a in plan.agents.get(p, [])]
+        mine = (calls[by] == t) & calls["server"].isin(agents)
         pools = pools.mask(mine, target)
+    for pool, types in plan.skills.items():
+        mine = calls[by].isin(types) & calls["server"].isin(plan.agents.get(pool, []))
+        pools = pools.mask(mine, pool)
     return pools
 
 

@@ -100,27 +100,47 @@ class PoolPlan:
     type_calls: dict[str, int] = field(default_factory=dict)
     routed: dict[str, str] = field(default_factory=dict)
     """Call types given overflow routing in the scenario, and the pool they overflow to."""
+    skills: dict[str, list[str]] = field(default_factory=dict)
+    """Pools split from the general pool by the call types their agents take, and those
+    types (set by :func:`~simcc.fit.skills.split_by_skills`; empty without)."""
 
     def credit(self, call_type: str, server: str) -> str:
         """The pool whose work a service of ``call_type`` by ``server`` is.
 
         The call type's own pool, but with overflow routing a call taken by an
-        agent of the overflow pool is that pool's work.
+        agent of the overflow pool (or of a pool split from it by skills) is
+        that pool's work, and a call taken by an agent of a skill pool that
+        takes its type is the skill pool's.
         """
         target = self.routed.get(call_type)
-        if target is not None and server in self.agents.get(target, ()):
+        if target is not None and any(
+            server in self.agents.get(p, ()) for p in self.family(target)
+        ):
             return target
+        for pool, types in self.skills.items():
+            if call_type in types and server in self.agents.get(pool, ()):
+                return pool
         return self.pool_of[call_type]
 
     @property
     def pools(self) -> list[str]:
         """Pool names, the general pool first."""
-        names = list(dict.fromkeys(self.pool_of.values()))
+        names = list(dict.fromkeys([*self.pool_of.values(), *self.skills]))
         return sorted(names, key=lambda p: (p != GENERAL_POOL, p))
 
     def types_of(self, pool: str) -> list[str]:
         """Call types served by ``pool``."""
+        if pool in self.skills:
+            return list(self.skills[pool])
         return [t for t, p in self.pool_of.items() if p == pool]
+
+    def home(self, pool: str) -> str:
+        """The pool ``pool`` was split from by skills (the general pool), or itself."""
+        return GENERAL_POOL if pool in self.skills else pool
+
+    def family(self, pool: str) -> list[str]:
+        """``pool`` and the pools split from it by skills."""
+        return [p for p in self.pools if self.home(p) == pool]
 
     def describe(self) -> list[str]:
         """One line per pool: its call types and number of agents."""
@@ -496,8 +516,10 @@ def staffing_notes(
     counts: dict[str, list[int]],
     opts: FitOptions,
     wrap_up: dict[str, float],
+    rounded: dict[str, np.ndarray] | None = None,
 ) -> list[str]:
-    """Explain the pools and how their agents were counted."""
+    """Explain the pools and how their agents were counted (``rounded``: each pool's
+    agents rounded before the raise to 1, default its means rounded)."""
     method, max_gap = opts.staffing_method, opts.max_gap
     out = [
         "pools: agents who took at least 90% of their calls from one call type are dedicated "
@@ -509,6 +531,12 @@ def staffing_notes(
             "overflow pool is that pool's work."
             if plan.routed
             else "."
+        )
+        + (
+            " A call taken by an agent of a skill pool (below) that takes its type is that "
+            "skill pool's work."
+            if plan.skills
+            else ""
         ),
         *(f"  {line}" for line in plan.describe()),
     ]
@@ -527,7 +555,8 @@ def staffing_notes(
             "over the days, rounded (an agent with one call counts for the whole interval)."
         )
     for pool, mean in staffing.items():
-        raised = int(np.sum(np.rint(mean.to_numpy()) < np.asarray(counts[pool])))
+        plain = np.rint(mean.to_numpy()) if rounded is None else rounded[pool]
+        raised = int(np.sum(plain < np.asarray(counts[pool])))
         line = f"  {pool}: {mean.mean():.2f} agents on average, {min(counts[pool])}–"
         line += f"{max(counts[pool])} per interval"
         if "max_gap" in mean.attrs:
