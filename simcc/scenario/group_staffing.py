@@ -3,8 +3,8 @@
 ``simcc staff``, the interval staffing search and ``simcc sweep
 pools.P.agents=…`` set a pool's agents.  A pool split into agent groups
 (MODEL.md §9) has its agents as the groups' sum, so a new staffing for it
-is shared among its groups in the file's mix: each group's share is its
-mean agents over the day in the file (equal shares when the file has none),
+is shared among its groups in the file's mix: each group's share is the
+mean of its counts in the file (equal shares when the file has none),
 and every interval's count is apportioned by largest remainders, a tie
 going to the group written first.  A change that names a group's agents
 itself (``pools.P.groups.G.agents``) is left as written.
@@ -13,6 +13,7 @@ itself (``pools.P.groups.G.agents``) is left as written.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,8 @@ def group_changes(scenario: Scenario, changes: Mapping[str, Any]) -> dict[str, A
         pool = scenario.pools.get(keys[1])
         if pool is None or pool.groups is None:
             continue
-        if any(p.startswith(f"pools.{keys[1]}.groups.") for p in changes):
-            continue  # the groups are set by hand
+        if any(_sets_group_agents(p, keys[1]) for p in changes):
+            continue  # the groups' agents are set by hand
         counts = _counts(value)
         if counts is None:
             continue  # not a staffing: validation says what is wrong with it
@@ -45,10 +46,19 @@ def group_changes(scenario: Scenario, changes: Mapping[str, Any]) -> dict[str, A
     return added
 
 
+def _sets_group_agents(path: str, pool: str) -> bool:
+    """Whether ``path`` sets the agents of ``pool``'s groups: ``pools.P.groups``,
+    ``pools.P.groups.G`` or ``pools.P.groups.G.agents``."""
+    return (
+        re.fullmatch(rf"pools\.{re.escape(pool)}\.groups(\.[^.]+(\.agents(\..*)?)?)?", path)
+        is not None
+    )
+
+
 def split_agents(pool: Pool, agents: int) -> dict[str, int]:
     """``agents`` of a grouped pool shared among its groups in the file's mix."""
     groups = pool.groups or {}
-    shares = [sum(g.agents.counts) / len(g.agents.counts) for g in groups.values()]
+    shares = [g.agents.mean_count for g in groups.values()]
     return dict(zip(groups, apportion(agents, shares), strict=True))
 
 

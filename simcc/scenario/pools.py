@@ -41,6 +41,18 @@ class Staffing(Block):
     counts: list[Annotated[int, Field(ge=0, le=MAX_AGENTS)]] = Field(min_length=1)
     repeat: bool = False
 
+    @property
+    def mean_count(self) -> float:
+        """The mean of its counts, each interval's once: the weight of a group's agents
+        in the pool's cost rate and in a new staffing's split among groups."""
+        return sum(self.counts) / len(self.counts)
+
+    def same_as(self, other: Staffing) -> bool:
+        """The same agents on duty (one count is constant, with or without an interval)."""
+        if len(self.counts) == len(other.counts) == 1:
+            return self.counts == other.counts
+        return self == other
+
 
 def _staffing(value: Any) -> Any:
     """A bare number of agents is one count for the whole horizon."""
@@ -164,12 +176,10 @@ class Pool(Block):
                 (self.cost_per_hour if g.cost_per_hour is None else g.cost_per_hour, g.agents)
                 for g in self.groups.values()
             ]
-            heads = sum(sum(plan.counts) / len(plan.counts) for _, plan in costs)
+            heads = sum(plan.mean_count for _, plan in costs)
             if heads > 0 and any(g.cost_per_hour is not None for g in self.groups.values()):
                 # the pool's rate, for the cost metrics: the groups' rates weighted by agents
-                self.cost_per_hour = (
-                    sum(c * sum(plan.counts) / len(plan.counts) for c, plan in costs) / heads
-                )
+                self.cost_per_hour = sum(c * plan.mean_count for c, plan in costs) / heads
         return self
 
     def problems(self, name: str, call_types: Mapping[str, Any]) -> list[str]:
@@ -244,7 +254,7 @@ def _group_problems(where: str, pool: Pool, groups: Mapping[str, Group]) -> list
             f"{where}.groups: the groups' shift plans must share one interval and repeat "
             f"to add up to the pool's agents (got {shapes})"
         )
-    elif pool._agents_given and summed != pool.agents:
+    elif pool._agents_given and not summed.same_as(pool.agents):
         parts = " + ".join(f"{g} {_plan_text(p.agents)}" for g, p in groups.items())
         problems.append(
             f"{where}.agents: {_plan_text(pool.agents)} agents, but the groups sum to "

@@ -49,14 +49,32 @@ def test_an_interval_staffing_is_split_interval_by_interval() -> None:
     assert staffed.pools["front"].agents.counts == [9, 0]
 
 
-def test_groups_set_by_hand_are_left_as_written() -> None:
+def test_groups_whose_agents_are_set_by_hand_are_left_as_written() -> None:
     staffed = loads_scenario(GROUPED, source="c.yaml").with_changes(
-        {"pools.front.groups.senior.agents": 1}
+        {"pools.front.agents": 8, "pools.front.groups.senior.agents": 3}
     )
     groups = staffed.pools["front"].groups
     assert groups is not None
-    assert groups["senior"].agents.counts == [1]
-    assert staffed.pools["front"].agents.counts == [6]
+    assert groups["senior"].agents.counts == [3]  # not split: 8 = novice 5 + senior 3
+    assert groups["novice"].agents.counts == [5]
+
+
+def test_another_group_field_set_beside_the_agents_does_not_stop_the_split() -> None:
+    staffed = loads_scenario(GROUPED, source="c.yaml").with_changes(
+        {"pools.front.agents": 13, "pools.front.groups.senior.handle_factor": 0.9}
+    )
+    groups = staffed.pools["front"].groups
+    assert groups is not None
+    assert (groups["novice"].agents.counts, groups["senior"].agents.counts) == ([7], [6])
+    assert groups["senior"].handle_factor == 0.9
+
+
+def test_one_count_over_one_interval_is_a_constant_staffing() -> None:
+    plan = {"interval": "2h", "counts": [9]}
+    staffed = loads_scenario(GROUPED, source="c.yaml").with_changes({"pools.front.agents": plan})
+    groups = staffed.pools["front"].groups
+    assert groups is not None
+    assert (groups["novice"].agents.counts, groups["senior"].agents.counts) == ([5], [4])
 
 
 def test_a_tie_goes_to_the_group_written_first() -> None:
