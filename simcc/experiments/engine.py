@@ -141,7 +141,9 @@ class Engine:
         if tasks:
             self._execute(tasks, copies)
         known = self._known()
-        return [[known[(pid, rep)] for rep in range(replications)] for pid in ids]
+        out = [[known[(pid, rep)] for rep in range(replications)] for pid in ids]
+        self._memory.clear()  # without a journal the caller keeps what it needs
+        return out
 
     def finish(self) -> None:
         """Mark the journal complete (call once every replication of the experiment is in)."""

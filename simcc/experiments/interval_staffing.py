@@ -283,7 +283,7 @@ def simulate_day(
 def fingerprint(scenario: Scenario, seed: int, interval: float) -> str:
     """What a resumed interval search must find unchanged: the centre, seed and interval
     (the metrics kept depend on them; the targets only decide which staffings are tried)."""
-    text = json.dumps({"point": point_id(scenario, seed), "interval": interval})
+    text = json.dumps({"point": point_id(scenario, seed), "interval": float(interval)})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

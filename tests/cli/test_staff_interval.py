@@ -47,8 +47,9 @@ def test_staff_interval_writes_requirements_and_a_staffed_scenario(
     assert {"required", "scheduled", "erlang", "service_level_ci_low"} <= set(table.columns)
     staffed = load_scenario(out / "staffed-cold.yaml")
     assert staffed.pools["front"].agents.counts == list(table["required"])
+    assert '"point"' in (out / "journal.jsonl").read_text()  # the days simulated are kept
     again = runner.invoke(app, [*args, "--shrinkage", "0.25", "--out", str(out), "--resume"])
-    assert again.exit_code == 0, again.output  # every day simulated is in out/journal.jsonl
+    assert again.exit_code == 0, again.output  # (that it reruns nothing: test_experiments_resume)
     pd.testing.assert_frame_equal(pd.read_csv(out / "staffing.csv"), table, check_exact=True)
 
 
