@@ -71,7 +71,8 @@ class _Closing:
 
     _entered = False
     runs_elsewhere = False
-    """Whether tasks run in other processes, leaving this one idle while they run."""
+    """Whether tasks run in other processes, leaving this one idle while they run (a
+    single task may still run here)."""
 
     def close(self) -> None:
         """Release the workers (nothing to release by default)."""
@@ -110,7 +111,7 @@ class ProcessExecutor(_Closing):
         queue = iter(tasks)
         first = list(itertools.islice(queue, 2))
         queue = itertools.chain(first, queue)  # drawn as workers come free (runner sizes them)
-        serial = self.jobs <= 1 or self._method is None
+        serial = not self.runs_elsewhere
         if serial or (len(first) <= 1 and self._pool is None):
             yield from SerialExecutor().map_unordered(fn, queue)
             return

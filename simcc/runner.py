@@ -347,16 +347,20 @@ would add about 55 MB to the peak memory of the process tree (docs/performance.m
 "Memory")."""
 
 
-def _import_meanwhile(modules: Sequence[str]) -> None:
+def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
     """Import ``modules`` in a daemon thread (a later ``import`` of one of them waits for
-    the thread to finish it)."""
+    the thread to finish it); :func:`replicate` joins it before it returns, so no thread
+    outlives it (a second ``replicate`` must find this process single-threaded to fork
+    its workers, :func:`simcc.workers.start_method`)."""
 
     def load() -> None:
         for module in modules:
-            with contextlib.suppress(ImportError):
+            with contextlib.suppress(Exception):  # the import that needs it says what failed
                 importlib.import_module(module)
 
-    threading.Thread(target=load, name="simcc-imports", daemon=True).start()
+    thread = threading.Thread(target=load, name="simcc-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_batch(tasks: Sequence[Task]) -> list[TaskResult]:
@@ -462,7 +466,9 @@ def replicate(
             run.import_meanwhile = records is None and getattr(executor, "runs_elsewhere", False)
             reached = run.until_done(executor, n)
     except KeyboardInterrupt:
+        run.join_imports()
         raise Interrupted(run.replications(interrupted=True)) from None
+    run.join_imports()
     # built once the workers are gone: the table loads pandas (docs/performance.md, "Memory")
     return reached if reached is not None else run.replications()
 
@@ -488,6 +494,13 @@ class _Batches:
         self._timed = [0, 0.0]  # replications run here and their seconds of simulation
         self._record_bytes = [0, 0]  # replications with streamed records and their bytes
         self.import_meanwhile = False  # SUMMARY_MODULES, at the first result
+        self._imports: threading.Thread | None = None
+
+    def join_imports(self) -> None:
+        """Wait for :data:`SUMMARY_MODULES` if a thread is importing them."""
+        if self._imports is not None:
+            self._imports.join()
+            self._imports = None
 
     def until_done(self, executor: Executor, n: int) -> Replications | None:
         """Run replications ``0..n−1``, then with a precision target more batches until
@@ -532,7 +545,7 @@ class _Batches:
             self.results.append(result)
         if self.import_meanwhile:
             self.import_meanwhile = False
-            _import_meanwhile(SUMMARY_MODULES)
+            self._imports = _import_meanwhile(SUMMARY_MODULES)
         if result.wall_time > 0:
             self._timed[0] += 1
             self._timed[1] += result.wall_time

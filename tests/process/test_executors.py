@@ -270,6 +270,34 @@ print(simcc.replicate(s, 4, jobs=2).summary_frame().loc["offered", "n"])
 """
 
 
+TWICE = """\
+import threading
+import simcc
+from simcc.runner import ProcessExecutor
+s = simcc.load_scenario({path!r})
+first = simcc.replicate(s, 4, jobs=2)
+print("threads", threading.active_count(), "forks", ProcessExecutor(2).runs_elsewhere)
+print("same", first.table.equals(simcc.replicate(s, 4, jobs=2).table))
+"""
+
+
+@pytest.mark.timeout(300)
+def test_replicate_leaves_no_thread_behind_so_the_next_one_forks_workers_too(
+    tmp_path: Path,
+) -> None:
+    """In a fresh script the summary's imports run in a thread during the run; it is
+    joined before ``replicate`` returns, so the next call can still fork its workers."""
+    scenario = tmp_path / "centre.yaml"
+    scenario.write_text(CENTRE)
+    script = tmp_path / "twice.py"
+    script.write_text(TWICE.format(path=str(scenario)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=240, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "threads 1 forks True" in done.stdout and "same True" in done.stdout
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("guarded", [False, True], ids=["no-main-guard", "main-guard"])
 def test_a_plain_script_runs_its_replications_once(tmp_path: Path, guarded: bool) -> None:
