@@ -21,7 +21,7 @@ so those keep their defaults.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -341,9 +341,14 @@ def _staffing(
             rounded |= zip(family, together, strict=True)
     counts: dict[str, list[int]] = {}
     for pool in sorted(plan.pools, key=lambda p: p not in plan.skills):  # skill pools first
-        others = [counts[p] for p in plan.family(pool) if p != pool]
-        rates = _pool_rates(plan, pool, day.rates)
-        counts[pool] = _agent_counts(staffing[pool], rates, opts.interval, others, rounded[pool])
+        entering = {
+            t: day.rates[t] for t, p in plan.pool_of.items() if p == pool and t in day.rates
+        }
+        takers = {
+            t: [counts[p] for p in plan.family(pool) if t in plan.skills.get(p, ())]
+            for t in entering
+        }
+        counts[pool] = _agent_counts(staffing[pool], entering, opts.interval, takers, rounded[pool])
     counts = {pool: counts[pool] for pool in plan.pools}
     notes = staffing_notes(plan, staffing, counts, opts, wrap_up, rounded)
     return staffing, counts, notes
@@ -517,13 +522,6 @@ def _staffing_mean(
     return out
 
 
-def _pool_rates(plan: PoolPlan, pool: str, type_rates: dict[str, np.ndarray]) -> np.ndarray:
-    """Total arrival rate per arrival interval of the call types ``pool`` is the entry of
-    (none for a skill pool, whose callers enter the general pool)."""
-    rates = [type_rates[t] for t, p in plan.pool_of.items() if p == pool and t in type_rates]
-    return np.sum(rates, axis=0) if rates else np.zeros(len(next(iter(type_rates.values()))))
-
-
 def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:
     """A piecewise-constant arrivals block."""
     return {"interval": fmt_duration(interval), "rates": [fmt_rate(r) for r in rates]}
@@ -634,20 +632,24 @@ def _span_comments(
 
 def _agent_counts(
     mean: pd.Series,
-    rates: np.ndarray,
+    type_rates: Mapping[str, np.ndarray],
     interval: float,
-    others: Sequence[list[int]] = (),
+    takers: Mapping[str, Sequence[list[int]]] | None = None,
     rounded: np.ndarray | None = None,
 ) -> list[int]:
     """Rounded agents per staffing interval (``rounded``, default the means rounded); at
-    least 1 where the pool's calls arrive and none of the ``others`` (the skill pools that
-    take them too) has an agent."""
+    least 1 where calls of a type entering the pool arrive (``type_rates``, per arrival
+    interval) and no other pool that takes that type (``takers``: per type, the skill
+    pools' counts) has an agent."""
     counts = (np.rint(mean.to_numpy()) if rounded is None else np.asarray(rounded)).astype(int)
     step = float(mean.index[1] - mean.index[0]) if len(mean) > 1 else interval
     per_arrival_slot = max(round(interval / step), 1)
-    calls_due = np.repeat(np.asarray(rates) > 0, per_arrival_slot)[: len(counts)]
-    for other in others:
-        calls_due &= np.asarray(other) < 1
+    calls_due = np.zeros(len(counts), dtype=bool)
+    for t, rates in type_rates.items():
+        uncovered = np.repeat(np.asarray(rates) > 0, per_arrival_slot)[: len(counts)]
+        for other in (takers or {}).get(t, ()):
+            uncovered &= np.asarray(other) < 1
+        calls_due |= uncovered
     return [int(c) for c in np.where(calls_due & (counts < 1), 1, counts)]
 
 

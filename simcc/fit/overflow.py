@@ -93,7 +93,13 @@ def general_share(plan: PoolPlan, call_type: str) -> float:
 
 
 def credit(calls: pd.DataFrame, plan: PoolPlan, by: str = "ctype") -> pd.Series:
-    """The pool whose work each call's service was (see :meth:`PoolPlan.credit`)."""
+    """The pool whose work each call's service was.
+
+    The call type's own pool, but with overflow routing a call taken by an
+    agent of the overflow pool (or of a pool split from it by skills) is that
+    pool's work, and a call taken by an agent of a skill pool that takes its
+    type is the skill pool's.
+    """
     pools = calls[by].map(plan.pool_of)
     for t, target in plan.routed.items():
         agents = [a for p in plan.family(target) for a in plan.agents.get(p, [])]

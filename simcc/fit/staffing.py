@@ -104,24 +104,6 @@ class PoolPlan:
     """Pools split from the general pool by the call types their agents take, and those
     types (set by :func:`~simcc.fit.skills.split_by_skills`; empty without)."""
 
-    def credit(self, call_type: str, server: str) -> str:
-        """The pool whose work a service of ``call_type`` by ``server`` is.
-
-        The call type's own pool, but with overflow routing a call taken by an
-        agent of the overflow pool (or of a pool split from it by skills) is
-        that pool's work, and a call taken by an agent of a skill pool that
-        takes its type is the skill pool's.
-        """
-        target = self.routed.get(call_type)
-        if target is not None and any(
-            server in self.agents.get(p, ()) for p in self.family(target)
-        ):
-            return target
-        for pool, types in self.skills.items():
-            if call_type in types and server in self.agents.get(pool, ()):
-                return pool
-        return self.pool_of[call_type]
-
     @property
     def pools(self) -> list[str]:
         """Pool names, the general pool first."""

@@ -99,11 +99,14 @@ def test_in_the_simulation_the_pool_without_the_type_never_answers_it() -> None:
     assert "agents_PS" in set(by_pool.get_group("PS").astype(str))
 
 
-def test_the_general_pool_gets_no_agent_of_its_own_where_a_skill_pool_has_one() -> None:
+def test_the_general_pool_gets_no_agent_of_its_own_where_skill_pools_take_every_call() -> None:
     mean = pd.Series([0.2, 0.2, 0.2, 0.2], index=[0.0, 900.0, 1800.0, 2700.0])
-    rates = np.array([10.0, 10.0])  # calls in both half hours
-    assert _agent_counts(mean, rates, 1800.0) == [1, 1, 1, 1]
-    assert _agent_counts(mean, rates, 1800.0, [[1, 0, 0, 2]]) == [0, 1, 1, 0]
+    ps = {"PS": np.array([10.0, 10.0])}  # PS calls in both half hours
+    assert _agent_counts(mean, ps, 1800.0) == [1, 1, 1, 1]
+    assert _agent_counts(mean, ps, 1800.0, {"PS": [[1, 0, 0, 2]]}) == [0, 1, 1, 0]
+    # NW calls too, in the first half hour: agents_PS cannot take them
+    both = ps | {"NW": np.array([5.0, 0.0])}
+    assert _agent_counts(mean, both, 1800.0, {"PS": [[1, 0, 0, 2]], "NW": []}) == [1, 1, 1, 0]
 
 
 def test_pools_split_by_skills_are_rounded_together_to_the_total_the_pool_had() -> None:
