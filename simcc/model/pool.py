@@ -37,7 +37,7 @@ import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
 from simcc.model.records import Activity, Recorder
-from simcc.model.scheduling import call_in
+from simcc.model.scheduling import Environment, call_in
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -124,7 +124,7 @@ class Entry(Event, Place[O]):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         deadline: float,
         owner: O,
         pool: Pool,
@@ -151,7 +151,7 @@ class Pool:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         index: int,
         name: str,
         tier: int,
@@ -453,7 +453,7 @@ class OverflowClock(Generic[O]):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         pool: Pool,
         after: float,
         overflow: Callable[[Entry[O], Pool], None],
