@@ -219,16 +219,23 @@ def run_until(env: Environment, until: float) -> None:
     :class:`Call` is called directly; any other event is fired by :func:`fire`.
     """
     times, due = env._times, env._at
-    while times and times[0] < until:
+    while times:
         at = heappop(times)
+        if at >= until:
+            heappush(times, at)  # (not due yet: it stays, as SimPy leaves it)
+            break
         event = due.pop(at)
-        if event.__class__ is _Tie:
-            event = _first(env, at, event)
         env.now = at
-        if event.__class__ is Call:
+        kind = event.__class__
+        if kind is Call:  # (most events: tested first)
             event.fn(event)
-        else:
-            fire(event)
+            continue
+        if kind is _Tie:
+            event = _first(env, at, event)
+            if event.__class__ is Call:
+                event.fn(event)
+                continue
+        fire(event)
     if until < math.inf:
         env.now = until
 
