@@ -15,10 +15,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-import simpy
-
 from simcc.model.pool import Pool
 from simcc.model.records import Recorder
+from simcc.model.scheduling import Environment
 
 
 class AgentGroup:
@@ -159,7 +158,7 @@ class GroupedPool(Pool):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         index: int,
         name: str,
         tier: int,

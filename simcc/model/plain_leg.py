@@ -1,25 +1,32 @@
-"""The first contacts of a plain call type: their whole life in three fused callbacks.
+"""The first leg of a plain call type's first contacts in three fused callbacks.
 
-A call type is *plain* when its contacts can only live a first leg: one pool
-on its path, no needs, no front door, no virtual hold, no overflow and no
-complaints (:func:`is_plain`).  Such a contact arrives, is answered at once or
-queues, is handled, and ends (resolved or unresolved) or hangs up.  The
-general first leg of :class:`~simcc.model.center.Center` runs it through about
-a dozen calls, each checking for features the call type does not have;
-:class:`PlainLeg`, chosen when the centre is built, runs the same steps in
-three callbacks — the arrival (draws, answer or queue, the next arrival),
-the answer from the queue, the end of handling (records, the agent's next
-contact, the contact's end) — with what they read bound once.
+A call type is *plain* when its first leg has no feature to check: a plain
+pool first on its path, no needs, no front door, no virtual hold, no overflow
+and no complaints (:func:`is_plain`).  Such a contact arrives, is answered at
+once or queues, is handled, and ends (resolved or unresolved) or hangs up —
+or, when its path goes on, is handed on.  The general first leg of
+:class:`~simcc.model.center.Center` runs it through about a dozen calls, each
+checking for features the call type does not have; :class:`PlainLeg`, chosen
+when the centre is built, runs the same steps in three callbacks — the
+arrival (draws, answer or queue, the next arrival), the answer from the
+queue, the end of handling (records, the agent's next contact, the contact's
+end) — with what they read bound once.  A contact its first agent hands on
+becomes a full :class:`~simcc.model.contact.Contact` at that moment
+(:meth:`PlainLeg.hand_on`), whose life goes on as the general one's: the
+light process of :func:`~simcc.model.contact.after_escalation`.  The 60–80 %
+of a multi-tier centre's contacts resolved (or lost) at their first pool
+never need more.
 
 The steps, their order, the events in SimPy's queue and every draw a record
 or a decision reads are the general path's, so the results are the same to
 the bit (``benchmarks/fingerprint.py``).  What goes is work no result reads:
-a plain contact's hold and transfer patience, and its resolution draw when
-its pool resolves every contact, are never drawn (each is a stream of its
-own, which nothing else draws from); a plain contact (:class:`PlainContact`)
-stores only what its first leg sets, its other fields being those of any new
-contact of its call type; the arrival timer is pushed again for the next
-arrival instead of a new one.
+a contact's hold and transfer patience on a path of one pool, and its
+resolution draw when its pool resolves every contact, are never drawn (each
+is a stream of its own, which nothing else draws from); a plain contact
+(:class:`PlainContact`) stores only what its first leg sets (and, if it is
+handed on, its hold and transfer patience and why), its other fields being
+those of any new contact of its call type; the arrival timer is pushed again
+for the next arrival instead of a new one.
 """
 
 from __future__ import annotations
@@ -27,11 +34,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from simcc.model.contact import Contact
+from simcc.model.contact import Contact, after_escalation
 from simcc.model.pool import Place, Pool, Wait
-from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome
+from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome, Reason
 from simcc.model.samplers import no_wrap_up
-from simcc.model.scheduling import Call, call_again, call_in
+from simcc.model.scheduling import Call, call_again, call_in, start_process
 
 if TYPE_CHECKING:
     from simcc.model.arrivals import ArrivalStream, ContactDraws
@@ -41,17 +48,18 @@ if TYPE_CHECKING:
 _HANDLE = Activity.HANDLE.value
 _RESOLVED, _UNRESOLVED = Outcome.RESOLVED.value, Outcome.UNRESOLVED.value
 _ABANDONED_QUEUE = Outcome.ABANDONED_QUEUE.value
+_NOT_RESOLVED = Reason.NOT_RESOLVED.value
 _ANSWERED, _HUNG_UP = Wait.ANSWERED, Wait.HUNG_UP
 NAN = math.nan
 CONTACT_SOURCES = tuple(f.attr for f in CONTACTS.stored)
 
 
 def is_plain(center: Center, ct: CallTypeRuntime) -> bool:
-    """Whether first contacts of ``ct`` can only live a first leg at a plain pool."""
+    """Whether the first leg of first contacts of ``ct`` is plain: at a plain pool, with
+    no needs, front door, virtual hold, overflow or complaints (any path after it)."""
     entry = ct.path[0]
     return (
-        len(ct.path) == 1
-        and not ct.routes
+        not ct.routes
         and not ct.overflow_now
         and not ct.overflow_later
         and center.doors[ct.index] is None
@@ -74,7 +82,11 @@ class PlainContact(Place["PlainContact"]):
     queue entry is made for it.
     """
 
-    __slots__ = (*FIRST_LEG, "agent", "first_handle", "leg", "resolved")
+    __slots__ = (
+        *FIRST_LEG,
+        *("agent", "first_handle", "leg", "resolved"),
+        *("hold_patience", "reason", "transfer_patience"),  # (set only if it is handed on)
+    )
 
     false_resolution = False
     agent: int
@@ -84,13 +96,16 @@ class PlainContact(Place["PlainContact"]):
     case_id: int
     end: float
     first_handle: float
+    hold_patience: float
     id: int
     leg: PlainLeg
     outcome: int
     priority: int
     queued: float
+    reason: int
     resolved: bool
     segment: int
+    transfer_patience: float
     wait: float
 
     @property
@@ -120,6 +135,12 @@ class PlainLeg:
         # None: every contact is resolved (a uniform draw is below 1), so none is drawn
         self.resolve_p: float | None = None if p >= 1.0 else p
         self.resolve = draws.resolve
+        # a longer path: the first agent hands on a contact it does not resolve, or whose
+        # diagnosis reaches escalate_after (MODEL.md §3, §7), as Center._answer decides
+        self.onward = len(ct.path) > 1
+        self.limit = ct.escalate_after[pool.index] if self.onward else math.inf
+        self.limit_reason = ct.limit_reason[pool.index]
+        self.hold, self.transfer = draws.hold, draws.transfer
         wrap = center.wrap(pool.index, ct.index)
         self.wrap = None if wrap is no_wrap_up else wrap
         self.record_agent = center.recorder.agent
@@ -144,10 +165,19 @@ class PlainLeg:
         c.segment = segment = 0 if self.one_segment else center.segment_draw()
         c.arrival = c.queued = now
         c.priority = self.priorities[segment]
-        handle = c.first_handle = self.handle()
+        handle = self.handle()
         p = self.resolve_p
-        c.resolved = True if p is None else self.resolve() < p
+        resolved = True if p is None else self.resolve() < p
         patience = self.patience[segment]()
+        if self.onward:  # the draws a contact handed on reads (each a stream of its own)
+            hold, transfer = self.hold[segment](), self.transfer[segment]()
+            reason = _NOT_RESOLVED
+            if handle > self.limit:  # the escalation trigger ends the diagnosis
+                handle, resolved, reason = self.limit, False, self.limit_reason
+            if not resolved:
+                c.hold_patience, c.transfer_patience, c.reason = hold, transfer, reason
+        c.first_handle = handle
+        c.resolved = resolved
         self.live[c.id] = c
         pool = self.pool
         agent = pool.seize()
@@ -197,6 +227,9 @@ class PlainLeg:
         now = self.env.now
         if now > c.answer:
             self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now)
+        if not c.resolved and self.onward:
+            self.hand_on(c)
+            return
         if self.wrap is None:
             self.spare = event  # (run out: the agent's next contact of this leg may reuse it)
             self.pool.release(c.agent)
@@ -204,6 +237,22 @@ class PlainLeg:
         else:
             self.pool.finish(c.agent, self.wrap(), c.id)
         self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)
+
+    def hand_on(self, c: PlainContact) -> None:
+        """The first agent hands the contact on: from here it is a :class:`Contact`, whose
+        life goes on as the light process of :func:`after_escalation` (as Center's)."""
+        full = Contact(c.id, c.case_id, 1, self.ct, c.segment)
+        full.priority = c.priority
+        full.arrival, full.queued = c.arrival, c.queued
+        full.first_handle = c.first_handle
+        full.hold_patience, full.transfer_patience = c.hold_patience, c.transfer_patience
+        full.answer, full.answer_pool, full.wait = c.answer, c.answer_pool, c.wait
+        full.agent = c.agent
+        full.busy_since = c.answer
+        full.resolved = False
+        full.reason = c.reason
+        self.live[c.id] = full  # (in its place: the live contacts keep their order)
+        start_process(self.env, after_escalation(self.center, full, self.pool, c.agent))
 
     def end(self, c: PlainContact, outcome: int, now: float) -> None:
         """The contact ends: as :meth:`Center.end`."""

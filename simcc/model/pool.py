@@ -37,7 +37,7 @@ import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
 from simcc.model.records import Activity, Recorder
-from simcc.model.scheduling import call_in
+from simcc.model.scheduling import Environment, call_in
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -58,6 +58,7 @@ ABANDONED = -1
 
 WAITING, SERVED, GONE = 0, 1, 2
 EPS = 1e-9
+INF = math.inf
 # module constants for the per-contact paths (a class attribute costs more)
 _ANSWERED, _QUEUE_FULL, _HUNG_UP = Wait.ANSWERED, Wait.QUEUE_FULL, Wait.HUNG_UP
 _WRAP_UP = Activity.WRAP_UP.value  # a plain int (see simcc.model.records)
@@ -124,7 +125,7 @@ class Entry(Event, Place[O]):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         deadline: float,
         owner: O,
         pool: Pool,
@@ -151,7 +152,7 @@ class Pool:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         index: int,
         name: str,
         tier: int,
@@ -218,22 +219,21 @@ class Pool:
     def queue_up(self, place: Place[Any], priority: int, rank: int, capped: bool = True) -> None:
         """Put ``place``, its ``deadline``, ``expires``, ``then`` and ``pool`` set, in the
         queue: :meth:`join`'s steps for a place its owner made (a plain first contact)."""
-        env = self.env
-        place.state = WAITING
-        place.capped = False
         if capped and self.queue_capacity is not None and self.waiting_live >= self.queue_capacity:
             place.state = GONE
+            place.capped = False
             place.settle(_QUEUE_FULL)
             return
-        self._seq += 1
-        heappush(self._queue, (priority, rank, env.now, self._seq, place))
+        place.state = WAITING
+        place.capped = capped
+        self._seq = seq = self._seq + 1
+        heappush(self._queue, (priority, rank, self.env.now, seq, place))
         self.waiting += 1
         if capped:
-            place.capped = True
             self.waiting_live += 1
         deadline = place.deadline
-        if deadline < math.inf:
-            heappush(self._deadlines, (deadline, self._seq, place))
+        if deadline < INF:
+            heappush(self._deadlines, (deadline, seq, place))
             if deadline < self._clock_at:
                 self._arm()
         if self.idle:  # only possible for an entry ahead of nobody at a shift start
@@ -297,8 +297,8 @@ class Pool:
             then = entry.then
             if then is not None:
                 then(entry, agent)
-            else:  # (an Entry waited for as an event)
-                entry.settle(_ANSWERED, agent)
+            else:  # an Entry waited for as an event: it succeeds (its ended is set above)
+                entry.succeed(agent)  # type: ignore[attr-defined]
             return
         self.idle.append(agent)
 
@@ -453,7 +453,7 @@ class OverflowClock(Generic[O]):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         pool: Pool,
         after: float,
         overflow: Callable[[Entry[O], Pool], None],

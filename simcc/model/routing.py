@@ -26,6 +26,7 @@ from simcc.model.pool import (
     staffing_process,
 )
 from simcc.model.records import Recorder
+from simcc.model.scheduling import Environment
 from simcc.model.sessions import ChatPool
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class ChatWeightedWait(WeightedWait, ChatPool):
 
 
 def build_pool(
-    env: simpy.Environment,
+    env: Environment,
     index: int,
     name: str,
     spec: PoolBlock,

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import heapq
 
-import simpy
-
 from simcc.model.pool import Pool
 from simcc.model.records import Recorder
+from simcc.model.scheduling import Environment
 
 
 class FreeSessions:
@@ -116,7 +115,7 @@ class ChatPool(Pool):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Environment,
         index: int,
         name: str,
         tier: int,

@@ -5,12 +5,17 @@ the general first leg of ``Center``.  Each scenario below runs both ways
 (the general way by making no call type plain) and every record table and
 metric must be identical: wrap-ups, resolution below 1, re-contacts, a full
 queue, a shift plan, zero handle times, priorities by segment, a cap on
-contacts, and a plain call type sharing its pool with one that is not.
+contacts, and a plain call type sharing its pool with one that is not; and
+for a call type whose path goes on, the hand-on of a contact its first agent
+does not resolve (or whose diagnosis reaches ``escalate_after``) under every
+transfer policy and rules, with re-contacts, segments, a shift plan and a
+peer consult, and the shipped warm and cold centres.
 """
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,6 +25,7 @@ import simcc
 from simcc.model import center as center_module
 from simcc.model.plain_leg import is_plain
 
+ROOT = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = {
     "horizon": "4h",
     "warmup": 0,
@@ -63,14 +69,76 @@ CASES = {
         },
         "call_types__general__priority": 1,
     },
-    "shared_pool": {
-        "call_types__escalated": {"arrivals": {"rate": "40/h"}, "path": ["agents", "desk"]},
+    "shared_pool": {  # (escalated has needs: its first leg is the general one)
+        "call_types__escalated": {
+            "arrivals": {"rate": "40/h"},
+            "path": ["agents", "desk"],
+            "needs": {"simple": {"share": 0.5}, "hard": {"share": 0.5, "resolve": {"agents": 0}}},
+        },
         "pools__agents__resolve": 0.5,
         "pools__desk": {
             "tier": 2,
             "agents": 2,
             "handle_time": {"dist": "exponential", "mean": "6m"},
         },
+    },
+}
+
+
+# a call type whose path goes on: the fused first leg hands a contact on as the general one
+ONWARD: dict[str, Any] = {
+    "call_types__general__path": ["agents", "desk", "experts"],
+    "pools__agents__resolve": 0.6,
+    "pools__agents__escalate_after": "5m",
+    "pools__agents__wrap_up": {"dist": "exponential", "mean": "20s"},
+    "pools__desk": {
+        "tier": 2,
+        "agents": 3,
+        "handle_time": {"dist": "exponential", "mean": "6m"},
+        "resolve": 0.7,
+    },
+    "pools__experts": {
+        "tier": 3,
+        "agents": 2,
+        "handle_time": {"dist": "exponential", "mean": "8m"},
+    },
+    "customers__hold_patience": {"dist": "exponential", "mean": "2m"},
+    "customers__transfer_patience": {"dist": "exponential", "mean": "90s"},
+    "transfer__warm": {
+        "consult_time": {"dist": "exponential", "mean": "40s"},
+        "max_consult_wait": "1m",
+        "fallback": "cold",
+    },
+}
+ONWARD_CASES = {
+    **{
+        f"onward_{policy}": {"transfer__policy": policy}
+        for policy in ("warm", "cold", "conference", "callback", "email", "self_service")
+    },
+    "onward_resolve_1": {"transfer__policy": "warm", "pools__agents__resolve": 1.0},
+    "onward_recontacts_and_segments": {
+        "transfer__policy": "warm",
+        "customers__recontact": {
+            "probability": {"abandoned": 0.5, "abandoned_hold": 0.6, "unresolved": 0.7},
+            "delay": {"dist": "exponential", "mean": "20m"},
+        },
+        **CASES["segments"],
+    },
+    "onward_shifts_unfinished": {
+        "transfer__policy": "warm",
+        "drain": "1s",
+        "pools__agents__agents": {"interval": "1h", "counts": [10, 0, 12, 6]},
+    },
+    "onward_peer_consult": {
+        "transfer__policy": "cold",
+        "pools__agents__peer": {"probability": 0.4, "consult_time": 60, "success": 0.5},
+    },
+    "onward_rules": {
+        "transfer__policy": "rules",
+        "transfer__rules": [
+            {"when": {"target_idle_agents": 1}, "policy": "warm"},
+            {"policy": "callback"},
+        ],
     },
 }
 
@@ -82,16 +150,36 @@ def run(s: simcc.Scenario, plain: bool, monkeypatch: pytest.MonkeyPatch, **kw: A
         return simcc.simulate(s, seed=7, **kw)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_plain_leg_records_what_the_general_first_leg_records(
-    case: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    s = scenario(**CASES[case])
+def assert_same_records(s: simcc.Scenario, monkeypatch: pytest.MonkeyPatch) -> simcc.Result:
     fused, general = run(s, True, monkeypatch), run(s, False, monkeypatch)
     for table in ("contacts", "agents", "transfers", "staffing"):
         pd.testing.assert_frame_equal(getattr(fused, table), getattr(general, table))
     assert repr(fused.metrics()) == repr(general.metrics())
     assert len(fused.contacts) > 100
+    return fused
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_plain_leg_records_what_the_general_first_leg_records(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert_same_records(scenario(**CASES[case]), monkeypatch)
+
+
+@pytest.mark.parametrize("case", sorted(ONWARD_CASES))
+def test_plain_leg_hands_contacts_on_as_the_general_first_leg(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fused = assert_same_records(scenario(**(ONWARD | ONWARD_CASES[case])), monkeypatch)
+    assert (fused.contacts["escalations"] > 0).sum() > 20  # (the hand-on was exercised)
+
+
+@pytest.mark.parametrize("name", ["centre-warm.yaml", "centre-cold.yaml"])
+def test_plain_leg_runs_the_shipped_centre_as_the_general_first_leg(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = simcc.load_scenario(ROOT / "scenarios" / name).with_changes({"horizon": "4h"})
+    assert_same_records(s, monkeypatch)
 
 
 def test_plain_leg_stops_at_max_contacts_as_the_general_first_leg(
@@ -124,7 +212,7 @@ def _plain_call_types(s: simcc.Scenario) -> list[str]:
     return [ct.name for ct in center.call_types if is_plain(center, ct)]
 
 
-def test_only_call_types_that_live_a_single_leg_are_plain() -> None:
+def test_only_call_types_whose_first_leg_has_no_feature_are_plain() -> None:
     assert _plain_call_types(scenario()) == ["general"]
     assert _plain_call_types(scenario(**CASES["shared_pool"])) == ["general"]
     overflow = {"call_types__general__overflow": {"pool": "spare", "after": "1m"}}
@@ -132,3 +220,4 @@ def test_only_call_types_that_live_a_single_leg_are_plain() -> None:
     assert _plain_call_types(scenario(**overflow, **spare)) == []
     needs = {"call_types__general__needs": {"a": {"share": 0.5}, "b": {"share": 0.5}}}
     assert _plain_call_types(scenario(**needs)) == []
+    assert _plain_call_types(scenario(**ONWARD)) == ["general"]  # (its path goes on)

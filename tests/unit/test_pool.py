@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 
-import simpy
-
 from simcc.model.pool import ABANDONED, Pool, Wait
 from simcc.model.records import Names, Recorder
+from simcc.model.scheduling import Environment
 
 
-def a_pool(agents: int, queue_capacity: int | None = None) -> tuple[simpy.Environment, Pool]:
-    env = simpy.Environment()
+def a_pool(agents: int, queue_capacity: int | None = None) -> tuple[Environment, Pool]:
+    env = Environment()
     pool = Pool(env, 0, "desk", 1, agents, Recorder(Names(("desk",), ("t",), ("s",), ("",))), 60)
     pool.queue_capacity = queue_capacity
     return env, pool

@@ -134,3 +134,46 @@ def test_simpys_own_scheduler_runs_the_engines_timers() -> None:
     call_in(env, 1.0, lambda event: log.append((env.now, event._value)), "a")
     env.run()
     assert log == [(1.0, "a"), (2.0, "b")]
+
+
+def test_simpys_own_objects_run_on_the_engines_queue_in_simpys_order() -> None:
+    logs = []
+    for env in (simpy.Environment(), Environment()):
+        log: list[tuple[float, str]] = []
+        _story(env, log, light=False)  # Timeouts, Processes (urgent starts) and env.run
+        env.run(until=2.5)
+        env.run()
+        logs.append(log)
+    assert logs[0] == logs[1]
+    assert len(logs[0]) > 10
+
+
+def test_events_due_at_one_instant_run_by_priority_then_in_scheduling_order() -> None:
+    """Many events at a few instants, at three priorities, some scheduled while others
+    of their instant run: the engine's queue gives SimPy's order."""
+    import random
+
+    logs = []
+    for env in (simpy.Environment(), Environment()):
+        rng = random.Random(5)
+        log: list[int] = []
+
+        def event(n: int, env: simpy.Environment = env, log: list[int] = log) -> simpy.Event:
+            e = simpy.Event(env)
+            e._ok, e._value = True, n
+            e.callbacks.append(lambda ev: log.append(ev._value))
+            return e
+
+        def spawn(ev: Any, env: simpy.Environment = env, rng: random.Random = rng) -> None:
+            if ev._value % 3 == 0 and ev._value < 400:  # a new event now or soon, in its turn
+                more = event(ev._value + 1000)
+                env.schedule(more, rng.choice([0, 1, 2]), rng.choice([0.0, 0.0, 1.0]))
+
+        for n in range(300):
+            e = event(n)
+            e.callbacks.append(spawn)
+            env.schedule(e, rng.choice([0, 1, 2]), float(rng.choice([0, 1, 1, 2, 5])))
+        env.run()
+        logs.append(log)
+    assert logs[0] == logs[1]
+    assert len(logs[0]) > 300
