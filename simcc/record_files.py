@@ -172,14 +172,23 @@ def _dictionary_type(names: tuple[str, ...]) -> tuple[type[np.integer[Any]], pa.
     return index, (_texts(names) if names else pa.nulls(0))
 
 
+STATISTICS = ("replication",)
+"""The columns whose row groups carry min/max statistics: ``replication``, so that a
+reader's filter on it (``pandas.read_parquet(..., filters=[("replication", "==", 3)])``)
+skips the other row groups.  Statistics on every column were a quarter of the parent's
+Parquet encoding (docs/performance.md, "Where the time goes", round four) and nothing
+reads them."""
+
+
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
-    """A Parquet writer that dictionary-encodes names and text only: a dictionary of
-    times, nearly all distinct, costs time and space (MMCAb: 20 % of the writing time,
-    7 % of the size)."""
+    """A Parquet writer (Snappy, pyarrow's default codec) that dictionary-encodes names and
+    text only, a dictionary of times, nearly all distinct, costs time and space (MMCAb:
+    20 % of the writing time, 7 % of the size), and keeps statistics of :data:`STATISTICS`
+    only."""
     import pyarrow.parquet as pq  # (here: the workers, which import this module, write none)
 
     names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
-    return pq.ParquetWriter(path, schema, use_dictionary=names)
+    return pq.ParquetWriter(path, schema, use_dictionary=names, write_statistics=list(STATISTICS))
 
 
 class RecordFiles:
@@ -198,6 +207,7 @@ class RecordFiles:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._waiting: dict[int, dict[str, pa.Table] | None] = {}
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
+        self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
         self._next = 0
 
     def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
@@ -233,9 +243,9 @@ class RecordFiles:
         if tables is None:
             return
         for name, table in tables.items():
-            buffer = self._buffer[name]
-            buffer.append(table)
-            if sum(len(t) for t in buffer) >= ROW_GROUP_ROWS:
+            self._buffer[name].append(table)
+            self._buffered[name] += len(table)
+            if self._buffered[name] >= ROW_GROUP_ROWS:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
@@ -252,6 +262,7 @@ class RecordFiles:
         except OSError as exc:
             raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
         buffer.clear()
+        self._buffered[name] = 0
 
     def _path(self, name: str) -> Path:
         return self.stage / f"{name}.parquet"

@@ -98,6 +98,28 @@ def test_a_skipped_replication_has_no_rows_and_holds_nothing_back(
     assert set(contacts["replication"]) == {1}
 
 
+def test_a_reader_filtering_on_replication_skips_the_other_row_groups(
+    tmp_path: Path, tables: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row groups keep min/max statistics of ``replication`` (and of no other column)."""
+    monkeypatch.setattr("simcc.record_files.ROW_GROUP_ROWS", 1)  # a row group a replication
+    with RecordFiles(tmp_path, NAMES) as files:
+        for i, t in enumerate(tables):
+            files.add(i, t)  # type: ignore[arg-type]
+        path = files.finish()["contacts.parquet"].path
+        meta = pq.ParquetFile(path).metadata
+        column = meta.schema.names.index("replication")
+        for group in range(meta.num_row_groups):
+            columns = [meta.row_group(group).column(c) for c in range(meta.num_columns)]
+            assert [c.is_stats_set for c in columns] == [
+                c == column for c in range(meta.num_columns)
+            ]
+            stats = columns[column].statistics
+            assert (stats.min, stats.max) == (group, group)
+        kept = pq.read_table(path, filters=[("replication", "==", 1)])
+    assert set(kept.column("replication").to_pylist()) == {1}
+
+
 def test_a_run_that_fails_leaves_no_file_behind(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
