@@ -36,7 +36,13 @@ from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, R
 from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.running import InstantGuard, run_to, run_with_wall_clock
 from simcc.model.samplers import PoolSamplers, no_wrap_up
-from simcc.model.scheduling import Environment, Pause, call_in, start_process
+from simcc.model.scheduling import (
+    Environment,
+    Pause,
+    call_in,
+    start_process,
+    start_process_last,
+)
 from simcc.model.sessions import ChatPool
 from simcc.model.transfers import TRANSFERS, Process, policy_settings
 from simcc.model.triggers import skip_to
@@ -445,7 +451,7 @@ class Center(PoolSamplers):
             pool.finish(c.agent, wrap(), c.id)
             self.end(c, _RESOLVED if c.resolved else _UNRESOLVED)
         else:
-            start_process(self.env, after_escalation(self, c, pool, c.agent))
+            start_process_last(self.env, after_escalation(self, c, pool, c.agent))
 
     # ------------------------------------------------------------------ hand-offs
 

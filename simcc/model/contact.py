@@ -236,9 +236,10 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | N
     if leg.counts:
         c.rediscoveries += 1
     complained = center.complaint is not None and center.complains(c, params)
-    handle = center.handle(params.index, ct.index)() * leg.work
-    u = center.resolve_draw(params.index, ct.index)()
-    resolve = ct.resolve[params.index]
+    i, t = params.index, ct.index  # (the samplers looked up inline: every escalated leg)
+    handle = (center.handles[i][t] or center.handle(i, t))() * leg.work
+    u = (center.resolves[i][t] or center.resolve_draw(i, t))()
+    resolve = ct.resolve[i]
     if pool.adjusts:  # the working agent's group or chat load: its factors
         handle, resolve = pool.skill(agent, handle, resolve)
     context = center.context[c.policy] if center.context is not None else None
@@ -248,11 +249,11 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | N
     resolved = u < resolve
     position = leg.position
     target = ct.path[position + 1] if position + 1 < len(ct.path) else None
-    limit = ct.escalate_after[params.index]
-    reason = ct.fail_reason[params.index]
+    limit = ct.escalate_after[i]
+    reason = ct.fail_reason[i]
     if target is not None and handle > limit:
         handle, resolved = limit, False  # the escalation trigger ends the diagnosis
-        reason = ct.limit_reason[params.index]
+        reason = ct.limit_reason[i]
     if complained:  # the customer complains: the contact goes on to the complaint pool
         resolved, target, reason = False, ct.complaint_to, _COMPLAINT
         position = position_of(ct, target) - 1
@@ -260,7 +261,8 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | N
         yield handle
         record(pool.index, agent, c.id, _HANDLE, start, env.now)
     if resolved or target is None:
-        pool.finish(agent, center.wrap(pool.index, ct.index)(), c.id)
+        at = pool.index  # (the working pool's wrap-up; i is the pool whose parameters apply)
+        pool.finish(agent, (center.wraps[at][t] or center.wrap(at, t))(), c.id)
         if resolved:
             c.false_resolution = (
                 c.policy != 0 and center.false_draw() < center.false_resolution[c.policy]

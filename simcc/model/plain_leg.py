@@ -38,7 +38,7 @@ from simcc.model.contact import Contact, after_escalation
 from simcc.model.pool import Place, Pool, Wait
 from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome, Reason
 from simcc.model.samplers import no_wrap_up
-from simcc.model.scheduling import Call, call_again, call_in, start_process
+from simcc.model.scheduling import Call, call_again, call_in, start_process_last
 
 if TYPE_CHECKING:
     from simcc.model.arrivals import ArrivalStream, ContactDraws
@@ -252,7 +252,7 @@ class PlainLeg:
         full.resolved = False
         full.reason = c.reason
         self.live[c.id] = full  # (in its place: the live contacts keep their order)
-        start_process(self.env, after_escalation(self.center, full, self.pool, c.agent))
+        start_process_last(self.env, after_escalation(self.center, full, self.pool, c.agent))
 
     def end(self, c: PlainContact, outcome: int, now: float) -> None:
         """The contact ends: as :meth:`Center.end`."""

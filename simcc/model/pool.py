@@ -37,7 +37,7 @@ import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
 from simcc.model.records import Activity, Recorder
-from simcc.model.scheduling import Environment, call_in
+from simcc.model.scheduling import Call, Environment, call_again, call_in
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -183,6 +183,10 @@ class Pool:
         self.when_unstaffed: str | None = None
         self.fallback_pool: Pool | None = None
         self.queue_capacity: int | None = None
+        # one bound method each for every wrap-up and clock, not one per use; wrap-up
+        # timers that have run, free for the next wrap-up (see finish)
+        self._on_wrapped_up, self._on_ring = self._wrapped_up, self._ring
+        self._spare: list[Call] = []
         self._record_staffing()
 
     # -------------------------------------------------------------- seizing
@@ -268,12 +272,19 @@ class Pool:
         if wrap_up > 0.0:
             now = self.env.now
             self.recorder.agent(self.index, agent, contact, _WRAP_UP, now, now + wrap_up)
-            call_in(self.env, wrap_up, self._wrapped_up, agent)
+            spare = self._spare
+            if spare:  # (scheduled as call_in schedules a new timer)
+                call = spare.pop()
+                call._value = agent
+                call_again(self.env, wrap_up, call)
+            else:
+                call_in(self.env, wrap_up, self._on_wrapped_up, agent)
         else:
             self.release(agent)
 
-    def _wrapped_up(self, event: Event) -> None:
+    def _wrapped_up(self, event: Call) -> None:
         self.release(event._value)
+        self._spare.append(event)  # (it has run: the next wrap-up may reuse it)
 
     def _dispatch(self, agent: int) -> None:
         """The free ``agent`` takes the first contact still waiting, or goes idle."""
@@ -315,7 +326,7 @@ class Pool:
             return
         self._clock_at = at
         heappush(self._clocks, at)
-        call_in(self.env, max(at - self.env.now, 0.0), self._ring)
+        call_in(self.env, max(at - self.env.now, 0.0), self._on_ring)
 
     def _ring(self, _event: Event) -> None:
         now = self.env.now

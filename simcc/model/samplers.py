@@ -40,6 +40,10 @@ class PoolSamplers:
         }
         self.wraps = self._by_pool["wrap_up"]
         """The wrap-up samplers made so far, by [pool][call type] (None: not yet made)."""
+        self.handles = self._by_pool["handle"]
+        """The handle-time samplers made so far, by [pool][call type] (None: not yet made)."""
+        self.resolves = self._by_pool["resolve"]
+        """The resolution draws made so far, by [pool][call type] (None: not yet made)."""
 
     def handle(self, pool: int, call_type: int) -> Callable[[], float]:
         """Handle-time sampler of a pool for a call type."""

@@ -255,7 +255,24 @@ def fire(event: Event) -> None:
 
 def start_process(env: Environment, steps: Generator[Pause, Any, Any]) -> None:
     """Run ``steps`` as a light process, from now (where ``env.process`` would start it)."""
-    _LightProcess(env, steps)
+    _LightProcess(env, steps, False)
+
+
+def start_process_last(env: Environment, steps: Generator[Pause, Any, Any]) -> None:
+    """As :func:`start_process`, called as the last step of an event's callback: the first
+    step runs at once, unless another start is already due at this instant.
+
+    The start event :func:`start_process` schedules (urgent, now) runs right after the
+    callback returns, before the other events of the instant, unless an urgent event is
+    already due now; when none is, and the callback does nothing after this call, running
+    the first step here is the same: one event, a tie and its list less per start (every
+    escalated contact's).
+    """
+    due = env._at.get(env.now)
+    if due is not None and due.__class__ is _Tie and due[0][0] < NORMAL:
+        _LightProcess(env, steps, False)  # (after the urgent ones already due)
+    else:
+        _LightProcess(env, steps, True)
 
 
 class _LightProcess:
@@ -270,14 +287,17 @@ class _LightProcess:
 
     __slots__ = ("call", "env", "resume", "steps")
 
-    def __init__(self, env: Environment, steps: Generator[Pause, Any, Any]) -> None:
+    def __init__(self, env: Environment, steps: Generator[Pause, Any, Any], now: bool) -> None:
         self.env = env
         self.steps = steps
         self.resume = self._resume  # (one bound method, not one per wait)
         self.call = call = Call()
         call.fn = self.resume
         call._value = None
-        push(env, env.now, URGENT, call)
+        if now:  # (start_process_last: the start event would run next)
+            self._resume(call)
+        else:
+            push(env, env.now, URGENT, call)
 
     def _resume(self, event: Any) -> None:
         try:

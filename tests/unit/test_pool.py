@@ -50,3 +50,30 @@ def test_the_then_callback_is_told_instead_of_the_event() -> None:
     pool.join(0, 1, 10.0, "customer", then=lambda entry, agent: seen.append((entry.ended, agent)))
     env.run()
     assert seen == [(Wait.HUNG_UP, ABANDONED)]
+
+
+def test_each_wrap_up_frees_its_own_agent_when_it_ends_also_on_a_reused_timer() -> None:
+    """A wrap-up's timer, once run, serves a later wrap-up: it frees that one's agent."""
+    env, pool = a_pool(3)
+    agents = [pool.seize() for _ in range(3)]
+    freed: list[tuple[float, int]] = []
+    release = pool.release
+
+    def noting(agent: int) -> None:
+        freed.append((env.now, agent))
+        release(agent)
+
+    pool.release = noting  # type: ignore[method-assign]
+    for agent, wrap_up in zip(agents, (5.0, 3.0, 4.0), strict=True):
+        pool.finish(agent, wrap_up, contact=agent)
+
+    def again(_e: object) -> None:  # at 4: the timers of agents 1 and 2 have run
+        for wrap_up in (2.0, 0.5):
+            agent = pool.seize()
+            assert agent is not None
+            pool.finish(agent, wrap_up, contact=agent)
+
+    env.timeout(4.0).callbacks.append(again)
+    env.run()
+    assert freed == [(3.0, 1), (4.0, 2), (4.5, 2), (5.0, 0), (6.0, 1)]
+    assert sorted(pool.idle) == [0, 1, 2] and pool.busy == 0

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 import simpy
 
-from simcc.model.scheduling import Environment, call_in, run_until, start_process
+from simcc.model.scheduling import (
+    Environment,
+    call_in,
+    run_until,
+    start_process,
+    start_process_last,
+)
 
 
 def _story(env: simpy.Environment, log: list[tuple[float, str]], light: bool) -> None:
@@ -97,6 +103,44 @@ def test_run_until_stops_before_until_and_leaves_the_clock_there_as_simpy_does(
         clocks.append(env.now)
     assert logs[0] == logs[1]
     assert clocks == [until, until]
+
+
+def _starts_at_ties(start_last: Callable[[Environment, Any], None]) -> list[tuple[float, str]]:
+    """Timers at t = 1 that start processes as their last step, with an urgent start
+    already due (``first`` starts one just before) and plain timers due too."""
+    env = Environment()
+    log: list[tuple[float, str]] = []
+
+    def process(name: str) -> Generator[Any, Any, None]:
+        log.append((env.now, f"{name} starts"))
+        yield 0.0
+        log.append((env.now, f"{name} after 0"))
+
+    def first(_event: Any) -> None:
+        log.append((env.now, "first"))
+        start_process(env, process("p1"))  # (urgent: due before every other event now)
+        start_last(env, process("p2"))  # (after p1's start)
+
+    def second(_event: Any) -> None:
+        log.append((env.now, "second"))
+
+    def third(_event: Any) -> None:
+        log.append((env.now, "third"))
+        start_last(env, process("p3"))
+
+    for fn in (first, second, lambda _e: log.append((env.now, "plain")), third):
+        call_in(env, 1.0, fn)
+    call_in(env, 2.0, lambda _e: start_last(env, process("p4")))
+    run_until(env, math.inf)
+    return log
+
+
+def test_a_light_process_started_last_in_a_callback_runs_where_start_process_runs_it() -> None:
+    """At once when nothing urgent is due, after an urgent start already due otherwise."""
+    expected = _starts_at_ties(start_process)
+    assert _starts_at_ties(start_process_last) == expected
+    names = [what for _, what in expected]
+    assert names.index("p1 starts") < names.index("p2 starts") < names.index("second")
 
 
 def test_the_engine_clock_is_simpys_clock() -> None:
