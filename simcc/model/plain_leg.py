@@ -17,7 +17,7 @@ light process of :func:`~simcc.model.contact.after_escalation`.  The 60–80 %
 of a multi-tier centre's contacts resolved (or lost) at their first pool
 never need more.
 
-The steps, their order, the events in SimPy's queue and every draw a record
+The steps, their order, the events in the queue and every draw a record
 or a decision reads are the general path's, so the results are the same to
 the bit (``benchmarks/fingerprint.py``).  What goes is work no result reads:
 a contact's hold and transfer patience on a path of one pool, and its
@@ -240,7 +240,12 @@ class PlainLeg:
 
     def hand_on(self, c: PlainContact) -> None:
         """The first agent hands the contact on: from here it is a :class:`Contact`, whose
-        life goes on as the light process of :func:`after_escalation` (as Center's)."""
+        life goes on as the light process of :func:`after_escalation` (as Center's).
+
+        Set here is all that the rest of its life reads; ``patience`` and
+        ``first_resolve`` (read only by the first leg, and by a re-contact, which is a
+        new :class:`Contact`) are left unset.
+        """
         full = Contact(c.id, c.case_id, 1, self.ct, c.segment)
         full.priority = c.priority
         full.arrival, full.queued = c.arrival, c.queued

@@ -57,8 +57,15 @@ class Environment(simpy.Environment):
     so SimPy's own events, processes and ``env.run`` work unchanged.
 
     SimPy's own code reads and sets the clock as ``_now``; here that is a
-    property over :attr:`now`, so both always agree.  Only the engine sets it
-    (:func:`run_until`), as SimPy's scheduler does.
+    property over :attr:`now`, so both always agree.  Only the schedulers set
+    it (:func:`run_until`, and :meth:`step` for SimPy's ``env.run``).  At an
+    instant with several events the clock holds the float the first of them
+    was scheduled at (SimPy gives each its own, e.g. ``-0.0`` beside ``0.0``;
+    equal, and equal in the records).
+
+    An event must not be pushed while it is already due (SimPy would run it
+    twice; here that is undefined): the engine's timers and light processes
+    are pushed again only after they have run.
     """
 
     now: float = 0.0  # shadows SimPy's read-only property: the instance's attribute is read
@@ -112,7 +119,8 @@ class _Tie(list[tuple[int, Any]]):
 
 
 def push(env: Environment, at: float, priority: int, event: Any) -> None:
-    """Put ``event`` in the queue, due at ``at`` with ``priority``."""
+    """Put ``event`` in the queue, due at ``at`` with ``priority`` (it must not be due
+    already: see :class:`Environment`)."""
     due = env._at
     if priority == NORMAL:
         old = due.setdefault(at, event)
@@ -157,7 +165,7 @@ def _first(env: Environment, at: float, tie: _Tie) -> Any:
 
 
 class Call:
-    """A timer in SimPy's queue: at its time the run loop calls ``fn`` with it.
+    """A timer in the engine's queue: at its time the run loop calls ``fn`` with it.
 
     It holds its one callback itself, without the list of callbacks an event
     has: :func:`run_until` calls it directly.  SimPy's own scheduler
@@ -201,8 +209,9 @@ def call_in(
 
 
 def call_again(env: Environment, delay: float, call: Call) -> None:
-    """Schedule ``call``, a timer that has just run, to run again in ``delay`` seconds with
-    the same callback and value: as :func:`call_in`, without a new :class:`Call`."""
+    """Schedule ``call``, a timer that has just run (not one still due), to run again in
+    ``delay`` seconds with the same callback and value: as :func:`call_in`, without a
+    new :class:`Call`."""
     at = env.now + delay
     due = env._at
     old = due.setdefault(at, call)
@@ -213,7 +222,8 @@ def call_again(env: Environment, delay: float, call: Call) -> None:
 
 
 def run_until(env: Environment, until: float) -> None:
-    """Run the events before ``until`` (all of them if it is infinite), as ``env.run(until)``.
+    """Run the events due before ``until`` (every finite one if it is infinite), as
+    ``env.run(until)``.
 
     As SimPy does, the clock then reads ``until`` when it is finite.  A
     :class:`Call` is called directly; any other event is fired by :func:`fire`.
