@@ -299,6 +299,8 @@ class Center(PoolSamplers):
 
     def _on_arrival(self, event: Event) -> None:
         """A first contact arrives: give it its draws, queue or serve it, book the next."""
+        if self.max_contacts is not None and self.contact_cap_reached():
+            return  # (a re-contact made the last contact the cap allows)
         stream: ArrivalStream = event._value
         segment = self.segment_draw()
         ct = stream.ct
@@ -314,8 +316,7 @@ class Center(PoolSamplers):
             self.arrive(c)
         else:
             door.enter(self, c, self.arrive)
-        if self.max_contacts is not None and self.next_contact >= self.max_contacts:
-            self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
+        if self.max_contacts is not None and self.contact_cap_reached():
             return
         at = stream.next_time()
         if at is not None:
@@ -554,8 +555,19 @@ class Center(PoolSamplers):
     def _on_recontact(self, event: Event) -> None:
         self._new_attempt(event._value)
 
+    def contact_cap_reached(self) -> bool:
+        """Whether ``--max-contacts`` contacts were made: then no more arrive, nor call
+        again (the replication says it stopped early)."""
+        assert self.max_contacts is not None
+        if self.next_contact < self.max_contacts:
+            return False
+        self.stopped_early = f"stopped at --max-contacts {self.max_contacts}"
+        return True
+
     def _new_attempt(self, old: Contact | PlainContact) -> None:
-        """The customer calls again about the same case."""
+        """The customer calls again about the same case (unless the contact cap is reached)."""
+        if self.max_contacts is not None and self.contact_cap_reached():
+            return
         self.instants.count(self.env.now)
         ct = old.ctype
         # attempts of a case are numbered in the order they arrive (a chase and a

@@ -155,6 +155,8 @@ class PlainLeg:
     def arrive(self, event: Call) -> None:
         """A first contact arrives: its draws, an agent at once or the queue; the next one."""
         center, env = self.center, self.env
+        if center.max_contacts is not None and center.contact_cap_reached():
+            return  # (a re-contact made the last contact the cap allows)
         now = env.now
         c = PlainContact()
         c.leg = self
@@ -195,8 +197,7 @@ class PlainLeg:
             c.then = self.on_answer
             c.pool = pool
             pool.queue_up(c, c.priority, 1)
-        if center.max_contacts is not None and center.next_contact >= center.max_contacts:
-            center.stopped_early = f"stopped at --max-contacts {center.max_contacts}"
+        if center.max_contacts is not None and center.contact_cap_reached():
             return
         at = self.stream.next_time()
         if at is not None:

@@ -32,6 +32,28 @@ pools:
 """
 
 
+CALLING_AGAIN = """\
+name: calling again and again
+horizon: 8h
+call_types:
+  billing: {arrivals: {rate: 120/h}, path: [front]}
+customers:
+  patience: 0s
+  recontact: {probability: {abandoned: 0.99999}, delay: 0s}
+pools:
+  front: {agents: 1, handle_time: {dist: exponential, mean: 2m}}
+"""
+
+
+def test_max_contacts_bounds_re_contacts_too() -> None:
+    """A case calling again some 100,000 times (accepted: it does end) stops at the cap."""
+    scenario = simcc.loads_scenario(CALLING_AGAIN)
+    result = simcc.replicate(scenario, 1, jobs=1, keep_records=True, max_contacts=300)
+    assert result.records is not None
+    assert len(result.records["contacts"]) == 300
+    assert result.stopped_early == {0: "stopped at --max-contacts 300"}
+
+
 @pytest.fixture
 def small() -> Scenario:
     return simcc.load_scenario(SMALL)
