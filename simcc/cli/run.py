@@ -74,7 +74,8 @@ MaxContacts = Annotated[
         "--max-contacts",
         min=1,
         metavar="N",
-        help="Stop arrivals and re-contacts after N contacts in a replication; what was measured is kept.",
+        help="Stop arrivals and re-contacts after N contacts in a replication; what was "
+        "measured is kept.",
     ),
 ]
 WallClock = Annotated[
