@@ -35,8 +35,6 @@ schedule: ``scheduled = ceil(required / (1 − s))``.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +46,13 @@ import pandas as pd
 from simcc.analysis.intervals import Grid, interval_counts, interval_table, rates
 from simcc.analysis.stats import estimate
 from simcc.analysis.theory import erlang_a, min_agents, service_level_sla
-from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
+from simcc.experiments.engine import (
+    Engine,
+    Execution,
+    ExecutionOptions,
+    Point,
+    fingerprint,
+)
 from simcc.experiments.journal import ExperimentError
 from simcc.experiments.staffing import Target, offered_load, search_inputs
 from simcc.runner import Task, TaskResult, simulate
@@ -280,13 +284,6 @@ def simulate_day(
     return [_unflatten(r, grid) for r in rows]
 
 
-def fingerprint(scenario: Scenario, seed: int, interval: float) -> str:
-    """What a resumed interval search must find unchanged: the centre, seed and interval
-    (the metrics kept depend on them; the targets only decide which staffings are tried)."""
-    text = json.dumps({"point": point_id(scenario, seed), "interval": float(interval)})
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # --------------------------------------------------------------------------- search
 
 
@@ -502,7 +499,9 @@ def staff_intervals(
     how = Execution.of(execution, **options)
     with how.engine(
         "interval staffing",  # the journal caches every day simulated
-        fingerprint(scenario, seed, grid.interval),
+        # what a resume must find unchanged: the centre, seed and interval (the metrics
+        # kept depend on them; the targets only decide which staffings are tried)
+        fingerprint("interval staffing", [Point(float(grid.interval), scenario)], seed),
         f"interval staffing search on {scenario.display_name}, "
         f"{duration_text(grid.interval)} intervals, seed {seed}",
         seed,
