@@ -9,14 +9,16 @@ returns warnings in the planner's words, and a scenario whose runaway queues
 are capped (``queue_capacity``: a customer who finds the queue full gets a
 busy signal, recorded as ``abandoned_queue`` with wait 0).
 
-The load is an estimate, from mean rates and mean times: the arrivals of each
-call type flow along its escalation path; at each pool a share ``resolve``
-ends there and the rest is escalated to the next pool (a self-service
-redirect goes nowhere).  A pool's busy time per contact is its handle time
-and wrap-up plus the transfer steps its agents do (transfer line, consult,
-conference, rediscovery, call-back dialling).  Re-contacts, misroutes and
-abandonment are left out, so the estimate errs on the side of a lighter load
-for re-contacts and a heavier one for abandonment.  With overflow routing,
+The load is an estimate, from mean rates and mean times
+(:mod:`simcc.scenario.workload`, the staffing searches' estimate too): the
+arrivals of each call type flow along its escalation path; at each pool a
+share ``resolve`` ends there and the rest is escalated to the next pool (a
+self-service redirect goes nowhere).  A pool's busy time per contact is its
+handle time (scaled by its agent groups' handle factors) and wrap-up plus the
+transfer steps its agents do (transfer line, consult, conference,
+rediscovery, call-back dialling).  Re-contacts, misroutes and abandonment are
+left out, so the estimate errs on the side of a lighter load for re-contacts
+and a heavier one for abandonment.  With overflow routing,
 every contact counts at its entry pool, and an overloaded entry pool's excess
 is also counted at its first overflow pool (see :func:`_with_overflow`).
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from simcc.scenario import PatienceKind, Pool, Scenario, ScenarioError
 from simcc.scenario.transfer import defaults_text
+from simcc.scenario.workload import flows, mean_of
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -132,8 +135,8 @@ def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
     rate = dict.fromkeys(scenario.pools, 0.0)
     work = dict.fromkeys(scenario.pools, 0.0)
     types: dict[str, list[str]] = {name: [] for name in scenario.pools}
-    for ct_name, flows in _flows(scenario).items():
-        for pool, per_second, busy in flows:
+    for ct_name, ct_flows in flows(scenario).items():
+        for pool, per_second, busy in ct_flows:
             rate[pool] += per_second
             work[pool] += per_second * busy
             if per_second > 0 and ct_name not in types[pool]:
@@ -171,10 +174,10 @@ def _with_overflow(scenario: Scenario, loads: dict[str, PoolLoad]) -> dict[str, 
         if entry.offered <= entry.agents or entry.offered <= 0:
             continue
         entry_spec = scenario.pools[ct.path[0]]
-        own = _mean(entry_spec.for_type(entry_spec.handle_time, ct_name))
+        own = mean_of(entry_spec.for_type(entry_spec.handle_time, ct_name))
         target_name = ct.overflow[0].pool
         spec = scenario.pools[target_name]
-        theirs = _mean(spec.for_type(spec.handle_time, ct_name))
+        theirs = mean_of(spec.for_type(spec.handle_time, ct_name))
         rate = ct.arrivals.mean_rate(scenario.horizon) * ct.offered_share
         share = min(rate * own / entry.offered, 1.0)  # the call type's part of the entry work
         spill = (entry.offered - entry.agents) * share
@@ -191,87 +194,6 @@ def _with_overflow(scenario: Scenario, loads: dict[str, PoolLoad]) -> dict[str, 
             overflow=target.overflow + spill,
         )
     return out
-
-
-def _flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
-    """Per call type: (pool, contacts per second, mean busy seconds) along its path, or
-    along each need's path for its share of the arrivals (MODEL.md §7)."""
-    steps = _StepTimes.of(scenario)
-    out: dict[str, list[tuple[str, float, float]]] = {}
-    for ct_name, ct in scenario.call_types.items():
-        rate = ct.arrivals.mean_rate(scenario.horizon) * ct.offered_share
-        if not ct.needs:
-            out[ct_name] = _path_flows(scenario, steps, ct_name, ct.path, rate, {})
-            continue
-        out[ct_name] = [
-            flow
-            for need in ct.needs.values()
-            for flow in _path_flows(
-                scenario, steps, ct_name, need.path or ct.path, rate * need.share, need.resolve
-            )
-        ]
-    return out
-
-
-def _path_flows(
-    scenario: Scenario,
-    steps: _StepTimes,
-    ct_name: str,
-    path: list[str],
-    flow: float,
-    resolves: dict[str, float],
-) -> list[tuple[str, float, float]]:
-    """(pool, contacts per second, mean busy seconds) along one path from ``flow`` arrivals."""
-    flows: list[tuple[str, float, float]] = []
-    for i, pool_name in enumerate(path):
-        pool = scenario.pools[pool_name]
-        resolve = resolves.get(pool_name, _value(pool.for_type(pool.resolve, ct_name), 1.0))
-        escalated = 0.0 if i == len(path) - 1 else 1.0 - resolve
-        busy = _mean(pool.for_type(pool.wrap_up, ct_name)) + escalated * steps.sender
-        if i == 0:
-            busy += _mean(pool.for_type(pool.handle_time, ct_name))
-        else:
-            busy += steps.receiver + steps.handle_factor * _mean(
-                pool.for_type(pool.handle_time, ct_name)
-            )
-        flows.append((pool_name, flow, busy))
-        flow *= escalated
-        if not steps.reaches or flow <= 0:
-            break
-    return flows
-
-
-@dataclass(frozen=True)
-class _StepTimes:
-    """Mean busy seconds a hand-off adds to the sending and the receiving agent."""
-
-    sender: float
-    receiver: float
-    handle_factor: float
-    reaches: bool
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> _StepTimes:
-        t = scenario.transfer
-        cold_rediscovery = _mean(t.cold.rediscovery_time)
-        if t.policy == "warm":
-            both = _mean(t.warm.consult_time) + _mean(t.warm.conference_time)
-            return cls(both, both, 1.0, True)
-        if t.policy == "conference":
-            consult = _mean(t.conference.consult_time)
-            return cls(consult, consult, 0.0, True)
-        if t.policy == "callback":
-            c = t.callback
-            rediscovery = _mean(c.rediscovery_time) if c.rediscovery_time else cold_rediscovery
-            receiver = _mean(c.dial_time) + rediscovery * c.context_factor
-            return cls(_mean(c.transfer_time), receiver, 1.0, True)
-        if t.policy == "email":
-            e = t.email
-            rediscovery = _mean(e.rediscovery_time) if e.rediscovery_time else cold_rediscovery
-            return cls(_mean(e.transfer_time), rediscovery * e.context_factor, e.work_factor, True)
-        if t.policy == "self_service":
-            return cls(_mean(t.self_service.transfer_time), 0.0, 0.0, False)
-        return cls(_mean(t.cold.transfer_time), cold_rediscovery, 1.0, True)  # cold, rules
 
 
 def _unbounded_waits(scenario: Scenario) -> dict[str, tuple[bool, bool]]:
@@ -403,16 +325,6 @@ def _big_run_warning(scenario: Scenario) -> str | None:
         "of memory per replication running at once; use --max-contacts, fewer --jobs or a "
         "shorter horizon if that is too much"
     )
-
-
-def _mean(dist: object) -> float:
-    """Mean of a distribution, 0 when there is none."""
-    mean = getattr(dist, "mean", None)
-    return float(mean) if mean is not None and not math.isinf(mean) else 0.0
-
-
-def _value(value: float | None, default: float) -> float:
-    return default if value is None else float(value)
 
 
 # ============================================================================ re-contact loops

@@ -13,8 +13,10 @@ the target's 95 % CI bound as in :mod:`simcc.experiments.staffing`.
    piecewise-constant rates), so an interval after a peak still carries the
    peak's work — the *lag*.  A pool down an escalation path receives the
    upstream pool's departures (``m/b``) times its probability of not
-   resolving.  Erlang A on each interval's mean load, with the customers'
-   patience, gives the starting agents.  ``lag=False`` gives the stationary
+   resolving; *b*, the paths and the front doors' containment are those of
+   :mod:`simcc.scenario.workload` (transfer steps and agent groups included).
+   Erlang A on each interval's mean load, with the customers' patience, gives
+   the starting agents.  ``lag=False`` gives the stationary
    independent-period approximation (each interval's own rate, no carry-over).
 2. **Correct by simulation, the whole day at once.** One evaluation runs the
    replications of the day with every interval's staffing, and judges every
@@ -57,6 +59,7 @@ from simcc.experiments.journal import ExperimentError
 from simcc.experiments.staffing import Target, offered_load, search_inputs
 from simcc.runner import Task, TaskResult, simulate
 from simcc.scenario import Scenario
+from simcc.scenario.workload import paths
 from simcc.units import duration_text
 
 SUPPORTED = ("service_level", "abandonment_rate", "asa")
@@ -128,21 +131,17 @@ def pool_loads(
     step = grid.interval / steps_per_interval
     times = np.arange(grid.n * steps_per_interval) * step
     load = {p: np.zeros(len(times)) for p in scenario.pools}
-    for name, call_type in scenario.call_types.items():
-        rate = _rate_on(call_type.arrivals, times, step)
-        for pool_name in call_type.path:
-            pool = scenario.pools[pool_name]
-            busy = sum(
-                float(d.mean)
-                for d in (pool.for_type(pool.handle_time, name), pool.for_type(pool.wrap_up, name))
-                if d is not None
-            )
-            if busy <= 0:
-                break
-            m = _carried(rate, busy, step) if lag else rate * busy
-            load[pool_name] += m
-            resolve = pool.for_type(pool.resolve, name)
-            rate = (m / busy) * (1.0 - (1.0 if resolve is None else resolve))
+    for name, ct_paths in paths(scenario).items():
+        call_type = scenario.call_types[name]
+        arriving = _rate_on(call_type.arrivals, times, step) * call_type.offered_share
+        for path in ct_paths:
+            rate = arriving * path.share
+            for stage in path.stages:
+                if stage.busy <= 0:
+                    break
+                m = _carried(rate, stage.busy, step) if lag else rate * stage.busy
+                load[stage.pool] += m
+                rate = (m / stage.busy) * stage.escalated
     return {p: m.reshape(grid.n, steps_per_interval).mean(axis=1) for p, m in load.items()}
 
 

@@ -48,6 +48,7 @@ from simcc.analysis.theory import min_agents
 from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
+from simcc.scenario.workload import flows
 from simcc.units import parse_duration
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=|:[A-Za-z]*:)\s*(.+?)\s*$")
@@ -139,29 +140,20 @@ def _target_value(text: str, metric: str, raw: str) -> float:
 
 
 def offered_load(scenario: Scenario) -> dict[str, tuple[float, float]]:
-    """Per pool: (arrival rate per second, mean busy time per contact in seconds).
+    """Per pool: (contacts per second reaching it, their mean busy seconds).
 
-    A call type's arrivals reach the first pool of its path; the share its
-    pool does not resolve flows on to the next one.
+    The estimate of :mod:`simcc.scenario.workload`: a call type's arrivals
+    reach the first pool of its path (or of each need's path); the share a
+    pool does not resolve flows on to the next one, and each pool's busy time
+    holds the transfer steps its agents do and its agent groups' factors.
     """
     flow = dict.fromkeys(scenario.pools, 0.0)
     work = dict.fromkeys(scenario.pools, 0.0)
-    for name, call_type in scenario.call_types.items():
-        rate = call_type.arrivals.mean_rate(scenario.horizon) * call_type.offered_share
-        for pool_name in call_type.path:
-            pool = scenario.pools[pool_name]
-            busy = _mean(pool.for_type(pool.handle_time, name)) + _mean(
-                pool.for_type(pool.wrap_up, name)
-            )
-            flow[pool_name] += rate
-            work[pool_name] += rate * busy
-            resolve = pool.for_type(pool.resolve, name)
-            rate *= 1.0 - (1.0 if resolve is None else resolve)
+    for ct_flows in flows(scenario).values():
+        for pool, per_second, busy in ct_flows:
+            flow[pool] += per_second
+            work[pool] += per_second * busy
     return {p: (flow[p], work[p] / flow[p] if flow[p] else 0.0) for p in scenario.pools}
-
-
-def _mean(dist: Any) -> float:
-    return 0.0 if dist is None else float(dist.mean)
 
 
 def erlang_estimate(

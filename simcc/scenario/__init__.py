@@ -25,6 +25,8 @@ The package, one concept a module (each imports only those above it):
 - :mod:`~simcc.scenario.document` — :class:`Scenario` and its validation
 - :mod:`~simcc.scenario.loading` — ``load_scenario``, ``loads_scenario``,
   ``scenario_from_dict``
+- :mod:`~simcc.scenario.workload` — the work each call type brings to each pool,
+  from mean rates and times (the load check's and the staffing searches' estimate)
 """
 
 from __future__ import annotations
