@@ -103,7 +103,7 @@ def staff(
             markup=False,
         )
         console.print(staffing_table(result))
-        for line in group_lines(scenario, result):
+        for line in group_lines(scenario, result) + unheld_lines(result):
             console.print(line, markup=False)
         rule = "95% CI bound" if result.conservative else "mean"
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
@@ -123,6 +123,16 @@ def staffing_table(result: StaffingResult) -> Table:
     for row in result.table.itertuples(index=False):
         table.add_row(str(row.policy), str(row.pool), str(row.erlang), str(row.agents))
     return table
+
+
+def unheld_lines(result: StaffingResult) -> list[str]:
+    """A warning for each pool the targets do not hold up: it ended at one agent."""
+    return [
+        f"{policy}: {pool} ends at 1 agent, the least the search gives: no target needs "
+        f"more there. Add a target that depends on it (abandonment_rate, or "
+        f"occupancy_{pool}<=0.85), or leave it out of --pool to keep the file's agents."
+        for policy, pool in result.held_by_no_target()
+    ]
 
 
 def group_lines(scenario: Scenario, result: StaffingResult) -> list[str]:

@@ -6,12 +6,14 @@ For each transfer policy the search:
 
 1. **Estimates** each pool's staffing from queueing theory: the pool's offered
    load is the arrival rate of the call types reaching it times their mean
-   busy time (handle + wrap-up); a pool further down an escalation path gets
-   the upstream flow times the probability the upstream pool does not
-   resolve.  :func:`simcc.analysis.theory.min_agents` (Erlang A with the
-   customers' patience, Erlang C when they never hang up) turns the load and
-   the service-level / abandonment targets into agents.  Transfers, shifts and
-   re-contacts are ignored here: this is only the starting point.
+   busy time (handle + wrap-up + the transfer steps its agents do, scaled by
+   its agent groups); a pool further down an escalation path gets the
+   upstream flow times the probability the upstream pool does not resolve
+   (:mod:`simcc.scenario.workload`, the load check's estimate).
+   :func:`simcc.analysis.theory.min_agents` (Erlang A with the customers'
+   patience, Erlang C when they never hang up) turns the load and the
+   service-level / abandonment targets into agents.  Shifts, re-contacts and
+   the waits of a hand-off are ignored here: this is only the starting point.
 2. **Confirms by simulation**: a staffing meets a target when the metric's
    95 % confidence interval over the replications lies on the right side of
    it — the conservative reading (``ci_low >= target`` for ``>=``,
@@ -23,8 +25,12 @@ For each transfer policy the search:
    a target, every searched pool gains agents (1, 2, 4… at a time); then, for
    each pool in the order given, agents are taken away while every target is
    still met (stepping down 1, 2, 4… and bisecting the last step).  Rounds
-   repeat until no pool changes.  The result is a staffing where removing an
-   agent from any one searched pool breaks a target.
+   repeat until no pool changes.
+4. **Trades agents between pools**: where one agent more in a pool lets
+   another pool lose two or more with every target still met, the trade is
+   made and step 3 runs again from there.  The result is a staffing where
+   removing an agent from any one searched pool breaks a target, and no such
+   trade saves an agent.
 
 A searched pool gets a constant number of agents over the day (a shift
 pattern in the file is replaced).
@@ -220,6 +226,16 @@ class StaffingResult:
             e for e in self.tried if e.policy == policy and e.staffing == self.agents[policy]
         )
 
+    def held_by_no_target(self) -> list[tuple[str, str]]:
+        """(policy, pool) where the search ended at one agent, the least it gives, though
+        the Erlang estimate wanted more: no target needs that pool's agents."""
+        return [
+            (policy, pool)
+            for policy, staffing in self.agents.items()
+            for pool, n in staffing.items()
+            if n == 1 and self.estimates[policy][pool] > 1
+        ]
+
     @property
     def table(self) -> pd.DataFrame:
         """One row per policy × pool: ``policy``, ``pool``, ``erlang`` (estimate), ``agents``."""
@@ -251,7 +267,7 @@ class StaffingResult:
 
 
 class _Search:
-    """The coordinate descent for one policy; remembers every staffing it simulated."""
+    """The search for one policy (descent and trades); remembers every staffing it simulated."""
 
     def __init__(
         self,
@@ -289,7 +305,16 @@ class _Search:
         return self.evaluate(staffing).met
 
     def run(self, start: Staffing) -> Staffing:
-        current = dict(start)
+        current = self._descend(dict(start))
+        for _ in range(100):
+            traded = self._trade(current)
+            if traded is None:
+                return current
+            current = self._descend(traded)
+        return current
+
+    def _descend(self, current: Staffing) -> Staffing:
+        """Raise until every target is met, then lower pool by pool until none changes."""
         for _ in range(100):
             current = self._raise_until_met(current)
             changed = False
@@ -300,6 +325,25 @@ class _Search:
             if not changed:
                 return current
         return current
+
+    def _trade(self, current: Staffing) -> Staffing | None:
+        """A staffing with fewer agents in all, one agent more in some pool letting another
+        lose at least two while every target is still met; None when no such trade exists.
+
+        Lowering one pool at a time stops where every pool is at its edge given
+        the others, which may be a corner: the first pool lowered to what the
+        others' surplus allows, the others then held up by it.
+        """
+        for gainer in current:
+            more = current | {gainer: current[gainer] + 1}
+            if current[gainer] >= self.max_agents or not self.ok(more):
+                continue
+            for loser in current:
+                if loser == gainer or current[loser] < 3:  # a pool keeps one agent at least
+                    continue
+                if self.ok(more | {loser: current[loser] - 2}):
+                    return more | {loser: self._lowest(more | {loser: current[loser] - 2}, loser)}
+        return None
 
     def _raise_until_met(self, current: Staffing) -> Staffing:
         step = 1

@@ -8,7 +8,7 @@ import simcc
 from simcc.analysis.stats import Estimate
 from simcc.analysis.theory import erlang_c
 from simcc.experiments import ExperimentError, Target, parse_target, staff
-from simcc.experiments.staffing import erlang_estimate, offered_load
+from simcc.experiments.staffing import StaffingResult, _Search, erlang_estimate, offered_load
 
 RATE, AHT, THRESHOLD = 120 / 3600, 120.0, 20.0  # 4 Erlangs of work, 20 s answer threshold
 TARGET = 0.84
@@ -161,3 +161,33 @@ def test_search_over_two_pools_meets_every_target_and_is_minimal() -> None:
     assert not tried[(found["front"], found["desk"] - 1)].met
     assert list(result.table.columns) == ["policy", "pool", "erlang", "agents"]
     assert {"policy", "front", "desk", "met"} <= set(result.evaluations.columns)
+
+
+class _Region(_Search):
+    """The search over a known feasible region instead of simulations: met iff
+    3 × front + desk ≥ 30 and desk ≥ 1 (a front agent does what three desk agents do)."""
+
+    def __init__(self) -> None:
+        super().__init__(None, None, "cold", [], 1, 1, True, 1000)  # type: ignore[arg-type]
+
+    def ok(self, staffing: dict[str, int]) -> bool:
+        return 3 * staffing["front"] + staffing["desk"] >= 30 and staffing["desk"] >= 1
+
+
+def test_lowering_pool_by_pool_alone_stops_at_a_corner() -> None:
+    assert _Region()._descend({"front": 20, "desk": 20}) == {"front": 4, "desk": 18}
+
+
+def test_trading_agents_between_pools_reaches_the_fewest_in_all() -> None:
+    """From the corner, one front agent more lets the desk lose three; trades repeat
+    until none saves an agent: 10 + 1, the fewest agents meeting the target."""
+    assert _Region().run({"front": 20, "desk": 20}) == {"front": 10, "desk": 1}
+
+
+def test_a_pool_ending_at_one_agent_against_its_estimate_is_held_by_no_target() -> None:
+    result = StaffingResult(
+        agents={"warm": {"front": 48, "desk": 1, "supervisor": 1}},
+        estimates={"warm": {"front": 36, "desk": 11, "supervisor": 1}},
+        targets=[Target("service_level", ">=", 0.8)],
+    )
+    assert result.held_by_no_target() == [("warm", "desk")]
