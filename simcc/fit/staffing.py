@@ -20,8 +20,9 @@ number of agents on duty per interval, averaged over the chosen days:
     An agent counts while serving a call of the pool's types (whichever pool
     the agent belongs to: the work, and so the capacity, is the pool's), and
     a pool agent counts while idle between two calls less than ``max_gap``
-    apart (a longer gap is a break or the end of a shift: 15 min in a busy
-    pool, longer in a quiet one, see :func:`break_threshold`) — but only
+    apart (a longer gap is a break or the end of a shift: 20 min in a busy
+    pool, longer in a quiet one, see :func:`break_threshold` and
+    :mod:`simcc.fit.breaks`) — but only
     while none of the pool's callers was waiting. The
     argument is *work conservation*: an agent free to take calls does not
     leave a caller in the queue, so idle time while callers waited was time
@@ -660,7 +661,7 @@ def _available_notes(opts: FitOptions, gap: str) -> list[str]:
         + "Mean over the days per interval, rounded; at least 1 where calls arrive.",
         (
             "  Break threshold: the 95% quantile of an agent's wait for its next call at the "
-            "pool's calls per agent on duty, hour by hour from the gap's start, at least "
+            "pool's calls per agent on duty, half hour by half hour from the gap's start, at least "
             if opts.break_threshold == "rate"
             else "  Break threshold: the 95% quantile of the exponential with the median of "
             "the pool's idle gaps while nobody waited, at least "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ import pytest
 import simcc.fit.breaks as breaks
 import simcc.fit.staffing as staffing
 from simcc.fit.breaks import TAIL, BreakRule, rate_rule, work_rate
-from simcc.fit.options import MIN_BREAK
+from simcc.fit.build import fit_log
+from simcc.fit.options import MIN_BREAK, FitOptions
 
 HOUR = 3600.0
 RATES = [(8, 12, 6.0), (12, 17, 3.0), (17, 22, 1.5)]
@@ -131,3 +133,14 @@ def test_the_work_rate_is_the_pools_calls_taken_per_second_per_half_hour():
     assert rate[:1800] == pytest.approx(2 / (2 * 1800))
     assert rate[1800:3600] == pytest.approx(1 / (2 * 1800))
     assert rate[3600:].sum() == 0
+
+
+def test_the_fitted_file_says_the_threshold_follows_the_call_rate(known_pool):
+    calls, days, _ = known_pool
+    fit = fit_log(calls, days[:2], FitOptions(break_threshold="rate", overflow="off"))
+    notes = "\n".join(fit.comments)
+    assert "wait for its next call at the pool's calls per agent on duty" in notes
+    assert re.search(r"break threshold \d+–\d+ min through the day", notes)
+    assert "breaks" in fit.staffing["agents_IN"].attrs
+    day_rule = fit_log(calls, days[:2], FitOptions(overflow="off"))
+    assert re.search(r"break threshold \d+ min;", "\n".join(day_rule.comments))
