@@ -32,7 +32,7 @@ under a floor (``min_break``, 20 min):
 
 n is what the staffing estimate counts, with these very breaks: the
 estimate starts from the ``day`` rule's count and is repeated with the
-rate rule until the count per interval stops moving (:data:`ROUNDS`). The
+rate rule until the count per interval stops moving (:func:`settle`). The
 rate per *on-duty* agent is a lower bound on an idle agent's rate when
 calls go to the idle agents (only n − busy of them share the calls), so
 w*(t) is, if anything, long: a wait is rarely read as a break, and
@@ -56,7 +56,8 @@ __all__ = ["ROUNDS", "TAIL", "BreakRule", "rate_rule", "settle", "work_rate"]
 TAIL = 0.05
 """Share of an on-duty agent's waits for its next call longer than the break threshold."""
 ROUNDS = 10
-"""At most this many passes of the staffing estimate with the rate rule (it settles in 2–4)."""
+"""At most this many passes of the staffing estimate with the rate rule (on the bank's
+weekdays of weeks 1–2 it settles, or alternates between two counts, within 6)."""
 SETTLED = 0.01
 """The count per interval has settled when no interval moves by more than this (agents)."""
 
@@ -139,12 +140,30 @@ def settle(
     ``rate`` the pool's :func:`work_rate` and ``step`` the staffing interval
     (seconds): n per interval gives the rule, the rule a new count, until no
     interval moves by more than :data:`SETTLED` (at most :data:`ROUNDS`).
+    The count is not monotone in the rule (a gap that stops being a break
+    loses its session edges and, when a caller waited for its end, counts
+    nothing), so it can alternate between two counts, a gap flipping each
+    time: then it ends at the mean of the two.
     """
     rule = BreakRule(floor)
+    seen = [per_second]
     for _ in range(ROUNDS):
-        before = per_second.reshape(-1, step).mean(axis=1)
-        rule = rate_rule(rate, np.repeat(before, step), floor)
+        rule = rate_rule(rate, np.repeat(_means(seen[-1], step), step), floor)
         per_second = count(rule)
-        if np.max(np.abs(per_second.reshape(-1, step).mean(axis=1) - before)) <= SETTLED:
+        if _settled(per_second, seen[-1], step):
             break
+        if len(seen) >= 2 and _settled(per_second, seen[-2], step):  # two counts in turn
+            per_second = (per_second + seen[-1]) / 2
+            rule = rate_rule(rate, np.repeat(_means(per_second, step), step), floor)
+            break
+        seen.append(per_second)
     return per_second, rule
+
+
+def _means(per_second: np.ndarray, step: int) -> np.ndarray:
+    return per_second.reshape(-1, step).mean(axis=1)
+
+
+def _settled(a: np.ndarray, b: np.ndarray, step: int) -> bool:
+    """No interval's mean differs by more than :data:`SETTLED` between counts ``a`` and ``b``."""
+    return bool(np.max(np.abs(_means(a, step) - _means(b, step))) <= SETTLED)
