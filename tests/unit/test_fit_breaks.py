@@ -144,3 +144,15 @@ def test_the_fitted_file_says_the_threshold_follows_the_call_rate(known_pool):
     assert "breaks" in fit.staffing["agents_IN"].attrs
     day_rule = fit_log(calls, days[:2], FitOptions(overflow="off"))
     assert re.search(r"break threshold \d+ min;", "\n".join(day_rule.comments))
+
+
+def test_a_count_that_alternates_between_two_ends_at_their_mean():
+    step = 900
+    low, high = np.full(2 * step, 1.0), np.full(2 * step, 2.0)
+    counts = iter([high, low, high, low])
+    per_second, rule = breaks.settle(lambda _: next(counts), low, np.full(2 * step, 0.01), step, 60)
+    assert per_second == pytest.approx(np.full(2 * step, 1.5))
+    assert rule.hazard is not None
+    settled = iter([high, high])
+    per_second, _ = breaks.settle(lambda _: next(settled), low, np.zeros(2 * step), step, 60)
+    assert per_second.tolist() == high.tolist()
