@@ -27,8 +27,8 @@ under a floor (``min_break``, 20 min):
     ``tail`` = 0.05: about three calls' worth of the agent's share). A gap
     [t, t + g) is a break when g > max(floor, w*(t)), that is when g exceeds
     the floor *and* R(t + g) − R(t) > ln(1 / tail). In a busy hour the
-    threshold is short (the floor); in a quiet one, long; over hours with no
-    calls, R does not grow and no gap is a break.
+    threshold is short (the floor); in a quiet one, long; a gap that lies in
+    hours without calls is never a break (R does not grow there).
 
 n is what the staffing estimate counts, with these very breaks: the
 estimate starts from the ``day`` rule's count and is repeated with the

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simcc.fit.breaks import BreakRule, settle, work_rate
+from simcc.fit.breaks import TAIL, BreakRule, settle, work_rate
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
 from simcc.fit.options import (
@@ -408,7 +408,7 @@ def break_threshold(
     *,
     by: str = "type",
     floor: float = MIN_BREAK,
-    tail: float = 0.05,
+    tail: float = TAIL,
 ) -> float:
     """The idle gap beyond which an agent of this pool is taken to be on a break.
 
