@@ -312,7 +312,7 @@ VARIANTS: dict[str, FitOptions] = {
     "priority callers first": FitOptions(priority_first=True),
     "breaks from 15 min": FitOptions(min_break=900.0),
     "breaks from 30 min": FitOptions(min_break=1800.0),
-    "breaks that follow the call rate (the wait for the next call, hour by hour)": FitOptions(
+    "breaks that follow the call rate (the wait for the next call through the day)": FitOptions(
         break_threshold="rate"
     ),
     "patience always exponential": FitOptions(patience_estimator="exponential"),
