@@ -51,8 +51,8 @@ from simcc.fit.staffing import (
     GENERAL_POOL,
     PoolPlan,
     infer_pools,
-    infer_staffing,
     pickup_delay,
+    pool_staffing,
     staffing_notes,
 )
 from simcc.fit.volume import VolumeFit, fit_volume
@@ -330,7 +330,9 @@ def _staffing(
 ) -> tuple[dict[str, pd.Series], dict[str, list[int]], list[str]]:
     """Each pool's mean agents per staffing interval, the rounded counts, and the notes."""
     staffing = {
-        pool: _staffing_mean(typed, chosen, plan, pool, opts, day, wrap_up[pool])
+        pool: pool_staffing(
+            typed, chosen, plan, pool, opts, wrap_up[pool], (day.start, day.horizon)
+        )
         for pool in plan.pools
     }
     rounded: dict[str, np.ndarray] = {}
@@ -487,39 +489,6 @@ def _pool_plan(typed: pd.DataFrame, opts: FitOptions) -> PoolPlan:
     if opts.skill_pools:
         split_by_skills(plan, typed)
     return plan
-
-
-def _staffing_mean(
-    typed: pd.DataFrame,
-    days: list[dt.date],
-    plan: PoolPlan,
-    pool: str,
-    opts: FitOptions,
-    day: _Day,
-    pickup: float,
-) -> pd.Series:
-    """Mean agents of ``pool`` per staffing interval over the scenario's span."""
-    step = opts.staffing_interval
-    mean = infer_staffing(
-        typed,
-        days,
-        plan.agents.get(pool, []),
-        plan.types_of(pool),
-        by="ctype",
-        interval=step,
-        method=opts.staffing_method,
-        max_gap=opts.max_gap,
-        min_break=opts.min_break,
-        credit=("credit", pool),
-        pickup=pickup,
-        answered_only=opts.answered_gaps,
-        away_first=opts.away_first,
-        edges=opts.session_edges,
-    )
-    grid = day.start + np.arange(round(day.horizon / step)) * step
-    out = mean.reindex(grid, fill_value=0.0)
-    out.attrs = dict(mean.attrs)
-    return out
 
 
 def _arrivals(rates: np.ndarray, interval: float) -> dict[str, Any]:

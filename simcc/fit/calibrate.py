@@ -312,12 +312,18 @@ VARIANTS: dict[str, FitOptions] = {
     "priority callers first": FitOptions(priority_first=True),
     "breaks from 15 min": FitOptions(min_break=900.0),
     "breaks from 30 min": FitOptions(min_break=1800.0),
+    "breaks that follow the call rate (the wait for the next call through the day)": FitOptions(
+        break_threshold="rate"
+    ),
     "patience always exponential": FitOptions(patience_estimator="exponential"),
     "patience always Kaplan–Meier (empirical)": FitOptions(patience_estimator="km"),
     "patience per call type": FitOptions(patience_by="call_type"),
     "skill pools (general agents pooled by the call types they take)": FitOptions(skill_pools=True),
     "skill pools and handle time per hour of the day": FitOptions(
         skill_pools=True, handle_time_interval=3600.0
+    ),
+    "skill pools and breaks that follow the call rate": FitOptions(
+        skill_pools=True, break_threshold="rate"
     ),
     "the defaults (one handle time per call type, pick-up wrap-up, answered gaps, session edges, "
     "breaks from 20 min)": FitOptions(),
@@ -394,6 +400,7 @@ OPTION_ARGUMENTS: tuple[str, ...] = (
     "pools",
     "staffing_interval",
     "max_gap",
+    "break_threshold",
     "overflow",
     "patience_estimator",
     "wrap_up",

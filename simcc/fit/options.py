@@ -17,6 +17,7 @@ __all__ = [
     "HALF_HOUR",
     "MIN_BREAK",
     "QUARTER_HOUR",
+    "BreakThreshold",
     "FitOptions",
     "HandleTimeMethod",
     "PatienceBy",
@@ -41,6 +42,7 @@ RareTypes = Literal["merge", "drop"]
 OverflowChoice = Literal["auto", "off"]
 WrapUp = Literal["pickup", "none"]
 SessionEdges = Literal["both", "none"]
+BreakThreshold = Literal["day", "rate"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class FitOptions:
       interval (seconds) by :func:`~simcc.fit.staffing.infer_staffing`'s
       method; ``max_gap`` (seconds) is the break threshold, None = inferred
       per pool and never under ``min_break`` (seconds).
+    * ``break_threshold``: how the inferred break threshold is set (with
+      ``max_gap`` None): ``day``, one per pool and day from the median of
+      its quiet idle gaps; ``rate``, one that follows the pool's calls per
+      agent on duty through the day (a gap is a break past the 95 % quantile
+      of an agent's wait for its next call at that rate; :mod:`simcc.fit.breaks`).
     * ``wrap_up``: ``pickup`` gives each pool a deterministic wrap-up, its
       agents' median pick-up delay in the log (from the end of a call to the
       next caller, who was already waiting; see
@@ -133,6 +140,7 @@ class FitOptions:
     staffing_method: StaffingMethod = "available"
     max_gap: float | None = None
     min_break: float = MIN_BREAK
+    break_threshold: BreakThreshold = "day"
     wrap_up: WrapUp = "pickup"
     answered_gaps: bool = True
     away_first: bool = False
@@ -189,6 +197,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "overflow": get_args(OverflowChoice),
     "wrap_up": get_args(WrapUp),
     "session_edges": get_args(SessionEdges),
+    "break_threshold": get_args(BreakThreshold),
     "handle_time_method": get_args(HandleTimeMethod),
     "patience_by": get_args(PatienceBy),
     "patience_estimator": get_args(PatienceEstimator),

@@ -20,8 +20,9 @@ number of agents on duty per interval, averaged over the chosen days:
     An agent counts while serving a call of the pool's types (whichever pool
     the agent belongs to: the work, and so the capacity, is the pool's), and
     a pool agent counts while idle between two calls less than ``max_gap``
-    apart (a longer gap is a break or the end of a shift: 15 min in a busy
-    pool, longer in a quiet one, see :func:`break_threshold`) — but only
+    apart (a longer gap is a break or the end of a shift: 20 min in a busy
+    pool, longer in a quiet one, see :func:`break_threshold` and
+    :mod:`simcc.fit.breaks`) — but only
     while none of the pool's callers was waiting. The
     argument is *work conservation*: an agent free to take calls does not
     leave a caller in the queue, so idle time while callers waited was time
@@ -52,9 +53,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simcc.fit.breaks import TAIL, BreakRule, settle, work_rate
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
-from simcc.fit.options import MIN_BREAK, FitOptions, SessionEdges, StaffingMethod
+from simcc.fit.options import (
+    MIN_BREAK,
+    BreakThreshold,
+    FitOptions,
+    SessionEdges,
+    StaffingMethod,
+)
 from simcc.fit.writing import fmt_duration
 
 __all__ = [
@@ -68,6 +76,7 @@ __all__ = [
     "infer_staffing",
     "pickup_delay",
     "pickup_delays",
+    "pool_staffing",
     "staffing_notes",
 ]
 
@@ -238,6 +247,7 @@ def available_agents(
     answered_only: bool = False,
     edge: float = 0.0,
     away_first: bool = False,
+    breaks: BreakRule | None = None,
 ) -> np.ndarray:
     """Agents of one pool available at each second of one day (and the night after it).
 
@@ -254,20 +264,23 @@ def available_agents(
     see :func:`_idle`. With ``away_first``, an idle stretch (a gap, or the
     edge before a session's first call) counts only from the last second in
     it when one of those callers waited: the agent's time away comes first.
+    ``breaks`` (default: every gap over ``max_gap``) says which gaps are breaks
+    (:mod:`simcc.fit.breaks`).
     """
+    rule = BreakRule(max_gap) if breaks is None else breaks
     named = day_calls[day_calls["server"] != NO_SERVER]
     mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
     work = _services(named[mine], None)
     busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
     services = _services(named, agents)
     if when_waiting:  # (the sessions estimator: no queue test)
-        wrap, idle = _idle(services, max_gap, pickup, answered_only, edge)
+        wrap, idle = _idle(services, rule, pickup, answered_only, edge)
         return busy + wrap + idle
     queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
     arrival = queued["arrival"].to_numpy(dtype=float)
     waiting = _counts(arrival, arrival + queued["wait"].to_numpy(dtype=float))
     last_wait = _last_wait(waiting) if away_first else None
-    wrap, idle = _idle(services, max_gap, pickup, answered_only, edge, last_wait)
+    wrap, idle = _idle(services, rule, pickup, answered_only, edge, last_wait)
     return busy + wrap + idle * (waiting == 0)
 
 
@@ -279,7 +292,7 @@ def _last_wait(waiting: np.ndarray) -> np.ndarray:
 
 def _idle(
     services: pd.DataFrame,
-    max_gap: float,
+    breaks: BreakRule,
     pickup: float,
     answered_only: bool,
     edge: float,
@@ -291,7 +304,7 @@ def _idle(
     Wrap-up: the first ``pickup`` seconds after each call (up to the next
     one), which the scenario gives every call (:func:`pickup_delay`); it
     counts whether callers waited or not. Idle: the rest of each gap between
-    two calls at most ``max_gap`` apart; with ``answered_only``, only a gap
+    two calls that is not a break (``breaks``); with ``answered_only``, only a gap
     that ends with a call the agent took at once (its caller did not queue,
     or was already waiting when the gap began) — a gap that ends with a
     caller who arrived during it and had to wait shows the agent was away
@@ -307,19 +320,20 @@ def _idle(
     following = by_agent["ser_start"].shift(-1).to_numpy(dtype=float)
     wrapped = np.maximum(end, np.fmin(end + pickup, following))  # NaN following: end + pickup
     gap = following - end
-    in_session = np.isfinite(following) & (gap > 0) & (gap <= max_gap) & (following > wrapped)
+    brk = breaks.is_break(end, following)  # NaN following: the day's last call
+    in_session = np.isfinite(following) & (gap > 0) & ~brk & (following > wrapped)
     if answered_only:
         at_once = by_agent["queued"].shift(-1).to_numpy(dtype=object) == False  # noqa: E712
         in_session &= at_once | (by_agent["arrival"].shift(-1).to_numpy(dtype=float) <= end)
     idle = _counts(_after_waits(wrapped[in_session], following[in_session], last_wait),
                    following[in_session])  # fmt: skip
     if edge > 0:
-        before = start - by_agent["ser_exit"].shift(1).to_numpy(dtype=float)
-        first = ~(before <= max_gap) & ~services["queued"].to_numpy(dtype=bool)  # NaN: day's first
+        previous = by_agent["ser_exit"].shift(1).to_numpy(dtype=float)
+        before = start - previous
+        first = breaks.is_break(previous, start) & ~services["queued"].to_numpy(dtype=bool)
         edge_from = start[first] - np.fmin(edge, before[first] / 2)
         idle += _counts(_after_waits(edge_from, start[first], last_wait), start[first])
-        last = ~(gap <= max_gap)  # NaN: the day's last call
-        idle += _counts(wrapped[last], wrapped[last] + np.fmin(edge, gap[last] / 2))
+        idle += _counts(wrapped[brk], wrapped[brk] + np.fmin(edge, gap[brk] / 2))
     return _counts(end, wrapped), idle
 
 
@@ -364,6 +378,14 @@ def idle_gaps(
     These gaps are, mostly, agents waiting for their next call; the rest are
     breaks. (Gaps with callers waiting are neither: the agent was elsewhere.)
     """
+    start, stop = _quiet_spans(day_calls, agents, types, by)
+    return stop - start
+
+
+def _quiet_spans(
+    day_calls: pd.DataFrame, agents: Sequence[str], types: Sequence[str], by: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end of each of :func:`idle_gaps`' gaps."""
     services = _services(day_calls[day_calls["server"] != NO_SERVER], agents)
     end = services["ser_exit"].to_numpy(dtype=float)
     following = services.groupby("server")["ser_start"].shift(-1).to_numpy(dtype=float)
@@ -375,7 +397,7 @@ def idle_gaps(
     s = np.clip(np.floor(start).astype(int), 0, _GRID)
     e = np.clip(np.floor(stop).astype(int), 0, _GRID)
     quiet = waiting[e] - waiting[s] == 0
-    return (stop - start)[quiet]
+    return start[quiet], stop[quiet]
 
 
 def break_threshold(
@@ -386,7 +408,7 @@ def break_threshold(
     *,
     by: str = "type",
     floor: float = MIN_BREAK,
-    tail: float = 0.05,
+    tail: float = TAIL,
 ) -> float:
     """The idle gap beyond which an agent of this pool is taken to be on a break.
 
@@ -398,7 +420,8 @@ def break_threshold(
     quiet one (the internet desk, median 9 min) it is longer (about 40 min),
     for there an agent waits long for each call.
     """
-    gaps = _quiet_gaps(calls, days, agents, types, by)
+    begin, end = _quiet_gaps(calls, days, agents, types, by)
+    gaps = end - begin
     if len(gaps) == 0:
         return floor
     return max(floor, float(np.median(gaps)) * np.log(1 / tail) / np.log(2))
@@ -410,10 +433,12 @@ def _quiet_gaps(
     agents: Sequence[str],
     types: Sequence[str],
     by: str,
-) -> np.ndarray:
-    """:func:`idle_gaps` of every day in ``days``."""
-    return np.concatenate(
-        [idle_gaps(on_days(calls, [day]), agents, types, by) for day in days] or [np.zeros(0)]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end of :func:`idle_gaps` of every day in ``days``."""
+    spans = [_quiet_spans(on_days(calls, [day]), agents, types, by) for day in days]
+    return (
+        np.concatenate([b for b, _ in spans] or [np.zeros(0)]),
+        np.concatenate([e for _, e in spans] or [np.zeros(0)]),
     )
 
 
@@ -428,6 +453,7 @@ def infer_staffing(
     method: StaffingMethod = "available",
     max_gap: float | None = None,
     min_break: float = MIN_BREAK,
+    breaks: BreakThreshold = "day",
     credit: tuple[str, str] | None = None,
     pickup: float = 0.0,
     answered_only: bool = False,
@@ -438,14 +464,18 @@ def infer_staffing(
 
     ``agents`` are the pool's agents and ``types`` the call types whose
     waiting callers the pool serves. An idle gap longer than ``max_gap`` is a
-    break (default: :func:`break_threshold`, at least ``min_break``). The
+    break (default: :func:`break_threshold`, at least ``min_break``; with
+    ``breaks="rate"`` and no ``max_gap``, a threshold that follows the pool's
+    calls per agent through the day, :mod:`simcc.fit.breaks`). The
     index is the interval start in seconds since midnight (a day's intervals,
     or more when services run past midnight); values are means over the days,
     in agents (not rounded).
-    The threshold used is in ``series.attrs["max_gap"]``. ``credit`` says
+    The threshold used is in ``series.attrs["max_gap"]`` (with the rate rule,
+    its :class:`~simcc.fit.breaks.BreakRule` in ``series.attrs["breaks"]``).
+    ``credit`` says
     whose work a service is; ``pickup``, ``answered_only``, ``edges``
-    (``both``: the pool's mean quiet gap, :func:`idle_gaps` under
-    ``max_gap``, at each session edge) and ``away_first`` how idle time
+    (``both``: the pool's mean quiet gap, :func:`idle_gaps` that are not
+    breaks, at each session edge) and ``away_first`` how idle time
     counts (see :func:`available_agents`).
     """
     if not days:
@@ -455,36 +485,102 @@ def infer_staffing(
     step = round(interval)
     if step <= 0 or int(DAY) % step:
         raise ValueError(f"the staffing interval must divide a day, got {interval:g} s")
+    follow = breaks == "rate" and max_gap is None
     if max_gap is None:
         max_gap = break_threshold(calls, days, agents, types, by=by, floor=min_break)
-    edge = 0.0
-    if edges == "both":
-        gaps = _quiet_gaps(calls, days, agents, types, by)
-        edge = float(gaps[gaps <= max_gap].mean()) if (gaps <= max_gap).any() else 0.0
-    total = np.zeros(_GRID)
-    for day in days:
-        day_calls = on_days(calls, [day])
-        sessions = method == "sessions"
-        total += available_agents(
-            day_calls,
-            agents,
-            types,
-            by=by,
-            max_gap=max_gap,
-            when_waiting=sessions,
-            credit=credit,
-            pickup=pickup,
-            answered_only=answered_only,
-            edge=edge,
-            away_first=away_first,
-        )
-    per_second = total / len(days)
+    count = _Count(calls, days, agents, types, by, method, credit, pickup, answered_only,
+                   edges == "both", away_first)  # fmt: skip
+    rule = BreakRule(max_gap)
+    per_second = count.mean(rule)
+    if follow:
+        mine = calls[by].isin(list(types)) if credit is None else calls[credit[0]] == credit[1]
+        rate = work_rate(calls, len(days), mine, _GRID)
+        per_second, rule = settle(count.mean, per_second, rate, step, min_break)
     means = per_second.reshape(-1, step).mean(axis=1)
     last = max(int(DAY) // step, int(np.nonzero(means)[0].max()) + 1 if means.any() else 0)
     series = pd.Series(means[:last], index=np.arange(last) * float(step))
     series.index.name = "start"
     series.attrs["max_gap"] = max_gap
+    if follow:
+        series.attrs["breaks"] = rule
     return series
+
+
+@dataclass
+class _Count:
+    """:func:`available_agents` of one pool averaged over the days, for a given break rule."""
+
+    calls: pd.DataFrame
+    days: Sequence[dt.date]
+    agents: Sequence[str]
+    types: Sequence[str]
+    by: str
+    method: StaffingMethod
+    credit: tuple[str, str] | None
+    pickup: float
+    answered_only: bool
+    edges: bool
+    away_first: bool
+
+    def mean(self, rule: BreakRule) -> np.ndarray:
+        """Agents per second of the grid, mean over the days."""
+        edge = 0.0
+        if self.edges:  # the mean wait for a call: quiet gaps that are not breaks
+            begin, end = _quiet_gaps(self.calls, self.days, self.agents, self.types, self.by)
+            waits = ~rule.is_break(begin, end)
+            edge = float((end - begin)[waits].mean()) if waits.any() else 0.0
+        total = np.zeros(_GRID)
+        for day in self.days:
+            total += available_agents(
+                on_days(self.calls, [day]),
+                self.agents,
+                self.types,
+                by=self.by,
+                when_waiting=self.method == "sessions",
+                credit=self.credit,
+                pickup=self.pickup,
+                answered_only=self.answered_only,
+                edge=edge,
+                away_first=self.away_first,
+                breaks=rule,
+            )
+        return total / len(self.days)
+
+
+def pool_staffing(
+    typed: pd.DataFrame,
+    days: Sequence[dt.date],
+    plan: PoolPlan,
+    pool: str,
+    opts: FitOptions,
+    pickup: float,
+    span: tuple[float, float],
+) -> pd.Series:
+    """Mean agents of ``pool`` per staffing interval over the scenario's ``span`` (its start
+    clock time and length), counted as ``opts`` say from the fit's ``typed`` calls (call
+    type ``ctype``, whose work ``credit``)."""
+    step = opts.staffing_interval
+    mean = infer_staffing(
+        typed,
+        days,
+        plan.agents.get(pool, []),
+        plan.types_of(pool),
+        by="ctype",
+        interval=step,
+        method=opts.staffing_method,
+        max_gap=opts.max_gap,
+        min_break=opts.min_break,
+        breaks=opts.break_threshold,
+        credit=("credit", pool),
+        pickup=pickup,
+        answered_only=opts.answered_gaps,
+        away_first=opts.away_first,
+        edges=opts.session_edges,
+    )
+    grid = span[0] + np.arange(round(span[1] / step)) * step
+    out = mean.reindex(grid, fill_value=0.0)
+    out.attrs = dict(mean.attrs)
+    return out
 
 
 def _distinct(calls: pd.DataFrame, days: Sequence[dt.date], interval: float) -> pd.Series:
@@ -541,7 +637,10 @@ def staffing_notes(
         raised = int(np.sum(plain < np.asarray(counts[pool])))
         line = f"  {pool}: {mean.mean():.2f} agents on average, {min(counts[pool])}–"
         line += f"{max(counts[pool])} per interval"
-        if "max_gap" in mean.attrs:
+        if "breaks" in mean.attrs:
+            low, high = mean.attrs["breaks"].extremes(mean.index[mean.to_numpy() > 0])
+            line += f"; break threshold {low / 60:.0f}–{high / 60:.0f} min through the day"
+        elif "max_gap" in mean.attrs:
             line += f"; break threshold {mean.attrs['max_gap'] / 60:.0f} min"
         if wrap_up[pool] > 0:
             line += f"; wrap-up {fmt_duration(wrap_up[pool])}"
@@ -560,10 +659,14 @@ def _available_notes(opts: FitOptions, gap: str) -> list[str]:
         "callers in the queue: that idle time was after-call work, a break or other tasks)"
         + ("; the wrap-up after each call counts. " if opts.wrap_up == "pickup" else ". ")
         + "Mean over the days per interval, rounded; at least 1 where calls arrive.",
-        "  Break threshold: the 95% quantile of the exponential with the median of the "
-        "pool's idle gaps while nobody waited, at least "
-        f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait "
-        "long for each call).",
+        (
+            "  Break threshold: the 95% quantile of an agent's wait for its next call at the "
+            "pool's calls per agent on duty, half hour by half hour from the gap's start, at least "
+            if opts.break_threshold == "rate"
+            else "  Break threshold: the 95% quantile of the exponential with the median of "
+            "the pool's idle gaps while nobody waited, at least "
+        )
+        + f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait long for each call).",
         *(
             [
                 "  Only a gap that ends with a call the agent took at once counts (one that "

@@ -17,6 +17,8 @@ def test_an_unknown_choice_is_refused_naming_the_field_and_the_choices():
         FitOptions(pools="two")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="patience_estimator: expected one of"):
         FitOptions(patience_estimator="weibull")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"break_threshold: expected one of day, rate"):
+        FitOptions(break_threshold="hour")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="staffing_interval: expected a positive number"):
         FitOptions(staffing_interval=0.0)
 
