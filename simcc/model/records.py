@@ -402,6 +402,9 @@ def _layout(name: str) -> tuple[tuple[Field, ...], Callable[..., bytes], np.dtyp
 AGENT_ROW: Callable[[int, int, int, int, float, float], bytes] = _layout(AGENTS.name)[1]
 """Packs one agent interval for :attr:`Recorder.agent`: ``AGENT_ROW(pool, agent,
 contact_id, activity, start, end)``, AGENTS' fields in order."""
+HANDOFF_ROW: Callable[..., bytes] = _layout(HANDOFFS.name)[1]
+"""Packs one hand-off for :attr:`Recorder.handoff`: every field of HANDOFFS, in order
+(:func:`simcc.model.transfers.record_handoff` names them)."""
 
 
 class Recorder:
@@ -424,8 +427,9 @@ class Recorder:
         ``agent(AGENT_ROW(pool, agent, contact_id, activity, start, end))``.  A list's
         ``append``, without a Python frame (about 3.5 rows a contact); the rows move to
         their columns with the contact rows' (:meth:`_flush_contacts`)."""
-        self.handoff = _row_appender(HANDOFFS, self._handoffs)
-        """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
+        self.handoff: Callable[[bytes], None] = self._handoffs.rows.append
+        """Record one hand-off of one contact, packed by :data:`HANDOFF_ROW` (a list's
+        ``append``, as :attr:`agent`)."""
         self.staffing = _row_appender(STAFFING, self._staffing)
         """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
         self.paths: list[str] = []

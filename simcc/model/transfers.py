@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
-from simcc.model.records import AGENT_ROW, Activity, HandoffOutcome, Outcome, Reason
+from simcc.model.records import AGENT_ROW, HANDOFF_ROW, Activity, HandoffOutcome, Outcome, Reason
 from simcc.model.scheduling import Pause
 
 if TYPE_CHECKING:
@@ -125,18 +125,20 @@ def record_handoff(
                 met = 1.0
                 c.sla_legs_met += 1
     center.recorder.handoff(
-        contact_id=c.id,
-        leg=c.legs,
-        reason=c.reason,
-        policy=center.codes[policy],
-        from_pool=source.index,
-        to_pool=to.index,
-        handoff=start,
-        engaged=engaged,
-        outcome=outcome,
-        sla_target=target,
-        sla_met=met,
-        attempts=attempts,
+        HANDOFF_ROW(  # HANDOFFS' fields, in order
+            c.id,  # contact_id
+            c.legs,  # leg
+            c.reason,  # reason
+            center.codes[policy],  # policy
+            source.index,  # from_pool
+            to.index,  # to_pool
+            start,  # handoff
+            engaged,  # engaged
+            outcome,  # outcome
+            target,  # sla_target
+            met,  # sla_met
+            attempts,  # attempts
+        )
     )
 
 

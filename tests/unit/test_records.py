@@ -15,6 +15,7 @@ from simcc.model.records import (
     AGENTS,
     CHUNK,
     CONTACTS,
+    HANDOFF_ROW,
     HANDOFFS,
     STAFFING,
     Recorder,
@@ -94,14 +95,18 @@ def test_agent_rows_move_to_their_columns_with_the_contact_rows() -> None:
     assert rec.n_contacts == CHUNK
 
 
-def test_a_hand_off_row_must_name_every_field() -> None:
+def test_a_hand_off_row_is_packed_in_the_hand_off_fields_order() -> None:
     rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
-    rec.handoff(**{name: 1 for name in records.HANDOFFS.names})
-    assert {name: a.tolist() for name, a in rec.handoff_arrays().items()} == {
-        name: [1] for name in records.HANDOFFS.names
-    }
+    values = tuple(range(1, len(HANDOFFS.stored) + 1))
+    rec.handoff(HANDOFF_ROW(*values))
+    row = {name: a.tolist() for name, a in rec.handoff_arrays().items()}
+    assert row == {f.name: [v] for f, v in zip(HANDOFFS.stored, values, strict=True)}
+
+
+def test_a_staffing_row_must_name_every_field() -> None:
+    rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
     with pytest.raises(TypeError, match="missing"):
-        rec.handoff(contact_id=0, leg=1)
+        rec.staffing(pool=0, time=0.0)
     with pytest.raises(TypeError, match="unexpected"):
         rec.staffing(pool=0, time=0.0, scheduled=1, present=1, agents=1)
 
