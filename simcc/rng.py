@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import itertools
 import zlib
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, cast
 
 import numpy as np
@@ -61,13 +63,16 @@ class Streams:
 
     def uniform(self, name: str) -> Sampler:
         """Uniform(0, 1) draws from stream ``name``, one per call."""
+        return self._uniforms(name).__next__
+
+    def _uniforms(self, name: str) -> Iterator[float]:
         gen = self.generator(name)
 
         def batches():  # type: ignore[no-untyped-def]
             for size in batch_sizes():
                 yield gen.random(size).tolist()
 
-        return itertools.chain.from_iterable(batches()).__next__
+        return itertools.chain.from_iterable(batches())
 
     def exponential(self, name: str) -> Sampler:
         """Unit-mean exponential draws from stream ``name`` (scaled by the caller)."""
@@ -80,22 +85,19 @@ class Streams:
         return itertools.chain.from_iterable(batches()).__next__
 
     def choice(self, name: str, probabilities: list[float]) -> Callable[[], int]:
-        """Index draws with the given probabilities from stream ``name``."""
+        """Index draws with the given probabilities from stream ``name``: the first index
+        whose cumulative probability is above a uniform draw."""
         cumulative = np.cumsum(probabilities)
         cumulative[-1] = 1.0
-        uniform = self.uniform(name)
+        uniforms = self._uniforms(name)
         if len(probabilities) == 1:
             return lambda: 0
-        bounds = cumulative.tolist()
-
-        def draw() -> int:
-            u = uniform()
-            for index, bound in enumerate(bounds):
-                if u < bound:
-                    return index
-            return len(bounds) - 1
-
-        return draw
+        # the first index whose bound is above u, found by bisection on the running maximum
+        # (the same index, even for a rounded sum that dips), mapped over the draws at C
+        # level: no Python frame a draw (a segment is drawn for every arrival); the last
+        # bound is 1, above every draw
+        bounds = np.maximum.accumulate(cumulative).tolist()
+        return map(partial(bisect_right, bounds), uniforms).__next__
 
 
 class _OnFirstDraw:

@@ -32,7 +32,15 @@ from simcc.model.peer import PeerSettings, consult_peer
 from simcc.model.plain_leg import PlainContact, PlainLeg, is_plain
 from simcc.model.policies import Situation, choose, needs_expected_wait
 from simcc.model.pool import EPS, WAITING, Entry, OverflowClock, Pool, Wait
-from simcc.model.records import CHANNELS, OUTCOMES, Activity, Outcome, Reason, Recorder
+from simcc.model.records import (
+    AGENT_ROW,
+    CHANNELS,
+    OUTCOMES,
+    Activity,
+    Outcome,
+    Reason,
+    Recorder,
+)
 from simcc.model.routing import build_pool, start_shift_plans
 from simcc.model.running import InstantGuard, run_to, run_with_wall_clock
 from simcc.model.samplers import PoolSamplers, no_wrap_up
@@ -433,7 +441,7 @@ class Center(PoolSamplers):
 
         def retold(_event: Event) -> None:
             now = self.env.now
-            self.recorder.agent(c.answer_pool, c.agent, c.id, _REDISCOVERY, start, now)
+            self.recorder.agent(AGENT_ROW(c.answer_pool, c.agent, c.id, _REDISCOVERY, start, now))
             c.busy_since = now
             call_in(self.env, max(handle, 0.0), self._on_first_handled, c)
 
@@ -444,7 +452,7 @@ class Center(PoolSamplers):
         c: Contact = event._value
         now = self.env.now
         if now > c.busy_since:
-            self.recorder.agent(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, now)
+            self.recorder.agent(AGENT_ROW(c.answer_pool, c.agent, c.id, _HANDLE, c.busy_since, now))
         ct = c.ctype
         pool = self.pools[c.answer_pool]  # the entry pool, or the overflow pool that answered
         if c.resolved or (len(ct.path) == 1 and c.jump is None):

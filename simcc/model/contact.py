@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 from simcc.model.pool import OverflowClock, Pool
-from simcc.model.records import Activity, Outcome, Reason
+from simcc.model.records import AGENT_ROW, Activity, Outcome, Reason
 
 if TYPE_CHECKING:
     from simcc.model.center import Center
@@ -231,7 +231,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | N
     start = env.now
     if leg.rediscovery > 0.0:
         yield leg.rediscovery
-        record(pool.index, agent, c.id, _REDISCOVERY, start, env.now)
+        record(AGENT_ROW(pool.index, agent, c.id, _REDISCOVERY, start, env.now))
         start = env.now
     if leg.counts:
         c.rediscoveries += 1
@@ -259,7 +259,7 @@ def serve(center: Center, c: Contact, leg: Leg) -> Generator[Pause, int, Leg | N
         position = position_of(ct, target) - 1
     if handle > 0.0:
         yield handle
-        record(pool.index, agent, c.id, _HANDLE, start, env.now)
+        record(AGENT_ROW(pool.index, agent, c.id, _HANDLE, start, env.now))
     if resolved or target is None:
         at = pool.index  # (the working pool's wrap-up; i is the pool whose parameters apply)
         pool.finish(agent, (center.wraps[at][t] or center.wrap(at, t))(), c.id)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from simcc.model.contact import Contact, after_escalation
 from simcc.model.pool import Place, Pool, Wait
-from simcc.model.records import CONTACTS, FIRST_LEG, Activity, Outcome, Reason
+from simcc.model.records import AGENT_ROW, CONTACTS, FIRST_LEG, Activity, Outcome, Reason
 from simcc.model.samplers import no_wrap_up
 from simcc.model.scheduling import Call, call_again, call_in, start_process_last
 
@@ -227,7 +227,7 @@ class PlainLeg:
         c: PlainContact = event._value
         now = self.env.now
         if now > c.answer:
-            self.record_agent(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now)
+            self.record_agent(AGENT_ROW(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now))
         if not c.resolved and self.onward:
             self.hand_on(c)
             return

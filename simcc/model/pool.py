@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import simpy
 from simpy.events import PENDING, Event, ProcessGenerator
 
-from simcc.model.records import Activity, Recorder
+from simcc.model.records import AGENT_ROW, Activity, Recorder
 from simcc.model.scheduling import Call, Environment, call_again, call_in
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ class Pool:
         """Start the agent's wrap-up (after-call work) and free it when it ends."""
         if wrap_up > 0.0:
             now = self.env.now
-            self.recorder.agent(self.index, agent, contact, _WRAP_UP, now, now + wrap_up)
+            self.recorder.agent(AGENT_ROW(self.index, agent, contact, _WRAP_UP, now, now + wrap_up))
             spare = self._spare
             if spare:  # (scheduled as call_in schedules a new timer)
                 call = spare.pop()

@@ -399,6 +399,14 @@ def _layout(name: str) -> tuple[tuple[Field, ...], Callable[..., bytes], np.dtyp
     return packed, _packer(packed), dtype
 
 
+AGENT_ROW: Callable[[int, int, int, int, float, float], bytes] = _layout(AGENTS.name)[1]
+"""Packs one agent interval for :attr:`Recorder.agent`: ``AGENT_ROW(pool, agent,
+contact_id, activity, start, end)``, AGENTS' fields in order."""
+HANDOFF_ROW: Callable[..., bytes] = _layout(HANDOFFS.name)[1]
+"""Packs one hand-off for :attr:`Recorder.handoff`: every field of HANDOFFS, in order
+(:func:`simcc.model.transfers.record_handoff` names them)."""
+
+
 class Recorder:
     """Columnar buffers the engine appends to; one per replication."""
 
@@ -414,11 +422,14 @@ class Recorder:
                 TABLES, (self._contacts, self._agents, self._handoffs, self._staffing), strict=True
             )
         }
-        self.agent = _agent_recorder(self._agents)
-        """Record one busy interval of one agent: ``agent(pool, agent, contact_id, activity,
-        start, end)``, AGENTS' fields in order."""
-        self.handoff = _row_appender(HANDOFFS, self._handoffs)
-        """Record one hand-off of one contact: every field of HANDOFFS, by keyword."""
+        self.agent: Callable[[bytes], None] = self._agents.rows.append
+        """Record one busy interval of one agent, packed by :data:`AGENT_ROW`:
+        ``agent(AGENT_ROW(pool, agent, contact_id, activity, start, end))``.  A list's
+        ``append``, without a Python frame (about 3.5 rows a contact); the rows move to
+        their columns with the contact rows' (:meth:`_flush_contacts`)."""
+        self.handoff: Callable[[bytes], None] = self._handoffs.rows.append
+        """Record one hand-off of one contact, packed by :data:`HANDOFF_ROW` (a list's
+        ``append``, as :attr:`agent`)."""
         self.staffing = _row_appender(STAFFING, self._staffing)
         """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
         self.paths: list[str] = []
@@ -453,6 +464,17 @@ class Recorder:
             name = ">".join(self.names.pools[p] for p in pools)
             self._path_names[key] = name
         return name
+
+    def _flush_contacts(self) -> None:
+        """Move the buffered contact rows to their columns, and the agent rows with them.
+
+        An agent row is recorded when an agent's work on a contact ends, before that
+        contact's own row, and a contact has a bounded number of them (3.5 on average in
+        the shipped warm centre), so the agent rows wait about as long as the contact rows:
+        checking their count at each agent row would cost a Python frame per row.
+        """
+        self._contacts.flush()
+        self._agents.flush()
 
     # ------------------------------------------------------------------ output
 
@@ -555,7 +577,7 @@ def _contact_recorder(
         "paths": recorder.paths,
         "single": recorder._single,
         "path_name": recorder._path_name,
-        "flush": recorder._contacts.flush,
+        "flush": recorder._flush_contacts,
         "CHUNK": CHUNK,
     }
     scope |= {f"fixed_{name}": value for name, value in fixed.items() if name != "pools"}
@@ -564,22 +586,6 @@ def _contact_recorder(
     exec(_compiled(source, "exec"), scope)
     contact: Callable[[Any], None] = scope["contact"]
     return contact
-
-
-def _agent_recorder(columns: _Columns) -> Callable[[int, int, int, int, float, float], None]:
-    """The function recording an agent interval (:attr:`Recorder.agent`): a plain function
-    with its buffer at hand, not a method (the engine records about one a contact)."""
-    rows, pack, flush = columns.rows, columns.pack, columns.flush
-    append = rows.append
-
-    def agent(
-        pool: int, agent: int, contact_id: int, activity: int, start: float, end: float
-    ) -> None:
-        append(pack(pool, agent, contact_id, activity, start, end))
-        if len(rows) >= CHUNK:
-            flush()
-
-    return agent
 
 
 def _row_appender(table: Table, columns: _Columns) -> Callable[..., None]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from simcc.model.contact import Contact, Leg
 from simcc.model.pool import Pool, Wait
-from simcc.model.records import Activity, HandoffOutcome, Outcome, Reason
+from simcc.model.records import AGENT_ROW, HANDOFF_ROW, Activity, HandoffOutcome, Outcome, Reason
 from simcc.model.scheduling import Pause
 
 if TYPE_CHECKING:
@@ -125,18 +125,20 @@ def record_handoff(
                 met = 1.0
                 c.sla_legs_met += 1
     center.recorder.handoff(
-        contact_id=c.id,
-        leg=c.legs,
-        reason=c.reason,
-        policy=center.codes[policy],
-        from_pool=source.index,
-        to_pool=to.index,
-        handoff=start,
-        engaged=engaged,
-        outcome=outcome,
-        sla_target=target,
-        sla_met=met,
-        attempts=attempts,
+        HANDOFF_ROW(  # HANDOFFS' fields, in order
+            c.id,  # contact_id
+            c.legs,  # leg
+            c.reason,  # reason
+            center.codes[policy],  # policy
+            source.index,  # from_pool
+            to.index,  # to_pool
+            start,  # handoff
+            engaged,  # engaged
+            outcome,  # outcome
+            target,  # sla_target
+            met,  # sla_met
+            attempts,  # attempts
+        )
     )
 
 
@@ -159,7 +161,7 @@ def busy_for(
         start = env.now
         yield duration
         for pool, agent in agents:
-            center.recorder.agent(pool.index, agent, c.id, activity, start, env.now)
+            center.recorder.agent(AGENT_ROW(pool.index, agent, c.id, activity, start, env.now))
 
 
 def _handoff_step(
@@ -170,7 +172,7 @@ def _handoff_step(
     if duration > 0.0:  # (busy_for, written out: every cold, callback, e-mail hand-off)
         start = center.env.now
         yield duration
-        center.recorder.agent(pool.index, agent, c.id, _TRANSFER, start, center.env.now)
+        center.recorder.agent(AGENT_ROW(pool.index, agent, c.id, _TRANSFER, start, center.env.now))
     i, t = pool.index, c.ctype.index
     pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)
 
@@ -250,7 +252,7 @@ def _misrouted(
     start = env.now
     if rediscovery > 0.0:
         yield rediscovery
-        center.recorder.agent(wrong.index, b, c.id, _REDISCOVERY, start, env.now)
+        center.recorder.agent(AGENT_ROW(wrong.index, b, c.id, _REDISCOVERY, start, env.now))
     c.rediscoveries += 1
     c.escalations += 1
     c.reason = Reason.MISROUTE.value
@@ -293,7 +295,7 @@ def _consult(
         b = yield request
         del center.consults[request]
         if env.now > t0:
-            record(pool.index, agent, c.id, _CONSULT_WAIT, t0, env.now)
+            record(AGENT_ROW(pool.index, agent, c.id, _CONSULT_WAIT, t0, env.now))
         if request.ended == _HUNG_UP:
             _hung_up_on_hold(center, c, policy, pool, agent, target, t0, NAN)
             return None
@@ -305,8 +307,8 @@ def _consult(
     duration = cfg.consult_time()
     if hold_deadline < engaged + duration:  # the customer hangs up during the consult
         yield max(hold_deadline - engaged, 0.0)
-        record(pool.index, agent, c.id, _CONSULT, engaged, env.now)
-        record(target.index, b, c.id, _CONSULT, engaged, env.now)
+        record(AGENT_ROW(pool.index, agent, c.id, _CONSULT, engaged, env.now))
+        record(AGENT_ROW(target.index, b, c.id, _CONSULT, engaged, env.now))
         target.release(b)
         c.last_pool = pool.index
         _hung_up_on_hold(center, c, policy, pool, agent, target, t0, engaged)
@@ -314,8 +316,8 @@ def _consult(
     if duration > 0.0:  # (busy_for, written out: this is every escalated contact's path)
         yield duration
         now = env.now
-        record(pool.index, agent, c.id, _CONSULT, engaged, now)
-        record(target.index, b, c.id, _CONSULT, engaged, now)
+        record(AGENT_ROW(pool.index, agent, c.id, _CONSULT, engaged, now))
+        record(AGENT_ROW(target.index, b, c.id, _CONSULT, engaged, now))
     return b, t0, engaged
 
 
@@ -390,8 +392,8 @@ def warm(
         yield duration
         now = env.now
         record = center.recorder.agent
-        record(pool.index, agent, c.id, _CONFERENCE, start, now)
-        record(target.index, b, c.id, _CONFERENCE, start, now)
+        record(AGENT_ROW(pool.index, agent, c.id, _CONFERENCE, start, now))
+        record(AGENT_ROW(target.index, b, c.id, _CONFERENCE, start, now))
     i, t = pool.index, c.ctype.index
     pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)  # A wraps up
     record_handoff(

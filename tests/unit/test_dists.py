@@ -154,3 +154,18 @@ def test_growing_batches_of_named_streams_draw_the_same_variates() -> None:
     assert [uniform() for _ in range(3000)] == Streams(3).generator("u").random(3000).tolist()
     expected = Streams(3).generator("e").standard_exponential(3000).tolist()
     assert [exponential() for _ in range(3000)] == expected
+
+
+@pytest.mark.parametrize(
+    "shares", [[0.9, 0.1], [0.2, 0.0, 0.5, 0.3], [0.1] * 10, [0.3, 0.7, 0.0]], ids=str
+)
+def test_an_index_draw_is_the_first_index_whose_cumulative_share_is_above_its_uniform(
+    shares: list[float],
+) -> None:
+    draw = Streams(5).choice("c", shares)
+    bounds = np.cumsum(shares).tolist()
+    bounds[-1] = 1.0
+    uniforms = Streams(5).generator("c").random(3000).tolist()
+    expected = [next(i for i, b in enumerate(bounds) if u < b) for u in uniforms]
+    assert [draw() for _ in range(3000)] == expected
+    assert Streams(5).choice("c", [1.0])() == 0

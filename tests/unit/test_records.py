@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 import simcc
 from simcc import records
-from simcc.model.records import AGENTS, CONTACTS, HANDOFFS, STAFFING, Recorder
+from simcc.model.records import (
+    AGENT_ROW,
+    AGENTS,
+    CHUNK,
+    CONTACTS,
+    HANDOFF_ROW,
+    HANDOFFS,
+    STAFFING,
+    Recorder,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,21 +73,40 @@ def test_every_field_has_a_meaning_and_a_known_dtype() -> None:
                 assert f.typecode, f.name
 
 
-def test_the_agent_append_takes_the_agent_fields_in_order() -> None:
-    # the hot append is positional: its parameters are the stored fields, in order
+def test_an_agent_row_is_packed_in_the_agent_fields_order() -> None:
+    # the hot append is positional: AGENT_ROW takes the stored fields, in order
+    rec = Recorder(records.Names(("a", "b"), ("t",), ("s",), ("",)))
+    rec.agent(AGENT_ROW(1, 2, 3, 4, 5.0, 6.0))
+    row = {name: a.tolist() for name, a in rec.agent_arrays().items()}
+    assert row == {f.name: [v] for f, v in zip(AGENTS.stored, (1, 2, 3, 4, 5.0, 6.0), strict=True)}
+
+
+def test_agent_rows_move_to_their_columns_with_the_contact_rows() -> None:
+    # an agent row does not check the buffer's length itself: the contact rows' move takes
+    # the agent rows with it, so that they do not pile up over a long run
     rec = Recorder(records.Names(("a",), ("t",), ("s",), ("",)))
-    params = list(inspect.signature(rec.agent).parameters)
-    assert tuple(params) == tuple(f.name for f in AGENTS.stored)
+    contact = SimpleNamespace(**{f.attr: 0 for f in CONTACTS.stored}, pools=0)
+    for i in range(3 * CHUNK):
+        rec.agent(AGENT_ROW(0, 0, i, 0, 0.0, 1.0))
+        if i % 3 == 2:  # three agent rows a contact
+            rec.contact(contact)
+    assert len(rec._agents.rows) < CHUNK
+    assert len(rec.agent_arrays()["contact_id"]) == 3 * CHUNK
+    assert rec.n_contacts == CHUNK
 
 
-def test_a_hand_off_row_must_name_every_field() -> None:
+def test_a_hand_off_row_is_packed_in_the_hand_off_fields_order() -> None:
     rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
-    rec.handoff(**{name: 1 for name in records.HANDOFFS.names})
-    assert {name: a.tolist() for name, a in rec.handoff_arrays().items()} == {
-        name: [1] for name in records.HANDOFFS.names
-    }
+    values = tuple(range(1, len(HANDOFFS.stored) + 1))
+    rec.handoff(HANDOFF_ROW(*values))
+    row = {name: a.tolist() for name, a in rec.handoff_arrays().items()}
+    assert row == {f.name: [v] for f, v in zip(HANDOFFS.stored, values, strict=True)}
+
+
+def test_a_staffing_row_must_name_every_field() -> None:
+    rec = Recorder(records.Names(("a",), ("t",), ("s",), ("", "cold")))
     with pytest.raises(TypeError, match="missing"):
-        rec.handoff(contact_id=0, leg=1)
+        rec.staffing(pool=0, time=0.0)
     with pytest.raises(TypeError, match="unexpected"):
         rec.staffing(pool=0, time=0.0, scheduled=1, present=1, agents=1)
 
