@@ -336,15 +336,15 @@ bytes of records: a worker holds a whole batch's records until it ends, and up t
 two batches per worker are in flight (docs/performance.md, "Memory")."""
 
 
-SUMMARY_MODULES = ("pandas", "scipy.special")
-"""What this process needs once the replications are in: pandas for the table of
-replications, scipy for the t quantiles of the summary (about 0.8 s of imports).  While
-workers elsewhere run the replications and no records stream to files, they are imported
-in a background thread as soon as the first result is in, instead of after the last one,
-while the cores would idle but one (docs/performance.md, "Where the time goes").  With
-records streamed to files they wait for the end: imported while the workers run, they
-would add about 55 MB to the peak memory of the process tree (docs/performance.md,
-"Memory")."""
+SUMMARY_MODULES = ("scipy.special",)
+"""What this process needs once the replications are in: scipy for the t quantiles of the
+summary (about 0.3 s of imports; the table of replications and its file need no pandas,
+:class:`simcc.replications.MetricRows`).  While workers elsewhere run the replications
+and no records stream to files, it is imported in a background thread as soon as the
+first result is in, instead of after the last one, while the cores would idle but one
+(docs/performance.md, "Where the time goes").  With records streamed to files it waits
+for the end: imported while the workers run, it would add to the peak memory of the
+process tree (docs/performance.md, "Memory")."""
 
 
 def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
