@@ -9,6 +9,7 @@ values, the ratio of totals (delta method) or the control-variates estimator
 
 from __future__ import annotations
 
+import functools
 import math
 import platform
 from collections.abc import Callable
@@ -305,7 +306,7 @@ class Replications:
             scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
         )
         numbers, totals = [r.replication for r in results], [r.totals for r in results]
-        reps.totals = lambda: totals_frame(numbers, totals)  # built if asked for
+        reps.totals = functools.partial(totals_frame, numbers, totals)  # built if asked for
         if results and all(r.controls is not None for r in results):
             import pandas as pd
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,10 @@ def test_replications_summary_and_file_table_load_no_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_replications_pickle_before_their_tables_are_built(small: Scenario) -> None:
+    reps = simcc.replicate(small, 3, jobs=1)
+    again = pickle.loads(pickle.dumps(reps))
+    assert again.to_json() == reps.to_json()  # (NaN written as null)
+    assert again.totals is not None and again.totals.equals(reps.totals)
