@@ -50,7 +50,7 @@ sys.path.insert(0, str(HERE))
 from tree import watch  # noqa: E402
 
 import simcc  # noqa: E402
-from simcc.runner import Task, run_task  # noqa: E402
+from simcc.runner import Batch, Task, run_task  # noqa: E402
 
 SCENARIOS = {"mmcab": HERE / "mmcab.yaml", "warm": ROOT / "scenarios" / "centre-warm.yaml"}
 PARENT_STEPS = {
@@ -124,12 +124,15 @@ def reference_apart(path: Path, seeds: int, copies: int) -> list[dict[str, float
 
 
 def transfer(path: Path) -> dict[str, float]:
-    """Pickled size and pickle+unpickle time of one task and of one result with records."""
+    """Pickled size and pickle+unpickle time of one task as it is sent (a :class:`Batch`:
+    the run's template as bytes, unpickled once per worker) and of one result with
+    records."""
     scenario = simcc.load_scenario(path)
     task = Task(scenario, seed=1, replication=0, arrow_records=True)  # as under --out
     result = run_task(task)
+    batch = Batch(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL), (0,))
     out = {}
-    for name, thing in (("task", task), ("result", result)):
+    for name, thing in (("task", batch), ("result", result)):
         start = time.perf_counter()
         blob = pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.loads(blob)
@@ -284,7 +287,7 @@ def measure(name: str, n: int, seeds: int) -> None:
             shutil.rmtree(f"{tmp}/c", ignore_errors=True)
         t = transfer(path)
         print(
-            f"  per task: task {t['task_kb']:.0f} kB pickled,"
+            f"  per task: a batch {t['task_kb']:.0f} kB pickled,"
             f" {t['task_s'] * 1000:.1f} ms both ways;"
             f" result with records {t['result_kb']:.0f} kB, {t['result_s'] * 1000:.1f} ms both ways"
             f" (× N = {n * (t['task_s'] + t['result_s']):.2f} s of pickling, split over both ends)"

@@ -23,6 +23,7 @@ import math
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -248,7 +249,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 Content = Any
 """What :func:`write_outputs` writes for a name: text (``str``), ``bytes``, a JSON
-document, a DataFrame (Parquet or CSV by the name's suffix), a ``Path`` (a copy) or a
+document, a DataFrame (Parquet or CSV by the name's suffix), a ``pyarrow.Table``
+(Parquet, as ``pyarrow.parquet.write_table`` writes it), a ``Path`` (a copy) or a
 :class:`Staged` file (moved, not copied)."""
 
 
@@ -306,14 +308,16 @@ def write_outputs(directory: str | Path, files: Mapping[str, Content]) -> list[P
 
 def _stage(path: Path, content: Content) -> dict[str, Any]:
     """Write one file of the set into the stage; its size and checksum for the manifest."""
-    import pandas as pd  # only a command that writes tables pays for pandas
-
     try:
-        if isinstance(content, pd.DataFrame):
+        if _is_instance(content, "pandas", "DataFrame"):
             if path.suffix == ".csv":
                 content.to_csv(path, index=False)
             else:
                 content.to_parquet(path, index=False)
+        elif _is_instance(content, "pyarrow", "Table"):
+            import pyarrow.parquet as pq
+
+            pq.write_table(content, path)
         elif isinstance(content, Staged):
             os.replace(content.path, path)
         elif isinstance(content, Path):
@@ -331,6 +335,13 @@ def _stage(path: Path, content: Content) -> dict[str, Any]:
     except OSError as exc:
         target = path.parent.parent / path.name
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from None
+
+
+def _is_instance(content: Content, module: str, name: str) -> bool:
+    """Whether ``content`` is a ``module.name`` (a DataFrame, an Arrow table), without
+    importing ``module``: a table of it cannot exist unless it was imported."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(content, getattr(loaded, name))
 
 
 def _commit(directory: Path, stage: Path, entries: dict[str, dict[str, Any]]) -> None:

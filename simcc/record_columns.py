@@ -15,11 +15,18 @@ import numpy as np
 from simcc.model.records import CHANNELS, Names, Recorder
 
 
-def contact_derived(rec: Recorder, warmup: float, horizon: float) -> dict[str, Any]:
+def contact_derived(
+    rec: Recorder,
+    warmup: float,
+    horizon: float,
+    arrays: dict[str, np.ndarray[Any, Any]] | None = None,
+) -> dict[str, Any]:
     """The derived fields of :data:`~simcc.model.records.CONTACTS`: ``measured`` (arrived
     in the measurement window), ``pools`` (each contact's path as text), ``channel`` and
-    ``last_channel`` as ``(codes, names)``."""
-    arrays = rec.contact_arrays()
+    ``last_channel`` as ``(codes, names)``; from ``arrays`` if given (``rec.contact_arrays()``,
+    already taken)."""
+    if arrays is None:
+        arrays = rec.contact_arrays()
     arrival = arrays["arrival"]
     return {
         "measured": (arrival >= warmup) & (arrival < horizon),

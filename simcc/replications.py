@@ -9,9 +9,10 @@ values, the ratio of totals (delta method) or the control-variates estimator
 
 from __future__ import annotations
 
+import functools
 import math
 import platform
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from simcc.scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from simcc.analysis.stats import Adjusted, Estimate
     from simcc.runner import TaskResult
@@ -55,51 +57,214 @@ ESTIMATORS = ("mean", "ratio", "control-variates")
 """
 
 
-@dataclass
+class MetricRows:
+    """Rows of numbers, one per replication, kept as they came from the workers until a
+    DataFrame of them is asked for.
+
+    The summary needs each metric's column and ``replications.parquet`` an Arrow table,
+    neither of which needs pandas: building the table of replications without it spares
+    ``simcc run`` about 0.4 s of imports (docs/performance.md, "Where the time goes",
+    round five).  :meth:`frame` is what ``pandas.DataFrame(rows)`` gives: one column
+    per key in the order keys first appear, a missing value NaN.
+    """
+
+    def __init__(self, rows: list[dict[str, float]]) -> None:
+        self.rows = rows
+        self.names = list(dict.fromkeys(name for row in rows for name in row))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> np.ndarray[Any, Any]:
+        """One metric over the replications, as floats (NaN where a row lacks it)."""
+        return np.array([row.get(name, math.nan) for row in self.rows], dtype=float)
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    def arrow(self) -> pa.Table:
+        """The rows as the Arrow table (and pandas metadata) that ``pandas.DataFrame.to_parquet``
+        writes, without pandas when every row has every column and every value is a
+        float, ``replication`` an int (what :meth:`Replications.from_results` holds)."""
+        import pyarrow as pa
+
+        names = self.names
+        plain = all(
+            len(row) == len(names)
+            and type(row.get("replication")) is int
+            and all(type(v) is float for k, v in row.items() if k != "replication")
+            for row in self.rows
+        )
+        if not plain or not self.rows or "replication" not in names:
+            return pa.Table.from_pandas(self.frame(), preserve_index=False)
+        columns = {
+            name: np.array([row[name] for row in self.rows], dtype=np.int64)
+            if name == "replication"
+            else self.column(name)
+            for name in names
+        }
+        table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
+        return table.replace_schema_metadata({"pandas": _pandas_metadata(columns)})
+
+
+def _arrow_column(values: np.ndarray[Any, Any]) -> pa.Array:
+    """Numbers as the Arrow array pandas' conversion gives (NaN: null), built from their
+    buffers: ``pa.array`` would import pandas (see :mod:`simcc.record_files`)."""
+    import pyarrow as pa
+
+    missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), bool)
+    validity = None
+    if missing.any():
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+    data = pa.py_buffer(np.ascontiguousarray(values))
+    kind = pa.from_numpy_dtype(values.dtype)
+    return pa.Array.from_buffers(kind, len(values), [validity, data], null_count=int(missing.sum()))
+
+
+def _pandas_metadata(columns: dict[str, np.ndarray[Any, Any]]) -> str:
+    """The ``pandas`` schema metadata ``pyarrow.Table.from_pandas(frame,
+    preserve_index=False)`` gives a frame of these numeric columns (read back by pandas
+    as the same frame)."""
+    import importlib.metadata
+    import json
+
+    import pyarrow as pa
+
+    document = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": [
+            {
+                "name": name,
+                "field_name": name,
+                "pandas_type": str(values.dtype),
+                "numpy_type": str(values.dtype),
+                "metadata": None,
+            }
+            for name, values in columns.items()
+        ],
+        "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": importlib.metadata.version("pandas"),
+    }
+    return json.dumps(document)
+
+
 class Replications:
     """Many replications of one scenario: a metrics row each, and their summary.
 
     After an early stop (:func:`replicate`'s ``max_contacts`` or
     ``wall_clock``, or Ctrl-C) it holds what was measured, and says what was
-    cut short: :meth:`notes` in words, the fields below in data.
+    cut short: :meth:`notes` in words, the attributes below in data.
+
+    Attributes:
+        table: one row per replication, ``replication`` and every metric (a
+            DataFrame; given as :class:`MetricRows`, it is built on first read:
+            the summary and ``replications.parquet`` do not need it).
+        records: every replication's records, when kept (``keep_records``).
+        requested: replications asked for (0 when built by hand: as many as ran
+            or were skipped).
+        stopped_early: replication → why it was cut short (its numbers cover the
+            contacts up to the stop).
+        skipped: replications never started: the wall clock had run out.
+        interrupted: Ctrl-C (or SIGTERM under the command line) stopped the run.
+        totals: per replication, each ratio metric's numerator and denominator
+            (columns ``NAME.num``, ``NAME.den``), in the rows of ``table`` (given
+            as a function that makes it, it is made on first read).
+        controls: per replication, the control variates
+            (:data:`simcc.analysis.controls.CONTROLS`).
+        estimator: the default estimator of :meth:`summary` (one of :data:`ESTIMATORS`).
+        precision: the half-widths :func:`replicate` was asked to reach (metric →
+            half-width).
+        groups: by → one {group: metrics} per replication, in replication order
+            (``replicate(by=…)``).
     """
 
-    scenario: Scenario
-    seed: int
-    table: pd.DataFrame
-    wall_time: float
-    records: dict[str, pd.DataFrame] | None = None
-    requested: int = 0
-    """Replications asked for (0 when built by hand: as many as ran or were skipped)."""
-    stopped_early: dict[int, str] = field(default_factory=dict)
-    """Replication → why it was cut short (its numbers cover the contacts up to the stop)."""
-    skipped: int = 0
-    """Replications never started: the wall clock had run out."""
-    interrupted: bool = False
-    """Ctrl-C (or SIGTERM under the command line) stopped the run."""
-    totals: pd.DataFrame | None = None
-    """Per replication, each ratio metric's numerator and denominator (columns
-    ``NAME.num``, ``NAME.den``), in the rows of ``table``."""
-    controls: pd.DataFrame | None = None
-    """Per replication, the control variates (:data:`simcc.analysis.controls.CONTROLS`)."""
-    estimator: str = "mean"
-    """The default estimator of :meth:`summary` (one of :data:`ESTIMATORS`)."""
-    precision: dict[str, float] = field(default_factory=dict)
-    """The half-widths :func:`replicate` was asked to reach (metric → half-width)."""
-    groups: dict[str, list[dict[str, dict[str, float]]]] = field(default_factory=dict)
-    """By → one {group: metrics} per replication, in replication order (``replicate(by=…)``)."""
-
-    def __post_init__(self) -> None:
-        if not self.requested:
-            self.requested = self.n + self.skipped
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        table: pd.DataFrame | MetricRows,
+        wall_time: float,
+        records: dict[str, pd.DataFrame] | None = None,
+        requested: int = 0,
+        stopped_early: dict[int, str] | None = None,
+        skipped: int = 0,
+        interrupted: bool = False,
+        totals: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+        controls: pd.DataFrame | None = None,
+        estimator: str = "mean",
+        precision: dict[str, float] | None = None,
+        groups: dict[str, list[dict[str, dict[str, float]]]] | None = None,
+    ) -> None:
+        self.scenario, self.seed, self.wall_time = scenario, seed, wall_time
+        self._table = table
+        self.records = records
+        self.stopped_early = dict(stopped_early or {})
+        self.skipped, self.interrupted = skipped, interrupted
+        self._totals = totals
+        self.controls = controls
+        self.estimator = estimator
+        self.precision = dict(precision or {})
+        self.groups = dict(groups or {})
+        self.requested = requested or self.n + skipped
         if self.estimator not in ESTIMATORS:
             raise ValueError(
                 f"estimator must be one of {', '.join(ESTIMATORS)}, got {self.estimator!r}"
             )
 
+    def __repr__(self) -> str:
+        return (
+            f"Replications({self.scenario.display_name!r}, seed={self.seed}, n={self.n}, "
+            f"estimator={self.estimator!r})"
+        )
+
+    @property
+    def table(self) -> pd.DataFrame:
+        if isinstance(self._table, MetricRows):
+            self._table = self._table.frame()
+        return self._table
+
+    @table.setter
+    def table(self, table: pd.DataFrame) -> None:
+        self._table = table
+
+    @property
+    def totals(self) -> pd.DataFrame | None:
+        if callable(self._totals):
+            self._totals = self._totals()
+        return self._totals
+
+    @totals.setter
+    def totals(self, totals: pd.DataFrame | Callable[[], pd.DataFrame] | None) -> None:
+        self._totals = totals
+
     @property
     def n(self) -> int:
-        return len(self.table)
+        return len(self._table)
+
+    def metric_names(self) -> list[str]:
+        """The metrics of :attr:`table`, in its column order."""
+        rows = self._table
+        names = rows.names if isinstance(rows, MetricRows) else list(rows.columns)
+        return [name for name in names if name != "replication"]
+
+    def values(self, name: str) -> np.ndarray[Any, Any]:
+        """One metric over the replications (a column of :attr:`table`, as an array)."""
+        rows = self._table
+        return rows.column(name) if isinstance(rows, MetricRows) else rows[name].to_numpy()
+
+    def table_arrow(self) -> pa.Table:
+        """:attr:`table` as the Arrow table ``replications.parquet`` holds (what
+        ``table.to_parquet(index=False)`` writes: same rows, types and pandas metadata)."""
+        import pyarrow as pa
+
+        rows = self._table
+        if isinstance(rows, MetricRows):
+            return rows.arrow()
+        return pa.Table.from_pandas(self.table, preserve_index=False)
 
     @classmethod
     def from_results(
@@ -114,13 +279,13 @@ class Replications:
         estimator: str = "mean",
     ) -> Replications:
         """Assemble task results (in any order; skipped ones are counted, not kept)."""
-        import pandas as pd
-
         skipped = sum(r.skipped for r in results)
         results = sorted((r for r in results if not r.skipped), key=lambda r: r.replication)
-        table = pd.DataFrame([{"replication": r.replication} | r.metrics for r in results])
+        table = MetricRows([{"replication": r.replication} | r.metrics for r in results])
         records = None
         if any(r.records for r in results):
+            import pandas as pd
+
             records = {
                 name: pd.concat(
                     [
@@ -140,8 +305,11 @@ class Replications:
         reps = cls(
             scenario, seed, table, wall_time, records, requested, stopped, skipped, interrupted
         )
-        reps.totals = totals_frame([r.replication for r in results], [r.totals for r in results])
+        numbers, totals = [r.replication for r in results], [r.totals for r in results]
+        reps.totals = functools.partial(totals_frame, numbers, totals)  # built if asked for
         if results and all(r.controls is not None for r in results):
+            import pandas as pd
+
             from simcc.analysis.controls import CONTROLS
 
             reps.controls = pd.DataFrame([r.controls for r in results], columns=list(CONTROLS))
@@ -188,7 +356,7 @@ class Replications:
         from simcc.analysis.stats import estimate, ratio_estimate
 
         how = self._estimator(estimator)
-        names = [name for name in self.table.columns if name != "replication"]
+        names = self.metric_names()
         if how == "control-variates":
             return {name: a.estimate for name, a in self._adjusted(level).items()}
         out = {}
@@ -197,7 +365,7 @@ class Replications:
                 num, den = self.totals[f"{name}.num"], self.totals[f"{name}.den"]
                 out[name] = ratio_estimate(num.to_numpy(), den.to_numpy(), level)
             else:
-                out[name] = estimate(self.table[name].to_numpy(), level)
+                out[name] = estimate(self.values(name), level)
         return out
 
     def variance_reduction(self, level: float = 0.95) -> dict[str, float]:
@@ -226,9 +394,8 @@ class Replications:
         controls = self.controls.to_numpy()
         means = control_means(self.scenario)
         return {
-            name: control_variate_estimate(self.table[name].to_numpy(), controls, means, level)
-            for name in self.table.columns
-            if name != "replication"
+            name: control_variate_estimate(self.values(name), controls, means, level)
+            for name in self.metric_names()
         }
 
     def summary_frame(self, level: float = 0.95) -> pd.DataFrame:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import pickle
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -281,10 +282,14 @@ class TaskResult:
     """Each ratio metric's numerator and denominator (:meth:`Result.totals`)."""
     controls: tuple[float, ...] | None = None
     groups: dict[str, dict[str, dict[str, float]]] | None = None  # by → group → metrics
+    cpu_time: float = 0.0
+    """CPU seconds the task took where it ran (its simulation, metrics and records): what
+    :func:`replicate` sizes its batches from."""
 
 
 def run_task(task: Task) -> TaskResult:
     """Run one task (in whatever process the executor chose)."""
+    started = time.process_time()
     wall_clock = None
     if task.deadline is not None:
         remaining = task.deadline - time.time()
@@ -321,14 +326,16 @@ def run_task(task: Task) -> TaskResult:
         totals=result.totals(),
         controls=result.controls() if task.controls else None,
         groups={by: result.metrics(by=by) for by in task.by} or None,
+        cpu_time=time.process_time() - started,
     )
 
 
 TASK_SECONDS = 0.1
-"""The work :func:`replicate` aims to hand a worker at a time: short replications go
-several to a batch (:func:`run_batch`), so that sending a task and its results
-(about a millisecond a round trip, the scenario pickled each time) stays small
-beside the simulation."""
+"""The work :func:`replicate` aims to hand a worker at a time, in CPU seconds: short
+replications go several to a batch (:func:`run_batch`), so that sending a task and its
+results (a few tenths of a millisecond a round trip in each process) stays small beside
+the simulation.  CPU time, not wall time: on a loaded machine a replication's wall time
+grows with the load, and batches sized from it shrank to one replication each."""
 
 TASK_RECORD_BYTES = 1 << 20
 """With records streamed to files (``--out``), a batch also stays under about this many
@@ -336,15 +343,15 @@ bytes of records: a worker holds a whole batch's records until it ends, and up t
 two batches per worker are in flight (docs/performance.md, "Memory")."""
 
 
-SUMMARY_MODULES = ("pandas", "scipy.special")
-"""What this process needs once the replications are in: pandas for the table of
-replications, scipy for the t quantiles of the summary (about 0.8 s of imports).  While
-workers elsewhere run the replications and no records stream to files, they are imported
-in a background thread as soon as the first result is in, instead of after the last one,
-while the cores would idle but one (docs/performance.md, "Where the time goes").  With
-records streamed to files they wait for the end: imported while the workers run, they
-would add about 55 MB to the peak memory of the process tree (docs/performance.md,
-"Memory")."""
+SUMMARY_MODULES = ("scipy.special",)
+"""What this process needs once the replications are in: scipy for the t quantiles of the
+summary (about 0.3 s of imports; the table of replications and its file need no pandas,
+:class:`simcc.replications.MetricRows`).  While workers elsewhere run the replications
+and no records stream to files, it is imported in a background thread as soon as the
+first result is in, instead of after the last one, while the cores would idle but one
+(docs/performance.md, "Where the time goes").  With records streamed to files it waits
+for the end: imported while the workers run, its 11 MB would bring the process tree's
+peak memory within a few MB of its 300 MB bound (docs/performance.md, "Memory")."""
 
 
 def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
@@ -363,9 +370,43 @@ def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
     return thread
 
 
-def run_batch(tasks: Sequence[Task]) -> list[TaskResult]:
+def run_batch(tasks: Iterable[Task]) -> list[TaskResult]:
     """Run several tasks one after the other, in one round trip to a worker."""
     return [run_task(task) for task in tasks]
+
+
+class Batch:
+    """Replications of one task template, sent to a worker process as one item: the
+    template (its scenario included) as bytes pickled once per run, and the replication
+    numbers.  Iterating gives the tasks; a worker unpickles a template once
+    (:func:`_template`), not once a batch: the scenario's models cost 0.1-0.3 ms each way
+    to pickle (MMCAb, warm centre), more than the rest of a batch's round trip."""
+
+    def __init__(self, template: bytes, replications: tuple[int, ...]) -> None:
+        self.template, self.replications = template, replications
+
+    def __len__(self) -> int:
+        return len(self.replications)
+
+    def __iter__(self) -> Iterator[Task]:
+        template = _template(self.template)
+        return (replace(template, replication=i) for i in self.replications)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Batch, (self.template, self.replications)
+
+
+_TEMPLATES: dict[bytes, Task] = {}
+"""The task templates this process has unpickled, by their bytes (the last few runs')."""
+
+
+def _template(blob: bytes) -> Task:
+    template = _TEMPLATES.get(blob)
+    if template is None:
+        if len(_TEMPLATES) >= 4:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[blob] = pickle.loads(blob)
+    return template
 
 
 class RecordSink(Protocol):
@@ -491,7 +532,8 @@ class _Batches:
         self.results: list[TaskResult] = []
         self.planned = 0
         self.started = time.perf_counter()
-        self._timed = [0, 0.0]  # replications run here and their seconds of simulation
+        self._timed = [0, 0.0]  # replications run so far and their CPU seconds
+        self._compact: bytes | None = None  # the template's bytes, for other processes
         self._record_bytes = [0, 0]  # replications with streamed records and their bytes
         self.import_meanwhile = False  # SUMMARY_MODULES, at the first result
         self._imports: threading.Thread | None = None
@@ -515,6 +557,8 @@ class _Batches:
             first, self.planned = self.planned, self.planned + more
             done = {r.replication for r in self.results}
             numbers = [i for i in range(first, self.planned) if i not in done]
+            if getattr(executor, "runs_elsewhere", False) and self._compact is None:
+                self._compact = pickle.dumps(self.template, pickle.HIGHEST_PROTOCOL)
             with contextlib.closing(
                 executor.map_unordered(run_batch, self._batches(numbers))
             ) as finished:
@@ -546,17 +590,19 @@ class _Batches:
         if self.import_meanwhile:
             self.import_meanwhile = False
             self._imports = _import_meanwhile(SUMMARY_MODULES)
-        if result.wall_time > 0:
+        if result.cpu_time > 0:
             self._timed[0] += 1
-            self._timed[1] += result.wall_time
+            self._timed[1] += result.cpu_time
         if self.progress is not None:
             self.progress(len(self.results), self.planned)
 
-    def _batches(self, numbers: list[int]) -> Iterator[tuple[Task, ...]]:
-        """The replications ``numbers`` in batches of about :data:`TASK_SECONDS` of work
+    def _batches(self, numbers: list[int]) -> Iterator[Iterable[Task]]:
+        """The replications ``numbers`` in batches of about :data:`TASK_SECONDS` of CPU
         (and, with streamed records, at most :data:`TASK_RECORD_BYTES` of them), sized
         from the replications measured so far (one at a time until one is), and at most
-        an eighth of those left, so the last ones spread over the workers.
+        an eighth of those left, so the last ones spread over the workers.  For workers
+        in other processes a batch is a :class:`Batch` (the template's bytes and the
+        replication numbers); here, the tasks themselves.
 
         Drawn lazily: an executor that asks for the next batch once a worker is free
         gets it sized from every result in by then; one that takes them all at once
@@ -571,8 +617,11 @@ class _Batches:
             if size_bytes > 0:
                 size = min(size, int(TASK_RECORD_BYTES * kept / size_bytes))
             size = max(1, min(size, (len(numbers) - start) // 8))
-            chunk = numbers[start : start + size]
-            yield tuple(replace(self.template, replication=i) for i in chunk)
+            chunk = tuple(numbers[start : start + size])
+            if self._compact is not None:  # for another process: the template as bytes
+                yield Batch(self._compact, chunk)
+            else:
+                yield tuple(replace(self.template, replication=i) for i in chunk)
             start += size
 
     def replications(self, interrupted: bool = False) -> Replications:

@@ -326,13 +326,15 @@ def _estimator_lines(reps: Replications) -> None:
     if reps.estimator == "ratio":
         console.print("estimator: ratios of totals, delta-method CIs", markup=False)
     if reps.estimator == "control-variates" and reps.n > 1:
+        import numpy as np
+
         console.print(
             "estimator: control variates (arrivals, handle-time draws)\n"
             "variance reduction per metric:",
             markup=False,
         )
         for name, factor in reps.variance_reduction().items():
-            if name in reps.table and reps.table[name].notna().any():
+            if name in reps.metric_names() and not np.isnan(reps.values(name)).all():
                 console.print(f"  {fmt.label(name).strip():<34} ×{factor:.3g}", markup=False)
     for name, status in reps.precision_status().items():
         word = "reached" if status["reached"] else "NOT reached"
@@ -342,5 +344,5 @@ def _estimator_lines(reps: Replications) -> None:
 
 def _outputs(reps: Replications) -> dict[str, Any]:
     """summary.json and the replication table (written as one set with the records,
-    which have streamed to their files: :mod:`simcc.record_files`)."""
-    return {"summary.json": reps.to_json(), "replications.parquet": reps.table}
+    which have streamed to their files: :mod:`simcc.record_files`), without pandas."""
+    return {"summary.json": reps.to_json(), "replications.parquet": reps.table_arrow()}

@@ -6,6 +6,8 @@ What was measured before a stop is kept, and the stop is said in data
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -98,7 +100,9 @@ def test_wall_clock_keeps_the_finished_replications_and_starts_no_more(
     """A clock that moves 1000 s per reading: replication 0 starts before the
     1500 s deadline, replications 1 and 2 would start after it."""
     readings = iter(range(0, 10_000, 1000))
-    clock = SimpleNamespace(time=lambda: float(next(readings)), perf_counter=lambda: 0.0)
+    clock = SimpleNamespace(
+        time=lambda: float(next(readings)), perf_counter=lambda: 0.0, process_time=lambda: 0.0
+    )
     monkeypatch.setattr(simcc.runner, "time", clock)
     reps = simcc.replicate(small, 3, jobs=1, wall_clock=1500)
     assert reps.n == 1
@@ -232,3 +236,37 @@ def test_with_streamed_records_a_batch_stays_under_the_record_bytes_bound(
     assert max(len(b) for b in unbounded.batches) > 1  # the time bound alone batches them
     assert max(len(b) for b in bounded.batches) == 1  # 1.5 days of records: one a batch
     assert [i for b in bounded.batches for i in b] == list(range(64))
+
+
+def test_batches_are_sized_from_cpu_time_so_a_loaded_machine_does_not_shrink_them(
+    small: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every replication reports 10 s of wall time (a machine loaded by other work): the
+    batches still follow their CPU time, and the results are the same."""
+    plain = simcc.runner.simulate
+
+    def slow_looking(*args, **options):  # type: ignore[no-untyped-def]
+        result = plain(*args, **options)
+        result.wall_time = 10.0
+        return result
+
+    monkeypatch.setattr(simcc.runner, "simulate", slow_looking)
+    recording = _Recording()
+    monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: recording)
+    reps = simcc.replicate(small, 64, seed=3)
+    assert max(len(b) for b in recording.batches) > 1
+    assert reps.table.equals(simcc.replicate(small, 64, seed=3, jobs=1).table)
+
+
+def test_a_batch_for_workers_carries_its_template_as_bytes_unpickled_once(
+    small: Scenario,
+) -> None:
+    template = simcc.runner.Task(small, 3, 0, arrow_records=True)
+    blob = pickle.dumps(template, pickle.HIGHEST_PROTOCOL)
+    batch = simcc.runner.Batch(blob, (5, 6))
+    sent = pickle.loads(pickle.dumps(batch))
+    assert len(pickle.dumps(batch)) < len(blob) + 100
+    tasks, again = list(sent), list(simcc.runner.Batch(blob, (7,)))
+    assert [t.replication for t in tasks] == [5, 6] and len(sent) == 2
+    assert tasks[0] == replace(template, replication=5)
+    assert tasks[0].scenario is again[0].scenario  # one scenario per process, not per batch
