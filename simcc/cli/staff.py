@@ -129,8 +129,8 @@ def unheld_lines(result: StaffingResult) -> list[str]:
     """A warning for each pool the targets do not hold up: it ended at one agent."""
     return [
         f"{policy}: {pool} ends at 1 agent, the least the search gives: no target needs "
-        f"more there. Add a target that depends on it (abandonment_rate, or "
-        f"occupancy_{pool}<=0.85), or leave it out of --pool to keep the file's agents."
+        f"more there. Add a target that depends on it (abandonment_rate:le:0.05, or "
+        f"occupancy_{pool}:le:0.85), or leave it out of --pool to keep the file's agents."
         for policy, pool in result.held_by_no_target()
     ]
 

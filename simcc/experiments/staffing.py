@@ -336,7 +336,7 @@ class _Search:
         """
         for gainer in current:
             more = current | {gainer: current[gainer] + 1}
-            if current[gainer] >= self.max_agents or not self.ok(more):
+            if current[gainer] >= self.max_agents:
                 continue
             for loser in current:
                 if loser == gainer or current[loser] < 3:  # a pool keeps one agent at least

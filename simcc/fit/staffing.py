@@ -493,8 +493,9 @@ def infer_staffing(
     rule = BreakRule(max_gap)
     per_second = count.mean(rule)
     if follow:
-        mine = calls[by].isin(list(types)) if credit is None else calls[credit[0]] == credit[1]
-        rate = work_rate(calls, len(days), mine, _GRID)
+        chosen = on_days(calls, days)
+        mine = chosen[by].isin(list(types)) if credit is None else chosen[credit[0]] == credit[1]
+        rate = work_rate(chosen, len(days), mine, _GRID)
         per_second, rule = settle(count.mean, per_second, rate, step, min_break)
     means = per_second.reshape(-1, step).mean(axis=1)
     last = max(int(DAY) // step, int(np.nonzero(means)[0].max()) + 1 if means.any() else 0)

@@ -11,7 +11,11 @@ and the rest goes on to the next pool; a self-service redirect goes nowhere.
 A pool's busy time per contact is its handle time and wrap-up plus the
 transfer steps its agents do: the sender's transfer line, consult or dialling
 for the contacts it sends on, the receiver's consult, conference or
-rediscovery, and the policy's factor on the receiving agent's handle time.
+rediscovery, and the policy's factor on the receiving agent's handle time
+(an e-mail's work factor; ``transfer.context``'s briefing factors on its
+handle time and resolution, those of ``cold`` under ``rules``). After a front
+door that lost the context, the first agent hears the story again
+(``transfer.cold.rediscovery_time``).
 
 A pool with agent groups (MODEL.md §9) works as its groups do when all their
 agents are busy, the case a staffing is for: a group of ``n`` agents with
@@ -19,20 +23,24 @@ handle factor ``f`` then serves ``n / f`` contacts for every ``n`` agents at
 factor 1, so the pool's handle time is scaled by ``Σ n / Σ (n / f)`` and its
 resolution is the mean of ``min(1, resolve × resolve_factor)`` over the
 contacts the groups serve. ``n`` is a group's mean count over its intervals.
+(Exact when the busy time is all handle time; wrap-up and transfer steps,
+which the factors do not scale, make it an approximation.)
 
-Re-contacts, misroutes, abandonment and overflow are left out: the estimate
-errs on the side of a lighter load for re-contacts and a heavier one for
-abandonment (the load check adds overflow itself).
+Re-contacts, misroutes, abandonment, overflow and the shorter handling of an
+early escalation (``escalate_after``, a need's ``detect_after``) are left out:
+the estimate errs on the side of a lighter load for re-contacts and a heavier
+one for abandonment and early escalation (the load check adds overflow itself).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simcc.scenario.document import Scenario
 from simcc.scenario.pools import Pool
+from simcc.scenario.transfer import Context
 
 __all__ = ["Path", "Stage", "StepTimes", "flows", "mean_of", "paths"]
 
@@ -66,11 +74,17 @@ def paths(scenario: Scenario) -> dict[str, list[Path]]:
     steps = StepTimes.of(scenario)
     out: dict[str, list[Path]] = {}
     for ct_name, ct in scenario.call_types.items():
+        door = ct.front_door
+        lost = door is not None and door.context == "lost"
+        retell = mean_of(scenario.transfer.cold.rediscovery_time) if lost else 0.0
         if not ct.needs:
-            out[ct_name] = [Path(1.0, _stages(scenario, steps, ct_name, ct.path, {}))]
+            out[ct_name] = [Path(1.0, _stages(scenario, steps, ct_name, ct.path, {}, retell))]
             continue
         out[ct_name] = [
-            Path(need.share, _stages(scenario, steps, ct_name, need.path or ct.path, need.resolve))
+            Path(
+                need.share,
+                _stages(scenario, steps, ct_name, need.path or ct.path, need.resolve, retell),
+            )
             for need in ct.needs.values()
         ]
     return out
@@ -100,7 +114,10 @@ def _stages(
     ct_name: str,
     path: list[str],
     resolves: dict[str, float],
+    retell: float,
 ) -> tuple[Stage, ...]:
+    """The stages of one path; ``retell``: the first agent's retelling after a front door
+    that lost the context."""
     stages: list[Stage] = []
     for i, pool_name in enumerate(path):
         pool = scenario.pools[pool_name]
@@ -108,11 +125,14 @@ def _stages(
         resolve = by_groups(
             resolves.get(pool_name, _value(pool.for_type(pool.resolve, ct_name), 1.0))
         )
+        if i > 0 and steps.briefing is not None:  # the briefing acts on the receiving agent
+            handle *= steps.briefing.handle_factor
+            resolve = min(1.0, resolve * steps.briefing.resolve_factor)
         escalated = 0.0 if i == len(path) - 1 else 1.0 - resolve
         busy = mean_of(pool.for_type(pool.wrap_up, ct_name)) + escalated * steps.sender
         handle_time = handle * mean_of(pool.for_type(pool.handle_time, ct_name))
         if i == 0:
-            busy += handle_time
+            busy += handle_time + retell
         else:
             busy += steps.receiver + steps.handle_factor * handle_time
         stages.append(Stage(pool_name, busy, escalated))
@@ -153,9 +173,18 @@ class StepTimes:
     """The policy's factor on the receiving agent's handle time (an e-mail's work factor)."""
     reaches: bool
     """Whether an escalated contact reaches the next pool at all (not self-service)."""
+    briefing: Context | None = None
+    """``transfer.context`` of the policy: its factors on the receiving agent."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> StepTimes:
+        t = scenario.transfer
+        times = cls._times(scenario)
+        by = "cold" if t.policy == "rules" else t.policy
+        return replace(times, briefing=t.context.get(by))
+
+    @classmethod
+    def _times(cls, scenario: Scenario) -> StepTimes:
         t = scenario.transfer
         cold_rediscovery = mean_of(t.cold.rediscovery_time)
         if t.policy == "warm":

@@ -10,6 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from simcc.cli import app
+from simcc.cli.staff import unheld_lines
+from simcc.experiments import Target
+from simcc.experiments.staffing import StaffingResult
 from simcc.scenario.group_staffing import apportion
 
 TWO_TIERS = """\
@@ -191,3 +194,14 @@ def test_staff_searches_a_grouped_pool_in_its_groups_mix(tmp_path: Path) -> None
     found = int(line.split("'s ")[1].split()[0])
     novice, senior = (int(part.split()[-1]) for part in line.split(": ")[-1].split(", "))
     assert [novice, senior] == apportion(found, [5, 4])  # the file's mix
+
+
+def test_a_pool_no_target_holds_up_is_named_with_a_target_that_would() -> None:
+    result = StaffingResult(
+        agents={"warm": {"front": 48, "desk": 1}},
+        estimates={"warm": {"front": 36, "desk": 11}},
+        targets=[Target("service_level", ">=", 0.8)],
+    )
+    (line,) = unheld_lines(result)
+    assert line.startswith("warm: desk ends at 1 agent, the least the search gives")
+    assert "occupancy_desk:le:0.85" in line

@@ -20,6 +20,7 @@ import simcc.fit.breaks as breaks
 import simcc.fit.staffing as staffing
 from simcc.fit.breaks import TAIL, BreakRule, rate_rule, work_rate
 from simcc.fit.build import fit_log
+from simcc.fit.estimate import on_days
 from simcc.fit.options import MIN_BREAK, FitOptions
 
 HOUR = 3600.0
@@ -93,6 +94,12 @@ def test_the_rate_rule_counts_a_known_quiet_pools_agent_hours(known_pool):
     assert counted_hours(calls, days, "rate") == pytest.approx(truth, rel=TOLERANCE)
     # the per-day threshold reads the evening's long waits as breaks: under by over 4 %
     assert counted_hours(calls, days, "day") < (1 - TOLERANCE) * truth
+
+
+def test_the_rate_rule_reads_only_the_chosen_days_of_a_longer_log(known_pool):
+    calls, days, _ = known_pool
+    alone = on_days(calls, days[:2])
+    assert counted_hours(calls, days[:2], "rate") == counted_hours(alone, days[:2], "rate")
 
 
 def test_the_rate_rule_fails_when_the_rate_is_not_per_agent(known_pool, monkeypatch):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from simcc.analysis.intervals import Grid
 from simcc.checks import check, offered_loads
+from simcc.experiments.interval_staffing import pool_loads
 from simcc.experiments.staffing import offered_load
 from simcc.scenario import scenario_from_dict
 from simcc.scenario.workload import paths
@@ -61,24 +63,58 @@ def test_the_load_check_warns_of_a_pool_that_only_its_slow_groups_overload() -> 
     assert [w for w in check(slow).warnings if "pool 'front'" in w]
 
 
-def test_each_need_follows_its_own_path_for_its_share() -> None:
+def test_each_need_follows_its_own_path_and_resolution_for_its_share() -> None:
     needs = {
-        "routine": {"share": 0.8},
+        "routine": {"share": 0.7},
         "expert": {"share": 0.2, "resolve": {"front": 0}},
+        "direct": {"share": 0.1, "path": ["desk"]},
     }
     scenario = centre(needs=needs)
-    routine, expert = paths(scenario)["billing"]
-    assert (routine.share, expert.share) == (0.8, 0.2)
+    routine, expert, direct = paths(scenario)["billing"]
+    assert (routine.share, expert.share, direct.share) == (0.7, 0.2, 0.1)
     assert expert.stages[0].escalated == 1.0
+    assert [stage.pool for stage in direct.stages] == ["desk"]
     rate, _ = offered_load(scenario)["desk"]
-    assert rate * 3600 == pytest.approx(60 * (0.8 * 0.5 + 0.2 * 1.0))
+    assert rate * 3600 == pytest.approx(60 * (0.7 * 0.5 + 0.2 * 1.0 + 0.1))
 
 
-def test_the_staffing_estimate_counts_only_what_the_front_door_does_not_settle() -> None:
-    door = {"time": "1m", "containment": 0.25}
-    rate, busy = offered_load(centre(front_door=door))["front"]
+def test_the_staffing_estimates_count_only_what_the_front_door_does_not_settle() -> None:
+    door = {"time": "1m", "containment": 0.25, "context": "kept"}
+    scenario = centre(front_door=door)
+    rate, busy = offered_load(scenario)["front"]
     assert rate * 3600 == pytest.approx(45.0)
     assert busy == pytest.approx(360.0)
+    per_interval = pool_loads(scenario, Grid.of(scenario, 3600.0), lag=False)["front"]
+    assert per_interval == pytest.approx([45 * 360 / 3600] * 8)
+
+
+def test_after_a_front_door_that_lost_the_context_the_first_agent_hears_the_story_again() -> None:
+    door = {"time": "1m", "containment": 0.0, "context": "lost"}
+    scenario = centre(front_door=door).with_changes({"transfer.cold.rediscovery_time": "2m"})
+    front, desk = paths(scenario)["billing"][0].stages
+    assert front.busy == pytest.approx(360 + 120)
+    assert desk.busy == pytest.approx(600 + 120)  # the desk's own rediscovery, as before
+
+
+def test_the_policys_briefing_acts_on_the_receiving_agent_only() -> None:
+    briefing = {"cold": {"handle_factor": 0.5, "resolve_factor": 2.0}}
+    scenario = scenario_from_dict(
+        {
+            "horizon": "8h",
+            "call_types": {"billing": {"arrivals": {"rate": "60/h"}, "path": ["a", "b", "c"]}},
+            "pools": {
+                "a": {"agents": 8, "handle_time": "6m", "resolve": 0.5},
+                "b": {"tier": 2, "agents": 4, "handle_time": "10m", "resolve": 0.4},
+                "c": {"tier": 3, "agents": 4, "handle_time": "10m"},
+            },
+            "transfer": {"policy": "cold", "context": briefing},
+        }
+    )
+    a, b, c = paths(scenario)["billing"][0].stages
+    assert c.busy == pytest.approx(300.0)  # c is reached by a transfer too
+    assert (a.busy, a.escalated) == (360.0, 0.5)
+    assert b.busy == pytest.approx(300.0)
+    assert b.escalated == pytest.approx(1 - 0.8)
 
 
 def test_the_staffing_estimate_holds_the_warm_consult_on_both_sides() -> None:
