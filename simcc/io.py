@@ -315,6 +315,8 @@ def _stage(path: Path, content: Content) -> dict[str, Any]:
             else:
                 content.to_parquet(path, index=False)
         elif _is_instance(content, "pyarrow", "Table"):
+            if path.suffix != ".parquet":
+                raise TypeError(f"{path.name}: an Arrow table is written as .parquet only")
             import pyarrow.parquet as pq
 
             pq.write_table(content, path)

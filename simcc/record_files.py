@@ -112,15 +112,15 @@ def _table(
             codes, categories = derived[f.name]
             columns[f.name] = _dictionary(rows(codes), categories)
         elif f.derived:
-            columns[f.name] = _column(rows(derived[f.name]))
+            columns[f.name] = arrow_array(rows(derived[f.name]))
         elif f.codes is None:
-            columns[f.name] = _column(rows(arrays[f.name]))
+            columns[f.name] = arrow_array(rows(arrays[f.name]))
         elif isinstance(f.codes, str):
             columns[f.name] = _dictionary(rows(arrays[f.name]), getattr(names, f.codes))
         else:
             columns[f.name] = _dictionary(rows(arrays[f.name]), labels(f.codes))
     count = len(next(iter(columns.values())))
-    columns["replication"] = _column(np.full(count, replication, dtype=np.int64))
+    columns["replication"] = arrow_array(np.full(count, replication, dtype=np.int64))
     return pa.table(columns)
 
 
@@ -129,7 +129,9 @@ def _table(
 # would more than double a worker process's memory (docs/performance.md, "Memory").
 
 
-def _column(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = None) -> pa.Array:
+def arrow_array(
+    values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = None
+) -> pa.Array:
     """A numpy array (numbers or booleans) as the Arrow array ``pa.array`` would give,
     ``missing`` marking nulls."""
     values = np.ascontiguousarray(values)
@@ -169,7 +171,7 @@ def _texts(texts: Sequence[str], order: np.ndarray[Any, Any] | None = None) -> p
 def _dictionary(codes: np.ndarray[Any, Any], names: tuple[str, ...]) -> pa.Array:
     """Codes as names, as pandas' ``Categorical`` would convert (negative codes: missing)."""
     index, values = _dictionary_type(names)
-    return pa.DictionaryArray.from_arrays(_column(codes.astype(index), codes < 0), values)
+    return pa.DictionaryArray.from_arrays(arrow_array(codes.astype(index), codes < 0), values)
 
 
 @functools.cache

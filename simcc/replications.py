@@ -105,22 +105,15 @@ class MetricRows:
             else self.column(name)
             for name in names
         }
-        table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
+        from simcc.record_files import arrow_array  # pa.array would import pandas
+
+        table = pa.table(
+            {
+                name: arrow_array(values, np.isnan(values) if values.dtype.kind == "f" else None)
+                for name, values in columns.items()
+            }
+        )
         return table.replace_schema_metadata({"pandas": _pandas_metadata(columns)})
-
-
-def _arrow_column(values: np.ndarray[Any, Any]) -> pa.Array:
-    """Numbers as the Arrow array pandas' conversion gives (NaN: null), built from their
-    buffers: ``pa.array`` would import pandas (see :mod:`simcc.record_files`)."""
-    import pyarrow as pa
-
-    missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), bool)
-    validity = None
-    if missing.any():
-        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
-    data = pa.py_buffer(np.ascontiguousarray(values))
-    kind = pa.from_numpy_dtype(values.dtype)
-    return pa.Array.from_buffers(kind, len(values), [validity, data], null_count=int(missing.sum()))
 
 
 def _pandas_metadata(columns: dict[str, np.ndarray[Any, Any]]) -> str:

@@ -283,13 +283,13 @@ class TaskResult:
     controls: tuple[float, ...] | None = None
     groups: dict[str, dict[str, dict[str, float]]] | None = None  # by → group → metrics
     cpu_time: float = 0.0
-    """CPU seconds the task took where it ran (its simulation, metrics and records): what
+    """CPU seconds of the thread that ran the task (its simulation, metrics and records): what
     :func:`replicate` sizes its batches from."""
 
 
 def run_task(task: Task) -> TaskResult:
     """Run one task (in whatever process the executor chose)."""
-    started = time.process_time()
+    started = time.thread_time()  # this task's own CPU, not a progress thread's
     wall_clock = None
     if task.deadline is not None:
         remaining = task.deadline - time.time()
@@ -326,7 +326,7 @@ def run_task(task: Task) -> TaskResult:
         totals=result.totals(),
         controls=result.controls() if task.controls else None,
         groups={by: result.metrics(by=by) for by in task.by} or None,
-        cpu_time=time.process_time() - started,
+        cpu_time=time.thread_time() - started,
     )
 
 
@@ -510,7 +510,7 @@ def replicate(
         run.join_imports()
         raise Interrupted(run.replications(interrupted=True)) from None
     run.join_imports()
-    # built once the workers are gone: the table loads pandas (docs/performance.md, "Memory")
+    # the table of replications is built from the rows when it is read (no pandas until then)
     return reached if reached is not None else run.replications()
 
 

@@ -429,7 +429,8 @@ class Recorder:
         their columns with the contact rows' (:meth:`_flush_contacts`)."""
         self.handoff: Callable[[bytes], None] = self._handoffs.rows.append
         """Record one hand-off of one contact, packed by :data:`HANDOFF_ROW` (a list's
-        ``append``, as :attr:`agent`)."""
+        ``append``, without a Python frame); the rows stay packed until the replication's
+        end (a fraction of a row a contact)."""
         self.staffing = _row_appender(STAFFING, self._staffing)
         """Record a change of a pool's staffing: every field of STAFFING, by keyword."""
         self.paths: list[str] = []

@@ -101,7 +101,7 @@ def test_wall_clock_keeps_the_finished_replications_and_starts_no_more(
     1500 s deadline, replications 1 and 2 would start after it."""
     readings = iter(range(0, 10_000, 1000))
     clock = SimpleNamespace(
-        time=lambda: float(next(readings)), perf_counter=lambda: 0.0, process_time=lambda: 0.0
+        time=lambda: float(next(readings)), perf_counter=lambda: 0.0, thread_time=lambda: 0.0
     )
     monkeypatch.setattr(simcc.runner, "time", clock)
     reps = simcc.replicate(small, 3, jobs=1, wall_clock=1500)

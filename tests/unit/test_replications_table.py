@@ -53,11 +53,11 @@ def test_the_replications_file_is_the_bytes_pandas_writes_of_the_table(
 
 def test_replicate_summarises_from_the_columns_and_the_table_agrees(small: Scenario) -> None:
     reps = simcc.replicate(small, 4, jobs=1)
-    assert reps.metric_names() == [c for c in reps.table.columns if c != "replication"]
-    for name in reps.metric_names():
-        assert reps.values(name).tolist() == pytest.approx(
-            reps.table[name].tolist(), nan_ok=True, abs=0
-        )
+    names = reps.metric_names()
+    columns = {name: reps.values(name).tolist() for name in names}  # before .table is built
+    assert names == [c for c in reps.table.columns if c != "replication"]
+    for name in names:
+        assert columns[name] == pytest.approx(reps.table[name].tolist(), nan_ok=True, abs=0)
     assert reps.n == 4 and reps.requested == 4
     assert reps.totals is not None and list(reps.totals.index) == [0, 1, 2, 3]
 
