@@ -660,11 +660,12 @@ def _available_notes(opts: FitOptions, gap: str) -> list[str]:
         "callers in the queue: that idle time was after-call work, a break or other tasks)"
         + ("; the wrap-up after each call counts. " if opts.wrap_up == "pickup" else ". ")
         + "Mean over the days per interval, rounded; at least 1 where calls arrive.",
-        (
-            "  Break threshold: the 95% quantile of an agent's wait for its next call at the "
+        f"  Break threshold: the {1 - TAIL:.0%} quantile of "
+        + (
+            "an agent's wait for its next call at the "
             "pool's calls per agent on duty, half hour by half hour from the gap's start, at least "
             if opts.break_threshold == "rate"
-            else "  Break threshold: the 95% quantile of the exponential with the median of "
+            else "the exponential with the median of "
             "the pool's idle gaps while nobody waited, at least "
         )
         + f"{fmt_duration(opts.min_break)} (a quiet pool's agents wait long for each call).",
