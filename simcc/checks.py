@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from simcc.scenario import PatienceKind, Pool, Scenario, ScenarioError
 from simcc.scenario.transfer import defaults_text
-from simcc.scenario.workload import flows, mean_of
+from simcc.scenario.workload import mean_of, pool_work
 
 HEAVY_OVERLOAD = 1.2
 """Offered load per agent above which a pool whose customers do give up is flagged."""
@@ -132,23 +132,15 @@ def policy_warnings(scenario: Scenario) -> list[str]:
 
 def offered_loads(scenario: Scenario) -> dict[str, PoolLoad]:
     """The estimated load offered to each pool (see the module docstring)."""
-    rate = dict.fromkeys(scenario.pools, 0.0)
-    work = dict.fromkeys(scenario.pools, 0.0)
-    types: dict[str, list[str]] = {name: [] for name in scenario.pools}
-    for ct_name, ct_flows in flows(scenario).items():
-        for pool, per_second, busy in ct_flows:
-            rate[pool] += per_second
-            work[pool] += per_second * busy
-            if per_second > 0 and ct_name not in types[pool]:
-                types[pool].append(ct_name)
+    work = pool_work(scenario)
     waits = _unbounded_waits(scenario)
     loads = {
         name: PoolLoad(
             pool=name,
-            offered=work[name],
+            offered=work[name].offered,
             agents=pool.max_agents * pool.concurrency,  # a chat agent is k servers
-            arrivals=rate[name],
-            call_types=tuple(types[name]),
+            arrivals=work[name].arrivals,
+            call_types=work[name].call_types,
             unbounded=waits[name][0],
             cappable=waits[name][1],
         )

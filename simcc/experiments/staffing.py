@@ -54,7 +54,7 @@ from simcc.analysis.theory import min_agents
 from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
-from simcc.scenario.workload import flows
+from simcc.scenario.workload import pool_work
 from simcc.units import parse_duration
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=|:[A-Za-z]*:)\s*(.+?)\s*$")
@@ -153,13 +153,7 @@ def offered_load(scenario: Scenario) -> dict[str, tuple[float, float]]:
     pool does not resolve flows on to the next one, and each pool's busy time
     holds the transfer steps its agents do and its agent groups' factors.
     """
-    flow = dict.fromkeys(scenario.pools, 0.0)
-    work = dict.fromkeys(scenario.pools, 0.0)
-    for ct_flows in flows(scenario).values():
-        for pool, per_second, busy in ct_flows:
-            flow[pool] += per_second
-            work[pool] += per_second * busy
-    return {p: (flow[p], work[p] / flow[p] if flow[p] else 0.0) for p in scenario.pools}
+    return {p: (w.arrivals, w.busy) for p, w in pool_work(scenario).items()}
 
 
 def erlang_estimate(

@@ -42,7 +42,7 @@ from simcc.scenario.document import Scenario
 from simcc.scenario.pools import Pool
 from simcc.scenario.transfer import Context
 
-__all__ = ["Path", "Stage", "StepTimes", "flows", "mean_of", "paths"]
+__all__ = ["Path", "PoolWork", "Stage", "StepTimes", "flows", "mean_of", "paths", "pool_work"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,37 @@ def flows(scenario: Scenario) -> dict[str, list[tuple[str, float, float]]]:
                 if flow <= 0:
                     break
     return out
+
+
+@dataclass(frozen=True)
+class PoolWork:
+    """What one pool is offered: contacts per second, Erlangs, and the call types."""
+
+    arrivals: float
+    """Contacts per second reaching the pool."""
+    offered: float
+    """Erlangs: contacts per second × their mean busy seconds."""
+    call_types: tuple[str, ...]
+    """Call types whose contacts reach the pool, in file order."""
+
+    @property
+    def busy(self) -> float:
+        """Mean busy seconds per contact reaching the pool (0 when none do)."""
+        return self.offered / self.arrivals if self.arrivals else 0.0
+
+
+def pool_work(scenario: Scenario) -> dict[str, PoolWork]:
+    """Per pool, the sum of its :func:`flows`."""
+    rate = dict.fromkeys(scenario.pools, 0.0)
+    work = dict.fromkeys(scenario.pools, 0.0)
+    types: dict[str, list[str]] = {name: [] for name in scenario.pools}
+    for ct_name, ct_flows in flows(scenario).items():
+        for pool, per_second, busy in ct_flows:
+            rate[pool] += per_second
+            work[pool] += per_second * busy
+            if per_second > 0 and ct_name not in types[pool]:
+                types[pool].append(ct_name)
+    return {p: PoolWork(rate[p], work[p], tuple(types[p])) for p in scenario.pools}
 
 
 def _stages(
