@@ -335,8 +335,9 @@ class _Search:
             for loser in current:
                 if loser == gainer or current[loser] < 3:  # a pool keeps one agent at least
                     continue
-                if self.ok(more | {loser: current[loser] - 2}):
-                    return more | {loser: self._lowest(more | {loser: current[loser] - 2}, loser)}
+                traded = more | {loser: current[loser] - 2}
+                if self.ok(traded):
+                    return traded | {loser: self._lowest(traded, loser)}
         return None
 
     def _raise_until_met(self, current: Staffing) -> Staffing:
