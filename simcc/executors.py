@@ -163,12 +163,18 @@ class ProcessExecutor(_Closing):
             return
         pool, self._pool = self._pool, None
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
                 process.terminate()
         for process in processes:
             process.join(timeout=5)
+        if manager is not None:
+            # It closes the pool's wake-up pipe as it ends.  Left running, it can close the
+            # pipe while the interpreter's exit hook writes to it, and a clean Ctrl-C then
+            # ends in a traceback (unlocked in CPython before gh-125451's fix).
+            manager.join(timeout=5)
 
     def close(self) -> None:
         """Let the workers finish and exit."""

@@ -8,8 +8,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures.process import _ExecutorManagerThread
 from pathlib import Path
 
 import pandas as pd
@@ -127,9 +129,17 @@ def test_interrupting_worker_processes_keeps_finished_work(
     with pytest.raises(KeyboardInterrupt):
         sweep(scenario, GRID, 4, seed=5, jobs=2, journal=journal, progress=stop)
     assert time.perf_counter() - started < 60
+    assert not _pool_managers(), "a pool manager left running can race the exit hook"
     assert len(journal.read_text().splitlines()) == 1 + 4
     resumed = sweep(scenario, GRID, 4, seed=5, jobs=2, journal=journal, resume=True)
     pd.testing.assert_frame_equal(resumed, sweep(scenario, GRID, 4, seed=5, jobs=1))
+
+
+def _pool_managers() -> list[threading.Thread]:
+    """Process pools' manager threads still running in this process."""
+    return [
+        t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread) and t.is_alive()
+    ]
 
 
 def test_a_process_executor_is_reused_inside_with(scenario: simcc.Scenario) -> None:
