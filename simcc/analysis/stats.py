@@ -45,15 +45,9 @@ def estimate(values: Sequence[float] | np.ndarray, level: float = 0.95) -> Estim
     """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
+    if len(x) == 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
-    mean = float(x.mean())
-    if n == 1:
-        return Estimate(mean, math.nan, mean, mean, 1)
-    std = float(x.std(ddof=1))
-    half = float(stdtrit(n - 1, 0.5 + level / 2)) * std / math.sqrt(n)
-    return Estimate(mean, std, mean - half, mean + half, n)
+    return _around(float(x.mean()), x, level)
 
 
 def paired_difference(

@@ -34,7 +34,7 @@ from simcc.experiments.engine import (
     Execution,
     ExecutionOptions,
     Point,
-    engine_for,
+    estimating_engine,
     metrics_frame,
 )
 from simcc.experiments.journal import ExperimentError
@@ -277,15 +277,10 @@ def compare(
     first = next(iter(named.values()))
     n = first.replications if replications is None else replications
     seed = first.seed if seed is None else seed
-    if estimator not in ("mean", "ratio"):
-        raise ExperimentError(f"estimator: expected mean or ratio, got {estimator!r}")
     points = [Point(name, scenario) for name, scenario in named.items()]
     started = time.perf_counter()
-    kind = "comparison" if estimator == "mean" else "comparison (ratio estimator)"
-    kind += f" by {', '.join(by)}" if by else ""
-    with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
-        engine.keep_totals = estimator == "ratio"
-        engine.by = tuple(by)
+    execute = Execution.of(execution, **options)
+    with estimating_engine("comparison", points, seed, execute, estimator, by) as engine:
         results = engine.run(points, n, seed)
         table = metrics_frame({"variant": list(named)}, results)
         engine.finish()

@@ -231,10 +231,27 @@ class ExecutionOptions(TypedDict, total=False):
     progress: Progress | None
 
 
-def engine_for(kind: str, points: list[Point], seed: int, execution: Execution) -> Engine:
-    """An engine for a fixed list of points, keyed by their fingerprint."""
+def estimating_engine(
+    name: str,
+    points: list[Point],
+    seed: int,
+    execution: Execution,
+    estimator: str = "mean",
+    by: Sequence[str] = (),
+) -> Engine:
+    """An engine for a fixed list of points, keyed by their fingerprint, for an experiment
+    called ``name`` (``"sweep"``…) whose summary uses ``estimator`` (``mean`` or ``ratio``:
+    then each ratio's totals are kept too), measured also by the groups ``by``; both are
+    part of the experiment's kind, so of its journal."""
+    if estimator not in ("mean", "ratio"):
+        raise ExperimentError(f"estimator: expected mean or ratio, got {estimator!r}")
+    kind = name if estimator == "mean" else f"{name} (ratio estimator)"
+    kind += f" by {', '.join(by)}" if by else ""
     description = f"{kind} of {len(points)} point(s), seed {seed}"
-    return execution.engine(kind, fingerprint(kind, points, seed), description, seed)
+    engine = execution.engine(kind, fingerprint(kind, points, seed), description, seed)
+    engine.keep_totals = estimator == "ratio"
+    engine.by = tuple(by)
+    return engine
 
 
 def open_journal(

@@ -33,7 +33,7 @@ from simcc.experiments.engine import (
     Execution,
     ExecutionOptions,
     Point,
-    engine_for,
+    estimating_engine,
     metrics_frame,
 )
 from simcc.experiments.journal import ExperimentError
@@ -225,17 +225,12 @@ def sweep(
         then one column per metric.  ``attrs`` holds the seed, the paths and the
         estimator.
     """
-    if estimator not in ("mean", "ratio"):
-        raise ExperimentError(f"estimator: expected mean or ratio, got {estimator!r}")
     points = grid_points(scenario, grid)
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     paths = list(grid)
-    kind = "sweep" if estimator == "mean" else "sweep (ratio estimator)"
-    kind += f" by {', '.join(by)}" if by else ""
-    with engine_for(kind, points, seed, Execution.of(execution, **options)) as engine:
-        engine.keep_totals = estimator == "ratio"
-        engine.by = tuple(by)
+    execute = Execution.of(execution, **options)
+    with estimating_engine("sweep", points, seed, execute, estimator, by) as engine:
         results = engine.run(points, n, seed)
         keys = {path: [p.key[i] for p in points] for i, path in enumerate(paths)}  # type: ignore[index]
         table = metrics_frame(keys, results)
