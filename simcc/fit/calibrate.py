@@ -13,12 +13,15 @@ weeks 3–4 are scored, never used to choose. Run::
         --scenario scenarios/bank-weekday.yaml         # regenerate both files
     python -m simcc.fit.calibrate --ablation -n 40 --docs docs/calibration.md
                                                        # the estimator comparison
+    python -m simcc.fit.calibrate --arrivals replay    # each day with its own arrivals
 
 With ``--docs`` the text between the ``<!-- calibration:begin -->`` and
 ``<!-- calibration:end -->`` markers of that file is replaced; with
 ``--scenario`` the average day's scenario is written there. The bar of issue
 9: each day's abandonment rate within 35 % (relative) and ASA within 40 %;
-the out-of-sample goal of issue 19: :data:`GOAL`.
+the out-of-sample goal of issue 19: :data:`GOAL`. With ``--arrivals replay``
+each day's callers arrive at the log's own times (:mod:`simcc.fit.replay`),
+and there is no average-day row (a replay is of one day).
 
 This is a benchmark, not a test: it takes several minutes on two cores.
 """
@@ -41,6 +44,7 @@ from simcc.fit.check import ALL_DAYS, Check, check_fit
 from simcc.fit.estimate import select_days
 from simcc.fit.logs import load_anonymous_bank
 from simcc.fit.options import FitOptions
+from simcc.fit.replay import ARRIVALS, Arrivals
 
 __all__ = ["BAR", "Calibration", "calibrate", "main"]
 
@@ -62,10 +66,10 @@ at most 12 % for abandonment and 15 % for ASA."""
 
 @dataclass
 class Calibration:
-    """Per-day checks and the check of the average day."""
+    """Per-day checks and the check of the average day (none when arrivals are replayed)."""
 
     days: list[Check]
-    average: Check
+    average: Check | None
     options: dict[str, Any]
     """How it was run (days, replications, seed) and the fit options that differ from
     the defaults."""
@@ -74,7 +78,8 @@ class Calibration:
     def table(self) -> pd.DataFrame:
         """One row per day (and the average day): observed, simulated, errors, pass."""
         rows = [_row(check, check.reference) for check in self.days]
-        rows.append(_row(self.average, self.average.reference) | {"day": AVERAGE})
+        if self.average is not None:
+            rows.append(_row(self.average, self.average.reference) | {"day": AVERAGE})
         return pd.DataFrame(rows)
 
     def pools(self) -> pd.DataFrame:
@@ -259,12 +264,17 @@ def check_days(
     options: FitOptions | None = None,
     source: str = "a call log",
     verbose: bool = True,
+    arrivals: Arrivals = "fitted",
 ) -> list[Check]:
-    """Fit each day on its own (as ``simcc fit --days <day>``) and check it."""
+    """Fit each day on its own (as ``simcc fit --days <day>``) and check it, its callers
+    arriving as fitted or at the log's own times (``arrivals="replay"``)."""
     checks = []
     for day in chosen:
         fit = fit_log(calls, [day], options, source=source)
-        checks.append(check_fit(fit, calls, replications, seed, jobs=jobs, by_pool=True))
+        check = check_fit(
+            fit, calls, replications, seed, jobs=jobs, by_pool=True, arrivals=arrivals
+        )
+        checks.append(check)
         if verbose:
             print(f"  {checks[-1].lines()[-1]}", flush=True)
     return checks
@@ -277,18 +287,28 @@ def calibrate(
     seed: int = 1,
     jobs: int | None = None,
     options: FitOptions | None = None,
+    arrivals: Arrivals = "fitted",
 ) -> tuple[Calibration, Fit]:
-    """Fit and check each chosen day alone and their average; return both and the average fit."""
+    """Fit and check each chosen day alone and their average; return both and the average fit.
+
+    With ``arrivals="replay"`` each day replays its own arrivals and the
+    average day is fitted (for ``--scenario``) but not checked.
+    """
     started = time.perf_counter()
     opts = options or FitOptions()
     calls = load_anonymous_bank(log).calls
     chosen = _chosen(calls, days)
     source = SOURCE.format(log.name)
-    checks = check_days(calls, chosen, replications, seed, jobs, options=opts, source=source)
+    checks = check_days(
+        calls, chosen, replications, seed, jobs, options=opts, source=source, arrivals=arrivals
+    )
     name = f"Anonymous Bank, average of {len(chosen)} days ({days}), October 1999"
     average_fit = fit_log(calls, chosen, opts, source=source, name=name)
-    average = check_fit(average_fit, calls, replications, seed, jobs=jobs, by_pool=True)
+    average = None
+    if arrivals == "fitted":
+        average = check_fit(average_fit, calls, replications, seed, jobs=jobs, by_pool=True)
     run = {"days": days, "replications": replications, "seed": seed}
+    run |= {"arrivals": arrivals} if arrivals != "fitted" else {}
     options_used = run | opts.changed()
     return Calibration(checks, average, options_used, time.perf_counter() - started), average_fit
 
@@ -337,6 +357,7 @@ def ablation(
     replications: int = 10,
     seed: int = 1,
     jobs: int | None = None,
+    arrivals: Arrivals = "fitted",
 ) -> pd.DataFrame:
     """The scores of each variant of :data:`VARIANTS` on the days the choices are made on.
 
@@ -348,7 +369,16 @@ def ablation(
     rows = []
     for label, options in VARIANTS.items():
         print(f"variant: {label}", flush=True)
-        checks = check_days(calls, chosen, replications, seed, jobs, options=options, verbose=False)
+        checks = check_days(
+            calls,
+            chosen,
+            replications,
+            seed,
+            jobs,
+            options=options,
+            verbose=False,
+            arrivals=arrivals,
+        )
         score = scores(pd.DataFrame([_row(c, c.reference) for c in checks]))
         rows.append({"variant": label, **score})
     return pd.DataFrame(rows)
@@ -423,6 +453,12 @@ def parser() -> argparse.ArgumentParser:
         out.add_argument(
             "--" + name.replace("_", "-"), type=kind, default=default, help=f"(default {default})"
         )
+    out.add_argument(
+        "--arrivals",
+        choices=ARRIVALS,
+        default="fitted",
+        help="callers arrive as the fit's Poisson rates, or at the log's own times (replay)",
+    )
     out.add_argument("--docs", type=Path, default=None, help="update this markdown file")
     out.add_argument("--scenario", type=Path, default=None, help="write the average day here")
     out.add_argument(
@@ -442,7 +478,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     from simcc.io import write_text
 
     if args.ablation:
-        table = ablation(args.log, args.days, args.replications, args.seed, args.jobs)
+        table = ablation(
+            args.log, args.days, args.replications, args.seed, args.jobs, args.arrivals
+        )
         section = ablation_markdown(table, args.replications)
         print(section)
         if args.docs is not None:
@@ -457,6 +495,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.seed,
         args.jobs,
         options_of(args),
+        args.arrivals,
     )
     section = result.markdown()
     print(section)
