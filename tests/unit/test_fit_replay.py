@@ -113,3 +113,14 @@ def test_replayed_times_are_sorted_seconds_from_time_0_within_the_horizon():
     for ts in replayed_times(fit, calls).values():
         assert ts == sorted(ts)
         assert np.all((np.array(ts) >= 0) & (np.array(ts) < fit.horizon))
+
+
+def test_a_calibration_of_replayed_days_has_no_average_day_row():
+    from simcc.fit.calibrate import AVERAGE, Calibration, parser
+
+    assert parser().parse_args(["--arrivals", "replay"]).arrivals == "replay"
+    calls = one_day_with_a_rare_type()
+    check = check_fit(fit_log(calls, "all"), calls, 2, 1, jobs=1, arrivals="replay")
+    table = Calibration([check], None, {"arrivals": "replay"}, 1.0).table()
+    assert len(table) == 1 and AVERAGE not in set(table["day"])
+    assert table["offered_sim"].iloc[0] == table["offered_obs"].iloc[0]
