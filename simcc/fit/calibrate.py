@@ -14,6 +14,7 @@ weeks 3–4 are scored, never used to choose. Run::
     python -m simcc.fit.calibrate --ablation -n 40 --docs docs/calibration.md
                                                        # the estimator comparison
     python -m simcc.fit.calibrate --arrivals replay    # each day with its own arrivals
+    python -m simcc.fit.calibrate --dispersion         # how bursty weeks 1–2's arrivals are
 
 With ``--docs`` the text between the ``<!-- calibration:begin -->`` and
 ``<!-- calibration:end -->`` markers of that file is replaced; with
@@ -37,14 +38,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simcc.fit.build import Fit, fit_log
 from simcc.fit.check import ALL_DAYS, Check, check_fit
+from simcc.fit.dispersion import bin_counts, dispersion_index, poisson_reference
 from simcc.fit.estimate import select_days
 from simcc.fit.logs import load_anonymous_bank
 from simcc.fit.options import FitOptions
-from simcc.fit.replay import ARRIVALS, Arrivals
+from simcc.fit.replay import ARRIVALS, Arrivals, replayed_times
 
 __all__ = ["BAR", "Calibration", "calibrate", "main"]
 
@@ -409,6 +412,73 @@ def ablation_markdown(table: pd.DataFrame, replications: int, arrivals: str = "f
     return "\n".join([*lines, "", ABLATION_END])
 
 
+def arrival_dispersion(
+    log: Path = DEFAULT_LOG,
+    days: str = "weekdays",
+    options: FitOptions | None = None,
+    bin_: float = 300.0,
+    draws: int = 4000,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """How bursty the :data:`CHOICE` days' arrivals are within the fit's intervals.
+
+    Each day is fitted alone; its replayed calls (:func:`~simcc.fit.replay.replayed_times`)
+    are counted per ``bin_`` within each fitted interval, for all calls and per entry
+    pool, and the index of dispersion pooled over the days is set beside that of
+    ``draws`` Poisson days at the fitted rates (:mod:`simcc.fit.dispersion`).
+    """
+    calls = load_anonymous_bank(log).calls
+    groups: dict[str, list[np.ndarray]] = {}
+    for day in [d for d in _chosen(calls, days) if half_of(d) == CHOICE]:
+        fit = fit_log(calls, [day], options)
+        times = replayed_times(fit, calls)
+        by_pool: dict[str, list[float]] = {"all calls": [t for ts in times.values() for t in ts]}
+        for name, ts in times.items():
+            by_pool.setdefault(fit.scenario["call_types"][name]["path"][0], []).extend(ts)
+        for label, ts in by_pool.items():
+            binned = bin_counts(ts, fit.horizon, fit.options.interval, bin_)
+            groups.setdefault(label, []).append(binned)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for label, counts in groups.items():
+        index, reference = dispersion_index(counts), poisson_reference(counts, draws, rng)
+        rows.append(
+            {
+                "calls": label,
+                "intervals": sum(len(c) for c in counts),
+                "offered": int(sum(c.sum() for c in counts)),
+                "index": index,
+                "poisson_mean": float(reference.mean()),
+                "poisson_low": float(np.quantile(reference, 0.025)),
+                "poisson_high": float(np.quantile(reference, 0.975)),
+                "p_at_least": float((reference >= index).mean()),
+                "by_day": [dispersion_index(c) for c in counts],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def dispersion_lines(table: pd.DataFrame, bin_: float, interval: float) -> list[str]:
+    """The dispersion table as markdown."""
+    lines = [
+        f"Index of dispersion of the offered calls per {bin_ / 60:g} min within each "
+        f"{interval / 60:g}-min interval, {CHOICE} ({HALVES[CHOICE]}), each day fitted alone "
+        "and pooled; Poisson days at the fitted rates counted the same way (mean, 95 % range, "
+        "share at least the log's).",
+        "",
+        "| calls | intervals | offered | index | Poisson days | P(Poisson ≥ index) | by day |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict("records"):
+        by_day = ", ".join(f"{x:.2f}" for x in r["by_day"])
+        lines.append(
+            f"| {r['calls']} | {r['intervals']} | {r['offered']} | {r['index']:.3f} "
+            f"| {r['poisson_mean']:.3f} [{r['poisson_low']:.3f}, {r['poisson_high']:.3f}] "
+            f"| {r['p_at_least']:.3f} | {by_day} |"
+        )
+    return lines
+
+
 def _chosen(calls: pd.DataFrame, days: str) -> list[dt.date]:
     """The chosen days, or ValueError when none has calls."""
     chosen = select_days(calls, days)
@@ -427,6 +497,7 @@ def replace_section(text: str, section: str, begin: str = BEGIN, end: str = END)
 
 
 OPTION_ARGUMENTS: tuple[str, ...] = (
+    "interval",
     "staffing_method",
     "pools",
     "staffing_interval",
@@ -460,6 +531,14 @@ def parser() -> argparse.ArgumentParser:
         default="fitted",
         help="callers arrive as the fit's Poisson rates, or at the log's own times (replay)",
     )
+    out.add_argument(
+        "--dispersion",
+        action="store_true",
+        help="print how bursty the weeks 1–2 arrivals are within the fitted intervals instead",
+    )
+    out.add_argument(
+        "--dispersion-bin", type=float, default=300.0, help="bin for --dispersion, seconds"
+    )
     out.add_argument("--docs", type=Path, default=None, help="update this markdown file")
     out.add_argument("--scenario", type=Path, default=None, help="write the average day here")
     out.add_argument(
@@ -478,6 +557,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     from simcc.io import write_text
 
+    if args.dispersion:
+        options = options_of(args)
+        table = arrival_dispersion(args.log, args.days, options, args.dispersion_bin)
+        print("\n".join(dispersion_lines(table, args.dispersion_bin, options.interval)))
+        return
     if args.ablation:
         table = ablation(
             args.log, args.days, args.replications, args.seed, args.jobs, args.arrivals
