@@ -5,13 +5,14 @@ says what it skipped and why, fits a scenario for the average of the chosen
 days (see :mod:`simcc.fit`) and writes it, with comments saying where each
 number came from. ``--check`` then simulates it and prints simulated against
 observed abandonment rate, ASA and service level, and writes ``check.json``
-beside the scenario.
+beside the scenario; with ``--arrivals replay`` (one day) its callers arrive
+at the log's own times (:mod:`simcc.fit.replay`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from simcc.fit.build import Fit
     from simcc.fit.logs import LogLoad
     from simcc.fit.options import FitOptions
+    from simcc.fit.replay import Arrivals
 
 FORMATS = ("anonymous-bank", "csv")
 USAGE_ERROR = 2
@@ -85,6 +87,12 @@ def fit(
         10, "--replications", "-n", min=1, help="Replications for --check."
     ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed for --check."),
+    arrivals: str = typer.Option(
+        "fitted",
+        "--arrivals",
+        help="For --check: 'fitted' (the fit's Poisson rates) or 'replay' (each call at its "
+        "own arrival time in the log, everything else as fitted; one day only).",
+    ),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Fit a scenario to a call log: arrivals, handle times, patience, agents, segments."""
@@ -99,13 +107,14 @@ def fit(
             for line in loaded.report.explain():
                 _say(line)
             chosen = _days(loaded.calls, days, log)
+            _arrivals(arrivals, chosen)
             fitted = _fit(loaded.calls, chosen, name, log, _options(pools, overflow))
         except FitInputError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(USAGE_ERROR) from None
         _write(fitted, out)
         if check:
-            _check(fitted, loaded.calls, out, replications, seed, jobs)
+            _check(fitted, loaded.calls, out, replications, seed, jobs, arrivals)
 
 
 def _write(fitted: Fit, out: Path) -> None:
@@ -128,12 +137,14 @@ def _check(
     replications: int,
     seed: int | None,
     jobs: int | None,
+    arrivals: str = "fitted",
 ) -> None:
     """Simulate the fit, print it beside the log and write ``check.json`` beside ``out``."""
     from simcc.fit.check import check_fit
     from simcc.io import write_json
 
-    result = check_fit(fitted, calls, replications, seed, jobs=jobs)
+    how = cast("Arrivals", arrivals)
+    result = check_fit(fitted, calls, replications, seed, jobs=jobs, arrivals=how)
     for line in result.lines():
         _say(line)
     target = out.parent / "check.json"
@@ -209,6 +220,19 @@ def _days(calls: pd.DataFrame, days: list[str], log: Path) -> list[dt.date]:
             f"--days {','.join(items)}: no calls in {log} on those days (the log covers {span})"
         )
     return chosen
+
+
+def _arrivals(arrivals: str, chosen: list[dt.date]) -> None:
+    """``--arrivals`` is a known value, and ``replay`` is of one day."""
+    from simcc.fit.replay import ARRIVALS
+
+    if arrivals not in ARRIVALS:
+        raise FitInputError(f"--arrivals {arrivals}: expected one of {', '.join(ARRIVALS)}")
+    if arrivals == "replay" and len(chosen) != 1:
+        raise FitInputError(
+            f"--arrivals replay replays one day's calls; --days chose {len(chosen)} days "
+            "(give one, e.g. --days 991005)"
+        )
 
 
 def _options(pools: str | None, overflow: bool | None) -> FitOptions:

@@ -13,12 +13,16 @@ weeks 3–4 are scored, never used to choose. Run::
         --scenario scenarios/bank-weekday.yaml         # regenerate both files
     python -m simcc.fit.calibrate --ablation -n 40 --docs docs/calibration.md
                                                        # the estimator comparison
+    python -m simcc.fit.calibrate --arrivals replay    # each day with its own arrivals
+    python -m simcc.fit.calibrate --dispersion         # how bursty weeks 1–2's arrivals are
 
 With ``--docs`` the text between the ``<!-- calibration:begin -->`` and
 ``<!-- calibration:end -->`` markers of that file is replaced; with
 ``--scenario`` the average day's scenario is written there. The bar of issue
 9: each day's abandonment rate within 35 % (relative) and ASA within 40 %;
-the out-of-sample goal of issue 19: :data:`GOAL`.
+the out-of-sample goal of issue 19: :data:`GOAL`. With ``--arrivals replay``
+each day's callers arrive at the log's own times (:mod:`simcc.fit.replay`),
+and there is no average-day row (a replay is of one day).
 
 This is a benchmark, not a test: it takes several minutes on two cores.
 """
@@ -34,13 +38,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simcc.fit.build import Fit, fit_log
 from simcc.fit.check import ALL_DAYS, Check, check_fit
+from simcc.fit.dispersion import bin_counts, dispersion_index, poisson_reference
 from simcc.fit.estimate import select_days
 from simcc.fit.logs import load_anonymous_bank
 from simcc.fit.options import FitOptions
+from simcc.fit.replay import ARRIVALS, Arrivals, replayed_times
 
 __all__ = ["BAR", "Calibration", "calibrate", "main"]
 
@@ -62,10 +69,10 @@ at most 12 % for abandonment and 15 % for ASA."""
 
 @dataclass
 class Calibration:
-    """Per-day checks and the check of the average day."""
+    """Per-day checks and the check of the average day (none when arrivals are replayed)."""
 
     days: list[Check]
-    average: Check
+    average: Check | None
     options: dict[str, Any]
     """How it was run (days, replications, seed) and the fit options that differ from
     the defaults."""
@@ -74,7 +81,8 @@ class Calibration:
     def table(self) -> pd.DataFrame:
         """One row per day (and the average day): observed, simulated, errors, pass."""
         rows = [_row(check, check.reference) for check in self.days]
-        rows.append(_row(self.average, self.average.reference) | {"day": AVERAGE})
+        if self.average is not None:
+            rows.append(_row(self.average, self.average.reference) | {"day": AVERAGE})
         return pd.DataFrame(rows)
 
     def pools(self) -> pd.DataFrame:
@@ -259,12 +267,17 @@ def check_days(
     options: FitOptions | None = None,
     source: str = "a call log",
     verbose: bool = True,
+    arrivals: Arrivals = "fitted",
 ) -> list[Check]:
-    """Fit each day on its own (as ``simcc fit --days <day>``) and check it."""
+    """Fit each day on its own (as ``simcc fit --days <day>``) and check it, its callers
+    arriving as fitted or at the log's own times (``arrivals="replay"``)."""
     checks = []
     for day in chosen:
         fit = fit_log(calls, [day], options, source=source)
-        checks.append(check_fit(fit, calls, replications, seed, jobs=jobs, by_pool=True))
+        check = check_fit(
+            fit, calls, replications, seed, jobs=jobs, by_pool=True, arrivals=arrivals
+        )
+        checks.append(check)
         if verbose:
             print(f"  {checks[-1].lines()[-1]}", flush=True)
     return checks
@@ -277,18 +290,28 @@ def calibrate(
     seed: int = 1,
     jobs: int | None = None,
     options: FitOptions | None = None,
+    arrivals: Arrivals = "fitted",
 ) -> tuple[Calibration, Fit]:
-    """Fit and check each chosen day alone and their average; return both and the average fit."""
+    """Fit and check each chosen day alone and their average; return both and the average fit.
+
+    With ``arrivals="replay"`` each day replays its own arrivals and the
+    average day is fitted (for ``--scenario``) but not checked.
+    """
     started = time.perf_counter()
     opts = options or FitOptions()
     calls = load_anonymous_bank(log).calls
     chosen = _chosen(calls, days)
     source = SOURCE.format(log.name)
-    checks = check_days(calls, chosen, replications, seed, jobs, options=opts, source=source)
+    checks = check_days(
+        calls, chosen, replications, seed, jobs, options=opts, source=source, arrivals=arrivals
+    )
     name = f"Anonymous Bank, average of {len(chosen)} days ({days}), October 1999"
     average_fit = fit_log(calls, chosen, opts, source=source, name=name)
-    average = check_fit(average_fit, calls, replications, seed, jobs=jobs, by_pool=True)
+    average = None
+    if arrivals == "fitted":
+        average = check_fit(average_fit, calls, replications, seed, jobs=jobs, by_pool=True)
     run = {"days": days, "replications": replications, "seed": seed}
+    run |= {"arrivals": arrivals} if arrivals != "fitted" else {}
     options_used = run | opts.changed()
     return Calibration(checks, average, options_used, time.perf_counter() - started), average_fit
 
@@ -337,6 +360,7 @@ def ablation(
     replications: int = 10,
     seed: int = 1,
     jobs: int | None = None,
+    arrivals: Arrivals = "fitted",
 ) -> pd.DataFrame:
     """The scores of each variant of :data:`VARIANTS` on the days the choices are made on.
 
@@ -348,20 +372,30 @@ def ablation(
     rows = []
     for label, options in VARIANTS.items():
         print(f"variant: {label}", flush=True)
-        checks = check_days(calls, chosen, replications, seed, jobs, options=options, verbose=False)
+        checks = check_days(
+            calls,
+            chosen,
+            replications,
+            seed,
+            jobs,
+            options=options,
+            verbose=False,
+            arrivals=arrivals,
+        )
         score = scores(pd.DataFrame([_row(c, c.reference) for c in checks]))
         rows.append({"variant": label, **score})
     return pd.DataFrame(rows)
 
 
-def ablation_markdown(table: pd.DataFrame, replications: int) -> str:
+def ablation_markdown(table: pd.DataFrame, replications: int, arrivals: str = "fitted") -> str:
     """The generated ablation section of docs/calibration.md."""
+    replayed = ", each day's own arrivals replayed" if arrivals == "replay" else ""
     lines = [
         ABLATION_BEGIN,
         "",
         f"Generated by `python -m simcc.fit.calibrate --ablation` ({replications} replications "
-        f"per day, seed 1), on {CHOICE} ({HALVES[CHOICE]}) only: the days every choice is made "
-        "on. Error = sim / obs − 1 per day; *median* is the median |error| over the days, "
+        f"per day, seed 1{replayed}), on {CHOICE} ({HALVES[CHOICE]}) only: the days every choice "
+        "is made on. Error = sim / obs − 1 per day; *median* is the median |error| over the days, "
         "*over / under* how many days the simulation over- and under-predicts.",
         "",
         "| estimator | days passing | abandonment: mean error, median, over / under "
@@ -376,6 +410,73 @@ def ablation_markdown(table: pd.DataFrame, replications: int) -> str:
             f"{asa['median_abs']:.0%}, {asa['over']} / {asa['under']} |"
         )
     return "\n".join([*lines, "", ABLATION_END])
+
+
+def arrival_dispersion(
+    log: Path = DEFAULT_LOG,
+    days: str = "weekdays",
+    options: FitOptions | None = None,
+    bin_: float = 300.0,
+    draws: int = 4000,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """How bursty the :data:`CHOICE` days' arrivals are within the fit's intervals.
+
+    Each day is fitted alone; its replayed calls (:func:`~simcc.fit.replay.replayed_times`)
+    are counted per ``bin_`` within each fitted interval, for all calls and per entry
+    pool, and the index of dispersion pooled over the days is set beside that of
+    ``draws`` Poisson days at the fitted rates (:mod:`simcc.fit.dispersion`).
+    """
+    calls = load_anonymous_bank(log).calls
+    groups: dict[str, list[np.ndarray]] = {}
+    for day in [d for d in _chosen(calls, days) if half_of(d) == CHOICE]:
+        fit = fit_log(calls, [day], options)
+        times = replayed_times(fit, calls)
+        by_pool: dict[str, list[float]] = {"all calls": [t for ts in times.values() for t in ts]}
+        for name, ts in times.items():
+            by_pool.setdefault(fit.scenario["call_types"][name]["path"][0], []).extend(ts)
+        for label, ts in by_pool.items():
+            binned = bin_counts(ts, fit.horizon, fit.options.interval, bin_)
+            groups.setdefault(label, []).append(binned)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for label, counts in groups.items():
+        index, reference = dispersion_index(counts), poisson_reference(counts, draws, rng)
+        rows.append(
+            {
+                "calls": label,
+                "intervals": sum(len(c) for c in counts),
+                "offered": int(sum(c.sum() for c in counts)),
+                "index": index,
+                "poisson_mean": float(reference.mean()),
+                "poisson_low": float(np.quantile(reference, 0.025)),
+                "poisson_high": float(np.quantile(reference, 0.975)),
+                "p_at_least": float((reference >= index).mean()),
+                "by_day": [dispersion_index(c) for c in counts],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def dispersion_lines(table: pd.DataFrame, bin_: float, interval: float) -> list[str]:
+    """The dispersion table as markdown."""
+    lines = [
+        f"Index of dispersion of the offered calls per {bin_ / 60:g} min within each "
+        f"{interval / 60:g}-min interval, {CHOICE} ({HALVES[CHOICE]}), each day fitted alone "
+        "and pooled; Poisson days at the fitted rates counted the same way (mean, 95 % range, "
+        "share at least the log's).",
+        "",
+        "| calls | intervals | offered | index | Poisson days | P(Poisson ≥ index) | by day |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict("records"):
+        by_day = ", ".join(f"{x:.2f}" for x in r["by_day"])
+        lines.append(
+            f"| {r['calls']} | {r['intervals']} | {r['offered']} | {r['index']:.3f} "
+            f"| {r['poisson_mean']:.3f} [{r['poisson_low']:.3f}, {r['poisson_high']:.3f}] "
+            f"| {r['p_at_least']:.3f} | {by_day} |"
+        )
+    return lines
 
 
 def _chosen(calls: pd.DataFrame, days: str) -> list[dt.date]:
@@ -396,6 +497,7 @@ def replace_section(text: str, section: str, begin: str = BEGIN, end: str = END)
 
 
 OPTION_ARGUMENTS: tuple[str, ...] = (
+    "interval",
     "staffing_method",
     "pools",
     "staffing_interval",
@@ -423,6 +525,20 @@ def parser() -> argparse.ArgumentParser:
         out.add_argument(
             "--" + name.replace("_", "-"), type=kind, default=default, help=f"(default {default})"
         )
+    out.add_argument(
+        "--arrivals",
+        choices=ARRIVALS,
+        default="fitted",
+        help="callers arrive as the fit's Poisson rates, or at the log's own times (replay)",
+    )
+    out.add_argument(
+        "--dispersion",
+        action="store_true",
+        help="print how bursty the weeks 1–2 arrivals are within the fitted intervals instead",
+    )
+    out.add_argument(
+        "--dispersion-bin", type=float, default=300.0, help="bin for --dispersion, seconds"
+    )
     out.add_argument("--docs", type=Path, default=None, help="update this markdown file")
     out.add_argument("--scenario", type=Path, default=None, help="write the average day here")
     out.add_argument(
@@ -441,9 +557,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     from simcc.io import write_text
 
+    if args.dispersion:
+        options = options_of(args)
+        table = arrival_dispersion(args.log, args.days, options, args.dispersion_bin)
+        print("\n".join(dispersion_lines(table, args.dispersion_bin, options.interval)))
+        return
     if args.ablation:
-        table = ablation(args.log, args.days, args.replications, args.seed, args.jobs)
-        section = ablation_markdown(table, args.replications)
+        table = ablation(
+            args.log, args.days, args.replications, args.seed, args.jobs, args.arrivals
+        )
+        section = ablation_markdown(table, args.replications, args.arrivals)
         print(section)
         if args.docs is not None:
             old = args.docs.read_text(encoding="utf-8") if args.docs.exists() else ""
@@ -457,6 +580,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.seed,
         args.jobs,
         options_of(args),
+        args.arrivals,
     )
     section = result.markdown()
     print(section)

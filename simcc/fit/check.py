@@ -4,7 +4,10 @@
 scenario and sets its abandonment rate, ASA and service level beside the
 log's own values over the same clock span: for each chosen day, and for all
 of them pooled (all their calls counted together) when there are several.
-The relative error is simulated mean / observed − 1.
+The relative error is simulated mean / observed − 1. With
+``arrivals="replay"`` a fitted day's callers arrive at the log's own times
+(:mod:`simcc.fit.replay`) instead of the fit's Poisson rates: the same day,
+like for like.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from simcc.fit.build import Fit
 from simcc.fit.estimate import estimable, offered, on_days
 from simcc.fit.logs import NO_SERVER
 from simcc.fit.observed import observed_metrics
+from simcc.fit.replay import ARRIVALS, Arrivals, replay_scenario
 from simcc.fit.writing import fmt_clock
 
 __all__ = ["CHECKED", "Check", "check_fit", "observed_over"]
@@ -40,6 +44,8 @@ class Check:
     the log's metrics over the scenario's span. ``by_pool`` (when asked for)
     has, per entry pool, the offered calls, abandonment rate and ASA,
     observed (all days pooled) and simulated (mean over replications).
+    ``arrivals`` says how the simulated callers arrived: ``fitted`` (the
+    fit's Poisson rates) or ``replay`` (the log's own arrival times).
     """
 
     fit: Fit
@@ -48,6 +54,7 @@ class Check:
     simulated: dict[str, Estimate]
     observed: dict[str, dict[str, Any]]
     by_pool: pd.DataFrame | None = None
+    arrivals: Arrivals = "fitted"
 
     def rows(self) -> pd.DataFrame:
         """One row per (days, metric): observed, simulated mean and CI, relative error."""
@@ -87,6 +94,7 @@ class Check:
             "span": {"from": fmt_clock(self.fit.span[0]), "to": fmt_clock(self.fit.span[1])},
             "replications": self.replications,
             "seed": self.seed,
+            "arrivals": self.arrivals,
             "simulated": {
                 m: self.simulated[m].as_dict() | {"n": self.simulated[m].n}
                 for m in ("offered", *CHECKED)
@@ -102,7 +110,8 @@ class Check:
         """The comparison as text: the simulation with its CI, then observed rows with errors."""
         sim = self.simulated
         out = [
-            f"simulated ({self.replications} replications, seed {self.seed}; 95% CI): "
+            f"simulated ({self.replications} replications, seed {self.seed}"
+            f"{'; arrivals replayed from the log' if self.arrivals == 'replay' else ''}; 95% CI): "
             f"abandonment {_pct(sim['abandonment_rate'].mean)} "
             f"[{_pct(sim['abandonment_rate'].ci_low)}, {_pct(sim['abandonment_rate'].ci_high)}], "
             f"ASA {sim['asa'].mean:.1f} s [{sim['asa'].ci_low:.1f}, {sim['asa'].ci_high:.1f}], "
@@ -154,12 +163,20 @@ def check_fit(
     *,
     jobs: int | None = None,
     by_pool: bool = False,
+    arrivals: Arrivals = "fitted",
 ) -> Check:
-    """Simulate ``fit``'s scenario and compare with the log on each of its days."""
+    """Simulate ``fit``'s scenario and compare with the log on each of its days.
+
+    ``arrivals="replay"`` (a fit of one day) replays that day's own arrival
+    times instead of the fitted rates; everything else stays as fitted.
+    """
     from simcc.runner import replicate
     from simcc.scenario import scenario_from_dict
 
-    scenario = scenario_from_dict(fit.scenario)
+    if arrivals not in ARRIVALS:
+        raise ValueError(f"arrivals must be one of {', '.join(ARRIVALS)}, not {arrivals!r}")
+    spec = replay_scenario(fit, calls) if arrivals == "replay" else fit.scenario
+    scenario = scenario_from_dict(spec)
     reps = replicate(scenario, replications, seed, jobs=jobs, keep_records=by_pool)
     threshold = float(scenario.sla.answer.threshold)
     observed: dict[str, dict[str, Any]] = {}
@@ -170,7 +187,7 @@ def check_fit(
     pools = None
     if by_pool and reps.records is not None:
         pools = _by_pool(fit, calls, reps.records["contacts"])
-    return Check(fit, reps.n, reps.seed, reps.summary(), observed, pools)
+    return Check(fit, reps.n, reps.seed, reps.summary(), observed, pools, arrivals)
 
 
 def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:

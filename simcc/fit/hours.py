@@ -43,7 +43,7 @@ from simcc.fit.staffing import PoolPlan
 from simcc.fit.writing import fmt_clock
 from simcc.units import parse_duration
 
-__all__ = ["hour_factors", "split_by_hour"]
+__all__ = ["hour_factors", "hour_type", "split_by_hour"]
 
 ZERO_RATE = "0/h"
 
@@ -144,6 +144,11 @@ def split_by_hour(
     return notes
 
 
+def hour_type(call_type: str, start: float, band: float, index: int) -> str:
+    """The name of ``call_type``'s call type for band ``index`` from ``start``: ``PS_0900``."""
+    return f"{call_type}_{fmt_clock(start + index * band).replace(':', '')}"
+
+
 def _split_type(
     scenario: dict[str, Any],
     pools: Sequence[str],
@@ -165,7 +170,7 @@ def _split_type(
         mine = [r if i // per_band == b else ZERO_RATE for i, r in enumerate(rates)]
         if all(r == ZERO_RATE for r in mine):
             continue
-        name = f"{call_type}_{fmt_clock(start + b * band).replace(':', '')}"
+        name = hour_type(call_type, start, band, b)
         scenario["call_types"][name] = copy.deepcopy(spec) | {
             "arrivals": {"interval": arrivals["interval"], "rates": mine}
         }

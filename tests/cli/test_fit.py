@@ -110,6 +110,32 @@ def test_check_prints_simulated_against_observed_and_writes_check_json(bank, tmp
     assert 0.02 < row["observed"] < 0.1
 
 
+def test_check_with_replayed_arrivals_offers_the_days_own_calls(bank, tmp_path):
+    out = tmp_path / "day" / "fitted.yaml"
+    args = ("fit", bank, "-d", "991005", "-o", out, "--check", "-n", "2", "-j", "1")
+    result = invoke(*args, "--arrivals", "replay")
+    assert result.exit_code == 0, result.output
+    assert "arrivals replayed from the log" in result.stdout
+    report = json.loads((out.parent / "check.json").read_text())
+    assert report["arrivals"] == "replay"
+    offered = next(r for r in report["comparison"] if r["metric"] == "offered")
+    assert offered["simulated"] == offered["observed"] == offered["ci_low"] == offered["ci_high"]
+
+
+def test_replayed_arrivals_need_one_day_and_a_known_value(tmp_path):
+    log = synthetic_csv(tmp_path)
+    rows = log.read_text().splitlines()[1:]
+    with log.open("a") as more:  # the same calls again on the next day
+        more.writelines(row.replace("1999-10-03", "1999-10-04") + "\n" for row in rows)
+    fit = ("fit", log, "-f", "csv", "--map", CSV_MAP, "-o", tmp_path / "x.yaml", "--check")
+    several = invoke(*fit, "--arrivals", "replay")
+    assert several.exit_code == 2
+    assert "--arrivals replay replays one day's calls; --days chose" in several.stderr
+    unknown = invoke(*fit, "--arrivals", "poisson")
+    assert unknown.exit_code == 2
+    assert "--arrivals poisson: expected one of fitted, replay" in unknown.stderr
+
+
 def test_the_shipped_bank_weekday_scenario_loads():
     result = invoke("validate", ROOT / "scenarios" / "bank-weekday.yaml")
     assert result.exit_code == 0, result.output
