@@ -14,6 +14,15 @@ centre, N = 200) this measures, in one run:
   (the workers share the cores with other work; the one replication timed in
   process did not), so the CPU ratio is printed too: ``tree CPU ÷ (N × one
   replication's CPU) − 1``, the work added around the simulation;
+- the same N replications run as ``cores`` workers would, in ``cores`` fresh
+  processes at once (no executor, no parent: each runs every ``cores``-th
+  replication), timed just before each ``simcc run``: the sum of their loops'
+  CPU, and the longest loop's wall time.  This is the reference the run is
+  judged by ("against the same N"): the one-replication reference above is a
+  median of a few replications, below the mean of N by 7-12 % (the cost of a
+  day is skewed: busier days, a full collection), and it is timed at another
+  moment, on a virtual machine whose speed drifts (the same run took 13.0 and
+  14.3 CPU s 20 s apart);
 - where the rest goes: two copies of the reference run at once (the cost of two
   processes sharing the machine's cores and caches, which no executor avoids), a
   worker's first replication against its later ones (imports, generated code,
@@ -121,6 +130,35 @@ def reference_apart(path: Path, seeds: int, copies: int) -> list[dict[str, float
         for _ in range(copies)
     ]
     return [json.loads(run.communicate()[0]) for run in runs]
+
+
+def same_tasks(path: Path, n: int, records: bool, copies: int) -> dict[str, float]:
+    """Replications ``0..n−1`` of ``path`` in ``copies`` fresh processes at once (each
+    preloading what a worker preloads, then running every ``copies``-th replication with
+    :func:`run_task`): the sum of the loops' CPU seconds and the longest loop's wall
+    seconds (imports and the scenario's loading excluded)."""
+    code = (
+        "import json, sys, time\n"
+        "from dataclasses import replace\n"
+        "import simcc.workers\n"
+        "for module in simcc.workers.WORKER_MODULES + (simcc.workers.RECORD_MODULES"
+        f" if {records} else ()): __import__(module)\n"
+        "import simcc\n"
+        "from simcc.runner import Task, run_task\n"
+        f"scenario = simcc.load_scenario({str(path)!r})\n"
+        f"template = Task(scenario, scenario.seed, 0, arrow_records={records})\n"
+        "start, start_cpu = time.perf_counter(), time.process_time()\n"
+        f"for i in range(int(sys.argv[1]), {n}, {copies}):\n"
+        "    run_task(replace(template, replication=i))\n"
+        "print(json.dumps({'wall': time.perf_counter() - start,"
+        " 'cpu': time.process_time() - start_cpu}))\n"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, str(j)], stdout=subprocess.PIPE, text=True)
+        for j in range(copies)
+    ]
+    found = [json.loads(run.communicate()[0]) for run in runs]
+    return {"wall_s": max(f["wall"] for f in found), "cpu_s": sum(f["cpu"] for f in found)}
 
 
 def transfer(path: Path) -> dict[str, float]:
@@ -247,6 +285,11 @@ def measure(name: str, n: int, seeds: int) -> None:
         for label, extra in (("(no --out)", []), ("--out", ["--out", f"{tmp}/a"])):
             one = refs[label]
             ideal, ideal_cpu = n * one["replication_s"] / cores, n * one["cpu_s"]
+            same = same_tasks(path, n, bool(extra), cores)
+            print(
+                f"[{load()}] the same {n} replications {label} in {cores} fresh processes"
+                f" at once: {same['wall_s']:.2f} s, CPU {same['cpu_s']:.2f} s"
+            )
             print(f"[{load()}] simcc run -n {n} {label}:", end=" ", flush=True)
             run = watch([simcc_cli, "run", str(path), "-n", str(n), *extra])
             print(
@@ -255,11 +298,17 @@ def measure(name: str, n: int, seeds: int) -> None:
                 f" {run.cpu_s / ideal_cpu:.2f}× the simulation's ({run.cpu_s / ideal_cpu - 1:+.0%})"
                 f" [{load()} at the end]"
             )
-            parts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(run.cpu_by_role.items()))
-            per = run.cpu_by_role.get("workers", 0.0) / n
+            workers = run.cpu_by_role.get("workers", 0.0)
             print(
-                f"  CPU s by process: {parts}; workers {per * 1000:.1f} ms a replication"
-                f" = {per / one['cpu_s']:.2f}× in process"
+                f"  against the same {n}: wall {run.wall_s / same['wall_s']:.2f}×"
+                f" ({run.wall_s / same['wall_s'] - 1:+.0%}), tree CPU"
+                f" {run.cpu_s / same['cpu_s']:.2f}× ({run.cpu_s / same['cpu_s'] - 1:+.0%});"
+                f" the workers' CPU {workers / same['cpu_s']:.2f}× theirs"
+            )
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(run.cpu_by_role.items()))
+            print(
+                f"  CPU s by process: {parts}; workers {workers / n * 1000:.1f} ms a replication"
+                f" = {workers / n / one['cpu_s']:.2f}× one in process"
             )
         size = sum(p.stat().st_size for p in Path(f"{tmp}/a").rglob("*.parquet")) / 2**20
         print(f"  {size:.0f} MB of Parquet (memory: benchmarks/memory.py)")

@@ -346,12 +346,12 @@ two batches per worker are in flight (docs/performance.md, "Memory")."""
 SUMMARY_MODULES = ("scipy.special",)
 """What this process needs once the replications are in: scipy for the t quantiles of the
 summary (about 0.3 s of imports; the table of replications and its file need no pandas,
-:class:`simcc.replications.MetricRows`).  While workers elsewhere run the replications
-and no records stream to files, it is imported in a background thread as soon as the
-first result is in, instead of after the last one, while the cores would idle but one
-(docs/performance.md, "Where the time goes").  With records streamed to files it waits
-for the end: imported while the workers run, its 11 MB would bring the process tree's
-peak memory within a few MB of its 300 MB bound (docs/performance.md, "Memory")."""
+:class:`simcc.replications.MetricRows`).  While workers elsewhere run the replications,
+it is imported in a background thread as soon as the first result is in, instead of
+after the last one, while the cores would idle but one (docs/performance.md, "Where the
+time goes").  With records streamed to files too, since the workers leave the fork
+server's pages shared (:func:`simcc.workers.start_worker`): its 11 MB no longer bring the
+process tree's peak memory near its 300 MB bound (docs/performance.md, "Memory")."""
 
 
 def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
@@ -504,7 +504,7 @@ def replicate(
     try:
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
-            run.import_meanwhile = records is None and getattr(executor, "runs_elsewhere", False)
+            run.import_meanwhile = getattr(executor, "runs_elsewhere", False)
             reached = run.until_done(executor, n)
     except KeyboardInterrupt:
         run.join_imports()

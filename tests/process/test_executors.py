@@ -153,6 +153,20 @@ def test_a_process_executor_is_reused_inside_with(scenario: simcc.Scenario) -> N
     assert executor._pool is None
 
 
+def test_a_worker_freezes_what_it_was_forked_with() -> None:
+    """So that its garbage collector leaves the fork server's pages shared."""
+    code = (
+        "import gc, os\n"
+        "from simcc.workers import start_worker\n"
+        "before = gc.get_freeze_count()\n"
+        "start_worker(os.getppid())\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    before, after = map(int, shown.stdout.split())
+    assert before == 0 and after > 1000
+
+
 SLOW = """\
 name: slow enough to stop
 horizon: 8h
