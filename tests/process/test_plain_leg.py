@@ -6,10 +6,11 @@ the general first leg of ``Center``.  Each scenario below runs both ways
 metric must be identical: arrivals tied with handling ends, wrap-ups,
 resolution below 1, re-contacts, a full queue, a shift plan, zero handle
 times, priorities by segment, a cap on contacts, and a plain call type
-sharing its pool with one that is not; and for a call type whose path goes on, the hand-on of a contact its first agent
-does not resolve (or whose diagnosis reaches ``escalate_after``) under every
-transfer policy and rules, with re-contacts, segments, a shift plan and a
-peer consult, and the shipped warm and cold centres.
+sharing its pool with one that is not; and for a call type whose path goes
+on, the hand-on of a contact its first agent does not resolve (or whose
+diagnosis reaches ``escalate_after``) under every transfer policy and rules,
+with re-contacts, segments, a shift plan and a peer consult, and the shipped
+warm and cold centres.
 """
 
 from __future__ import annotations
