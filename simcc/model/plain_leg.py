@@ -32,13 +32,16 @@ for the next arrival instead of a new one.
 from __future__ import annotations
 
 import math
+from heapq import heappush
 from typing import TYPE_CHECKING
+
+from simpy.events import NORMAL
 
 from simcc.model.contact import Contact, after_escalation
 from simcc.model.pool import Place, Pool, Wait
 from simcc.model.records import AGENT_ROW, CONTACTS, FIRST_LEG, Activity, Outcome, Reason
 from simcc.model.samplers import no_wrap_up
-from simcc.model.scheduling import Call, call_again, call_in, start_process_last
+from simcc.model.scheduling import Call, call_again, call_in, start_process_last, tie
 
 if TYPE_CHECKING:
     from simcc.model.arrivals import ArrivalStream, ContactDraws
@@ -200,8 +203,14 @@ class PlainLeg:
         if center.max_contacts is not None and center.contact_cap_reached():
             return
         at = self.stream.next_time()
-        if at is not None:
-            call_again(env, at - now, event)  # (its value is the stream)
+        if at is not None:  # (its value is the stream)
+            at = now + (at - now)  # (call_again, inline: every arrival; the same float)
+            due = env._at
+            old = due.setdefault(at, event)
+            if old is event:
+                heappush(env._times, at)
+            else:
+                tie(due, at, old, NORMAL, event)
 
     def answered(self, c: PlainContact, agent: int) -> None:
         """The contact's wait in the queue is over: an agent answers, or it has hung up."""

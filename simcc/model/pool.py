@@ -34,10 +34,10 @@ from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import simpy
-from simpy.events import PENDING, Event, ProcessGenerator
+from simpy.events import NORMAL, PENDING, Event, ProcessGenerator
 
 from simcc.model.records import AGENT_ROW, Activity, Recorder
-from simcc.model.scheduling import Call, Environment, call_again, call_in
+from simcc.model.scheduling import Call, Environment, call_in, tie
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -276,7 +276,14 @@ class Pool:
             if spare:  # (scheduled as call_in schedules a new timer)
                 call = spare.pop()
                 call._value = agent
-                call_again(self.env, wrap_up, call)
+                env = self.env
+                at = now + wrap_up
+                due = env._at
+                old = due.setdefault(at, call)  # (call_again, inline: most wrap-ups)
+                if old is call:
+                    heappush(env._times, at)
+                else:
+                    tie(due, at, old, NORMAL, call)
             else:
                 call_in(self.env, wrap_up, self._on_wrapped_up, agent)
         else:

@@ -133,11 +133,12 @@ def push(env: Environment, at: float, priority: int, event: Any) -> None:
             due[at] = _Tie([(priority, event)])
             heappush(env._times, at)
             return
-    _tie(due, at, old, priority, event)
+    tie(due, at, old, priority, event)
 
 
-def _tie(due: dict[float, Any], at: float, old: Any, priority: int, event: Any) -> None:
-    """A second event due at ``at``: after those of its priority or a more urgent one."""
+def tie(due: dict[float, Any], at: float, old: Any, priority: int, event: Any) -> None:
+    """A second event due at ``at``: after those of its priority or a more urgent one
+    (:func:`push`'s case of an instant already due; its callers that push inline call it)."""
     if old.__class__ is not _Tie:
         old = due[at] = _Tie([(NORMAL, old)])
     i = len(old)
@@ -205,7 +206,7 @@ def call_in(
     if old is call:
         heappush(env._times, at)
     else:
-        _tie(due, at, old, NORMAL, call)
+        tie(due, at, old, NORMAL, call)
 
 
 def call_again(env: Environment, delay: float, call: Call) -> None:
@@ -218,7 +219,7 @@ def call_again(env: Environment, delay: float, call: Call) -> None:
     if old is call:
         heappush(env._times, at)
     else:
-        _tie(due, at, old, NORMAL, call)
+        tie(due, at, old, NORMAL, call)
 
 
 def run_until(env: Environment, until: float) -> None:
@@ -326,4 +327,4 @@ class _LightProcess:
         if old is self.call:
             heappush(env._times, at)
         else:
-            _tie(due, at, old, NORMAL, self.call)
+            tie(due, at, old, NORMAL, self.call)

@@ -3,13 +3,14 @@
 A plain call type's first contacts run through :class:`PlainLeg` instead of
 the general first leg of ``Center``.  Each scenario below runs both ways
 (the general way by making no call type plain) and every record table and
-metric must be identical: wrap-ups, resolution below 1, re-contacts, a full
-queue, a shift plan, zero handle times, priorities by segment, a cap on
-contacts, and a plain call type sharing its pool with one that is not; and
-for a call type whose path goes on, the hand-on of a contact its first agent
-does not resolve (or whose diagnosis reaches ``escalate_after``) under every
-transfer policy and rules, with re-contacts, segments, a shift plan and a
-peer consult, and the shipped warm and cold centres.
+metric must be identical: arrivals tied with handling ends, wrap-ups,
+resolution below 1, re-contacts, a full queue, a shift plan, zero handle
+times, priorities by segment, a cap on contacts, and a plain call type
+sharing its pool with one that is not; and for a call type whose path goes
+on, the hand-on of a contact its first agent does not resolve (or whose
+diagnosis reaches ``escalate_after``) under every transfer policy and rules,
+with re-contacts, segments, a shift plan and a peer consult, and the shipped
+warm and cold centres.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def scenario(**changes: Any) -> simcc.Scenario:
 
 CASES = {
     "erlang_a": {},
+    # each handling ends at the instant of the next arrival: both due at once, in order
+    "arrivals_tied_with_handling_ends": {
+        "call_types__general__arrivals": {"times": [60.0 * i for i in range(200)]},
+        "pools__agents__handle_time": {"dist": "deterministic", "value": "1m"},
+    },
     "wrap_up": {"pools__agents__wrap_up": {"dist": "exponential", "mean": "30s"}},
     "resolve_below_1": {"pools__agents__resolve": 0.7},
     "resolve_0": {"pools__agents__resolve": 0.0},

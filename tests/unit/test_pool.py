@@ -77,3 +77,30 @@ def test_each_wrap_up_frees_its_own_agent_when_it_ends_also_on_a_reused_timer() 
     env.run()
     assert freed == [(3.0, 1), (4.0, 2), (4.5, 2), (5.0, 0), (6.0, 1)]
     assert sorted(pool.idle) == [0, 1, 2] and pool.busy == 0
+
+
+def test_a_reused_wrap_up_timer_due_with_another_event_runs_after_it() -> None:
+    """A reused timer due at an instant something else is already due at keeps SimPy's
+    order (scheduled later, it runs later), and neither is lost."""
+    env, pool = a_pool(1)
+    order: list[tuple[str, float]] = []
+    release = pool.release
+
+    def noting(agent: int) -> None:
+        order.append(("freed", env.now))
+        release(agent)
+
+    pool.release = noting  # type: ignore[method-assign]
+    agent = pool.seize()
+    assert agent is not None
+    pool.finish(agent, 1.0, contact=0)  # its timer runs at 1, then waits for reuse
+    env.timeout(3.0).callbacks.append(lambda _e: order.append(("timeout", env.now)))
+
+    def again(_e: object) -> None:  # at 2: the reused timer is due at 3, beside the timeout
+        agent = pool.seize()
+        assert agent is not None
+        pool.finish(agent, 1.0, contact=1)
+
+    env.timeout(2.0).callbacks.append(again)
+    env.run()
+    assert order == [("freed", 1.0), ("timeout", 3.0), ("freed", 3.0)]
