@@ -71,8 +71,9 @@ class FitOptions:
     * ``break_threshold``: how the inferred break threshold is set (with
       ``max_gap`` None): ``day``, one per pool and day from the median of
       its quiet idle gaps; ``rate``, one that follows the pool's calls per
-      agent on duty through the day (a gap is a break past the 95 % quantile
-      of an agent's wait for its next call at that rate; :mod:`simcc.fit.breaks`).
+      agent on duty through the day (a gap is a break past the ``1 − TAIL``
+      quantile of an agent's wait for its next call at that rate, with
+      :data:`simcc.fit.breaks.TAIL` the tail; :mod:`simcc.fit.breaks`).
     * ``wrap_up``: ``pickup`` gives each pool a deterministic wrap-up, its
       agents' median pick-up delay in the log (from the end of a call to the
       next caller, who was already waiting; see
