@@ -21,9 +21,8 @@ import pandas as pd
 
 from simcc.analysis.stats import Estimate
 from simcc.fit.build import Fit
-from simcc.fit.estimate import estimable, offered, on_days
 from simcc.fit.logs import NO_SERVER
-from simcc.fit.observed import observed_metrics
+from simcc.fit.observed import counted_calls, observed_metrics
 from simcc.fit.replay import ARRIVALS, Arrivals, replay_scenario
 from simcc.fit.writing import fmt_clock
 
@@ -139,9 +138,7 @@ def observed_over(
     ``offered`` is the mean per day (comparable with one simulated day);
     rates and ASA are over all the days' calls; the loader's outliers are left out.
     """
-    mine = estimable(on_days(calls, days))
-    mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
-    asked = mine[offered(mine)]
+    asked = counted_calls(calls, days, span)
     answered = asked[asked["outcome"] == "AGENT"]
     waits = answered["wait"].where(answered["queued"], 0.0)
     n = len(asked)
@@ -199,9 +196,7 @@ def _by_pool(fit: Fit, calls: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFr
     The skill pools split from an entry pool (:mod:`simcc.fit.skills`) count
     as that pool here: no call enters them.
     """
-    mine = estimable(on_days(calls, fit.days))
-    mine = mine[(mine["arrival"] >= fit.span[0]) & (mine["arrival"] < fit.span[1])]
-    asked = mine[offered(mine)]
+    asked = counted_calls(calls, fit.days, fit.span)
     pool = asked["type"].map(fit.type_map).map(fit.pools.pool_of)
     asked = asked.assign(pool=pool, abandoned=asked["outcome"] == "HANG")
     asked = asked.assign(wait=asked["wait"].where(asked["queued"], 0.0))

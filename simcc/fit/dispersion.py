@@ -46,7 +46,7 @@ def dispersion_index(counts: np.ndarray | Sequence[np.ndarray]) -> float:
 
     A sequence of arrays (one per day or group) is pooled as one.
     """
-    c = np.vstack(counts) if not isinstance(counts, np.ndarray) else counts
+    c = _rows(counts)
     c = c[c.sum(axis=1) > 0]
     if c.size == 0:
         return float("nan")
@@ -59,6 +59,11 @@ def poisson_reference(
 ) -> np.ndarray:
     """:func:`dispersion_index` of ``draws`` Poisson days: each bin Poisson with its
     interval's mean count (the fitted rate), independently."""
-    c = np.vstack(counts) if not isinstance(counts, np.ndarray) else counts
+    c = _rows(counts)
     mean = np.repeat(c.mean(axis=1, keepdims=True), c.shape[1], axis=1)
     return np.array([dispersion_index(rng.poisson(mean)) for _ in range(draws)])
+
+
+def _rows(counts: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
+    """One array of per-bin counts, a row per interval, from one or several (days)."""
+    return counts if isinstance(counts, np.ndarray) else np.vstack(counts)

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from simcc.fit.estimate import DaysArg, estimable, offered, resolve_days
+from simcc.fit.estimate import DaysArg, estimable, offered, on_days, resolve_days
 
-__all__ = ["observed_metrics", "observed_metrics_table", "parse_day"]
+__all__ = ["counted_calls", "observed_metrics", "observed_metrics_table", "parse_day"]
+
+
+def counted_calls(
+    calls: pd.DataFrame, days: Iterable[dt.date], span: tuple[float, float]
+) -> pd.DataFrame:
+    """The calls the log's metrics count: offered (:func:`~simcc.fit.estimate.offered`),
+    on ``days``, arriving within ``span`` (seconds since midnight, ``[from, to)``), the
+    loader's outliers (:func:`~simcc.fit.estimate.estimable`) left out."""
+    mine = estimable(on_days(calls, days))
+    mine = mine[(mine["arrival"] >= span[0]) & (mine["arrival"] < span[1])]
+    return mine[offered(mine)]
 
 
 def observed_metrics(

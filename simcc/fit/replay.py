@@ -11,9 +11,9 @@ scenario's time 0 (the fit's ``start``). The difference between a day's
 fitted check and its replayed one is the arrival model's part of the day's
 error; what the replay still misses is the service side's.
 
-The calls replayed are those the fit counts as *offered* (queued, or served:
-:func:`~simcc.fit.estimate.offered`), the loader's outliers left out, that
-arrived within the fit's span: the calls the observed metrics count. Each
+The calls replayed are those the observed metrics count
+(:func:`~simcc.fit.observed.counted_calls`): offered (queued, or served), the
+loader's outliers left out, arrived within the fit's span. Each
 goes to its scenario call type (rare log types merged as the fit merges
 them; with a handle time per hour, :mod:`simcc.fit.hours`, the call type of
 its hour). Only the arrival times are replayed: a replayed caller draws its
@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import pandas as pd
 
-from simcc.fit.estimate import estimable, offered, on_days
 from simcc.fit.hours import hour_type
+from simcc.fit.observed import counted_calls
 
 if TYPE_CHECKING:
     from simcc.fit.build import Fit
@@ -52,9 +52,8 @@ def replayed_times(fit: Fit, calls: pd.DataFrame) -> dict[str, list[float]]:
         raise ValueError(
             f"a replay is of one day's arrivals; this fit averages {len(fit.days)} days"
         )
-    start, end = fit.span
-    mine = estimable(on_days(calls, fit.days))
-    mine = mine[offered(mine) & (mine["arrival"] >= start) & (mine["arrival"] < end)]
+    start = fit.span[0]
+    mine = counted_calls(calls, fit.days, fit.span)
     ctype = mine["type"].map(fit.type_map)
     mine = mine.assign(ctype=ctype)[ctype.notna()]
     types = fit.scenario["call_types"]
