@@ -231,6 +231,64 @@ def count_distinct(ids: np.ndarray[Any, Any]) -> int:
     return int(np.count_nonzero(seen))
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """The contacts one replication's metrics count, and the masks over them that several
+    metrics share.
+
+    A contact counts when it arrives in the window ``[warmup, horizon)``; of
+    those, the agent metrics count the *offered* ones (``m``): MODEL.md §8's
+    front door settled the others (``door``) before any agent queue.
+    """
+
+    contacts: dict[str, np.ndarray]
+    arrived: np.ndarray | slice  # every contact arrived in the window, a slice when all did
+    m: np.ndarray | slice  # the offered ones among them; a view (no copy) when all are
+    door: np.ndarray  # arrived in the window and settled by the front door
+    n_door: int
+    offered: int
+    outcome: np.ndarray
+    wait: np.ndarray
+    answered: np.ndarray
+    escalated: np.ndarray
+    first: np.ndarray  # a case's first contact
+    resolved: np.ndarray
+    truly: np.ndarray  # resolved, and not falsely
+
+    def column(self, name: str) -> np.ndarray:
+        """A contacts column over the offered contacts."""
+        return self.contacts[name][self.m]
+
+    def outcomes(self, name: str) -> np.ndarray:
+        return self.outcome == _O[name]
+
+
+def _measured(contacts: dict[str, np.ndarray], window: Window) -> _Measured:
+    arrival = contacts["arrival"]
+    arrived_window = (arrival >= window.warmup) & (arrival < window.horizon)
+    door = arrived_window & (contacts["outcome"] == _O["self_served"])
+    n_door = int(door.sum())
+    in_window = arrived_window & ~door if n_door else arrived_window
+    m: np.ndarray | slice = slice(None) if in_window.all() else in_window
+    outcome = contacts["outcome"][m]
+    resolved = outcome == _O["resolved"]
+    return _Measured(
+        contacts=contacts,
+        arrived=slice(None) if arrived_window.all() else arrived_window,
+        m=m,
+        door=door,
+        n_door=n_door,
+        offered=int(in_window.sum()),
+        outcome=outcome,
+        wait=contacts["wait"][m],
+        answered=~np.isnan(contacts["answer"][m]),
+        escalated=contacts["escalations"][m] >= 1,
+        first=contacts["attempt"][m] == 1,
+        resolved=resolved,
+        truly=resolved & ~contacts["false_resolution"][m],
+    )
+
+
 def measure(
     contacts: dict[str, np.ndarray],
     agents: dict[str, np.ndarray],
@@ -241,87 +299,107 @@ def measure(
     """All metrics of one replication, and the numerator and denominator of each ratio."""
     if handoffs is None:
         handoffs = _NO_HANDOFFS
-    arrival = contacts["arrival"]
-    arrived_window = (arrival >= window.warmup) & (arrival < window.horizon)
-    # MODEL.md §8: a contact the front door settled never reached an agent queue, so it
-    # is not offered; the agent metrics are over the offered ones, the rest over all
-    self_served = contacts["outcome"] == _O["self_served"]
-    door = arrived_window & self_served
-    n_door = int(door.sum())
-    in_window = arrived_window & ~self_served if n_door else arrived_window
-    arrived: np.ndarray | slice = slice(None) if arrived_window.all() else arrived_window
-    # select the measured contacts; a view (no copy) when all of them are measured
-    m: np.ndarray | slice = slice(None) if in_window.all() else in_window
-    outcome = contacts["outcome"][m]
-    answer = contacts["answer"][m]
-    wait = contacts["wait"][m]
-    escalations = contacts["escalations"][m]
-    attempt = contacts["attempt"][m]
-    false_res = contacts["false_resolution"][m]
-    offered = int(in_window.sum())
+    c = _measured(contacts, window)
+    r = _Ratios({})
+    resolution, breaches = _customer_metrics(r, c, handoffs, window)
+    staffed = staffed_seconds(staffing, window)
+    _cost_metrics(r, c, staffed, window)
+    measured_agents, shares = _pool_metrics(r, c, agents, staffed, window)
+    for i, (met, applied) in resolution.by_pool(window.resolution_target).items():
+        r.ratio(f"resolution_sla_rate_{window.pools[i]}", met, applied)
+    escalation.escalation_metrics(
+        r,
+        contacts,
+        c.arrived,
+        handoffs,
+        agents,
+        shares,
+        measured_agents,
+        window.cost_per_hour,
+        window.penalty,
+        breaches,
+        resolution,
+    )
+    r.ratio("containment_rate", c.n_door, c.offered + c.n_door)
+    held = contacts.get("virtual_hold")  # (absent from tables made before MODEL.md §8)
+    r.ratio("virtual_hold_rate", 0 if held is None else held[c.m].sum(), c.offered)
+    r.out = _in_table_order(r.out, window)
+    r.out["answered"] = float(c.answered.sum())
+    r.out["unfinished"] = float(c.outcomes("unfinished").sum())
+    _extra_metrics(r, c)
+    return r.out, r.totals
 
-    ab_queue = outcome == _O["abandoned_queue"]
-    ab_hold = outcome == _O["abandoned_hold"]
-    ab_transfer = outcome == _O["abandoned_transfer_queue"]
+
+def _customer_metrics(
+    r: _Ratios, c: _Measured, handoffs: dict[str, np.ndarray], window: Window
+) -> tuple[escalation.ResolutionSla, tuple[float, float]]:
+    """The customers' side of MODEL.md §4: abandonment, resolution, service level, SLAs,
+    waits and effort.  Returns the resolution SLA of each contact and the answer and
+    escalation SLA breaches, which the escalation metrics price."""
+    ab_queue, ab_hold = c.outcomes("abandoned_queue"), c.outcomes("abandoned_hold")
+    ab_transfer = c.outcomes("abandoned_transfer_queue")
     abandoned = int(ab_queue.sum() + ab_hold.sum() + ab_transfer.sum())
-    answered = ~np.isnan(answer)
-    n_answered = int(answered.sum())
-    resolved = outcome == _O["resolved"]
-    truly = resolved & ~false_res
-    escalated = escalations >= 1
-    first = attempt == 1
-
+    r.out |= {"arrived": float(c.offered + c.n_door), "offered": float(c.offered)}
+    r.out["abandoned"] = float(abandoned)
     threshold: float | np.ndarray = window.threshold
     short_abandon: float | np.ndarray = window.short_abandon
     if window.by_channel is not None:  # each contact against its own channel's answer SLA
-        limits = np.asarray(window.by_channel)[contacts["channel"][m]]
+        limits = np.asarray(window.by_channel)[c.column("channel")]
         threshold, short_abandon = limits[:, 0], limits[:, 1]
-    within = answered & (wait <= threshold)
+    within = c.answered & (c.wait <= threshold)
     # short abandons waited a little, then hung up; a busy signal (queue full, wait 0)
     # is not one: the centre refused the call, so it stays in the denominator
-    short = ab_queue & (wait > 0) & (wait <= short_abandon)
-    sla_legs = contacts["sla_legs"][m]
-    sla_met = contacts["sla_legs_met"][m]
+    short = ab_queue & (c.wait > 0) & (c.wait <= short_abandon)
+    sla_legs, sla_met = c.column("sla_legs"), c.column("sla_legs_met")
     with_sla = sla_legs > 0
-    resolution = escalation.resolution_sla(contacts, m, handoffs, window.resolution_target)
+    resolution = escalation.resolution_sla(c.contacts, c.m, handoffs, window.resolution_target)
     # every SLA that applied: each escalation target, and the resolution target if one applied
     all_met = (sla_met == sla_legs) & (~resolution.applies | resolution.met)
-
-    out: dict[str, float] = {
-        "arrived": float(offered + n_door),
-        "offered": float(offered),
-        "abandoned": float(abandoned),
-    }
-    r = _Ratios(out)
+    attempt, escalations = c.column("attempt"), c.column("escalations")
+    offered = c.offered
     r.ratio("abandonment_rate", abandoned, offered)
     r.ratio("abandonment_queue_rate", ab_queue.sum(), offered)
     r.ratio("abandonment_hold_rate", ab_hold.sum(), offered)
     r.ratio("abandonment_transfer_rate", ab_transfer.sum(), offered)
     # a self-served case is truly resolved at its first contact when that one was self-served
-    door_first = int((door & (contacts["attempt"] == 1)).sum())
-    r.ratio("fcr", (truly & first).sum() + door_first, first.sum() + door_first)
-    r.ratio("first_touch_resolution", (resolved & ~escalated).sum(), offered)
-    r.ratio("escalation_rate", (escalated & answered).sum(), n_answered)
-    r.ratio("repeat_escalation_rate", (escalations >= 2).sum(), escalated.sum())
+    door_first = int((c.door & (c.contacts["attempt"] == 1)).sum())
+    r.ratio("fcr", (c.truly & c.first).sum() + door_first, c.first.sum() + door_first)
+    r.ratio("first_touch_resolution", (c.resolved & ~c.escalated).sum(), offered)
+    r.ratio("escalation_rate", (c.escalated & c.answered).sum(), c.answered.sum())
+    r.ratio("repeat_escalation_rate", (escalations >= 2).sum(), c.escalated.sum())
     r.ratio("recontact_rate", (attempt > 1).sum(), offered)
     r.ratio("service_level", within.sum(), offered - short.sum())
     r.ratio("escalation_sla_rate", (with_sla & (sla_met == sla_legs)).sum(), with_sla.sum())
     r.ratio("sla_compliance", (within & all_met).sum(), offered)
-    r.mean("asa", wait[answered])
-    r.mean("mean_hold_time", contacts["hold_time"][m][escalated])
-    r.mean("customer_effort", contacts["rediscoveries"][m][answered], shift=1.0)
+    r.mean("asa", c.wait[c.answered])
+    r.mean("mean_hold_time", c.column("hold_time")[c.escalated])
+    r.mean("customer_effort", c.column("rediscoveries")[c.answered], shift=1.0)
+    breaches = (float(offered - short.sum() - within.sum()), float((sla_legs - sla_met).sum()))
+    return resolution, breaches
 
-    staffed = staffed_seconds(staffing, window)
+
+def _cost_metrics(r: _Ratios, c: _Measured, staffed: np.ndarray, window: Window) -> None:
+    """The staffed cost per offered contact and per truly resolved case."""
     cost = sum(staffed[i] / 3600.0 * window.cost_per_hour[i] for i in range(len(window.pools)))
-    cases = contacts["case_id"][m][truly]
-    if n_door:  # the cases the front door settled are truly resolved cases too
-        cases = np.concatenate([cases, contacts["case_id"][door]])
-    r.ratio("cost_per_contact", cost, offered)
+    cases = c.column("case_id")[c.truly]
+    if c.n_door:  # the cases the front door settled are truly resolved cases too
+        cases = np.concatenate([cases, c.contacts["case_id"][c.door]])
+    r.ratio("cost_per_contact", cost, c.offered)
     r.ratio("cost_per_resolved_case", cost, count_distinct(cases))
 
-    ids = contacts["contact_id"]
+
+def _pool_metrics(
+    r: _Ratios,
+    c: _Measured,
+    agents: dict[str, np.ndarray],
+    staffed: np.ndarray,
+    window: Window,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pool's handle time, transfer time share and occupancy.  Returns which agent
+    rows work on a measured contact, and each row's agent time."""
+    ids = c.contacts["contact_id"]
     measured_flag = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=bool)
-    measured_flag[ids[m]] = True
+    measured_flag[ids[c.m]] = True
     measured_agents = measured_flag[agents["contact_id"]]
     busy_window = busy_seconds_in_window(agents, window)
     # each mask and column over all the agent rows once; the loop only selects a pool's rows
@@ -340,43 +418,26 @@ def measure(
         r.ratio(f"aht_{pool}", total, handled)
         r.ratio(f"transfer_time_share_{pool}", durations[transfer].sum(), total)
         r.ratio(f"occupancy_{pool}", busy_window[i], staffed[i])
-    for i, (met, applied) in resolution.by_pool(window.resolution_target).items():
-        r.ratio(f"resolution_sla_rate_{window.pools[i]}", met, applied)
-    breaches = (
-        float(offered - short.sum() - within.sum()),
-        float((sla_legs - sla_met).sum()),
-    )
-    escalation.escalation_metrics(
-        r,
-        contacts,
-        arrived,
-        handoffs,
-        agents,
-        shares,
-        measured_agents,
-        window.cost_per_hour,
-        window.penalty,
-        breaches,
-        resolution,
-    )
-    r.ratio("containment_rate", n_door, offered + n_door)
-    held = contacts.get("virtual_hold")  # (absent from tables made before MODEL.md §8)
-    r.ratio("virtual_hold_rate", 0 if held is None else held[m].sum(), offered)
-    # keep the documented order: headline, then per pool by prefix, then extras
+    return measured_agents, shares
+
+
+def _in_table_order(out: dict[str, float], window: Window) -> dict[str, float]:
+    """The documented order: headline, then per pool by prefix, then per targeted pool."""
     ordered = {name: out[name] for name in HEADLINE}
     for prefix in POOL_METRICS:
         for pool in window.pools:
             ordered[f"{prefix}_{pool}"] = out[f"{prefix}_{pool}"]
     for prefix in TARGET_METRICS:
         ordered |= {n: out[n] for pool in window.pools if (n := f"{prefix}_{pool}") in out}
-    ordered["answered"] = float(n_answered)
-    ordered["unfinished"] = float((outcome == _O["unfinished"]).sum())
-    r.out = ordered
-    r.ratio("callback_unreached_rate", (outcome == _O["callback_unreached"]).sum(), offered)
-    r.mean("mean_transfer_wait", contacts["transfer_wait"][m][escalated])
-    elsewhere = answered & (contacts["answer_pool"][m] != contacts["entry_pool"][m])
-    r.ratio("overflow_rate", elsewhere.sum(), n_answered)
-    return ordered, r.totals
+    return ordered
+
+
+def _extra_metrics(r: _Ratios, c: _Measured) -> None:
+    """:data:`EXTRA`'s rates and means, after the counts."""
+    r.ratio("callback_unreached_rate", c.outcomes("callback_unreached").sum(), c.offered)
+    r.mean("mean_transfer_wait", c.column("transfer_wait")[c.escalated])
+    elsewhere = c.answered & (c.column("answer_pool") != c.column("entry_pool"))
+    r.ratio("overflow_rate", elsewhere.sum(), c.answered.sum())
 
 
 GROUPS = ("call_type", "segment", "need", "channel")
