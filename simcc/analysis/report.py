@@ -307,26 +307,7 @@ def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     page.subtitle = (
         f"{n} paired replication(s) per variant (common random numbers), baseline {baseline}"
     )
-    prov = s.get("provenance", {}) if isinstance(s.get("provenance"), dict) else {}
-    extra = [
-        (k, v)
-        for k, v in s.items()
-        if isinstance(v, str | int | float) and k not in ("variants", "replications", "level")
-    ]
-    page.section(
-        "scenario",
-        "Scenario",
-        facts_html(
-            [
-                ("variants", ", ".join(variants)),
-                ("baseline", baseline),
-                ("replications per variant", n),
-                *extra,
-                ("simcc", prov.get("simcc")),
-            ]
-        ),
-        _scenario_text(scenario, n, s.get("seed")),
-    )
+    page.section("scenario", "Scenario", *_compare_scenario(s, variants, n, scenario))
     differences = _differences(s, table, variants)
     estimates = {
         m: {v: _estimate(per.get(v), n) for v in variants}
@@ -336,24 +317,7 @@ def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     source = table if table is not None and "variant" in table else s
     page.section("bottom", "Bottom line", *_bottom_line(numbers, scenario, look))
     page.section("why", "Why", *_why(numbers, scenario, source))
-    items = []
-    for variant in variants[1:]:
-        for metric in HEADLINE:
-            diff = differences.get(metric, {}).get(variant)
-            if diff is None or not math.isfinite(diff.mean):
-                continue  # not measured (e.g. a resolution SLA in a file without targets)
-            v = verdict(metric, variant, baseline, diff)
-            items.append(f'<li class="{v.tone}">{html.escape(v.text)}</li>')
-    page.section(
-        "verdict",
-        "Verdict",
-        f'<p class="note">Each line reads the paired difference of a variant against '
-        f"{html.escape(baseline)} with its 95 % confidence interval. “No clear difference” "
-        "means the interval holds zero: more replications may still show one.</p>",
-        f'<ul class="verdicts">{"".join(items)}</ul>'
-        if items
-        else '<p class="note">No differences in this output.</p>',
-    )
+    page.section("verdict", "Verdict", *_verdicts(differences, variants))
     parts: list[str] = []
     plot_into(
         parts,
@@ -366,6 +330,45 @@ def _compare_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     records = _record_plots(out, scenario, baseline, look) if out.has("contacts.parquet") else []
     page.section("plots", "Plots", *parts, *records)
     page.section("metrics", "Metrics", _compare_table(numbers, n, look))
+
+
+def _compare_scenario(s: dict[str, Any], variants: list[str], n: int, scenario: Any) -> list[str]:
+    """What was compared: the variants, the baseline, the replications and the run's facts."""
+    prov = s.get("provenance", {}) if isinstance(s.get("provenance"), dict) else {}
+    extra = [
+        (k, v)
+        for k, v in s.items()
+        if isinstance(v, str | int | float) and k not in ("variants", "replications", "level")
+    ]
+    facts = [
+        ("variants", ", ".join(variants)),
+        ("baseline", variants[0]),
+        ("replications per variant", n),
+        *extra,
+        ("simcc", prov.get("simcc")),
+    ]
+    return [facts_html(facts), _scenario_text(scenario, n, s.get("seed"))]
+
+
+def _verdicts(differences: dict[str, dict[str, Estimate]], variants: list[str]) -> list[str]:
+    """A line per variant and headline metric: its paired difference against the baseline."""
+    baseline = variants[0]
+    items = []
+    for variant in variants[1:]:
+        for metric in HEADLINE:
+            diff = differences.get(metric, {}).get(variant)
+            if diff is None or not math.isfinite(diff.mean):
+                continue  # not measured (e.g. a resolution SLA in a file without targets)
+            v = verdict(metric, variant, baseline, diff)
+            items.append(f'<li class="{v.tone}">{html.escape(v.text)}</li>')
+    return [
+        f'<p class="note">Each line reads the paired difference of a variant against '
+        f"{html.escape(baseline)} with its 95 % confidence interval. “No clear difference” "
+        "means the interval holds zero: more replications may still show one.</p>",
+        f'<ul class="verdicts">{"".join(items)}</ul>'
+        if items
+        else '<p class="note">No differences in this output.</p>',
+    ]
 
 
 def _bottom_line(numbers: explain.Numbers, scenario: Any, look: Look) -> list[str]:
