@@ -8,7 +8,7 @@ under a floor (``min_break``, 20 min):
 ``day`` (the default)
     One threshold per pool and day: the ``1 − tail`` quantile of the
     exponential with the median of the pool's quiet idle gaps
-    (:func:`simcc.fit.staffing.break_threshold`). In a quiet pool it reads
+    (:func:`break_threshold`). In a quiet pool it reads
     the long waits of its quietest hours as breaks.
 ``rate``
     A threshold that follows the pool's call rate through the day
@@ -41,6 +41,7 @@ a break shorter than w*(t) counts as on duty.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,10 +49,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simcc.fit.estimate import on_days
 from simcc.fit.logs import NO_SERVER
-from simcc.fit.options import HALF_HOUR
+from simcc.fit.options import HALF_HOUR, MIN_BREAK
+from simcc.fit.timeline import GRID, coverage, services_of
 
-__all__ = ["ROUNDS", "TAIL", "BreakRule", "rate_rule", "settle", "work_rate"]
+__all__ = [
+    "ROUNDS",
+    "TAIL",
+    "BreakRule",
+    "break_threshold",
+    "idle_gaps",
+    "quiet_gaps",
+    "rate_rule",
+    "settle",
+    "work_rate",
+]
 
 TAIL = 0.05
 """Share of an on-duty agent's waits for its next call longer than the break threshold."""
@@ -102,6 +115,84 @@ class BreakRule:
         return np.interp(t, np.arange(len(self.hazard), dtype=float), self.hazard)
 
 
+# --------------------------------------------------------------------------- the day rule
+
+
+def idle_gaps(
+    day_calls: pd.DataFrame, agents: Sequence[str], types: Sequence[str], by: str = "type"
+) -> np.ndarray:
+    """One day's idle gaps of ``agents`` (seconds) during which none of the pool's callers waited.
+
+    These gaps are, mostly, agents waiting for their next call; the rest are
+    breaks. (Gaps with callers waiting are neither: the agent was elsewhere.)
+    """
+    start, stop = _quiet_spans(day_calls, agents, types, by)
+    return stop - start
+
+
+def _quiet_spans(
+    day_calls: pd.DataFrame, agents: Sequence[str], types: Sequence[str], by: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end of each of :func:`idle_gaps`' gaps."""
+    services = services_of(day_calls[day_calls["server"] != NO_SERVER], agents)
+    end = services["ser_exit"].to_numpy(dtype=float)
+    following = services.groupby("server")["ser_start"].shift(-1).to_numpy(dtype=float)
+    keep = np.isfinite(following) & (following > end)
+    start, stop = end[keep], following[keep]
+    queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
+    arrival = queued["arrival"].to_numpy(dtype=float)
+    waiting = np.concatenate([[0.0], np.cumsum(coverage(arrival, arrival + queued["wait"]) > 0)])
+    s = np.clip(np.floor(start).astype(int), 0, GRID)
+    e = np.clip(np.floor(stop).astype(int), 0, GRID)
+    quiet = waiting[e] - waiting[s] == 0
+    return start[quiet], stop[quiet]
+
+
+def break_threshold(
+    calls: pd.DataFrame,
+    days: Sequence[dt.date],
+    agents: Sequence[str],
+    types: Sequence[str],
+    *,
+    by: str = "type",
+    floor: float = MIN_BREAK,
+    tail: float = TAIL,
+) -> float:
+    """The idle gap beyond which an agent of this pool is taken to be on a break.
+
+    Waiting for the next call, an agent's idle gaps look exponential; breaks
+    are their long tail. The threshold is the ``1 − tail`` quantile of the
+    exponential with the median of the pool's quiet idle gaps
+    (:func:`idle_gaps`), and never under ``floor``: in a busy pool (median
+    gap 2 min in the bank's general pool) it is ``floor`` (20 min); in a
+    quiet one (the internet desk, median 9 min) it is longer (about 40 min),
+    for there an agent waits long for each call.
+    """
+    begin, end = quiet_gaps(calls, days, agents, types, by)
+    gaps = end - begin
+    if len(gaps) == 0:
+        return floor
+    return max(floor, float(np.median(gaps)) * np.log(1 / tail) / np.log(2))
+
+
+def quiet_gaps(
+    calls: pd.DataFrame,
+    days: Sequence[dt.date],
+    agents: Sequence[str],
+    types: Sequence[str],
+    by: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end of :func:`idle_gaps` of every day in ``days``."""
+    spans = [_quiet_spans(on_days(calls, [day]), agents, types, by) for day in days]
+    return (
+        np.concatenate([b for b, _ in spans] or [np.zeros(0)]),
+        np.concatenate([e for _, e in spans] or [np.zeros(0)]),
+    )
+
+
+# --------------------------------------------------------------------------- the rate rule
+
+
 def work_rate(
     calls: pd.DataFrame,
     days: int,
@@ -147,14 +238,18 @@ def settle(
     """
     rule = BreakRule(floor)
     seen = [per_second]
+
+    def rule_of(count: np.ndarray) -> BreakRule:
+        return rate_rule(rate, np.repeat(_means(count, step), step), floor)
+
     for _ in range(ROUNDS):
-        rule = rate_rule(rate, np.repeat(_means(seen[-1], step), step), floor)
+        rule = rule_of(seen[-1])
         per_second = count(rule)
         if _settled(per_second, seen[-1], step):
             break
         if len(seen) >= 2 and _settled(per_second, seen[-2], step):  # two counts in turn
             per_second = (per_second + seen[-1]) / 2
-            rule = rate_rule(rate, np.repeat(_means(per_second, step), step), floor)
+            rule = rule_of(per_second)
             break
         seen.append(per_second)
     return per_second, rule

@@ -230,7 +230,7 @@ def fit_log(
     if volume is not None:  # MODEL.md §8's uncertain volume, from the days' counts
         scenario["arrivals"] = {"volume_cv": round(volume.cv, 3)}
         comments.append(volume.comment())
-    patience = patience_blocks(asking[asking["queued"]], asking, day.types, opts)
+    patience = patience_blocks(asking[asking["queued"]], asking, day.types, opts, plan.pool_of)
     scenario.update(patience.blocks(scenario["call_types"]))
     comments += patience.comments
     scenario["pools"] = {

@@ -18,6 +18,9 @@ Pure functions of the table made by :mod:`simcc.fit.logs`: no I/O, no state.
   Kaplan–Meier curve. The exponential is kept when it stays close to the KM
   curve at the KM quantiles (:func:`fit_patience`), otherwise patience is an
   empirical distribution read off the KM curve.
+  As an option, a hazard with a change point (:func:`change_point_patience`):
+  one exponential rate before :data:`CHANGE_POINT` (the bank's announcement
+  at 60 s) and another after it, written as empirical values.
 * **Agents on duty** are not in the log; :func:`infer_agents` counts distinct
   agents with any service overlapping each half hour (an overcount; the
   builder uses :mod:`simcc.fit.staffing` instead).
@@ -44,6 +47,7 @@ from simcc.fit.logs import NO_SERVER
 from simcc.fit.options import HALF_HOUR
 
 __all__ = [
+    "CHANGE_POINT",
     "HALF_HOUR",
     "WEEKDAYS",
     "DaysArg",
@@ -51,6 +55,8 @@ __all__ = [
     "KaplanMeier",
     "PatienceFit",
     "arrival_rates",
+    "change_point_patience",
+    "change_point_values",
     "estimable",
     "exponential_patience",
     "fit_handle_times",
@@ -377,6 +383,47 @@ def exponential_patience(waits: npt.ArrayLike, abandoned: npt.ArrayLike) -> tupl
     return theta, theta / np.sqrt(d)
 
 
+CHANGE_POINT = 60.0
+"""Where the patience hazard may change (seconds): the Anonymous Bank plays its
+announcement at 60 s, and the month's hazard has a bump at 50–60 s."""
+
+
+def change_point_patience(
+    waits: npt.ArrayLike, abandoned: npt.ArrayLike, at: float = CHANGE_POINT
+) -> tuple[float, float]:
+    """Censored MLE of a hazard that changes at ``at``: (rate before, rate after), per second.
+
+    Each piece is a censored exponential on its own exposure: θ₁ = abandonments
+    at waits ≤ ``at`` / Σ min(wait, ``at``), θ₂ = abandonments past ``at`` /
+    Σ max(wait − ``at``, 0). A piece with no abandonment or no exposure gets the
+    single exponential rate of :func:`exponential_patience` (0 when nobody
+    abandoned at all).
+    """
+    w = np.asarray(waits, dtype=float)
+    a = np.asarray(abandoned, dtype=bool)
+    theta, _ = exponential_patience(w, a)
+    rates = []
+    for events, exposure in (
+        (int(np.sum(a & (w <= at))), float(np.minimum(w, at).sum())),
+        (int(np.sum(a & (w > at))), float(np.maximum(w - at, 0.0).sum())),
+    ):
+        rates.append(events / exposure if events and exposure > 0 else theta)
+    return rates[0], rates[1]
+
+
+def change_point_values(
+    before: float, after: float, at: float = CHANGE_POINT, n: int = 100
+) -> list[float]:
+    """``n`` patience values at probabilities (i − ½)/n of the hazard ``before`` up to ``at``
+    and ``after`` past it (rates per second, both positive): the quantiles of
+    H(t) = before·min(t, at) + after·max(t − at, 0) = −ln(1 − p)."""
+    out = []
+    for p in (np.arange(n) + 0.5) / n:
+        h = -np.log(1 - p)
+        out.append(h / before if h <= before * at else at + (h - before * at) / after)
+    return [float(v) for v in out]
+
+
 @dataclass(frozen=True)
 class PatienceFit:
     """Patience of one group of callers, estimated from censored waits.
@@ -388,7 +435,9 @@ class PatienceFit:
     curve is trusted (at least ``min_at_risk`` callers waited that long);
     ``tail_theta`` the exponential rate used beyond it. ``values`` is the
     empirical distribution read off the KM curve (used when the exponential
-    is rejected).
+    is rejected). ``hazards`` are the rates before and after :data:`CHANGE_POINT`
+    (:func:`change_point_patience`) and ``change_point_values`` their distribution
+    (used with ``patience_estimator="change_point"``).
     """
 
     n_queued: int
@@ -403,6 +452,8 @@ class PatienceFit:
     gap_allowed: float
     exponential_ok: bool
     values: tuple[float, ...]
+    hazards: tuple[float, float] = (0.0, 0.0)
+    change_point_values: tuple[float, ...] = ()
 
     @property
     def mean(self) -> float:
@@ -412,11 +463,13 @@ class PatienceFit:
     def uses_exponential(self, use: str = "auto") -> bool:
         """Whether :meth:`as_dist` writes the exponential (else the empirical KM values).
 
-        ``use``: ``auto`` (the exponential when it was kept), ``exponential``
-        or ``km`` (see :class:`~simcc.fit.options.FitOptions`).
+        ``use``: ``auto`` (the exponential when it was kept), ``exponential``,
+        ``km`` or ``change_point`` (see :class:`~simcc.fit.options.FitOptions`).
         """
-        if use not in ("auto", "exponential", "km"):
-            raise ValueError(f"use must be 'auto', 'exponential' or 'km', not {use!r}")
+        if use not in ("auto", "exponential", "km", "change_point"):
+            raise ValueError(
+                f"use must be 'auto', 'exponential', 'km' or 'change_point', not {use!r}"
+            )
         return use == "exponential" or (use == "auto" and self.exponential_ok)
 
     def as_dist(self, digits: int = 1, use: str = "auto") -> dict[str, object] | str:
@@ -426,7 +479,8 @@ class PatienceFit:
             return "inf"
         if self.uses_exponential(use):
             return {"dist": "exponential", "mean": round(self.mean, digits)}
-        return {"dist": "empirical", "values": [round(v, digits) for v in self.values]}
+        values = self.change_point_values if use == "change_point" else self.values
+        return {"dist": "empirical", "values": [round(v, digits) for v in values]}
 
 
 def fit_patience(
@@ -463,6 +517,7 @@ def fit_patience(
     allowed = np.maximum(tolerance, z * km.std_err_at(checks))
     worst = int(np.argmax(gaps - allowed))
     tail = _tail_theta(w, a, until) or theta
+    hazards = change_point_patience(w, a)
     return PatienceFit(
         n_queued=len(w),
         n_abandoned=int(a.sum()),
@@ -476,6 +531,8 @@ def fit_patience(
         gap_allowed=float(allowed[worst]),
         exponential_ok=bool(np.all(gaps <= allowed)),
         values=tuple(km_values(km, until, tail, n_values)),
+        hazards=hazards,
+        change_point_values=tuple(change_point_values(*hazards, n=n_values)),
     )
 
 

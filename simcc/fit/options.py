@@ -35,8 +35,8 @@ October; see docs/calibration.md)."""
 
 StaffingMethod = Literal["available", "sessions", "distinct"]
 HandleTimeMethod = Literal["auto", "mle", "moments"]
-PatienceBy = Literal["segment", "call_type"]
-PatienceEstimator = Literal["auto", "exponential", "km"]
+PatienceBy = Literal["segment", "call_type", "pool"]
+PatienceEstimator = Literal["auto", "exponential", "km", "change_point"]
 PoolsChoice = Literal["auto", "one"]
 RareTypes = Literal["merge", "drop"]
 OverflowChoice = Literal["auto", "off"]
@@ -120,11 +120,17 @@ class FitOptions:
       they waited 0.7 times as long as the others, far from going first, so by
       default they keep their place and differ only in patience.
     * ``patience_by``: patience per segment (standard / priority, kept apart
-      when they differ) or per call type (``call_types.<name>.patience``).
+      when they differ), per call type (``call_types.<name>.patience``), or
+      ``pool``: per segment fitted on the general pool's callers alone, and
+      each other pool's call types their own (the desk's callers do not set
+      the general pool's patience).
     * ``patience_estimator``: ``auto`` keeps the censored exponential when it
       stays within ``patience_tolerance`` (or 3 SE) of the Kaplan–Meier curve
       and uses the empirical Kaplan–Meier distribution otherwise; ``km``
-      always uses Kaplan–Meier, ``exponential`` always the exponential.
+      always uses Kaplan–Meier, ``exponential`` always the exponential;
+      ``change_point`` a hazard with one rate before the 60 s announcement
+      and another after it (:func:`~simcc.fit.estimate.change_point_patience`),
+      written as empirical values.
 
     What the scenario says about itself:
 

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simcc.fit.estimate import PatienceFit, fit_patience, priority_share
+from simcc.fit.estimate import CHANGE_POINT, PatienceFit, fit_patience, priority_share
 from simcc.fit.options import FitOptions
+from simcc.fit.staffing import GENERAL_POOL
 
 __all__ = [
     "PRIORITY_LEVEL",
@@ -61,28 +62,43 @@ class PatienceBlocks:
 
 
 def patience_blocks(
-    queued: pd.DataFrame, asking: pd.DataFrame, types: list[str], options: FitOptions
+    queued: pd.DataFrame,
+    asking: pd.DataFrame,
+    types: list[str],
+    options: FitOptions,
+    pool_of: dict[str, str] | None = None,
 ) -> PatienceBlocks:
-    """Fit patience (pooled, per segment, per type) and decide what goes where."""
+    """Fit patience (pooled, per segment, per type) and decide what goes where.
+
+    ``pool_of`` (each call type's pool) is used with ``patience_by="pool"``:
+    the segments' patience is then fitted on the general pool's callers, and
+    each other pool's call types get their own (:func:`_per_pool`).
+    """
     out = PatienceBlocks()
     out.comments.append(_method_comment(options))
     _fit_groups(out, queued, types, options)
     share = priority_share(asking, PRIORITY_LEVEL)
     if share > 0:
         _add_segments(out, share, options.priority_first)
+    general = "all"
+    if options.patience_by == "pool":
+        general = _per_pool(out, queued, types, pool_of or {}, options)
     if options.patience_by == "call_type":
         _per_type(out, types, options)
-    elif share > 0 and _differ(out.fits["standard"], out.fits["priority"]):
-        out.customers["patience"] = _dist(out.fits["standard"], options)
-        out.segments["priority"]["patience"] = _dist(out.fits["priority"], options)
-        out.used = {"customers.patience": "standard", "segments.priority.patience": "priority"}
+    elif share > 0 and _differ(
+        out.fits[_key(general, "standard")], out.fits[_key(general, "priority")]
+    ):
+        standard, priority = _key(general, "standard"), _key(general, "priority")
+        out.customers["patience"] = _dist(out.fits[standard], options)
+        out.segments["priority"]["patience"] = _dist(out.fits[priority], options)
+        out.used |= {"customers.patience": standard, "segments.priority.patience": priority}
         out.comments.append(
             "  Segments differ (θ more than 3 SE and 10 % apart): standard patience in "
             "customers, priority patience in segments.priority."
         )
     else:
-        out.customers["patience"] = _dist(out.fits["all"], options)
-        out.used = {"customers.patience": "all"}
+        out.customers["patience"] = _dist(out.fits[general], options)
+        out.used |= {"customers.patience": general}
         out.comments.append("  Segments do not differ: one patience for all (pooled fit).")
     if options.patience_by != "call_type":
         out.comments += [
@@ -100,6 +116,13 @@ def _method_comment(options: FitOptions) -> str:
     )
     if options.patience_estimator == "exponential":
         return head + "Exponential MLE θ = abandonments / total waiting time."
+    if options.patience_estimator == "change_point":
+        return head + (
+            f"A hazard that changes at the {CHANGE_POINT:.0f} s announcement: one censored "
+            f"exponential rate on the waits up to {CHANGE_POINT:.0f} s, another past it, written "
+            "as 100 empirical values (its quantiles); the single exponential MLE is shown for "
+            "comparison."
+        )
     if options.patience_estimator == "km":
         return head + (
             "Empirical distribution of 100 values read off the Kaplan–Meier survival curve "
@@ -163,6 +186,49 @@ def _per_type(out: PatienceBlocks, types: list[str], options: FitOptions) -> Non
     )
 
 
+def _key(group: str, segment: str) -> str:
+    """The fit of ``segment``'s callers in ``group`` (``all``: every queued caller)."""
+    return segment if group == "all" else f"{group} {segment}"
+
+
+def _per_pool(
+    out: PatienceBlocks,
+    queued: pd.DataFrame,
+    types: list[str],
+    pool_of: dict[str, str],
+    options: FitOptions,
+) -> str:
+    """``patience_by="pool"``: the segments' fits on the general pool's callers alone, and
+    each call type of another pool its own patience (``call_types.<type>.patience``).
+
+    Returns the group whose fits the segments use. A segment's own patience
+    overrides a call type's (docs/scenario.md), so the priority segment's
+    callers of another pool's types get the general pool's priority patience.
+    """
+    mine = [t for t in types if pool_of.get(t, GENERAL_POOL) == GENERAL_POOL]
+    general = queued[queued["ctype"].isin(mine)]
+    is_vip = general["priority"] == PRIORITY_LEVEL
+    tolerance = options.patience_tolerance
+    out.fits[GENERAL_POOL] = _fit(general, tolerance)
+    out.fits[_key(GENERAL_POOL, "standard")] = _fit(general[~is_vip], tolerance)
+    out.fits[_key(GENERAL_POOL, "priority")] = _fit(general[is_vip], tolerance)
+    for t in (t for t in types if t not in mine):
+        out.per_type[t] = _dist(out.fits[t], options)
+        out.used[f"call_types.{t}.patience"] = t
+    out.comments.append(
+        f"  Per pool: the segments' patience is fitted on the {GENERAL_POOL} pool's callers "
+        f"({', '.join(mine)}); "
+        + "".join(f"call_types.{t}.patience on {t}'s own; " for t in types if t not in mine)
+        + "a priority caller of those takes the priority patience (a segment's overrides)."
+    )
+    for segment in ("standard", "priority"):
+        label = f"{GENERAL_POOL} pool, {segment}"
+        out.comments.append(
+            describe_patience(label, out.fits[_key(GENERAL_POOL, segment)], options)
+        )
+    return GENERAL_POOL
+
+
 def _fit(queued: pd.DataFrame, tolerance: float) -> PatienceFit | None:
     """Patience fit of a group of queued calls (None when the group is empty)."""
     if len(queued) == 0:
@@ -184,7 +250,14 @@ def _dist(fit: PatienceFit | None, options: FitOptions) -> dict[str, object] | s
 
 
 def _choice(fit: PatienceFit, options: FitOptions, km: str) -> str:
-    """The form a fit is written in: ``exponential`` or ``km``'s wording."""
+    """The form a fit is written in: ``exponential``, the change point's rates or ``km``'s
+    wording."""
+    if options.patience_estimator == "change_point":
+        before, after = (1 / rate for rate in fit.hazards)
+        return (
+            f"hazard changing at {CHANGE_POINT:.0f} s (mean {before:.0f} s before, "
+            f"{after:.0f} s after)"
+        )
     return "exponential" if fit.uses_exponential(options.patience_estimator) else km
 
 

@@ -21,7 +21,7 @@ number of agents on duty per interval, averaged over the chosen days:
     the agent belongs to: the work, and so the capacity, is the pool's), and
     a pool agent counts while idle between two calls less than ``max_gap``
     apart (a longer gap is a break or the end of a shift: 20 min in a busy
-    pool, longer in a quiet one, see :func:`break_threshold` and
+    pool, longer in a quiet one, see :func:`~simcc.fit.breaks.break_threshold` and
     :mod:`simcc.fit.breaks`) — but only
     while none of the pool's callers was waiting. The
     argument is *work conservation*: an agent free to take calls does not
@@ -53,7 +53,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simcc.fit.breaks import TAIL, BreakRule, settle, work_rate
+from simcc.fit.breaks import (
+    TAIL,
+    BreakRule,
+    break_threshold,
+    quiet_gaps,
+    settle,
+    work_rate,
+)
 from simcc.fit.estimate import HALF_HOUR, infer_agents, on_days
 from simcc.fit.logs import DAY, NO_SERVER
 from simcc.fit.options import (
@@ -63,6 +70,7 @@ from simcc.fit.options import (
     SessionEdges,
     StaffingMethod,
 )
+from simcc.fit.timeline import GRID, coverage, services_of
 from simcc.fit.writing import fmt_duration
 
 __all__ = [
@@ -70,8 +78,6 @@ __all__ = [
     "PoolPlan",
     "StaffingMethod",
     "available_agents",
-    "break_threshold",
-    "idle_gaps",
     "infer_pools",
     "infer_staffing",
     "pickup_delay",
@@ -81,8 +87,6 @@ __all__ = [
 ]
 
 GENERAL_POOL = "agents"
-
-_GRID = int(2 * DAY)  # one-second grid over the day and the night after it
 
 
 # --------------------------------------------------------------------------- pools
@@ -213,27 +217,6 @@ def infer_pools(
 # --------------------------------------------------------------------------- staffing
 
 
-def _counts(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """How many of the intervals [start, end) cover each second of the grid."""
-    delta = np.zeros(_GRID + 1)
-    s = np.clip(np.floor(starts).astype(int), 0, _GRID)
-    e = np.clip(np.floor(ends).astype(int), 0, _GRID)
-    np.add.at(delta, s, 1.0)
-    np.add.at(delta, e, -1.0)
-    return np.cumsum(delta)[:_GRID]
-
-
-def _services(calls: pd.DataFrame, agents: Sequence[str] | None) -> pd.DataFrame:
-    """Services (by ``agents``, or anyone) with known times, sorted by agent and start."""
-    mine = calls[calls["ser_start"].notna()]
-    if agents is not None:
-        mine = mine[mine["server"].isin(list(agents))]
-    mine = mine.assign(
-        ser_exit=np.maximum(mine["ser_exit"].fillna(mine["ser_start"]), mine["ser_start"])
-    )
-    return mine.sort_values(["server", "ser_start"])
-
-
 def available_agents(
     day_calls: pd.DataFrame,
     agents: Sequence[str],
@@ -270,15 +253,15 @@ def available_agents(
     rule = BreakRule(max_gap) if breaks is None else breaks
     named = day_calls[day_calls["server"] != NO_SERVER]
     mine = named[by].isin(list(types)) if credit is None else named[credit[0]] == credit[1]
-    work = _services(named[mine], None)
-    busy = _counts(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
-    services = _services(named, agents)
+    work = services_of(named[mine], None)
+    busy = coverage(work["ser_start"].to_numpy(dtype=float), work["ser_exit"].to_numpy(dtype=float))
+    services = services_of(named, agents)
     if when_waiting:  # (the sessions estimator: no queue test)
         wrap, idle = _idle(services, rule, pickup, answered_only, edge)
         return busy + wrap + idle
     queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
     arrival = queued["arrival"].to_numpy(dtype=float)
-    waiting = _counts(arrival, arrival + queued["wait"].to_numpy(dtype=float))
+    waiting = coverage(arrival, arrival + queued["wait"].to_numpy(dtype=float))
     last_wait = _last_wait(waiting) if away_first else None
     wrap, idle = _idle(services, rule, pickup, answered_only, edge, last_wait)
     return busy + wrap + idle * (waiting == 0)
@@ -325,16 +308,16 @@ def _idle(
     if answered_only:
         at_once = by_agent["queued"].shift(-1).to_numpy(dtype=object) == False  # noqa: E712
         in_session &= at_once | (by_agent["arrival"].shift(-1).to_numpy(dtype=float) <= end)
-    idle = _counts(_after_waits(wrapped[in_session], following[in_session], last_wait),
+    idle = coverage(_after_waits(wrapped[in_session], following[in_session], last_wait),
                    following[in_session])  # fmt: skip
     if edge > 0:
         previous = by_agent["ser_exit"].shift(1).to_numpy(dtype=float)
         before = start - previous
         first = breaks.is_break(previous, start) & ~services["queued"].to_numpy(dtype=bool)
         edge_from = start[first] - np.fmin(edge, before[first] / 2)
-        idle += _counts(_after_waits(edge_from, start[first], last_wait), start[first])
-        idle += _counts(wrapped[brk], wrapped[brk] + np.fmin(edge, gap[brk] / 2))
-    return _counts(end, wrapped), idle
+        idle += coverage(_after_waits(edge_from, start[first], last_wait), start[first])
+        idle += coverage(wrapped[brk], wrapped[brk] + np.fmin(edge, gap[brk] / 2))
+    return coverage(end, wrapped), idle
 
 
 def _after_waits(begin: np.ndarray, end: np.ndarray, last_wait: np.ndarray | None) -> np.ndarray:
@@ -354,7 +337,7 @@ def pickup_delays(day_calls: pd.DataFrame, agents: Sequence[str]) -> np.ndarray:
     later: after-call work the log does not record (5 s median in the bank's
     log, in both pools).
     """
-    services = _services(day_calls[day_calls["server"] != NO_SERVER], agents)
+    services = services_of(day_calls[day_calls["server"] != NO_SERVER], agents)
     previous = services.groupby("server")["ser_exit"].shift(1).to_numpy(dtype=float)
     start = services["ser_start"].to_numpy(dtype=float)
     waiting = services["queued"].to_numpy(dtype=bool)
@@ -368,78 +351,6 @@ def pickup_delay(calls: pd.DataFrame, days: Sequence[dt.date], agents: Sequence[
         [pickup_delays(on_days(calls, [day]), agents) for day in days] or [np.zeros(0)]
     )
     return float(np.median(delays)) if len(delays) else 0.0
-
-
-def idle_gaps(
-    day_calls: pd.DataFrame, agents: Sequence[str], types: Sequence[str], by: str = "type"
-) -> np.ndarray:
-    """One day's idle gaps of ``agents`` (seconds) during which none of the pool's callers waited.
-
-    These gaps are, mostly, agents waiting for their next call; the rest are
-    breaks. (Gaps with callers waiting are neither: the agent was elsewhere.)
-    """
-    start, stop = _quiet_spans(day_calls, agents, types, by)
-    return stop - start
-
-
-def _quiet_spans(
-    day_calls: pd.DataFrame, agents: Sequence[str], types: Sequence[str], by: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """The start and end of each of :func:`idle_gaps`' gaps."""
-    services = _services(day_calls[day_calls["server"] != NO_SERVER], agents)
-    end = services["ser_exit"].to_numpy(dtype=float)
-    following = services.groupby("server")["ser_start"].shift(-1).to_numpy(dtype=float)
-    keep = np.isfinite(following) & (following > end)
-    start, stop = end[keep], following[keep]
-    queued = day_calls[day_calls["queued"] & day_calls[by].isin(list(types))]
-    arrival = queued["arrival"].to_numpy(dtype=float)
-    waiting = np.concatenate([[0.0], np.cumsum(_counts(arrival, arrival + queued["wait"]) > 0)])
-    s = np.clip(np.floor(start).astype(int), 0, _GRID)
-    e = np.clip(np.floor(stop).astype(int), 0, _GRID)
-    quiet = waiting[e] - waiting[s] == 0
-    return start[quiet], stop[quiet]
-
-
-def break_threshold(
-    calls: pd.DataFrame,
-    days: Sequence[dt.date],
-    agents: Sequence[str],
-    types: Sequence[str],
-    *,
-    by: str = "type",
-    floor: float = MIN_BREAK,
-    tail: float = TAIL,
-) -> float:
-    """The idle gap beyond which an agent of this pool is taken to be on a break.
-
-    Waiting for the next call, an agent's idle gaps look exponential; breaks
-    are their long tail. The threshold is the ``1 − tail`` quantile of the
-    exponential with the median of the pool's quiet idle gaps
-    (:func:`idle_gaps`), and never under ``floor``: in a busy pool (median
-    gap 2 min in the bank's general pool) it is ``floor`` (20 min); in a
-    quiet one (the internet desk, median 9 min) it is longer (about 40 min),
-    for there an agent waits long for each call.
-    """
-    begin, end = _quiet_gaps(calls, days, agents, types, by)
-    gaps = end - begin
-    if len(gaps) == 0:
-        return floor
-    return max(floor, float(np.median(gaps)) * np.log(1 / tail) / np.log(2))
-
-
-def _quiet_gaps(
-    calls: pd.DataFrame,
-    days: Sequence[dt.date],
-    agents: Sequence[str],
-    types: Sequence[str],
-    by: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The start and end of :func:`idle_gaps` of every day in ``days``."""
-    spans = [_quiet_spans(on_days(calls, [day]), agents, types, by) for day in days]
-    return (
-        np.concatenate([b for b, _ in spans] or [np.zeros(0)]),
-        np.concatenate([e for _, e in spans] or [np.zeros(0)]),
-    )
 
 
 def infer_staffing(
@@ -464,7 +375,7 @@ def infer_staffing(
 
     ``agents`` are the pool's agents and ``types`` the call types whose
     waiting callers the pool serves. An idle gap longer than ``max_gap`` is a
-    break (default: :func:`break_threshold`, at least ``min_break``; with
+    break (default: :func:`~simcc.fit.breaks.break_threshold`, at least ``min_break``; with
     ``breaks="rate"`` and no ``max_gap``, a threshold that follows the pool's
     calls per agent through the day, :mod:`simcc.fit.breaks`). The
     index is the interval start in seconds since midnight (a day's intervals,
@@ -474,7 +385,7 @@ def infer_staffing(
     its :class:`~simcc.fit.breaks.BreakRule` in ``series.attrs["breaks"]``).
     ``credit`` says
     whose work a service is; ``pickup``, ``answered_only``, ``edges``
-    (``both``: the pool's mean quiet gap, :func:`idle_gaps` that are not
+    (``both``: the pool's mean quiet gap, :func:`~simcc.fit.breaks.idle_gaps` that are not
     breaks, at each session edge) and ``away_first`` how idle time
     counts (see :func:`available_agents`).
     """
@@ -493,10 +404,7 @@ def infer_staffing(
     rule = BreakRule(max_gap)
     per_second = count.mean(rule)
     if follow:
-        chosen = on_days(calls, days)
-        mine = chosen[by].isin(list(types)) if credit is None else chosen[credit[0]] == credit[1]
-        rate = work_rate(chosen, len(days), mine, _GRID)
-        per_second, rule = settle(count.mean, per_second, rate, step, min_break)
+        per_second, rule = _follow_rate(count, per_second, step, min_break)
     means = per_second.reshape(-1, step).mean(axis=1)
     last = max(int(DAY) // step, int(np.nonzero(means)[0].max()) + 1 if means.any() else 0)
     series = pd.Series(means[:last], index=np.arange(last) * float(step))
@@ -505,6 +413,20 @@ def infer_staffing(
     if follow:
         series.attrs["breaks"] = rule
     return series
+
+
+def _follow_rate(
+    count: _Count, per_second: np.ndarray, step: int, floor: float
+) -> tuple[np.ndarray, BreakRule]:
+    """The count settled with a break threshold that follows the pool's calls per agent on
+    duty (:func:`~simcc.fit.breaks.settle`), from the ``day`` rule's ``per_second``."""
+    chosen = on_days(count.calls, count.days)
+    if count.credit is None:
+        mine = chosen[count.by].isin(list(count.types))
+    else:
+        mine = chosen[count.credit[0]] == count.credit[1]
+    rate = work_rate(chosen, len(count.days), mine, GRID)
+    return settle(count.mean, per_second, rate, step, floor)
 
 
 @dataclass
@@ -527,10 +449,10 @@ class _Count:
         """Agents per second of the grid, mean over the days."""
         edge = 0.0
         if self.edges:  # the mean wait for a call: quiet gaps that are not breaks
-            begin, end = _quiet_gaps(self.calls, self.days, self.agents, self.types, self.by)
+            begin, end = quiet_gaps(self.calls, self.days, self.agents, self.types, self.by)
             waits = ~rule.is_break(begin, end)
             edge = float((end - begin)[waits].mean()) if waits.any() else 0.0
-        total = np.zeros(_GRID)
+        total = np.zeros(GRID)
         for day in self.days:
             total += available_agents(
                 on_days(self.calls, [day]),

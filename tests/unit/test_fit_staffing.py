@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simcc.fit.breaks import break_threshold, idle_gaps
 from simcc.fit.check import observed_over
 from simcc.fit.estimate import priority_share
 from simcc.fit.staffing import (
     MIN_BREAK,
     available_agents,
-    break_threshold,
-    idle_gaps,
     infer_pools,
     infer_staffing,
     pickup_delay,
