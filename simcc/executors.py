@@ -73,9 +73,6 @@ class _Closing:
     runs_elsewhere = False
     """Whether tasks run in other processes, leaving this one idle while they run (a
     single task may still run here)."""
-    shares_files = False
-    """Whether the tasks run on this machine, so that a file a task writes can be read
-    here (records, :attr:`simcc.runner.Task.spool`)."""
 
     def close(self) -> None:
         """Release the workers (nothing to release by default)."""
@@ -109,8 +106,6 @@ class ProcessExecutor(_Closing):
         self._pool: ProcessPoolExecutor | None = None
         self._method = start_method()
         self.runs_elsewhere = self.jobs > 1 and self._method is not None
-        # (POSIX: a file mapped into memory can be removed at once)
-        self.shares_files = self.runs_elsewhere and os.name == "posix"
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[R, None, None]:
         queue = iter(tasks)
@@ -204,8 +199,7 @@ class DaskExecutor(_Closing):
     ``scheduler`` is an address (``tcp://host:port``), a
     ``dask.distributed.Client`` (left open at the end) or a cluster object
     such as ``LocalCluster`` (a client is made for it and closed at the end).
-    Every worker needs simcc installed at the same version.  Its workers may be on
-    other machines, so records come back with the results (no :attr:`shares_files`).
+    Every worker needs simcc installed at the same version.
     """
 
     runs_elsewhere = True

@@ -4,19 +4,11 @@
 ``transfers.parquet``: every replication's rows, with a ``replication``
 column, in replication order.  Holding them all in memory until the end cost
 about a megabyte per MMCAb day; instead each worker turns its replication's
-records into Arrow tables (:func:`pack_records`) and :class:`RecordFiles`
+records into Arrow tables (:func:`arrow_records`) and :class:`RecordFiles`
 appends them to one ``pyarrow.parquet.ParquetWriter`` per table as soon as
 every earlier replication is in.  Results that finish out of order wait (at
 most about two per worker process), so the files are the same bit for bit at
 any ``--jobs``.
-
-A replication's records travel packed (:class:`PackedRecords`, :func:`pack_records`):
-each table's rows as one Arrow IPC record batch, without its schema, which the
-parent knows from the scenario's names, and nothing for a table without rows.  A
-local worker process writes them to a file in the stage (``RecordFiles.spool``)
-and sends back only its name; the parent maps the file into memory, without
-copying it, and removes it.  Workers on other machines (Dask) send them with the
-result.
 
 The files are written under temporary names in a hidden stage inside
 ``--out`` (:func:`simcc.io.stage_directory`) and join the output set when it
@@ -28,10 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -55,67 +45,25 @@ ROW_GROUP_ROWS = 1 << 16
 """Rows gathered (in replication order) before they are written as one row group."""
 
 
-@dataclass(frozen=True)
-class PackedRecords:
-    """One replication's records on their way from a worker to :class:`RecordFiles`.
-
-    ``sizes`` gives, for each of :data:`RECORD_TABLES`, the bytes of its rows as one
-    Arrow IPC record batch message (no schema; names and text columns as their codes),
-    0 for a table without rows; the messages follow each other in ``data`` (sent with
-    the result) or in the file ``path`` (written by a worker on this machine, read and
-    removed by :meth:`RecordFiles.add`)."""
-
-    sizes: tuple[int, ...]
-    data: pa.Buffer | None = None
-    path: str | None = None
-
-    @property
-    def size(self) -> int:
-        """Bytes of records."""
-        return sum(self.sizes)
-
-
-def pack_records(result: Result, spool: str | None = None) -> PackedRecords:
-    """One replication's records as Arrow record batches to send between processes,
-    in a file of the directory ``spool`` if given (its name is the replication's).
+def arrow_records(result: Result) -> dict[str, pa.Buffer]:
+    """One replication's records as Arrow tables, each with its ``replication`` column,
+    serialised (Arrow IPC) to send between processes: a third of the cost of pickling
+    the tables (MMCAb: 0.3 ms against 1.0 ms of CPU for 320 kB).
 
     Built from the recorder's arrays without pandas (numbers are not copied),
     with the types pandas would give :attr:`Result.contacts` and the others,
     except ``pools`` (a contact's path), which is text: its categories differ
     from one replication to the next, so a categorical could not be appended.
-    Through a file, the records skip the pickling of the result at both ends and
-    the pipe between them (MMCAb: 344 kB a day, docs/performance.md, round eight).
     """
     s = result.scenario
     tables = arrow_tables(result.recorder, s.warmup, s.horizon, result.replication)
-    messages = [_message(tables[name]) for name in RECORD_TABLES]
-    sizes = tuple(0 if m is None else m.size for m in messages)
-    parts = [m for m in messages if m is not None]
-    if spool is None:
-        return PackedRecords(sizes, data=pa.py_buffer(b"".join(parts)))
-    path = os.path.join(spool, f"{result.replication}.arrow")
-    try:
-        with open(path, "wb") as file:
-            file.writelines(parts)
-    except OSError as exc:
-        raise OutputError(f"cannot write records to {spool}: {_reason(exc)}") from None
-    return PackedRecords(sizes, path=path)
-
-
-def _message(table: pa.Table) -> pa.Buffer | None:
-    """``table``'s rows as one IPC record batch message, dictionary columns as their
-    codes (``None`` without rows)."""
-    if table.num_rows == 0:
-        return None
-    (batch,) = table.combine_chunks().to_batches()
-    columns = [c.indices if pa.types.is_dictionary(c.type) else c for c in batch.columns]
-    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).serialize()
+    return {name: _serialised(table) for name, table in tables.items()}
 
 
 def arrow_tables(
     rec: Recorder, warmup: float, horizon: float, replication: int
 ) -> dict[str, pa.Table]:
-    """The record tables of ``rec`` (see :func:`pack_records`)."""
+    """The record tables of ``rec`` (see :func:`arrow_records`)."""
     # each table's arrays are taken from the recorder once (a numpy view per column each
     # time: about 0.7 ms of an MMCAb day when taken again for every use)
     i, names = replication, rec.names
@@ -131,6 +79,13 @@ def arrow_tables(
     agents = _table(AGENTS, agent_arrays, names, {"group": groups}, i)
     transfers = _table(HANDOFFS, rec.arrays(HANDOFFS), names, {}, i)
     return {"contacts": contacts, "agents": agents, "transfers": transfers}
+
+
+def _serialised(table: pa.Table) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return sink.getvalue()
 
 
 def _table(
@@ -234,13 +189,6 @@ Parquet encoding (docs/performance.md, "Where the time goes", round four) and no
 reads them."""
 
 
-def _packed_schema(schema: pa.Schema) -> pa.Schema:
-    """``schema`` with each dictionary column as its codes (what :func:`pack_records` sends)."""
-    codes = [pa.field(f.name, f.type.index_type) if pa.types.is_dictionary(f.type) else f
-             for f in schema]  # fmt: skip
-    return pa.schema(codes)
-
-
 def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     """A Parquet writer (Snappy, pyarrow's default codec) that dictionary-encodes names and
     text only, a dictionary of times, nearly all distinct, costs time and space (MMCAb:
@@ -262,58 +210,25 @@ class RecordFiles:
     def __init__(self, directory: str | Path, names: Names) -> None:
         # the files' types follow from the scenario's names alone (those of a run with no
         # contact), whichever replication comes first, and whether read back from a file
-        self._empty = arrow_tables(Recorder(names), 0.0, 0.0, 0)
-        self._schemas = {name: table.schema for name, table in self._empty.items()}
-        # what packed records leave out: their schema, and the names behind the codes
-        self._packed = {name: _packed_schema(s) for name, s in self._schemas.items()}
-        self._dictionaries = {
-            name: {
-                k: table.column(k).chunk(0).dictionary
-                for k, f in enumerate(table.schema)
-                if pa.types.is_dictionary(f.type)
-            }
-            for name, table in self._empty.items()
-        }
+        empty = arrow_tables(Recorder(names), 0.0, 0.0, 0)
+        self._schemas = {name: table.schema for name, table in empty.items()}
         self.stage = stage_directory(directory, "records")
-        self.spool = self.stage / "in-flight"
-        """Where worker processes on this machine leave records (:func:`pack_records`)."""
-        self.spool.mkdir()
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._waiting: dict[int, dict[str, pa.Table] | None] = {}
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
         self._next = 0
 
-    def add(self, replication: int, records: PackedRecords | None) -> None:
-        """Replication ``replication``'s records, as :func:`pack_records` gives them
+    def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
+        """Replication ``replication``'s records, as :func:`arrow_records` gives them
         (``None``: it has none, e.g. it was skipped).
 
         Written once every replication before it has been added.
         """
-        self.add_tables(replication, None if records is None else self._unpack(records))
-
-    def _unpack(self, records: PackedRecords) -> dict[str, pa.Table]:
-        data = records.data
-        if records.path is not None:  # mapped, not copied: the tables' columns point into it
-            with pa.memory_map(records.path) as source:
-                data = source.read_buffer()
-            os.unlink(records.path)
-        assert data is not None
-        tables, start = {}, 0
-        for name, size in zip(RECORD_TABLES, records.sizes, strict=True):
-            if size == 0:
-                tables[name] = self._empty[name]
-                continue
-            batch = pa.ipc.read_record_batch(data.slice(start, size), self._packed[name])
-            names = self._dictionaries[name]
-            columns = [
-                pa.DictionaryArray.from_arrays(c, names[k]) if k in names else c
-                for k, c in enumerate(batch.columns)
-            ]
-            rows = pa.RecordBatch.from_arrays(columns, schema=self._schemas[name])
-            tables[name] = pa.Table.from_batches([rows])
-            start += size
-        return tables
+        tables = None
+        if records is not None:
+            tables = {name: pa.ipc.open_stream(blob).read_all() for name, blob in records.items()}
+        self.add_tables(replication, tables)
 
     def add_tables(self, replication: int, tables: dict[str, pa.Table] | None) -> None:
         """:meth:`add` for tables already read (an earlier run's, on ``--resume``)."""

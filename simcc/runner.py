@@ -258,11 +258,8 @@ class Task:
     """Also measure the control variates (:mod:`simcc.analysis.controls`)."""
     by: tuple[str, ...] = ()  # groups to measure metrics by (MODEL.md §10)
     arrow_records: bool = False
-    """Send the records back as Arrow record batches, ready to append to Parquet
-    (:func:`simcc.record_files.pack_records`), instead of DataFrames."""
-    spool: str | None = None
-    """With ``arrow_records``: a directory on this machine where the worker writes them,
-    sending back only the file's name (``None``: with the result)."""
+    """Send the records back as serialised Arrow tables, ready to append to Parquet
+    (:func:`simcc.record_files.arrow_records`), instead of DataFrames."""
 
 
 @dataclass
@@ -277,9 +274,8 @@ class TaskResult:
     replication: int
     metrics: dict[str, float]
     wall_time: float
-    records: Any = None
-    """Table name → DataFrame (``keep_records``), or the packed Arrow records
-    (``arrow_records``: :class:`simcc.record_files.PackedRecords`)."""
+    records: dict[str, Any] | None = None
+    """Table name → DataFrame (``keep_records``) or serialised Arrow table (``arrow_records``)."""
     stopped_early: str | None = None
     skipped: bool = False
     totals: Totals = field(default_factory=dict)
@@ -309,11 +305,11 @@ def run_task(task: Task) -> TaskResult:
         max_contacts=task.max_contacts,
         wall_clock=wall_clock,
     )
-    records: Any = None
+    records: dict[str, Any] | None = None
     if task.arrow_records:
-        from simcc.record_files import pack_records
+        from simcc.record_files import arrow_records
 
-        records = pack_records(result, task.spool)
+        records = arrow_records(result)
     elif task.keep_records:
         records = {
             "contacts": result.contacts,
@@ -342,11 +338,9 @@ the simulation.  CPU time, not wall time: on a loaded machine a replication's wa
 grows with the load, and batches sized from it shrank to one replication each."""
 
 TASK_RECORD_BYTES = 1 << 20
-"""With records streamed to files (``--out``) and sent back with the results, a batch
-also stays under about this many bytes of records: a worker holds a whole batch's
-records until it ends, and up to two batches per worker are in flight
-(docs/performance.md, "Memory").  Records a worker leaves in files (``Task.spool``)
-are not held, and do not bound the batches."""
+"""With records streamed to files (``--out``), a batch also stays under about this many
+bytes of records: a worker holds a whole batch's records until it ends, and up to
+two batches per worker are in flight (docs/performance.md, "Memory")."""
 
 
 SUMMARY_MODULES = ("scipy.special",)
@@ -479,9 +473,8 @@ def replicate(
             ``need``): :meth:`Replications.summary_by`.
         records: where each replication's records go as it finishes, instead of
             memory (e.g. :class:`simcc.record_files.RecordFiles`): ``records.add(i,
-            records)`` with :func:`simcc.record_files.pack_records`' Arrow record
-            batches, or ``None`` for a replication that did not run.  If it has a
-            ``spool`` directory, workers on this machine leave them there as files.
+            records)`` with :func:`simcc.record_files.arrow_records`' serialised Arrow
+            tables, or ``None`` for a replication that did not run.
         done: the metrics of replications an interrupted run finished, by number:
             they are not run again, and join the summary as they are
             (``simcc run --resume``; the mean estimator only, as they carry no totals).
@@ -512,9 +505,6 @@ def replicate(
         # leaving the block through Ctrl-C stops the workers without waiting for them
         with executor_for(jobs, scheduler) as executor:
             run.import_meanwhile = getattr(executor, "runs_elsewhere", False)
-            spool = getattr(records, "spool", None)
-            if spool is not None and getattr(executor, "shares_files", False):
-                run.template = replace(run.template, spool=str(spool))
             reached = run.until_done(executor, n)
     except KeyboardInterrupt:
         run.join_imports()
@@ -587,9 +577,9 @@ class _Batches:
         # Ctrl-C waits for both (an interrupted run's set stays whole)
         with signals_held():
             if self.records is not None:  # on, as it finishes; not kept here
-                if getattr(result.records, "data", None) is not None:  # came with the result
+                if result.records:
                     self._record_bytes[0] += 1
-                    self._record_bytes[1] += result.records.size
+                    self._record_bytes[1] += sum(b.size for b in result.records.values())
                 self.records.add(result.replication, result.records)
                 result.records = None
             # one copy of the metric names for every replication kept (each result comes

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import simcc
 from simcc import io
 from simcc.cli import app
-from simcc.record_files import RECORD_TABLES, PackedRecords, RecordFiles, pack_records
+from simcc.record_files import RECORD_TABLES, RecordFiles, arrow_records
 from simcc.runner import names_of
 
 SMALL = Path(__file__).resolve().parents[1] / "small-centre.yaml"
@@ -28,9 +28,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def tables() -> list[dict[str, object]]:
-    """Packed Arrow records of replications 0, 1 and 2 of the small centre."""
+    """Arrow records of replications 0, 1 and 2 of the small centre."""
     scenario = simcc.load_scenario(SMALL)
-    return [pack_records(simcc.simulate(scenario, replication=i)) for i in range(3)]
+    return [arrow_records(simcc.simulate(scenario, replication=i)) for i in range(3)]
 
 
 NAMES = names_of(simcc.load_scenario(SMALL))
@@ -61,42 +61,6 @@ def written(directory: Path, files: RecordFiles) -> dict[str, bytes]:
     staged = files.finish()
     assert sorted(staged) == [f"{name}.parquet" for name in sorted(RECORD_TABLES)]
     return {name: s.path.read_bytes() for name, s in staged.items()}
-
-
-def test_records_left_in_a_file_read_back_as_the_ones_sent_with_the_result(
-    tmp_path: Path,
-) -> None:
-    """A worker on this machine writes them into the spool; the file is gone once read,
-    and the tables are the same, names and all, as those built in the worker."""
-    from simcc.record_files import arrow_tables
-
-    scenario = simcc.load_scenario(SMALL)
-    result = simcc.simulate(scenario, replication=2)
-    built = arrow_tables(result.recorder, scenario.warmup, scenario.horizon, 2)
-    with RecordFiles(tmp_path, NAMES) as files:
-        spooled = pack_records(result, str(files.spool))
-        sent = pack_records(result)
-        assert spooled.path is not None and spooled.data is None
-        assert sent.data is not None and spooled.sizes == sent.sizes
-        for packed in (sent, spooled):
-            tables = files._unpack(packed)
-            assert list(tables) == list(RECORD_TABLES)
-            for name, table in tables.items():  # (pandas: NaN equals NaN)
-                assert table.schema.equals(built[name].schema, check_metadata=True), name
-                assert table.to_pandas().equals(built[name].to_pandas()), name
-        assert list(files.spool.iterdir()) == []
-
-
-def test_a_table_without_rows_travels_as_nothing_and_reads_back_empty(tmp_path: Path) -> None:
-    scenario = simcc.load_scenario(SMALL)
-    result = simcc.simulate(scenario, replication=0, max_contacts=1)
-    result.recorder = simcc.runner.Recorder(NAMES)  # not one record
-    packed = pack_records(result)
-    assert packed.sizes == (0, 0, 0) and packed.size == 0
-    with RecordFiles(tmp_path, NAMES) as files:
-        tables = files._unpack(packed)
-        assert all(t.num_rows == 0 for t in tables.values())
-        assert [t.schema for t in tables.values()] == [files._schemas[n] for n in RECORD_TABLES]
 
 
 def test_results_finishing_out_of_order_are_written_in_replication_order(
@@ -201,28 +165,8 @@ def test_replicate_hands_the_records_on_and_keeps_none(tmp_path: Path) -> None:
 
     reps = simcc.replicate(simcc.load_scenario(SMALL), 3, jobs=1, records=Sink())
     assert sorted(got) == [0, 1, 2]
-    assert all(isinstance(t, PackedRecords) and t.data is not None for t in got.values())
+    assert all(set(t) == set(RECORD_TABLES) for t in got.values())  # type: ignore[arg-type]
     assert reps.records is None
-
-
-@pytest.mark.timeout(300)
-def test_local_workers_leave_the_records_in_the_spool_and_none_stays_there(
-    tmp_path: Path,
-) -> None:
-    paths: list[str | None] = []
-    scenario = simcc.load_scenario(SMALL)
-    with RecordFiles(tmp_path, NAMES) as files:
-        unpack = files._unpack
-
-        def spied(records: PackedRecords) -> dict[str, pa.Table]:
-            paths.append(records.path)
-            return unpack(records)
-
-        files._unpack = spied  # type: ignore[method-assign]
-        simcc.replicate(scenario, 6, jobs=2, records=files)
-        assert list(files.spool.iterdir()) == []
-        files.finish()
-    assert len(paths) == 6 and all(p is not None for p in paths)
 
 
 @pytest.mark.timeout(300)

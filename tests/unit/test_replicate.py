@@ -222,7 +222,7 @@ def test_with_streamed_records_a_batch_stays_under_the_record_bytes_bound(
     class Sink:
         def add(self, replication: int, tables: dict[str, object] | None) -> None:
             assert tables is not None
-            sizes[replication] = tables.size  # type: ignore[attr-defined]
+            sizes[replication] = sum(b.size for b in tables.values())  # type: ignore[attr-defined]
 
     unbounded = _Recording()
     monkeypatch.setattr(simcc.runner, "executor_for", lambda *a: unbounded)
