@@ -10,6 +10,9 @@ every earlier replication is in.  Results that finish out of order wait (at
 most about two per worker process), so the files are the same bit for bit at
 any ``--jobs``.
 
+The row groups are encoded in a thread of their own (:data:`ENCODING_QUEUE`), so the
+thread that hands out the replications goes on while pyarrow encodes.
+
 The files are written under temporary names in a hidden stage inside
 ``--out`` (:func:`simcc.io.stage_directory`) and join the output set when it
 is committed (:class:`simcc.io.Staged`): a killed run leaves nothing under a
@@ -20,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import queue
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +48,12 @@ RECORD_TABLES = ("contacts", "agents", "transfers")
 
 ROW_GROUP_ROWS = 1 << 16
 """Rows gathered (in replication order) before they are written as one row group."""
+
+ENCODING_QUEUE = 2
+"""Row groups that may wait for the encoding thread before :meth:`RecordFiles.add` waits
+for it.  Encoding a row group takes 20-500 ms of wall time (MMCAb: 64 k rows, on a quiet
+or a loaded machine), during which the thread that encodes hands out no replication:
+in that thread, the workers ran out of work (docs/performance.md, round eight)."""
 
 
 def arrow_records(result: Result) -> dict[str, pa.Buffer]:
@@ -218,6 +229,11 @@ class RecordFiles:
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
         self._next = 0
+        self._row_groups: queue.Queue[tuple[str, list[pa.Table]] | None] = queue.Queue(
+            ENCODING_QUEUE
+        )
+        self._encoder: threading.Thread | None = None  # started with the first row group
+        self._failure: BaseException | None = None  # the encoder's, raised in the caller
 
     def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
         """Replication ``replication``'s records, as :func:`arrow_records` gives them
@@ -244,6 +260,7 @@ class RecordFiles:
             self._append(self._waiting.pop(replication))
         for name in RECORD_TABLES:
             self._flush(name)
+        self._stop_encoder()
         for writer in self._writers.values():
             writer.close()
         return {self._path(name).name: Staged(self._path(name)) for name in self._writers}
@@ -258,9 +275,29 @@ class RecordFiles:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
+        """Hand ``name``'s buffered rows to the encoding thread, as one row group."""
         buffer = self._buffer[name]
         if not buffer:
             return
+        self._raise_failure()
+        if self._encoder is None:
+            self._encoder = threading.Thread(target=self._encode, name="simcc-parquet")
+            self._encoder.daemon = True
+            self._encoder.start()
+        self._row_groups.put((name, list(buffer)))
+        buffer.clear()
+        self._buffered[name] = 0
+
+    def _encode(self) -> None:
+        """The encoding thread: row groups in the order they were handed over."""
+        while (row_group := self._row_groups.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._write(*row_group)
+                except BaseException as exc:  # raised again by the caller's next call
+                    self._failure = exc
+
+    def _write(self, name: str, buffer: list[pa.Table]) -> None:
         writer = self._writers.get(name)
         try:
             if writer is None:
@@ -270,8 +307,19 @@ class RecordFiles:
             writer.write_table(pa.concat_tables(tables), row_group_size=None)
         except OSError as exc:
             raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
-        buffer.clear()
-        self._buffered[name] = 0
+
+    def _stop_encoder(self) -> None:
+        """Wait for the row groups handed over to be written; raise what failed."""
+        if self._encoder is not None:
+            self._row_groups.put(None)
+            self._encoder.join()
+            self._encoder = None
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def _path(self, name: str) -> Path:
         return self.stage / f"{name}.parquet"
@@ -285,6 +333,8 @@ class RecordFiles:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        with contextlib.suppress(Exception):  # the block's own exception is the one to tell
+            self._stop_encoder()
         for writer in self._writers.values():
             with contextlib.suppress(OSError, ValueError):  # already closed, or a full disk
                 writer.close()
