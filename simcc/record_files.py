@@ -52,9 +52,10 @@ ROW_GROUP_ROWS = 1 << 16
 
 ENCODING_QUEUE = 2
 """Row groups that may wait for the encoding thread before :meth:`RecordFiles.add` waits
-for it.  Encoding a row group takes 20-500 ms of wall time (MMCAb: 64 k rows, on a quiet
-or a loaded machine), during which the thread that encodes hands out no replication:
-in that thread, the workers ran out of work (docs/performance.md, round eight)."""
+for it.  Encoding a row group (MMCAb: 64 k rows) takes about 20 ms of CPU and up to
+500 ms of wall time on a loaded machine; done by the thread that hands out the
+replications, it left the workers without work meanwhile (docs/performance.md, round
+eight)."""
 
 
 def arrow_records(result: Result) -> dict[str, pa.Buffer]:
