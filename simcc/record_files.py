@@ -10,6 +10,9 @@ every earlier replication is in.  Results that finish out of order wait (at
 most about two per worker process), so the files are the same bit for bit at
 any ``--jobs``.
 
+The row groups are encoded in a thread of their own (:data:`ENCODING_QUEUE`), so the
+thread that hands out the replications goes on while pyarrow encodes.
+
 The files are written under temporary names in a hidden stage inside
 ``--out`` (:func:`simcc.io.stage_directory`) and join the output set when it
 is committed (:class:`simcc.io.Staged`): a killed run leaves nothing under a
@@ -20,7 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import queue
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +49,13 @@ RECORD_TABLES = ("contacts", "agents", "transfers")
 
 ROW_GROUP_ROWS = 1 << 16
 """Rows gathered (in replication order) before they are written as one row group."""
+
+ENCODING_QUEUE = 2
+"""Row groups that may wait for the encoding thread before :meth:`RecordFiles.add` waits
+for it.  Encoding a row group (MMCAb: 64 k rows) takes about 20 ms of CPU and up to
+500 ms of wall time on a loaded machine; done by the thread that hands out the
+replications, it left the workers without work meanwhile (docs/performance.md, round
+eight)."""
 
 
 def arrow_records(result: Result) -> dict[str, pa.Buffer]:
@@ -189,7 +202,7 @@ Parquet encoding (docs/performance.md, "Where the time goes", round four) and no
 reads them."""
 
 
-def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+def _writer(sink: _HashedFile, schema: pa.Schema) -> pq.ParquetWriter:
     """A Parquet writer (Snappy, pyarrow's default codec) that dictionary-encodes names and
     text only, a dictionary of times, nearly all distinct, costs time and space (MMCAb:
     20 % of the writing time, 7 % of the size), and keeps statistics of :data:`STATISTICS`
@@ -197,7 +210,39 @@ def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     import pyarrow.parquet as pq  # (here: the workers, which import this module, write none)
 
     names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
-    return pq.ParquetWriter(path, schema, use_dictionary=names, write_statistics=list(STATISTICS))
+    return pq.ParquetWriter(sink, schema, use_dictionary=names, write_statistics=list(STATISTICS))
+
+
+class _HashedFile:
+    """A file written through Python that keeps the SHA-256 of what was written, for the
+    output set's manifest (:class:`simcc.io.Staged`): reading 127 MB of Parquet back to
+    checksum it was about 0.1 CPU s at the end of a 1000-day MMCAb run, with the cores
+    idle but one; hashed as it is written, it costs no more than writing it (0.49-0.55
+    against 0.52-0.62 CPU s for the contacts of 1000 MMCAb days, written and checksummed)."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = open(path, "wb")  # noqa: SIM115  (closed by close(), or the stage's end)
+        self._sha256 = hashlib.sha256()
+
+    def write(self, data: Any) -> int:
+        self._sha256.update(data)
+        return self._file.write(data)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def close(self) -> None:
+        self._file.close()
+
+    def hexdigest(self) -> str:
+        return self._sha256.hexdigest()
 
 
 class RecordFiles:
@@ -214,10 +259,16 @@ class RecordFiles:
         self._schemas = {name: table.schema for name, table in empty.items()}
         self.stage = stage_directory(directory, "records")
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._files: dict[str, _HashedFile] = {}
         self._waiting: dict[int, dict[str, pa.Table] | None] = {}
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
         self._next = 0
+        self._row_groups: queue.Queue[tuple[str, list[pa.Table]] | None] = queue.Queue(
+            ENCODING_QUEUE
+        )
+        self._encoder: threading.Thread | None = None  # started with the first row group
+        self._failure: BaseException | None = None  # the encoder's, raised in the caller
 
     def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
         """Replication ``replication``'s records, as :func:`arrow_records` gives them
@@ -244,9 +295,17 @@ class RecordFiles:
             self._append(self._waiting.pop(replication))
         for name in RECORD_TABLES:
             self._flush(name)
-        for writer in self._writers.values():
-            writer.close()
-        return {self._path(name).name: Staged(self._path(name)) for name in self._writers}
+        self._stop_encoder()
+        staged = {}
+        for name, writer in self._writers.items():
+            try:
+                writer.close()
+                self._files[name].close()
+            except OSError as exc:
+                raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
+            path = self._path(name)
+            staged[path.name] = Staged(path, self._files[name].hexdigest())
+        return staged
 
     def _append(self, tables: dict[str, pa.Table] | None) -> None:
         if tables is None:
@@ -258,20 +317,52 @@ class RecordFiles:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
+        """Hand ``name``'s buffered rows to the encoding thread, as one row group."""
         buffer = self._buffer[name]
         if not buffer:
             return
+        self._raise_failure()
+        if self._encoder is None:
+            self._encoder = threading.Thread(target=self._encode, name="simcc-parquet")
+            self._encoder.daemon = True
+            self._encoder.start()
+        self._row_groups.put((name, list(buffer)))
+        buffer.clear()
+        self._buffered[name] = 0
+
+    def _encode(self) -> None:
+        """The encoding thread: row groups in the order they were handed over."""
+        while (row_group := self._row_groups.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._write(*row_group)
+                except BaseException as exc:  # raised again by the caller's next call
+                    self._failure = exc
+
+    def _write(self, name: str, buffer: list[pa.Table]) -> None:
         writer = self._writers.get(name)
         try:
             if writer is None:
-                writer = self._writers[name] = _writer(self._path(name), self._schemas[name])
+                sink = self._files[name] = _HashedFile(self._path(name))
+                writer = self._writers[name] = _writer(sink, self._schemas[name])
             schema = self._schemas[name]
             tables = [t if t.schema.equals(schema) else t.cast(schema) for t in buffer]
             writer.write_table(pa.concat_tables(tables), row_group_size=None)
         except OSError as exc:
             raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
-        buffer.clear()
-        self._buffered[name] = 0
+
+    def _stop_encoder(self) -> None:
+        """Wait for the row groups handed over to be written; raise what failed."""
+        if self._encoder is not None:
+            self._row_groups.put(None)
+            self._encoder.join()
+            self._encoder = None
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def _path(self, name: str) -> Path:
         return self.stage / f"{name}.parquet"
@@ -285,7 +376,12 @@ class RecordFiles:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        with contextlib.suppress(Exception):  # the block's own exception is the one to tell
+            self._stop_encoder()
         for writer in self._writers.values():
             with contextlib.suppress(OSError, ValueError):  # already closed, or a full disk
                 writer.close()
+        for file in self._files.values():
+            with contextlib.suppress(OSError):
+                file.close()
         shutil.rmtree(self.stage, ignore_errors=True)

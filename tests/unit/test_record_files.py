@@ -76,6 +76,18 @@ def test_results_finishing_out_of_order_are_written_in_replication_order(
         assert written(tmp_path, shuffled) == expected
 
 
+def test_the_checksum_taken_while_writing_is_the_files(
+    tmp_path: Path, tables: list[dict[str, object]]
+) -> None:
+    import hashlib
+
+    with RecordFiles(tmp_path, NAMES) as files:
+        for i, t in enumerate(tables):
+            files.add(i, t)  # type: ignore[arg-type]
+        for staged in files.finish().values():
+            assert staged.sha256 == hashlib.sha256(staged.path.read_bytes()).hexdigest()
+
+
 def test_an_interrupted_run_keeps_the_replications_that_finished_past_a_gap(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
@@ -127,6 +139,24 @@ def test_a_run_that_fails_leaves_no_file_behind(
         files.add(0, tables[0])  # type: ignore[arg-type]
         files.finish()
         raise RuntimeError("a worker died")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_encoding_is_told_by_the_next_call_and_leaves_nothing(
+    tmp_path: Path, tables: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row groups are encoded in a thread of their own: its failure is raised where the
+    records are handed over (here at the end), as the message a full disk gives."""
+    import errno
+
+    def full(path: Path, schema: pa.Schema) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("simcc.record_files._writer", full)
+    failed = pytest.raises(io.OutputError, match=r"contacts.parquet: No space left on device")
+    with failed, RecordFiles(tmp_path, NAMES) as files:
+        files.add(0, tables[0])  # type: ignore[arg-type]
+        files.finish()
     assert list(tmp_path.iterdir()) == []
 
 
