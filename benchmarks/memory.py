@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import cache_bytecode  # noqa: E402
 from tree import MEMORY, watch  # noqa: E402
 
 LIMIT_MB = 300
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--scenario", type=Path, default=HERE / "mmcab.yaml")
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
+    cache_bytecode()
     peaks: dict[int, list[float]] = {}
     for n in args.n:
         with tempfile.TemporaryDirectory() as tmp:

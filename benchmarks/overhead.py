@@ -56,6 +56,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import cache_bytecode  # noqa: E402
 from tree import watch  # noqa: E402
 
 import simcc  # noqa: E402
@@ -358,6 +359,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N = 50 and 10 (smoke test)")
     parser.add_argument("--only", choices=sorted(SCENARIOS), help="one scenario only")
     args = parser.parse_args()
+    cache_bytecode()
     sizes = {"mmcab": args.n_mmcab, "warm": args.n_warm}
     if args.quick:
         sizes, args.seeds = {"mmcab": 50, "warm": 10}, 3

@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bytecode import cache_bytecode  # noqa: E402
 
 
 def simcc_command() -> str:
@@ -39,23 +42,17 @@ def commands() -> dict[str, list[str]]:
 
 TARGETS = {"simcc --help": 0.35, "simcc validate centre-warm": 0.8}
 
-# A user's installed simcc has its bytecode cached; with PYTHONDONTWRITEBYTECODE set (some
-# shells and containers set it) an editable install would compile every module from source
-# on each start, which alone adds about 0.1 s to `--help` and more to `validate`.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
 
 def wall_time(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=CHILD_ENV
-    )
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return time.perf_counter() - start
 
 
 def measure(runs: int) -> dict[str, list[float]]:
     todo = commands()
-    for argv in todo.values():  # warm the file cache and write the bytecode cache
+    cache_bytecode()
+    for argv in todo.values():  # warm the file cache
         wall_time(argv)
     samples: dict[str, list[float]] = {name: [] for name in todo}
     for _ in range(runs):
@@ -72,8 +69,6 @@ def main() -> None:
     samples = measure(args.runs)
     floor = statistics.median(samples["python -c pass"])
     print(f"{args.runs} interleaved runs each; load average before: {load[0]:.2f} {load[1]:.2f}")
-    if "PYTHONDONTWRITEBYTECODE" in os.environ:
-        print("PYTHONDONTWRITEBYTECODE is set here; the commands ran without it (cached bytecode)")
     for name, times in samples.items():
         median = statistics.median(times)
         line = f"{name:28s} median {median:.3f} s  (min {min(times):.3f}, max {max(times):.3f})"
