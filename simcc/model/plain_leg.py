@@ -127,7 +127,7 @@ class PlainLeg:
         ct = stream.ct
         self.center = center
         self.env = center.env
-        self.stream = stream
+        self.next_time = stream.next_time
         self.ct = ct
         self.pool = pool = ct.path[0]
         self.one_segment = len(center.segment_names) == 1  # (its draw is always 0)
@@ -185,12 +185,13 @@ class PlainLeg:
         c.resolved = resolved
         self.live[c.id] = c
         pool = self.pool
-        agent = pool.seize()
-        if agent is not None:
+        if pool.idle and not pool.waiting:  # (pool.seize, inline: a plain pool's own)
+            pool.busy += 1
+            pool.recent_starts.append(now)
+            c.agent = pool.idle.popleft()
             c.answer = now
             c.answer_pool = pool.index
             c.wait = 0.0
-            c.agent = agent
             # an event even for a zero handle time (as Center._answer)
             spare = self.spare
             call = spare.pop() if spare else self.new_timer()
@@ -211,7 +212,7 @@ class PlainLeg:
             pool.queue_up(c, c.priority, 1)
         if center.max_contacts is not None and center.contact_cap_reached():
             return
-        at = self.stream.next_time()
+        at = self.next_time()
         if at is not None:  # (its value is the stream)
             at = now + (at - now)  # (call_again, inline: every arrival; the same float)
             due = env._at
