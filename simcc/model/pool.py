@@ -187,6 +187,8 @@ class Pool:
         # timers that have run, free for the next wrap-up (see finish)
         self._on_wrapped_up, self._on_ring = self._wrapped_up, self._ring
         self._spare: list[Call] = []
+        # a wrap-up's end frees its agent inline when release is this class's (see _wrapped_up)
+        self._release_inline = type(self).release is Pool.release
         self._record_staffing()
 
     # -------------------------------------------------------------- seizing
@@ -291,7 +293,12 @@ class Pool:
             self.release(agent)
 
     def _wrapped_up(self, event: Call) -> None:
-        self.release(event._value, True)  # (the wrap-up's end does nothing after it)
+        agent = event._value
+        if self._release_inline and self.present <= self.scheduled:
+            self.busy -= 1  # (release, inline: every wrap-up's end)
+            self._dispatch(agent, True)  # (the wrap-up's end does nothing after it)
+        else:
+            self.release(agent, True)
         self._spare.append(event)  # (it has run: the next wrap-up may reuse it)
 
     def _dispatch(self, agent: int, last: bool = False) -> None:

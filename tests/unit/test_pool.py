@@ -58,13 +58,13 @@ def test_each_wrap_up_frees_its_own_agent_when_it_ends_also_on_a_reused_timer() 
     env, pool = a_pool(3)
     agents = [pool.seize() for _ in range(3)]
     freed: list[tuple[float, int]] = []
-    release = pool.release
+    dispatch = pool._dispatch
 
-    def noting(agent: int, last: bool = False) -> None:
+    def noting(agent: int, last: bool = False) -> None:  # a freed agent takes its next
         freed.append((env.now, agent))
-        release(agent, last)
+        dispatch(agent, last)
 
-    pool.release = noting  # type: ignore[method-assign]
+    pool._dispatch = noting  # type: ignore[method-assign]
     for agent, wrap_up in zip(agents, (5.0, 3.0, 4.0), strict=True):
         pool.finish(agent, wrap_up, contact=agent)
 
@@ -85,13 +85,13 @@ def test_a_reused_wrap_up_timer_due_with_another_event_runs_after_it() -> None:
     order (scheduled later, it runs later), and neither is lost."""
     env, pool = a_pool(1)
     order: list[tuple[str, float]] = []
-    release = pool.release
+    dispatch = pool._dispatch
 
-    def noting(agent: int, last: bool = False) -> None:
+    def noting(agent: int, last: bool = False) -> None:  # a freed agent takes its next
         order.append(("freed", env.now))
-        release(agent, last)
+        dispatch(agent, last)
 
-    pool.release = noting  # type: ignore[method-assign]
+    pool._dispatch = noting  # type: ignore[method-assign]
     agent = pool.seize()
     assert agent is not None
     pool.finish(agent, 1.0, contact=0)  # its timer runs at 1, then waits for reuse
@@ -175,3 +175,23 @@ def test_a_wait_that_ends_at_its_deadline_goes_on_after_what_is_already_due_then
     )
     run_until(env, math.inf)
     assert order == [("timeout", 40.0), ("gave up", 40.0)]
+
+
+def test_a_pool_with_its_own_release_frees_a_wrapped_up_agent_through_it() -> None:
+    """A wrap-up's end frees its agent inline only for a plain pool; a pool whose release is
+    its own (agent groups, chat sessions: whose shift is over) frees it through that."""
+    freed: list[tuple[float, int, bool]] = []
+
+    class OwnRelease(Pool):
+        def release(self, agent: int, last: bool = False) -> None:
+            freed.append((self.env.now, agent, last))
+            super().release(agent, last)
+
+    env = Environment()
+    names = Names(("desk",), ("t",), ("s",), ("",))
+    pool = OwnRelease(env, 0, "desk", 1, 1, Recorder(names), 60)
+    agent = pool.seize()
+    assert agent is not None
+    pool.finish(agent, 5.0, contact=0)
+    run_until(env, math.inf)
+    assert freed == [(5.0, 0, True)] and list(pool.idle) == [0]
