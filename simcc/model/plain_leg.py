@@ -163,8 +163,7 @@ class PlainLeg:
         now = env.now
         c = PlainContact()
         c.leg = self
-        c.id = center.next_contact
-        c.case_id = center.next_case
+        c.id, c.case_id = center.next_contact, center.next_case
         center.next_contact += 1
         center.next_case += 1
         c.segment = segment = 0 if self.one_segment else center.segment_draw()
@@ -181,22 +180,18 @@ class PlainLeg:
                 handle, resolved, reason = self.limit, False, self.limit_reason
             if not resolved:
                 c.hold_patience, c.transfer_patience, c.reason = hold, transfer, reason
-        c.first_handle = handle
-        c.resolved = resolved
+        c.first_handle, c.resolved = handle, resolved
         self.live[c.id] = c
         pool = self.pool
         if pool.idle and not pool.waiting:  # (pool.seize, inline: a plain pool's own)
             pool.busy += 1
             pool.recent_starts.append(now)
             c.agent = pool.idle.popleft()
-            c.answer = now
-            c.answer_pool = pool.index
-            c.wait = 0.0
-            # an event even for a zero handle time (as Center._answer)
+            c.answer, c.answer_pool, c.wait = now, pool.index, 0.0
             spare = self.spare
             call = spare.pop() if spare else self.new_timer()
             call._value = c
-            done = now + (0.0 if handle < 0.0 else handle)
+            done = now + (0.0 if handle < 0.0 else handle)  # (an event even for no time)
             due = env._at
             old = due.setdefault(done, call)  # (call_in, inline: every contact answered at once)
             if old is call:
@@ -206,9 +201,7 @@ class PlainLeg:
         else:
             c.answer, c.answer_pool, c.wait = NAN, -1, NAN  # (until answered)
             c.deadline = now + patience  # the contact is its own place in the queue
-            c.expires = _HUNG_UP
-            c.then = self.on_answer
-            c.pool = pool
+            c.expires, c.then, c.pool = _HUNG_UP, self.on_answer, pool
             pool.queue_up(c, c.priority, 1)
         if center.max_contacts is not None and center.contact_cap_reached():
             return
