@@ -192,7 +192,7 @@ class GroupedPool(Pool):
         group = self.groups[agent % len(self.groups)]
         return handle * group.handle_factor, min(1.0, resolve * group.resolve_factor)
 
-    def release(self, agent: int) -> None:
+    def release(self, agent: int, last: bool = False) -> None:
         """The agent is free: it leaves if its group's shift is over, else serves on."""
         self.busy -= 1
         group = self.groups[agent % len(self.groups)]
@@ -202,7 +202,7 @@ class GroupedPool(Pool):
             heapq.heappush(group.free_ids, agent)
             self._record_staffing()
             return
-        self._dispatch(agent)
+        self._dispatch(agent, last)
 
     def set_staffing(self, agents: int) -> None:
         raise TypeError(f"pool {self.name!r} has agent groups: staff each group")

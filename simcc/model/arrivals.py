@@ -9,7 +9,7 @@ streams of their own (:mod:`simcc.rng`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from simcc.model.contact import CallTypeRuntime, Contact
@@ -44,39 +44,55 @@ class ArrivalStream:
     ) -> None:
         self.ct = ct
         self.prepare = prepare
-        self.horizon = horizon
-        self.times = sorted(spec.times) if spec.times is not None else None
-        self._i = 0
-        self.interval, self.rates, self.repeat = spec.profile()
+        interval, rates, repeat = spec.profile()
         if volume != 1.0:  # the replication's busyness factor (arrivals.volume_cv)
-            self.rates = [rate * volume for rate in self.rates]
-        self.unit = streams.exponential(f"arrivals:{ct.name}")
-        self.t = 0.0
-        self.index = 0
-        self.end = self.interval
-        self.rate = self.rates[0]
+            rates = [rate * volume for rate in rates]
+        if spec.times is not None:
+            times = _trace(sorted(spec.times), horizon)
+        else:
+            unit = streams.exponential(f"arrivals:{ct.name}")
+            times = _poisson(unit, interval, rates, repeat, horizon)
+        # the next arrival time before the horizon, or None when there is none (then None
+        # for ever): a generator's own next, without a Python call per arrival
+        self.next_time: Callable[[], float | None] = times.__next__
 
-    def next_time(self) -> float | None:
-        """The next arrival time before the horizon, or None when there is none."""
-        if self.times is not None:
-            if self._i < len(self.times) and self.times[self._i] < self.horizon:
-                self._i += 1
-                return self.times[self._i - 1]
-            return None
-        rates, horizon = self.rates, self.horizon
-        while True:
-            gap = self.unit() / self.rate if self.rate > 0 else math.inf
-            if self.t + gap >= self.end:
-                if self.end >= horizon:
-                    return None
-                self.t = self.end
-                self.index += 1
-                i = self.index
-                self.rate = rates[i % len(rates)] if self.repeat else rates[min(i, len(rates) - 1)]
-                self.end = min(self.end + self.interval, horizon)
-                continue
-            self.t += gap
-            return self.t if self.t < horizon else None
+
+def _trace(times: list[float], horizon: float) -> Iterator[float | None]:
+    """The times of a trace before the horizon, in order; then None."""
+    for t in times:
+        if t >= horizon:
+            break
+        yield t
+    while True:
+        yield None
+
+
+def _poisson(
+    unit: Callable[[], float], interval: float, rates: list[float], repeat: bool, horizon: float
+) -> Iterator[float | None]:
+    """Poisson arrival times before the horizon with a piecewise-constant rate; then None.
+
+    A gap is a unit exponential draw divided by the interval's rate; a gap that crosses
+    the interval's end is dropped and the clock restarts there with the next rate.
+    """
+    t, end, i = 0.0, interval, 0
+    rate = rates[0]
+    while True:
+        gap = unit() / rate if rate > 0 else math.inf
+        if t + gap >= end:
+            if end >= horizon:
+                break
+            t = end
+            i += 1
+            rate = rates[i % len(rates)] if repeat else rates[min(i, len(rates) - 1)]
+            end = min(end + interval, horizon)
+            continue
+        t += gap
+        if t >= horizon:
+            break
+        yield t
+    while True:
+        yield None
 
 
 def volume_factor(cv: float, streams: Streams) -> float:

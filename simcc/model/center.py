@@ -145,7 +145,8 @@ class Center(PoolSamplers):
             draw = None  # the stream of agent_selection: random, its own
             if spec.agent_selection == "random":
                 draw = self.streams.uniform(f"agent_selection:{name}")
-            pool = build_pool(env, i, name, spec, self.recorder, sum(means) / len(means), draw)
+            mean = sum(means) / len(means) if means else 0.0  # (no handle time: no rate known)
+            pool = build_pool(env, i, name, spec, self.recorder, mean, draw)
             pools.append(pool)
         for pool, spec in zip(pools, s.pools.values(), strict=True):
             pool.when_unstaffed = spec.when_unstaffed

@@ -41,7 +41,7 @@ from simcc.model.contact import Contact, after_escalation
 from simcc.model.pool import Place, Pool, Wait
 from simcc.model.records import AGENT_ROW, CONTACTS, FIRST_LEG, Activity, Outcome, Reason
 from simcc.model.samplers import no_wrap_up
-from simcc.model.scheduling import Call, call_again, call_in, start_process_last, tie
+from simcc.model.scheduling import Call, start_process_last, tie
 
 if TYPE_CHECKING:
     from simcc.model.arrivals import ArrivalStream, ContactDraws
@@ -127,7 +127,7 @@ class PlainLeg:
         ct = stream.ct
         self.center = center
         self.env = center.env
-        self.stream = stream
+        self.next_time = stream.next_time
         self.ct = ct
         self.pool = pool = ct.path[0]
         self.one_segment = len(center.segment_names) == 1  # (its draw is always 0)
@@ -153,7 +153,7 @@ class PlainLeg:
         self.live = center.live
         # one bound method each for every contact, not one per use
         self.on_answer, self.on_handled = self.answered, self.handled
-        self.spare: Call | None = None  # a handled timer free for reuse (see handled)
+        self.spare: list[Call] = []  # handling timers that have run, free for the next ones
 
     def arrive(self, event: Call) -> None:
         """A first contact arrives: its draws, an agent at once or the queue; the next one."""
@@ -163,8 +163,7 @@ class PlainLeg:
         now = env.now
         c = PlainContact()
         c.leg = self
-        c.id = center.next_contact
-        c.case_id = center.next_case
+        c.id, c.case_id = center.next_contact, center.next_case
         center.next_contact += 1
         center.next_case += 1
         c.segment = segment = 0 if self.one_segment else center.segment_draw()
@@ -181,28 +180,32 @@ class PlainLeg:
                 handle, resolved, reason = self.limit, False, self.limit_reason
             if not resolved:
                 c.hold_patience, c.transfer_patience, c.reason = hold, transfer, reason
-        c.first_handle = handle
-        c.resolved = resolved
+        c.first_handle, c.resolved = handle, resolved
         self.live[c.id] = c
         pool = self.pool
-        agent = pool.seize()
-        if agent is not None:
-            c.answer = now
-            c.answer_pool = pool.index
-            c.wait = 0.0
-            c.agent = agent
-            # an event even for a zero handle time (as Center._answer)
-            call_in(env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
+        if pool.idle and not pool.waiting:  # (pool.seize, inline: a plain pool's own)
+            pool.busy += 1
+            pool.recent_starts.append(now)
+            c.agent = pool.idle.popleft()
+            c.answer, c.answer_pool, c.wait = now, pool.index, 0.0
+            spare = self.spare
+            call = spare.pop() if spare else self.new_timer()
+            call._value = c
+            done = now + (0.0 if handle < 0.0 else handle)  # (an event even for no time)
+            due = env._at
+            old = due.setdefault(done, call)  # (call_in, inline: every contact answered at once)
+            if old is call:
+                heappush(env._times, done)
+            else:
+                tie(due, done, old, NORMAL, call)
         else:
             c.answer, c.answer_pool, c.wait = NAN, -1, NAN  # (until answered)
             c.deadline = now + patience  # the contact is its own place in the queue
-            c.expires = _HUNG_UP
-            c.then = self.on_answer
-            c.pool = pool
+            c.expires, c.then, c.pool = _HUNG_UP, self.on_answer, pool
             pool.queue_up(c, c.priority, 1)
         if center.max_contacts is not None and center.contact_cap_reached():
             return
-        at = self.stream.next_time()
+        at = self.next_time()
         if at is not None:  # (its value is the stream)
             at = now + (at - now)  # (call_again, inline: every arrival; the same float)
             due = env._at
@@ -224,16 +227,27 @@ class PlainLeg:
         c.agent = agent
         handle = c.first_handle
         spare = self.spare
-        if spare is None:
-            call_in(self.env, 0.0 if handle < 0.0 else handle, self.on_handled, c)
-        else:  # the timer of the contact this agent has just handled
-            self.spare = None
-            spare._value = c
-            call_again(self.env, 0.0 if handle < 0.0 else handle, spare)
+        call = spare.pop() if spare else self.new_timer()
+        call._value = c
+        at = now + (0.0 if handle < 0.0 else handle)
+        env = self.env
+        due = env._at
+        old = due.setdefault(at, call)  # (call_in, inline)
+        if old is call:
+            heappush(env._times, at)
+        else:
+            tie(due, at, old, NORMAL, call)
+
+    def new_timer(self) -> Call:
+        """A new handling timer (one that has run is reused: see :meth:`handled`)."""
+        call = Call()
+        call.fn = self.on_handled
+        return call
 
     def handled(self, event: Call) -> None:
         """The agent's handling ends: its record, its next contact, the contact's end."""
         c: PlainContact = event._value
+        self.spare.append(event)  # (it has run: the next handling may reuse it)
         now = self.env.now
         if now > c.answer:
             self.record_agent(AGENT_ROW(self.pool.index, c.agent, c.id, _HANDLE, c.answer, now))
@@ -241,9 +255,7 @@ class PlainLeg:
             self.hand_on(c)
             return
         if self.wrap is None:
-            self.spare = event  # (run out: the agent's next contact of this leg may reuse it)
             self.pool.release(c.agent)
-            self.spare = None
         else:
             self.pool.finish(c.agent, self.wrap(), c.id)
         self.end(c, _RESOLVED if c.resolved else _UNRESOLVED, now)

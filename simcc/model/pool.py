@@ -37,7 +37,7 @@ import simpy
 from simpy.events import NORMAL, PENDING, Event, ProcessGenerator
 
 from simcc.model.records import AGENT_ROW, Activity, Recorder
-from simcc.model.scheduling import Call, Environment, call_in, tie
+from simcc.model.scheduling import Call, Environment, call_in, fire_now, tie
 
 if TYPE_CHECKING:
     from simcc.model.agent_groups import AgentGroup
@@ -187,6 +187,8 @@ class Pool:
         # timers that have run, free for the next wrap-up (see finish)
         self._on_wrapped_up, self._on_ring = self._wrapped_up, self._ring
         self._spare: list[Call] = []
+        # a wrap-up's end frees its agent inline when release is this class's (see _wrapped_up)
+        self._release_inline = type(self).release is Pool.release
         self._record_staffing()
 
     # -------------------------------------------------------------- seizing
@@ -257,15 +259,16 @@ class Pool:
 
     # -------------------------------------------------------------- freeing
 
-    def release(self, agent: int) -> None:
-        """The agent is free: it leaves if its shift is over, else takes the next contact."""
+    def release(self, agent: int, last: bool = False) -> None:
+        """The agent is free: it leaves if its shift is over, else takes the next contact
+        (``last``: as the last step of an event's callback, see :meth:`_dispatch`)."""
         self.busy -= 1
         if self.present > self.scheduled:
             self.present -= 1
             heappush(self._free_ids, agent)
             self._record_staffing()
             return
-        self._dispatch(agent)
+        self._dispatch(agent, last)
 
     def finish(self, agent: int, wrap_up: float, contact: int) -> None:
         """Start the agent's wrap-up (after-call work) and free it when it ends."""
@@ -290,11 +293,20 @@ class Pool:
             self.release(agent)
 
     def _wrapped_up(self, event: Call) -> None:
-        self.release(event._value)
+        agent = event._value
+        if self._release_inline and self.present <= self.scheduled:
+            self.busy -= 1  # (release, inline: every wrap-up's end)
+            self._dispatch(agent, True)  # (the wrap-up's end does nothing after it)
+        else:
+            self.release(agent, True)
         self._spare.append(event)  # (it has run: the next wrap-up may reuse it)
 
-    def _dispatch(self, agent: int) -> None:
-        """The free ``agent`` takes the first contact still waiting, or goes idle."""
+    def _dispatch(self, agent: int, last: bool = False) -> None:
+        """The free ``agent`` takes the first contact still waiting, or goes idle.
+
+        ``last``: this is the last step of the event's callback, so that the event an
+        answered :class:`Entry` is due at now would be the next to run when no other event
+        is due now: then its waiter goes on at once (one event less; a wrap-up's end)."""
         queue = self._queue
         now = self.env.now
         while queue:
@@ -306,6 +318,7 @@ class Pool:
                 self.waiting_live -= 1
             if entry.deadline <= now:
                 entry.state = GONE
+                last = False  # (what it schedules now runs before the answer's event)
                 entry.settle(entry.expires)
                 continue
             entry.state = SERVED
@@ -315,6 +328,8 @@ class Pool:
             then = entry.then
             if then is not None:
                 then(entry, agent)
+            elif last and self.env._at.get(now) is None:  # its event would run next
+                fire_now(entry, agent)  # type: ignore[arg-type]
             else:  # an Entry waited for as an event: it succeeds (its ended is set above)
                 entry.succeed(agent)  # type: ignore[attr-defined]
             return
@@ -342,12 +357,25 @@ class Pool:
             heappop(clocks)
         self._clock_at = clocks[0] if clocks else math.inf
         deadlines = self._deadlines
+        last: Entry[Any] | None = None  # an Entry whose wait just ended, its event not yet due
         while deadlines and deadlines[0][0] <= now + EPS:
             entry = heappop(deadlines)[2]
             if entry.state == WAITING:
+                if last is not None:
+                    last.succeed(ABANDONED)
+                    last = None
                 self._leave(entry)
-                entry.settle(entry.expires)
+                if entry.then is None:  # (settle, deferred: the last one may go on at once)
+                    entry.ended = entry.expires
+                    last = entry  # type: ignore[assignment]
+                else:
+                    entry.settle(entry.expires)
         self._arm()
+        if last is not None:  # its event would be due now, after those already due now
+            if self.env._at.get(now) is None:  # ... none: it would run next
+                fire_now(last, ABANDONED)
+            else:
+                last.succeed(ABANDONED)
 
     # -------------------------------------------------------------- shifts
 

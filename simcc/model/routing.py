@@ -45,7 +45,7 @@ class WeightedWait(Pool):
 
     weights: list[float]  # by call type index
 
-    def _dispatch(self, agent: int) -> None:
+    def _dispatch(self, agent: int, last: bool = False) -> None:
         queue = self._queue
         now = self.env.now
         weights = self.weights

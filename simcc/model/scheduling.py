@@ -20,6 +20,10 @@ per event, which the engine pays several times per contact:
   be (an urgent start event now, then one event per wait), so results are
   the same to the bit; what goes is the Process's per-step bookkeeping, its
   ``Timeout`` per wait and its end event (nothing waits on a contact's life).
+- :func:`fire_now` runs a queue entry's waiter at once where the entry's event would be
+  the very next to run (nothing else due at the instant, and the callback that ends the
+  wait doing nothing after it): one event less per wait that ends at a wrap-up's end or
+  at its deadline.
 - :func:`run_until` is ``env.run(until)`` as a plain loop over the queue,
   without a method call and an exception handler per event.
 - The :class:`Environment`'s clock ``now`` is a plain attribute: SimPy reads
@@ -262,6 +266,16 @@ def fire(event: Event) -> None:
         exc = type(event._value)(*event._value.args)
         exc.__cause__ = event._value
         raise exc
+
+
+def fire_now(event: Event, value: Any) -> None:
+    """Succeed ``event`` with ``value`` and run its callbacks at once, as the run loop would
+    run them next: for the last step of an event's callback, when no other event is due
+    at this instant (then the event ``event.succeed(value)`` schedules now is the next to
+    run, and the callback does nothing after it; one event less)."""
+    event._ok = True
+    event._value = value
+    fire(event)
 
 
 def start_process(env: Environment, steps: Generator[Pause, Any, Any]) -> None:

@@ -138,7 +138,7 @@ class ChatPool(Pool):
             handle *= self.factor ** (self.idle.held[agent // self.sessions] - 1)
         return handle, resolve
 
-    def release(self, agent: int) -> None:
+    def release(self, agent: int, last: bool = False) -> None:
         """A session's slot is free: it goes home if its shift is over, else serves on."""
         self.busy -= 1
         if self.present > self.scheduled:
@@ -147,7 +147,7 @@ class ChatPool(Pool):
             heapq.heappush(self._free_ids, agent)
             self._record_staffing()
             return
-        self._dispatch(agent)
+        self._dispatch(agent, last)
 
     def set_staffing(self, agents: int) -> None:
         """Change the scheduled number of agents (a shift boundary): ``sessions`` slots each."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from simcc.model.contact import Contact, Leg
-from simcc.model.pool import Pool, Wait
+from simcc.model.pool import Entry, Pool, Wait
 from simcc.model.records import AGENT_ROW, HANDOFF_ROW, Activity, HandoffOutcome, Outcome, Reason
 from simcc.model.scheduling import Pause
 
@@ -259,21 +259,12 @@ def _misrouted(
     return (yield from cold(center, c, wrong, b, target, position, False, handoff))
 
 
-Consulted = tuple[int, float, float]
-"""A consult that happened: B's agent, when the hold began, when B was seized
-(a plain tuple: it is made for every warm and conference hand-off)."""
-
-
-def _consult(
+def _attended(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int, policy: str
-) -> Generator[Pause, int, Consulted | Leg | None]:
-    """Hold the customer and seize a B, then consult (warm and conference alike).
-
-    Returns a :data:`Consulted` when A and B have consulted; ``None`` when the
-    customer hung up on hold (the contact has ended); or, when no B came within
-    ``max_consult_wait`` (or the wait was given up), what the policy's fallback
-    returns.
-    """
+) -> Process:
+    """``warm`` and ``conference``: hold the customer and seize a B, consult, then go on as
+    the policy says (one generator for both: the consult's waits resume it directly, not
+    through a sub-process of its own)."""
     env = center.env
     cfg = center.settings[policy]
     record = center.recorder.agent
@@ -282,16 +273,7 @@ def _consult(
     hold_deadline = t0 + c.hold_patience
     b = target.seize()
     if b is None:
-        limit = t0 + cfg.max_consult_wait
-        request = target.join(
-            c.priority,
-            center.transfer_rank,
-            min(hold_deadline, limit),
-            c,
-            capped=False,
-            expires=_HUNG_UP if hold_deadline <= limit else _TIMED_OUT,
-        )
-        center.consults[request] = t0
+        request = _ask_for_b(center, c, target, t0, hold_deadline, cfg.max_consult_wait)
         b = yield request
         del center.consults[request]
         if env.now > t0:
@@ -318,7 +300,36 @@ def _consult(
         now = env.now
         record(AGENT_ROW(pool.index, agent, c.id, _CONSULT, engaged, now))
         record(AGENT_ROW(target.index, b, c.id, _CONSULT, engaged, now))
-    return b, t0, engaged
+    if policy == "conference":  # B leaves; A goes on with B's know-how
+        return _keep(center, c, pool, agent, target, position, b, t0, engaged)
+    # warm: the three-way conference (conference_time), then A drops and wraps up
+    start = env.now
+    c.hold_time += start - t0  # the hold ends when the conference starts
+    duration = cfg.conference_time()
+    if duration > 0.0:  # (busy_for, written out)
+        yield duration
+        now = env.now
+        record(AGENT_ROW(pool.index, agent, c.id, _CONFERENCE, start, now))
+        record(AGENT_ROW(target.index, b, c.id, _CONFERENCE, start, now))
+    return _drop(center, c, pool, agent, target, position, b, t0, engaged)
+
+
+def _ask_for_b(
+    center: Center, c: Contact, target: Pool, t0: float, hold_deadline: float, max_wait: float
+) -> Entry[Contact]:
+    """A's request for a B in ``target``'s queue, from ``t0``: it ends when the customer
+    hangs up on hold or at ``max_consult_wait``, whichever comes first."""
+    limit = t0 + max_wait
+    request = target.join(
+        c.priority,
+        center.transfer_rank,
+        min(hold_deadline, limit),
+        c,
+        capped=False,
+        expires=_HUNG_UP if hold_deadline <= limit else _TIMED_OUT,
+    )
+    center.consults[request] = t0
+    return request
 
 
 def _fall_back(
@@ -380,22 +391,30 @@ def warm(
     center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int
 ) -> Process:
     """Attended transfer: hold, consult A+B, three-way conference, A drops; B handles."""
-    env = center.env
-    consulted = yield from _consult(center, c, pool, agent, target, position, "warm")
-    if not isinstance(consulted, tuple):
-        return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted
-    start = env.now
-    c.hold_time += start - t0  # the hold ends when the conference starts
-    duration = center.settings["warm"].conference_time()
-    if duration > 0.0:  # (busy_for, written out)
-        yield duration
-        now = env.now
-        record = center.recorder.agent
-        record(AGENT_ROW(pool.index, agent, c.id, _CONFERENCE, start, now))
-        record(AGENT_ROW(target.index, b, c.id, _CONFERENCE, start, now))
+    return _attended(center, c, pool, agent, target, position, "warm")
+
+
+def conference(
+    center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int
+) -> Process:
+    """Consult and keep: hold, consult A+B, B leaves, A goes on with B's know-how."""
+    return _attended(center, c, pool, agent, target, position, "conference")
+
+
+def _drop(
+    center: Center,
+    c: Contact,
+    pool: Pool,
+    agent: int,
+    target: Pool,
+    position: int,
+    b: int,
+    t0: float,
+    engaged: float,
+) -> Leg:
+    """A warm transfer's conference is over: A drops and wraps up; B goes on with it."""
     i, t = pool.index, c.ctype.index
-    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)  # A wraps up
+    pool.finish(agent, (center.wraps[i][t] or center.wrap(i, t))(), c.id)
     record_handoff(
         center,
         c,
@@ -411,17 +430,20 @@ def warm(
     return Leg(target, b, target, position)
 
 
-def conference(
-    center: Center, c: Contact, pool: Pool, agent: int, target: Pool, position: int
-) -> Process:
-    """Consult and keep: hold, consult A+B, B leaves, A goes on with B's know-how."""
-    env = center.env
-    consulted = yield from _consult(center, c, pool, agent, target, position, "conference")
-    if not isinstance(consulted, tuple):
-        return consulted  # the customer hung up on hold, or the fallback's leg
-    b, t0, engaged = consulted
+def _keep(
+    center: Center,
+    c: Contact,
+    pool: Pool,
+    agent: int,
+    target: Pool,
+    position: int,
+    b: int,
+    t0: float,
+    engaged: float,
+) -> Leg:
+    """A conference's consult is over: B leaves, the hold ends; A goes on with B's know-how."""
     target.release(b)
-    c.hold_time += env.now - t0
+    c.hold_time += center.env.now - t0
     c.visit(pool.index)
     record_handoff(
         center,
