@@ -340,8 +340,10 @@ def pickup_delays(day_calls: pd.DataFrame, agents: Sequence[str]) -> np.ndarray:
     services = services_of(day_calls[day_calls["server"] != NO_SERVER], agents)
     previous = services.groupby("server")["ser_exit"].shift(1).to_numpy(dtype=float)
     start = services["ser_start"].to_numpy(dtype=float)
-    waiting = services["queued"].to_numpy(dtype=bool)
-    waiting &= services["arrival"].to_numpy(dtype=float) < previous
+    # (not `&=`: under pandas 3 a column's to_numpy is a read-only view)
+    waiting = services["queued"].to_numpy(dtype=bool) & (
+        services["arrival"].to_numpy(dtype=float) < previous
+    )
     return (start - previous)[waiting & (start >= previous)]
 
 

@@ -114,6 +114,15 @@ def test_bank_calls_table_is_canonical(bank):
     assert calls["priority"].isin([0, 1, 2]).all()
 
 
+def test_fit_writes_no_column_in_place_as_pandas_3_forbids(bank):
+    """pandas 3 (copy on write, its default) hands out columns as read-only arrays; a fit
+    that wrote into one failed on every log ("output array is read-only"). The dev
+    environment's pandas is 2 (lifelines and Ciw pin it), so copy on write is asked for."""
+    with pd.option_context("mode.copy_on_write", True):
+        on = fit_scenario(bank.calls, [dt.date(1999, 10, 5)], source="october-1999.tsv")[0]
+    assert on == fit_scenario(bank.calls, [dt.date(1999, 10, 5)], source="october-1999.tsv")[0]
+
+
 def test_fit_scenario_on_the_bank_weekdays(bank):
     scenario, comments = fit_scenario(bank.calls, ["weekdays"], source="october-1999.tsv")
     assert scenario["horizon"] == "17h"  # 07:00 to midnight, Sunday to Thursday
