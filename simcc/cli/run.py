@@ -152,22 +152,13 @@ def run(
     if scheduler is None and replications != 1:
         # the workers' engine loads while this process loads the scenario
         start_early(jobs, records=out is not None or report)
-    from simcc.checks import check
-
     targets = opt.parse_precision(precision)
     with user_errors():
         if control_variates and estimator == "ratio":
             raise ScenarioError(
                 "--control-variates and --estimator ratio are two estimators: choose one"
             )
-        scenario = load(file)
-        if policy is not None:
-            scenario = scenario.with_policy(_policy(policy))
-        checked = check(scenario, cap_queues=cap_queues)
-        for warning in checked.warnings:
-            err.print(f"warning: {warning}", markup=False)
-        opt.warn_defaulted_policies([scenario])
-        scenario = checked.scenario
+        scenario = _checked(file, policy, cap_queues)
         _check_precision(scenario, replications, targets, max_replications)
         out = opt.report_out(out, report, f"{file.stem}-{scenario.transfer.policy}")
         if out is not None:
@@ -201,10 +192,7 @@ def run(
                 by=by or (),
                 done=None if earlier is None else earlier.metrics,
             )
-            if reps.n == 0:
-                why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
-                err.print(f"{why} before any replication finished; nothing to report", markup=False)
-                raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
+            _exit_if_none_finished(reps)
             _report(reps)
             for group in by or []:
                 console.print(groups_table(group, reps.summary_by(group), reps.n))
@@ -218,6 +206,28 @@ def run(
                 markup=False,
             )
             raise typer.Exit(INTERRUPTED)
+
+
+def _checked(file: Path, policy: str | None, cap_queues: bool) -> Scenario:
+    """The scenario file loaded, with its --policy, checked; the check's warnings printed."""
+    from simcc.checks import check
+
+    scenario = load(file)
+    if policy is not None:
+        scenario = scenario.with_policy(_policy(policy))
+    checked = check(scenario, cap_queues=cap_queues)
+    for warning in checked.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    opt.warn_defaulted_policies([scenario])
+    return checked.scenario
+
+
+def _exit_if_none_finished(reps: Replications) -> None:
+    """Nothing to report: say why (Ctrl-C or --wall-clock) and exit with its code."""
+    if reps.n == 0:
+        why = "interrupted" if reps.interrupted else "the wall-clock limit was reached"
+        err.print(f"{why} before any replication finished; nothing to report", markup=False)
+        raise typer.Exit(INTERRUPTED if reps.interrupted else FAILURE)
 
 
 def _record_files(
