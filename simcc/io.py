@@ -258,11 +258,9 @@ document, a DataFrame (Parquet or CSV by the name's suffix), a ``pyarrow.Table``
 class Staged:
     """A file already written under a temporary name in a :func:`stage_directory` of the
     output directory (a streamed Parquet file, say): :func:`write_outputs` moves it into
-    the set instead of copying it.  ``sha256``: its checksum if known (computed as it
-    was written), so that the manifest need not read it again."""
+    the set instead of copying it."""
 
     path: Path
-    sha256: str | None = None
 
 
 def stage_directory(directory: str | Path, label: str) -> Path:
@@ -335,8 +333,7 @@ def _stage(path: Path, content: Content) -> dict[str, Any]:
         os.chmod(path, 0o666 & ~_UMASK)
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
-        known = content.sha256 if isinstance(content, Staged) else None
-        return {"bytes": path.stat().st_size, "sha256": known or _sha256(path)}
+        return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
     except OSError as exc:
         target = path.parent.parent / path.name
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from None

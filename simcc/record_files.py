@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import queue
 import shutil
 import threading
@@ -202,7 +201,7 @@ Parquet encoding (docs/performance.md, "Where the time goes", round four) and no
 reads them."""
 
 
-def _writer(sink: _HashedFile, schema: pa.Schema) -> pq.ParquetWriter:
+def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     """A Parquet writer (Snappy, pyarrow's default codec) that dictionary-encodes names and
     text only, a dictionary of times, nearly all distinct, costs time and space (MMCAb:
     20 % of the writing time, 7 % of the size), and keeps statistics of :data:`STATISTICS`
@@ -210,39 +209,7 @@ def _writer(sink: _HashedFile, schema: pa.Schema) -> pq.ParquetWriter:
     import pyarrow.parquet as pq  # (here: the workers, which import this module, write none)
 
     names = [f.name for f in schema if pa.types.is_dictionary(f.type) or f.type == pa.string()]
-    return pq.ParquetWriter(sink, schema, use_dictionary=names, write_statistics=list(STATISTICS))
-
-
-class _HashedFile:
-    """A file written through Python that keeps the SHA-256 of what was written, for the
-    output set's manifest (:class:`simcc.io.Staged`): reading 127 MB of Parquet back to
-    checksum it was about 0.1 CPU s at the end of a 1000-day MMCAb run, with the cores
-    idle but one; hashed as it is written, it costs no more than writing it (0.49-0.55
-    against 0.52-0.62 CPU s for the contacts of 1000 MMCAb days, written and checksummed)."""
-
-    def __init__(self, path: Path) -> None:
-        self._file = open(path, "wb")  # noqa: SIM115  (closed by close(), or the stage's end)
-        self._sha256 = hashlib.sha256()
-
-    def write(self, data: Any) -> int:
-        self._sha256.update(data)
-        return self._file.write(data)
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def flush(self) -> None:
-        self._file.flush()
-
-    @property
-    def closed(self) -> bool:
-        return self._file.closed
-
-    def close(self) -> None:
-        self._file.close()
-
-    def hexdigest(self) -> str:
-        return self._sha256.hexdigest()
+    return pq.ParquetWriter(path, schema, use_dictionary=names, write_statistics=list(STATISTICS))
 
 
 class RecordFiles:
@@ -259,7 +226,6 @@ class RecordFiles:
         self._schemas = {name: table.schema for name, table in empty.items()}
         self.stage = stage_directory(directory, "records")
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._files: dict[str, _HashedFile] = {}
         self._waiting: dict[int, dict[str, pa.Table] | None] = {}
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
@@ -296,16 +262,9 @@ class RecordFiles:
         for name in RECORD_TABLES:
             self._flush(name)
         self._stop_encoder()
-        staged = {}
-        for name, writer in self._writers.items():
-            try:
-                writer.close()
-                self._files[name].close()
-            except OSError as exc:
-                raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
-            path = self._path(name)
-            staged[path.name] = Staged(path, self._files[name].hexdigest())
-        return staged
+        for writer in self._writers.values():
+            writer.close()
+        return {self._path(name).name: Staged(self._path(name)) for name in self._writers}
 
     def _append(self, tables: dict[str, pa.Table] | None) -> None:
         if tables is None:
@@ -343,8 +302,7 @@ class RecordFiles:
         writer = self._writers.get(name)
         try:
             if writer is None:
-                sink = self._files[name] = _HashedFile(self._path(name))
-                writer = self._writers[name] = _writer(sink, self._schemas[name])
+                writer = self._writers[name] = _writer(self._path(name), self._schemas[name])
             schema = self._schemas[name]
             tables = [t if t.schema.equals(schema) else t.cast(schema) for t in buffer]
             writer.write_table(pa.concat_tables(tables), row_group_size=None)
@@ -381,7 +339,4 @@ class RecordFiles:
         for writer in self._writers.values():
             with contextlib.suppress(OSError, ValueError):  # already closed, or a full disk
                 writer.close()
-        for file in self._files.values():
-            with contextlib.suppress(OSError):
-                file.close()
         shutil.rmtree(self.stage, ignore_errors=True)

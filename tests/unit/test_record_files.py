@@ -76,18 +76,6 @@ def test_results_finishing_out_of_order_are_written_in_replication_order(
         assert written(tmp_path, shuffled) == expected
 
 
-def test_the_checksum_taken_while_writing_is_the_files(
-    tmp_path: Path, tables: list[dict[str, object]]
-) -> None:
-    import hashlib
-
-    with RecordFiles(tmp_path, NAMES) as files:
-        for i, t in enumerate(tables):
-            files.add(i, t)  # type: ignore[arg-type]
-        for staged in files.finish().values():
-            assert staged.sha256 == hashlib.sha256(staged.path.read_bytes()).hexdigest()
-
-
 def test_an_interrupted_run_keeps_the_replications_that_finished_past_a_gap(
     tmp_path: Path, tables: list[dict[str, object]]
 ) -> None:
