@@ -10,9 +10,6 @@ every earlier replication is in.  Results that finish out of order wait (at
 most about two per worker process), so the files are the same bit for bit at
 any ``--jobs``.
 
-The row groups are encoded in a thread of their own (:data:`ENCODING_QUEUE`), so the
-thread that hands out the replications goes on while pyarrow encodes.
-
 The files are written under temporary names in a hidden stage inside
 ``--out`` (:func:`simcc.io.stage_directory`) and join the output set when it
 is committed (:class:`simcc.io.Staged`): a killed run leaves nothing under a
@@ -23,9 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import queue
 import shutil
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -48,13 +43,6 @@ RECORD_TABLES = ("contacts", "agents", "transfers")
 
 ROW_GROUP_ROWS = 1 << 16
 """Rows gathered (in replication order) before they are written as one row group."""
-
-ENCODING_QUEUE = 2
-"""Row groups that may wait for the encoding thread before :meth:`RecordFiles.add` waits
-for it.  Encoding a row group (MMCAb: 64 k rows) takes about 20 ms of CPU and up to
-500 ms of wall time on a loaded machine; done by the thread that hands out the
-replications, it left the workers without work meanwhile (docs/performance.md, round
-eight)."""
 
 
 def arrow_records(result: Result) -> dict[str, pa.Buffer]:
@@ -230,11 +218,6 @@ class RecordFiles:
         self._buffer: dict[str, list[pa.Table]] = {name: [] for name in RECORD_TABLES}
         self._buffered = dict.fromkeys(RECORD_TABLES, 0)  # rows in each buffer
         self._next = 0
-        self._row_groups: queue.Queue[tuple[str, list[pa.Table]] | None] = queue.Queue(
-            ENCODING_QUEUE
-        )
-        self._encoder: threading.Thread | None = None  # started with the first row group
-        self._failure: BaseException | None = None  # the encoder's, raised in the caller
 
     def add(self, replication: int, records: dict[str, pa.Buffer] | None) -> None:
         """Replication ``replication``'s records, as :func:`arrow_records` gives them
@@ -261,7 +244,6 @@ class RecordFiles:
             self._append(self._waiting.pop(replication))
         for name in RECORD_TABLES:
             self._flush(name)
-        self._stop_encoder()
         for writer in self._writers.values():
             writer.close()
         return {self._path(name).name: Staged(self._path(name)) for name in self._writers}
@@ -276,29 +258,9 @@ class RecordFiles:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
-        """Hand ``name``'s buffered rows to the encoding thread, as one row group."""
         buffer = self._buffer[name]
         if not buffer:
             return
-        self._raise_failure()
-        if self._encoder is None:
-            self._encoder = threading.Thread(target=self._encode, name="simcc-parquet")
-            self._encoder.daemon = True
-            self._encoder.start()
-        self._row_groups.put((name, list(buffer)))
-        buffer.clear()
-        self._buffered[name] = 0
-
-    def _encode(self) -> None:
-        """The encoding thread: row groups in the order they were handed over."""
-        while (row_group := self._row_groups.get()) is not None:
-            if self._failure is None:
-                try:
-                    self._write(*row_group)
-                except BaseException as exc:  # raised again by the caller's next call
-                    self._failure = exc
-
-    def _write(self, name: str, buffer: list[pa.Table]) -> None:
         writer = self._writers.get(name)
         try:
             if writer is None:
@@ -308,19 +270,8 @@ class RecordFiles:
             writer.write_table(pa.concat_tables(tables), row_group_size=None)
         except OSError as exc:
             raise OutputError(f"cannot write {name}.parquet: {_reason(exc)}") from None
-
-    def _stop_encoder(self) -> None:
-        """Wait for the row groups handed over to be written; raise what failed."""
-        if self._encoder is not None:
-            self._row_groups.put(None)
-            self._encoder.join()
-            self._encoder = None
-        self._raise_failure()
-
-    def _raise_failure(self) -> None:
-        failure, self._failure = self._failure, None
-        if failure is not None:
-            raise failure
+        buffer.clear()
+        self._buffered[name] = 0
 
     def _path(self, name: str) -> Path:
         return self.stage / f"{name}.parquet"
@@ -334,8 +285,6 @@ class RecordFiles:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        with contextlib.suppress(Exception):  # the block's own exception is the one to tell
-            self._stop_encoder()
         for writer in self._writers.values():
             with contextlib.suppress(OSError, ValueError):  # already closed, or a full disk
                 writer.close()

@@ -130,24 +130,6 @@ def test_a_run_that_fails_leaves_no_file_behind(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_full_disk_while_encoding_is_told_by_the_next_call_and_leaves_nothing(
-    tmp_path: Path, tables: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Row groups are encoded in a thread of their own: its failure is raised where the
-    records are handed over (here at the end), as the message a full disk gives."""
-    import errno
-
-    def full(path: Path, schema: pa.Schema) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr("simcc.record_files._writer", full)
-    failed = pytest.raises(io.OutputError, match=r"contacts.parquet: No space left on device")
-    with failed, RecordFiles(tmp_path, NAMES) as files:
-        files.add(0, tables[0])  # type: ignore[arg-type]
-        files.finish()
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_the_stage_of_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
     dead = 2**22 + 12345  # above Linux's default pid_max: no such process
     abandoned = tmp_path / f".simcc-staging-{dead}-records-x"
