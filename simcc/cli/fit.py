@@ -253,12 +253,17 @@ def _options(pools: str | None, overflow: bool | None) -> FitOptions:
 def _fit(
     calls: pd.DataFrame, chosen: list[dt.date], name: str | None, log: Path, options: FitOptions
 ) -> Fit:
-    """Fit the scenario; data that cannot make one (e.g. no served call) is an input error."""
+    """Fit the scenario; data that cannot make one (e.g. no served call) is an input error.
+
+    Only :class:`~simcc.fit.logs.UnfittableLog` is the user's: any other error is
+    the fit's own and is not dressed up as bad input.
+    """
     from simcc.fit.build import fit_log
+    from simcc.fit.logs import UnfittableLog
 
     try:
         return fit_log(calls, chosen, options, name=name, source=log.name)
-    except ValueError as exc:
+    except UnfittableLog as exc:
         raise FitInputError(f"{log}: cannot fit a scenario: {exc}") from None
 
 

@@ -41,7 +41,7 @@ from simcc.fit.estimate import (
     resolve_days,
 )
 from simcc.fit.hours import split_by_hour
-from simcc.fit.logs import MAX_DURATION, NO_SERVER
+from simcc.fit.logs import MAX_DURATION, NO_SERVER, UnfittableLog
 from simcc.fit.observed import observed_metrics, observed_metrics_table
 from simcc.fit.options import FitOptions
 from simcc.fit.overflow import OverflowFit, calibrate_after, credit, general_share, route
@@ -568,7 +568,7 @@ def _span(total: np.ndarray, min_peak_share: float) -> tuple[int, int]:
     """First and last interval whose total rate reaches ``min_peak_share`` of the peak."""
     busy = np.nonzero(total >= min_peak_share * total.max())[0]
     if total.max() <= 0 or len(busy) == 0:
-        raise ValueError("no arrivals on the chosen days")
+        raise UnfittableLog("no arrivals on the chosen days")
     return int(busy[0]), int(busy[-1])
 
 
@@ -658,6 +658,6 @@ def _pooled_handle_time(
     """The handle-time block fitted to all call types together."""
     pooled = fit_handle_times(served.assign(all="all"), by="all")
     if not pooled:
-        raise ValueError("no served calls with a service time on the chosen days")
+        raise UnfittableLog("no served calls with a service time on the chosen days")
     block, _, _ = _handle_times(pooled, method, max_mean_error)
     return block["all"]

@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from simcc.fit.logs import NO_SERVER
+from simcc.fit.logs import NO_SERVER, UnfittableLog
 from simcc.fit.options import HALF_HOUR
 
 __all__ = [
@@ -378,7 +378,7 @@ def exponential_patience(waits: npt.ArrayLike, abandoned: npt.ArrayLike) -> tupl
     if d == 0:
         return 0.0, 0.0
     if total <= 0:
-        raise ValueError("abandonments with zero total waiting time: θ is unbounded")
+        raise UnfittableLog("abandonments with zero total waiting time: θ is unbounded")
     theta = d / total
     return theta, theta / np.sqrt(d)
 

@@ -58,6 +58,7 @@ __all__ = [
     "LoadReport",
     "LogFormatError",
     "LogLoad",
+    "UnfittableLog",
     "load_anonymous_bank",
     "load_csv",
 ]
@@ -107,6 +108,15 @@ _MAX_PRIORITY = 2**31
 
 class LogFormatError(ValueError):
     """The file cannot be read as a call log (missing, empty, wrong columns…)."""
+
+
+class UnfittableLog(ValueError):
+    """The log reads, but its chosen days hold too little to fit a scenario from.
+
+    (No arrivals, no served call with a service time, abandonments that waited
+    no time at all.) The user's data, not a bug: ``simcc fit`` reports it and
+    exits 2, where any other error is the fit's own and shows as one.
+    """
 
 
 @dataclass

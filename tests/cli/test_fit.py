@@ -235,6 +235,33 @@ def test_bad_days_exit_2_with_a_clear_message(tmp_path, days, message):
     assert "Traceback" not in result.output
 
 
+def test_a_log_with_no_served_call_cannot_be_fitted_and_says_so(tmp_path):
+    log = tmp_path / "all-hung.csv"
+    rows = [f"{i},1999-10-03,{clock(8 * 3600 + 60 * i)},30,HANG,0,,,,PS" for i in range(40)]
+    log.write_text(HEADER + "\n".join(rows) + "\n")
+    out = tmp_path / "x.yaml"
+    result = invoke("fit", log, "--format", "csv", "--map", CSV_MAP, "-o", out)
+    assert result.exit_code == 2
+    assert "cannot fit a scenario: no served calls with a service time" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_error_of_the_fit_itself_is_not_reported_as_bad_input(tmp_path, monkeypatch):
+    import simcc.fit.build
+
+    def broken(*args, **kwargs):
+        raise ValueError("output array is read-only")  # as pandas 3 once made the fit fail
+
+    monkeypatch.setattr(simcc.fit.build, "fit_log", broken)
+    monkeypatch.delenv("SIMCC_DEBUG", raising=False)
+    log = synthetic_csv(tmp_path)
+    result = invoke("fit", log, "-f", "csv", "--map", CSV_MAP, "-o", tmp_path / "x.yaml")
+    assert result.exit_code == 1  # a failure of simcc, not exit 2 (the user's input)
+    assert "internal error (ValueError: output array is read-only)" in result.stderr
+    assert "bug in simcc" in result.stderr and "cannot fit a scenario" not in result.stderr
+
+
 def test_days_accept_repeats_and_comma_lists(tmp_path):
     log = synthetic_csv(tmp_path)
     out = tmp_path / "x.yaml"
