@@ -82,10 +82,16 @@ ANSWERED_NOTE = (
 """Footnote for any table that shows answered, abandoned and offered contacts."""
 
 CLIPPED_NOTE = (
-    "A confidence bound past what the quantity can take (below 0, or above 100 % for a "
+    "A confidence bound past what the quantity can take (below 0, or above 100\u00a0% for a "
     "share) is shown at that limit."
 )
 """Footnote for a table where :func:`interval` clipped a bound (see :func:`clipped`)."""
+
+ONE_SIDED_NOTE = (
+    "x (≤ b): the 95 % CI runs from the least the quantity can take (0) to b; x (≥ b): from b "
+    "to the most (100\u00a0% for a share). Shown where x ± the half-width would pass them."
+)
+"""Footnote for a table where :func:`plus_minus` showed a one-sided bound."""
 
 SIGNIFICANT_NOTE = "* the 95% CI of the paired difference excludes zero"
 """Footnote for the mark after a paired difference whose interval excludes zero."""
@@ -228,6 +234,29 @@ def interval(name: str, e: Estimate, signed: bool = False, currency: str | None 
         if all(_shows_digit(t) for x, t in zip((lo, hi), texts, strict=True) if x != 0):
             break
     return f"{texts[0]} – {texts[1]}"
+
+
+def plus_minus(name: str, e: Estimate) -> str:
+    """The mean and, with replications, its 95 % CI's half-width: ``12.5% ±1.2%``.
+
+    Where mean ± half-width would pass what the metric can take (:func:`bounds`:
+    a share below 0 % or above 100 %, a time below 0), the CI runs from that
+    limit and only its other bound is shown: ``0.8% (≤ 2.3%)``, ``99.0% (≥ 97.0%)``
+    (:data:`ONE_SIDED_NOTE`); past both, the whole range.
+    """
+    text = value(name, e.mean)
+    half = (e.ci_high - e.ci_low) / 2
+    if e.n < 2 or not math.isfinite(half):
+        return text
+    low, high = bounds(name)
+    below, above = e.ci_low < low, e.ci_high > high
+    if below and above:
+        return f"{text} ({value(name, low)} – {value(name, high)})"
+    if below:
+        return f"{text} (≤ {value(name, e.ci_high)})"
+    if above:
+        return f"{text} (≥ {value(name, e.ci_low)})"
+    return f"{text} ±{value(name, half)}"
 
 
 def _shows_digit(text: str) -> bool:

@@ -151,8 +151,10 @@ def _print(result: Comparison, all_metrics: bool) -> None:
     console.print("", markup=False)
     for line in comparison_lines(result, metrics, _currency(result)):
         console.print(line, markup=False, soft_wrap=True)
-    notes = ["* the 95% CI of the paired difference excludes zero"] if result.n > 1 else []
-    notes += [f"note: {note}" for note in legend.footnotes(metrics)]
+    notes = [fmt.SIGNIFICANT_NOTE] if result.n > 1 else []
+    summary = result.summary()
+    clipped = any(fmt.clipped(m, e) for m in metrics for e in summary[m].values())
+    notes += legend.footnotes(metrics, *([fmt.CLIPPED_NOTE] if clipped else []))
     if notes:
         console.print("\n" + "\n".join(notes), markup=False, soft_wrap=True)
     if result.estimator == "ratio":

@@ -6,15 +6,10 @@ without one, costs are plain numbers in the unit of the pools' ``cost_per_hour``
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from simcc.analysis import format as fmt
-
-ANSWERED_NOTE = (
-    "answered counts every contact an agent picked up, including those later lost on hold "
-    "or in a later queue, so answered + abandoned can exceed offered"
-)
-"""The footnote of a table showing answered and abandoned contacts."""
 
 
 def label(metric: str, currency: str | None) -> str:
@@ -29,7 +24,11 @@ def with_currency(metric: str, text: str, currency: str | None) -> str:
     return text
 
 
-def footnotes(metrics: Iterable[str]) -> list[str]:
-    """The footnotes a table of these metrics needs (answered and abandoned side by side)."""
-    shown = set(metrics)
-    return [ANSWERED_NOTE] if {"answered", "abandoned"} <= shown else []
+def footnotes(metrics: Iterable[str], *more: str) -> list[str]:
+    """The notes under a table of these metrics, as lines of at most 80 columns: answered
+    and abandoned side by side (:data:`~simcc.analysis.format.ANSWERED_NOTE`), then
+    ``more`` (e.g. :data:`~simcc.analysis.format.CLIPPED_NOTE`)."""
+    notes = [fmt.ANSWERED_NOTE] if {"answered", "abandoned"} <= set(metrics) else []
+    notes += more
+    wrap = textwrap.TextWrapper(80, subsequent_indent="      ", break_on_hyphens=False)
+    return [wrap.fill(f"note: {note}") for note in notes]

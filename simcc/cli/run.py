@@ -12,7 +12,6 @@ written as one set (:func:`simcc.io.write_outputs`).
 from __future__ import annotations
 
 import contextlib
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -111,11 +110,7 @@ def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Ta
             if e is None:
                 cells.append("")
                 continue
-            text = fmt.value(name, e.mean)
-            half = (e.ci_high - e.ci_low) / 2
-            if n > 1 and math.isfinite(half):
-                text += f" ±{fmt.value(name, half)}"
-            cells.append(text)
+            cells.append(fmt.plus_minus(name, e) if n > 1 else fmt.value(name, e.mean))
         table.add_row(fmt.label(name), *cells)
     return table
 
@@ -194,8 +189,7 @@ def run(
             )
             _exit_if_none_finished(reps)
             _report(reps)
-            for group in by or []:
-                console.print(groups_table(group, reps.summary_by(group), reps.n))
+            _groups(reps, by or [])
             if out is not None and records is not None:
                 finish_outputs(out, scenario, report, _outputs(reps) | records.finish())
                 console.print(f"wrote {out}/summary.json and records", markup=False)
@@ -301,6 +295,17 @@ def _policy(name: str) -> str:
 # ============================================================================ reporting
 
 
+def _groups(reps: Replications, by: list[str]) -> None:
+    """Each ``--by`` group's table, and the note a one-sided CI in any of them needs."""
+    one_sided = False
+    for group in by:
+        summary = reps.summary_by(group)
+        console.print(groups_table(group, summary, reps.n))
+        one_sided |= any(fmt.clipped(m, e) for row in summary.values() for m, e in row.items())
+    for note in legend.footnotes([], *([fmt.ONE_SIDED_NOTE] if one_sided else [])):
+        console.print(note, markup=False, soft_wrap=True)
+
+
 def _report(reps: Replications) -> None:
     summary = reps.summary()
     console.print(
@@ -309,8 +314,9 @@ def _report(reps: Replications) -> None:
         markup=False,
     )
     console.print(metrics_table("", summary, reps.n, reps.scenario.currency))
-    for note in legend.footnotes(summary):
-        console.print(f"note: {note}", markup=False, soft_wrap=True)
+    clipped = [fmt.CLIPPED_NOTE] if any(fmt.clipped(m, e) for m, e in summary.items()) else []
+    for note in legend.footnotes(summary, *clipped):
+        console.print(note, markup=False, soft_wrap=True)
     _estimator_lines(reps)
     unfinished = summary.get("unfinished")
     if unfinished is not None and unfinished.mean and not reps.stopped_early:

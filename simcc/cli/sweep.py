@@ -90,9 +90,10 @@ def sweep(
             + " ± 95% CI half-width",
             markup=False,
         )
-        print_whole(sweep_table(table, list(grid), shown, scenario.currency))
-        for note in legend.footnotes(shown):
-            console.print(f"note: {note}", markup=False, soft_wrap=True)
+        lines, clipped = sweep_table(table, list(grid), shown, scenario.currency)
+        print_whole(lines)
+        for note in legend.footnotes(shown, *([fmt.ONE_SIDED_NOTE] if clipped else [])):
+            console.print(note, markup=False, soft_wrap=True)
         if out is not None:
             files = {"results.parquet": table, "results.csv": table}
             finish_outputs(out, scenario, report, files)
@@ -129,12 +130,15 @@ def _shown_metrics(scenario: Scenario, asked: Sequence[str]) -> tuple[list[str],
 
 def sweep_table(
     table: pd.DataFrame, fields: list[str], metrics: Sequence[str], currency: str | None = None
-) -> Table:
+) -> tuple[Table, bool]:
     """One row per grid point: the swept values, then each metric's mean ± CI half-width
-    (a cost's column names the ``currency``)."""
+    (:func:`~simcc.analysis.format.plus_minus`; a cost's column names the ``currency``),
+    and whether a CI is shown one-sided, from the limit of what its metric can take."""
     from simcc.analysis.metrics import split_grouped
+    from simcc.analysis.stats import Estimate
     from simcc.experiments import summarize
 
+    clipped = False
     summary = summarize(table, fields)
     out = Table(
         box=None,
@@ -155,14 +159,12 @@ def sweep_table(
                 cells.append("–")
                 continue
             row = rows.iloc[0]
-            half = (row["ci_high"] - row["ci_low"]) / 2
+            e = Estimate(row["mean"], row["std"], row["ci_low"], row["ci_high"], int(row["n"]))
             metric = split_grouped(name)[0]
-            text = fmt.value(metric, row["mean"])
-            if row["n"] > 1:
-                text += f" ± {fmt.value(metric, half)}"
-            cells.append(text)
+            cells.append(fmt.plus_minus(metric, e))
+            clipped = clipped or fmt.clipped(metric, e)
         out.add_row(*cells)
-    return out
+    return out, clipped
 
 
 def _short(fields: list[str]) -> list[str]:

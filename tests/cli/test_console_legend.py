@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from simcc.analysis.format import ANSWERED_NOTE
 from simcc.cli import app
-from simcc.cli.legend import ANSWERED_NOTE
 
 CENTRE = (Path(__file__).parents[1] / "small-centre.yaml").read_text()
 

@@ -189,3 +189,27 @@ def test_a_group_with_no_contact_in_the_sweep_shows_a_dash(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     rows = result.output.splitlines()[3:5]
     assert [row.split() for row in rows] == [["3", "–"], ["4", "–"]]
+
+
+def test_a_rate_whose_half_width_would_pass_zero_shows_its_interval_clipped_and_footnoted() -> None:
+    from rich.console import Console
+
+    from simcc.analysis.format import ONE_SIDED_NOTE
+    from simcc.cli.legend import footnotes
+    from simcc.cli.sweep import sweep_table
+
+    # two replications of a rare event: mean 0.8 %, half-width 12.7 × 0.7 % ≈ 8.9 %
+    table = pd.DataFrame(
+        {"pools.desk.agents": [5, 5, 6, 6], "replication": [0, 1, 0, 1],
+         "abandonment_rate": [0.001, 0.015, 0.20, 0.21]}
+    )  # fmt: skip
+    shown, clipped = sweep_table(table, ["pools.desk.agents"], ["abandonment_rate"])
+    console = Console(width=120, record=True)
+    console.print(shown)
+    rows = [line.split(maxsplit=1) for line in console.export_text().splitlines()[1:]]
+    assert rows == [["5", "0.8% (≤ 9.7%)"], ["6", "20.5% ±6.4%"]]
+    assert clipped and footnotes(["x"], ONE_SIDED_NOTE)[0].splitlines() == [
+        "note: x (≤ b): the 95 % CI runs from the least the quantity can take (0) to b; x",
+        "      (≥ b): from b to the most (100\u00a0% for a share). Shown where x ± the",
+        "      half-width would pass them.",
+    ]

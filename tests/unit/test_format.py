@@ -57,6 +57,17 @@ def test_bounds_of_a_non_negative_metric_are_clipped_and_footnoted() -> None:
     assert fmt.interval("mean_transfer_wait", wait, signed=True) == "−0.2s – +30s"
 
 
+def test_plus_minus_shows_a_half_width_only_where_it_stays_within_the_metrics_range() -> None:
+    assert fmt.plus_minus("abandonment_rate", est(0.125, 0.113, 0.137)) == "12.5% ±1.2%"
+    # two replications of a rare event: 0.8% ± 1.5% would read as a negative share
+    rare = est(0.008, -0.007, 0.023, n=2)
+    assert fmt.plus_minus("abandonment_rate", rare) == "0.8% (≤ 2.3%)"
+    assert fmt.plus_minus("service_level", est(0.99, 0.97, 1.01, n=2)) == "99.0% (≥ 97.0%)"
+    assert fmt.plus_minus("asa", est(3.0, -1.0, 7.0, n=2)) == "3.0s (≤ 7.0s)"
+    assert fmt.plus_minus("fcr", est(0.5, -0.2, 1.2, n=2)) == "50.0% (0.0% – 100.0%)"
+    assert fmt.plus_minus("abandonment_rate", est(0.125, 0.125, 0.125, n=1)) == "12.5%"
+
+
 def test_money_carries_the_currency_when_given() -> None:
     assert fmt.value("cost_per_resolved_case", 9.66) == "9.66"
     assert fmt.value("cost_per_resolved_case", 9.66, currency="€") == "€9.66"
