@@ -164,12 +164,24 @@ class ProcessExecutor(_Closing):
         pool, self._pool = self._pool, None
         processes = list((getattr(pool, "_processes", None) or {}).values())
         manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
+        results = getattr(pool, "_result_queue", None)  # and this
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
                 process.terminate()
         for process in processes:
             process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        if results is not None:
+            # A worker ended while it sent a result leaves half a message in the result
+            # pipe, and the manager thread waits for the rest of it forever (and the
+            # interpreter's exit hook for the manager: `simcc run` hung after Ctrl-C
+            # about once in a hundred). With every worker gone, this process holds the
+            # pipe's last end open for writing; closed, that read ends (EOF), the pool is
+            # broken, and the manager exits.
+            results._writer.close()
         if manager is not None:
             # It closes the pool's wake-up pipe as it ends.  Left running, it can close the
             # pipe while the interpreter's exit hook writes to it, and a clean Ctrl-C then

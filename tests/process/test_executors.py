@@ -142,6 +142,38 @@ def _pool_managers() -> list[threading.Thread]:
     ]
 
 
+# a pool whose workers are stopped while the manager thread is reading half a result, as
+# when a worker is ended in the middle of sending one (the header of a 1000-byte message,
+# then 10 bytes of it)
+HALF_A_RESULT = """\
+import os, struct, time
+from simcc.runner import ProcessExecutor
+
+executor = ProcessExecutor(2)
+pool = executor._workers()
+running = {pool.submit(time.sleep, 60) for _ in range(2)}
+deadline = time.monotonic() + 60
+while not all(f.running() for f in running) and time.monotonic() < deadline:
+    time.sleep(0.05)
+os.write(pool._result_queue._writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+time.sleep(0.5)
+executor._abort(running)
+print("stopped", flush=True)
+"""
+
+
+@pytest.mark.timeout(120)
+def test_stopping_workers_while_a_result_is_half_sent_lets_the_process_exit() -> None:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", HALF_A_RESULT], capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired as stuck:
+        pytest.fail(f"the process did not exit (output: {stuck.stdout!r})")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "stopped\n"
+
+
 def test_a_process_executor_is_reused_inside_with(scenario: simcc.Scenario) -> None:
     tasks = [Task(scenario, 1, i) for i in range(4)]
     with ProcessExecutor(2) as executor:
