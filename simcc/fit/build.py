@@ -51,9 +51,9 @@ from simcc.fit.staffing import (
     GENERAL_POOL,
     PoolPlan,
     infer_pools,
-    pickup_delay,
     pool_staffing,
     staffing_notes,
+    wrap_ups,
 )
 from simcc.fit.volume import VolumeFit, fit_volume
 from simcc.fit.writing import dump_yaml_with_comments, fmt_clock, fmt_duration, fmt_rate
@@ -136,7 +136,8 @@ class Fit:
                 f"pool {pool}: {types}; agents available "
                 f"{mean.mean():.1f} on average (max {mean.max():.1f})"
                 + (
-                    f"; wrap-up {fmt_duration(wrap)} (its agents' median pick-up delay)"
+                    f"; wrap-up {fmt_duration(wrap)} (its agents' "
+                    f"{'median' if self.options.wrap_up == 'pickup' else 'mean'} pick-up delay)"
                     if wrap
                     else ""
                 )
@@ -220,7 +221,7 @@ def fit_log(
     comments += notes
     plan = _pool_plan(typed, opts)
     typed = typed.assign(credit=credit(typed, plan))
-    wrap_up = _wrap_up(typed, chosen, plan, opts)
+    wrap_up, wrap_blocks = wrap_ups(typed, chosen, plan, opts)
     staffing, counts, notes = _staffing(typed, chosen, plan, day, opts, wrap_up)
     comments += notes
     fits, handle, choice, notes = _handle(typed, plan, day.types, opts)
@@ -235,7 +236,7 @@ def fit_log(
     comments += patience.comments
     scenario["pools"] = {
         pool: _pool(plan.types_of(pool), counts[pool], handle, opts.staffing_interval)
-        | ({"wrap_up": fmt_duration(wrap_up[pool])} if wrap_up[pool] > 0 else {})
+        | ({"wrap_up": wrap_blocks[pool]} if pool in wrap_blocks else {})
         for pool in plan.pools
     }
     comments += skill_routing(scenario, plan)
@@ -309,15 +310,6 @@ def _day(
     notes = _span_comments(asking, start, horizon, interval, opts.min_peak_share, n_rows)
     type_rates = {str(t): rates[t].to_numpy()[first : last + 1] for t in rates.columns}
     return _Day(start, horizon, type_rates), notes
-
-
-def _wrap_up(
-    typed: pd.DataFrame, chosen: list[dt.date], plan: PoolPlan, opts: FitOptions
-) -> dict[str, float]:
-    """Each pool's wrap-up: its agents' median pick-up delay (``wrap_up="pickup"``), else 0."""
-    if opts.wrap_up == "none":
-        return {pool: 0.0 for pool in plan.pools}
-    return {pool: pickup_delay(typed, chosen, plan.agents.get(pool, [])) for pool in plan.pools}
 
 
 def _staffing(
@@ -396,11 +388,17 @@ def _finish(scenario: dict[str, Any], opts: FitOptions) -> list[str]:
     threshold = fmt_duration(opts.sla_threshold)
     scenario["transfer"] = {"policy": "cold"}
     scenario["sla"] = {"answer": {"threshold": threshold}}
+    statistic = {
+        "pickup": "the median pick-up delay",
+        "pickup_mean": "the mean pick-up delay",
+        "pickup_spread": "drawn from 100 quantiles of the pick-up delays (their mean counts as "
+        "on duty after each call)",
+    }
     wrap = (
-        "pools.*.wrap_up: the median pick-up delay of the pool's agents (from the end of a call "
-        "to the next, when that caller was already waiting); longer idle time while callers "
-        "waited is out of the available agents."
-        if opts.wrap_up == "pickup"
+        f"pools.*.wrap_up: {statistic[opts.wrap_up]} of the pool's agents (from the end of a "
+        "call to the next, when that caller was already waiting); longer idle time while "
+        "callers waited is out of the available agents."
+        if opts.wrap_up != "none"
         else "pools: wrap-up (after-call work) is not in the log, so it is left at 0; the time "
         "agents took between calls while callers waited is out of the available agents instead."
     )

@@ -40,7 +40,7 @@ PatienceEstimator = Literal["auto", "exponential", "km", "change_point"]
 PoolsChoice = Literal["auto", "one"]
 RareTypes = Literal["merge", "drop"]
 OverflowChoice = Literal["auto", "off"]
-WrapUp = Literal["pickup", "none"]
+WrapUp = Literal["pickup", "pickup_mean", "pickup_spread", "none"]
 SessionEdges = Literal["both", "none"]
 BreakThreshold = Literal["day", "rate"]
 
@@ -78,8 +78,12 @@ class FitOptions:
       agents' median pick-up delay in the log (from the end of a call to the
       next caller, who was already waiting; see
       :func:`~simcc.fit.staffing.pickup_delay`), and counts that time after
-      each call as on duty; ``none`` has no wrap-up, and the pick-up delays
-      are time off duty like any idle time while callers waited.
+      each call as on duty; ``pickup_mean`` the same with the mean pick-up
+      delay; ``pickup_spread`` a wrap-up drawn from the pick-up delays
+      themselves (100 of their quantiles, an empirical distribution), their
+      mean counted as on duty after each call; ``none`` has no wrap-up, and
+      the pick-up delays are time off duty like any idle time while callers
+      waited.
     * ``answered_gaps``: an idle gap counts only when it ends with a call the
       agent took at once; a gap that ends with a caller who arrived during it
       and waited shows the agent was away (False: every gap under the break

@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,10 +74,14 @@ from simcc.fit.options import (
 from simcc.fit.timeline import GRID, coverage, services_of
 from simcc.fit.writing import fmt_duration
 
+WRAP_VALUES = 100
+"""Quantiles of the pick-up delays a ``wrap_up="pickup_spread"`` wrap-up is drawn from."""
+
 __all__ = [
     "GENERAL_POOL",
     "PoolPlan",
     "StaffingMethod",
+    "all_pickup_delays",
     "available_agents",
     "infer_pools",
     "infer_staffing",
@@ -84,6 +89,7 @@ __all__ = [
     "pickup_delays",
     "pool_staffing",
     "staffing_notes",
+    "wrap_ups",
 ]
 
 GENERAL_POOL = "agents"
@@ -347,12 +353,51 @@ def pickup_delays(day_calls: pd.DataFrame, agents: Sequence[str]) -> np.ndarray:
     return (start - previous)[waiting & (start >= previous)]
 
 
-def pickup_delay(calls: pd.DataFrame, days: Sequence[dt.date], agents: Sequence[str]) -> float:
-    """The median pick-up delay (:func:`pickup_delays`) of ``agents`` over ``days`` (0 if none)."""
-    delays = np.concatenate(
+def pickup_delay(
+    calls: pd.DataFrame, days: Sequence[dt.date], agents: Sequence[str], statistic: str = "median"
+) -> float:
+    """The median (``statistic="mean"``: the mean) pick-up delay (:func:`pickup_delays`) of
+    ``agents`` over ``days`` (0 if none)."""
+    delays = all_pickup_delays(calls, days, agents)
+    if not len(delays):
+        return 0.0
+    return float(np.mean(delays) if statistic == "mean" else np.median(delays))
+
+
+def all_pickup_delays(
+    calls: pd.DataFrame, days: Sequence[dt.date], agents: Sequence[str]
+) -> np.ndarray:
+    """The pick-up delays (:func:`pickup_delays`) of ``agents`` on every one of ``days``."""
+    return np.concatenate(
         [pickup_delays(on_days(calls, [day]), agents) for day in days] or [np.zeros(0)]
     )
-    return float(np.median(delays)) if len(delays) else 0.0
+
+
+def wrap_ups(
+    typed: pd.DataFrame, chosen: Sequence[dt.date], plan: PoolPlan, opts: FitOptions
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Each pool's wrap-up counted as on duty after each call — its agents' median pick-up
+    delay (``wrap_up="pickup"``), their mean (``pickup_mean``; ``pickup_spread``: the mean
+    of the values written), else 0 —
+    and the scenario's ``wrap_up`` of the pools that have one (``pickup_spread``: an
+    empirical distribution of 100 quantiles of the delays)."""
+    if opts.wrap_up == "none":
+        return {pool: 0.0 for pool in plan.pools}, {}
+    statistic = "median" if opts.wrap_up == "pickup" else "mean"
+    seconds = {
+        pool: pickup_delay(typed, chosen, plan.agents.get(pool, []), statistic)
+        for pool in plan.pools
+    }
+    blocks: dict[str, Any] = {p: fmt_duration(s) for p, s in seconds.items() if s > 0}
+    if opts.wrap_up == "pickup_spread":
+        for pool in blocks:
+            delays = all_pickup_delays(typed, chosen, plan.agents.get(pool, []))
+            levels = (np.arange(WRAP_VALUES) + 0.5) / WRAP_VALUES
+            values = np.quantile(delays, levels)
+            written = [round(float(v), 1) for v in values]
+            blocks[pool] = {"dist": "empirical", "values": written}
+            seconds[pool] = float(np.mean(written))  # what the scenario's agents take, on average
+    return seconds, blocks
 
 
 def infer_staffing(
@@ -582,7 +627,7 @@ def _available_notes(opts: FitOptions, gap: str) -> list[str]:
         f"and while idle between two of its calls less than {gap} apart — but not while "
         "any of the pool's callers was waiting (an agent free to take calls does not leave "
         "callers in the queue: that idle time was after-call work, a break or other tasks)"
-        + ("; the wrap-up after each call counts. " if opts.wrap_up == "pickup" else ". ")
+        + ("; the wrap-up after each call counts. " if opts.wrap_up != "none" else ". ")
         + "Mean over the days per interval, rounded; at least 1 where calls arrive.",
         f"  Break threshold: the {1 - TAIL:.0%} quantile of "
         + (

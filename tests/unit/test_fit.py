@@ -460,6 +460,32 @@ def test_observed_metrics_follow_the_model_definitions():
     assert short["service_level"] == pytest.approx(2 / 3)
 
 
+def test_the_wrap_up_can_be_the_mean_pick_up_delay_or_drawn_from_the_delays():
+    from simcc.fit import fit_log
+    from simcc.fit.options import FitOptions
+    from simcc.fit.staffing import all_pickup_delays, pickup_delay
+    from simcc.scenario import scenario_from_dict
+
+    calls = synthetic_log(n_days=2)
+    mean = fit_log(calls, "all", FitOptions(wrap_up="pickup_mean"))
+    agents = mean.pools.agents["agents"]
+    delays = all_pickup_delays(calls, mean.days, agents)
+    assert delays.mean() > np.median(delays)  # the two statistics differ on this log
+    assert mean.wrap_up["agents"] == pytest.approx(pickup_delay(calls, mean.days, agents, "mean"))
+    wrap = scenario_from_dict(mean.scenario).pools["agents"].wrap_up["*"]
+    assert wrap.mean == pytest.approx(mean.wrap_up["agents"], abs=1e-3)
+    spread = fit_log(calls, "all", FitOptions(wrap_up="pickup_spread"))
+    block = spread.scenario["pools"]["agents"]["wrap_up"]
+    assert block["dist"] == "empirical" and len(block["values"]) == 100
+    assert min(block["values"]) >= delays.min() - 0.05
+    assert max(block["values"]) <= delays.max() + 0.05
+    # the time counted as on duty after each call is what the scenario's agents take
+    assert spread.wrap_up["agents"] == pytest.approx(np.mean(block["values"]))
+    assert spread.wrap_up["agents"] == pytest.approx(delays.mean(), rel=0.05)
+    median = fit_log(calls, "all")
+    assert mean.staffing["agents"].sum() > median.staffing["agents"].sum()
+
+
 def test_each_pool_gets_its_agents_median_pick_up_delay_as_wrap_up():
     from simcc.fit import fit_log
     from simcc.fit.options import FitOptions

@@ -17,6 +17,7 @@ from simcc.fit.check import observed_over
 from simcc.fit.estimate import priority_share
 from simcc.fit.staffing import (
     MIN_BREAK,
+    all_pickup_delays,
     available_agents,
     infer_pools,
     infer_staffing,
@@ -129,6 +130,21 @@ def test_the_pick_up_delay_is_measured_on_callers_already_waiting_when_the_agent
     assert sorted(pickup_delays(day, ["A"]).tolist()) == [5.0, 9.0]
     assert pickup_delay(day, [DAY], ["A"]) == 7.0
     assert pickup_delay(day, [DAY], ["B"]) == 0.0  # no evidence: no wrap-up
+
+
+def test_the_mean_pick_up_delay_weighs_the_long_delays_the_median_leaves_out():
+    day = pd.DataFrame(
+        [
+            served("A", 0, 100),
+            queued_served("A", 90, 105, 200),  # 5 s
+            queued_served("A", 150, 209, 300),  # 9 s
+            queued_served("A", 250, 340, 400),  # 40 s: a long after-call time
+        ]
+    )
+    assert sorted(all_pickup_delays(day, [DAY], ["A"]).tolist()) == [5.0, 9.0, 40.0]
+    assert pickup_delay(day, [DAY], ["A"]) == 9.0
+    assert pickup_delay(day, [DAY], ["A"], "mean") == pytest.approx(18.0)
+    assert pickup_delay(day, [DAY], ["B"], "mean") == 0.0
 
 
 def test_the_wrap_up_after_each_call_counts_even_while_callers_wait():
