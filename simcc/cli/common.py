@@ -213,7 +213,7 @@ def saved_scenario(scenario: Scenario) -> dict[str, Content]:
     copied beside it (a name of its own) and the path rewritten to that copy."""
     import yaml
 
-    text = scenario.to_yaml()
+    text = scenario.to_yaml(inline_files=False)
     data = yaml.safe_load(text)
     base = scenario.source.parent if scenario.source is not None else Path(".")
     copies: dict[str, Path] = {}

@@ -189,15 +189,21 @@ class Scenario(Block):
         """A copy with another transfer policy (for comparisons)."""
         return self.with_changes({"transfer.policy": policy})
 
-    def to_yaml(self) -> str:
+    def to_yaml(self, inline_files: bool = True) -> str:
         """The scenario as a YAML document that loads back to an equal scenario.
 
         It is the document as written (with any changes applied), so units and
         comments-free keys read as the planner wrote them; ``empirical`` files
-        are inlined as values so the document stands on its own.
+        are inlined as values so the document stands on its own, unless
+        ``inline_files`` is False: then each keeps its ``file:`` (relative to
+        the scenario file's directory), for a caller that copies the files
+        beside the document (an output set's ``scenario.yaml``).
         """
         data = copy.deepcopy(self._raw) if self._raw is not None else self.model_dump(by_alias=True)
-        _inline_empirical_files(data, self)
+        if inline_files:
+            _inline_empirical_files(data, self)
+        else:
+            _keep_empirical_files(data)
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
@@ -292,6 +298,19 @@ def _inline_empirical_files(data: Any, scenario: Scenario) -> None:
                 walk(value, _child(model, i))
 
     walk(data, scenario)
+
+
+def _keep_empirical_files(data: Any) -> None:
+    """Drop the values read from each ``{dist: empirical, file: F}`` block (a dump of a
+    scenario built in Python holds both), so the block loads back from its file."""
+    if isinstance(data, dict):
+        if data.get("dist") == "empirical" and data.get("file") is not None:
+            data.pop("values", None)
+        for value in data.values():
+            _keep_empirical_files(value)
+    elif isinstance(data, list):
+        for value in data:
+            _keep_empirical_files(value)
 
 
 def _child(model: Any, key: Any) -> Any:

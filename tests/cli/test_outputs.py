@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from simcc.cli import app
@@ -301,19 +302,29 @@ def test_the_saved_scenario_stands_on_its_own(tmp_path: Path) -> None:
     reported and re-run from anywhere."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "handle.txt").write_text("240\n300\n180\n420\n")
+    (tmp_path / "data" / "patience.txt").write_text("60\n200\n")
     text = SMALL.replace(
         "desk: {tier: 2, agents: 2, handle_time: {dist: exponential, mean: 6m},",
         "desk: {tier: 2, agents: 2, handle_time: {dist: empirical, file: data/handle.txt},",
+    ).replace(
+        "  patience: {dist: exponential, mean: 3m}",
+        "  patience: {dist: empirical, file: data/patience.txt}",
     )
-    assert text != SMALL
+    assert text.count("file: data/") == 2
     scenario = tmp_path / "small.yaml"
     scenario.write_text(text)
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(scenario), "-n", "1", "-j", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    saved = yaml.safe_load((out / "scenario.yaml").read_text())
+    assert saved["pools"]["desk"]["handle_time"] == {"dist": "empirical", "file": "handle.txt"}
+    assert saved["customers"]["patience"] == {"dist": "empirical", "file": "patience.txt"}
+    assert (out / "handle.txt").read_text() == "240\n300\n180\n420\n"  # not inlined: a
+    # sample of a million values would make a scenario.yaml too large to load back
     moved = tmp_path / "elsewhere"
     out.rename(moved)
     (tmp_path / "data" / "handle.txt").unlink()
+    (tmp_path / "data" / "patience.txt").unlink()
     report = runner.invoke(app, ["report", str(moved)])
     assert report.exit_code == 0, report.output
     rerun = runner.invoke(app, ["run", str(moved / "scenario.yaml"), "-n", "1", "-j", "1"])
