@@ -89,8 +89,12 @@ def _main_runs_again_in_workers() -> bool:
     ``if __name__ == "__main__":`` block (so importing it again would repeat it)."""
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    if main is None or not isinstance(path, str) or not path.endswith(".py"):
+    if main is None or not isinstance(path, str):
         return False  # python -c, an interactive session, a notebook
+    if not Path(path).is_file():
+        return True  # `python - < script.py` ("<stdin>"): a worker would fail to import it
+    if not path.endswith(".py"):
+        return False
     try:
         tree = ast.parse(Path(path).read_bytes())
     except (OSError, SyntaxError, ValueError):

@@ -376,6 +376,25 @@ def test_a_plain_script_runs_its_replications_once(tmp_path: Path, guarded: bool
     assert done.stdout.split() == ["script", "started", "4"]
 
 
+@pytest.mark.timeout(300)
+def test_a_script_read_from_standard_input_runs_its_replications(tmp_path: Path) -> None:
+    """``python - < analysis.py``: no file a worker could import again, so the workers
+    fork (or the replications run in this process) instead of failing to start."""
+    scenario = tmp_path / "centre.yaml"
+    scenario.write_text(CENTRE)
+    done = subprocess.run(
+        [sys.executable, "-"],
+        input=SCRIPT.format(path=str(scenario)),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.split() == ["script", "started", "4"]
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_the_readme_python_snippet_runs_as_a_script(tmp_path: Path) -> None:
