@@ -642,7 +642,9 @@ class Center(PoolSamplers):
             if wall_clock is None:
                 run_to(self.env, until, self.consults)
             else:
-                self.stopped_early = run_with_wall_clock(self.env, until, wall_clock, self.consults)
+                self.stopped_early = run_with_wall_clock(
+                    self.env, until, wall_clock, self.consults, self.horizon
+                )
         finally:
             if collecting:
                 gc.enable()

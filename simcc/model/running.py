@@ -77,11 +77,28 @@ def run_to(env: Environment, until: float, consults: Mapping[Entry[Any], float])
             break
 
 
+def _reached(now: float, horizon: float) -> str:
+    """How far a replication stopped early had come: ``after 3.2 h of the 8 h day``."""
+    if now >= horizon:
+        return "while the day's last contacts drained (the whole day was simulated)"
+    unit, size = ("h", 3600.0) if horizon >= 3600 else ("min", 60.0)
+    return f"after {_amount(now / size)} {unit} of the {_amount(horizon / size)} {unit} day"
+
+
+def _amount(x: float) -> str:
+    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
+
+
 def run_with_wall_clock(
-    env: simpy.Environment, until: float, wall_clock: float, consults: Mapping[Entry[Any], float]
+    env: simpy.Environment,
+    until: float,
+    wall_clock: float,
+    consults: Mapping[Entry[Any], float],
+    horizon: float,
 ) -> str | None:
     """As :func:`run_to`, looking at the wall clock between chunks of events; why the run
-    stopped early, or None if it reached ``until`` (or ran out of events)."""
+    stopped early (and how much of the ``horizon`` it had simulated), or None if it
+    reached ``until`` (or ran out of events)."""
     deadline = time.monotonic() + wall_clock
     while True:
         for _ in range(5000):
@@ -90,7 +107,7 @@ def run_with_wall_clock(
             env.step()
         else:
             if time.monotonic() > deadline:
-                return f"stopped at the wall-clock limit of {wall_clock:g}s"
+                return f"stopped by the wall-clock limit {_reached(env.now, horizon)}"
             continue
         if env.peek() < math.inf or not break_circular_wait(consults):
             return None  # reached the drain limit, or nothing left to do

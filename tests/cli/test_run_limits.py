@@ -111,7 +111,7 @@ def test_wall_clock_stops_the_run_and_keeps_what_was_measured(
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "stopped at the wall-clock limit of" in result.output
+    assert "stopped by the wall-clock limit after" in result.output
     assert "not started: the wall-clock limit was reached" in result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 1

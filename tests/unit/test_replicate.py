@@ -117,7 +117,12 @@ def test_wall_clock_stops_the_replication_running_then_and_keeps_it() -> None:
     long = simcc.loads_scenario(LONG)
     reps = simcc.replicate(long, 2, jobs=1, wall_clock=1.0)
     assert reps.n == 1
-    assert reps.stopped_early[0].startswith("stopped at the wall-clock limit of")
+    note = reps.stopped_early[0]
+    # it says how much of the day the replication covers, not the time it had left
+    hours = float(note.removeprefix("stopped by the wall-clock limit after ").split(" h of")[0])
+    assert note.endswith(" h of the 20000 h day") and 0 < hours < 20000
+    arrived = reps.summary()["offered"].mean  # 120 an hour, for the hours it simulated
+    assert arrived == pytest.approx(120 * hours, rel=0.05)
     assert reps.skipped == 1
     assert reps.summary()["offered"].mean > 0
 
@@ -135,7 +140,7 @@ def test_a_wall_clock_limit_already_past_still_runs_the_first_replication_only()
     later = run_task(Task(long, 1, 1, (), deadline=past))
     assert not first.skipped and first.metrics["offered"] > 0
     assert first.stopped_early is not None
-    assert first.stopped_early.startswith("stopped at the wall-clock limit of")
+    assert first.stopped_early.startswith("stopped by the wall-clock limit after")
     assert later.skipped
 
 
