@@ -1,9 +1,10 @@
 """Durations and rates as planners write them in scenario files.
 
 A duration is a number of seconds or a string with a unit: ``"45s"``, ``"5m"``,
-``"2h"``, ``"1d"`` (``"inf"`` for never).  A rate is a number per hour or a
-string ``"180/h"``, ``"3/m"``, ``"0.05/s"``, ``"2000/d"``.  Internally every time
-is in seconds and every rate per second.
+``"2h"``, ``"1d"`` (``"inf"`` for never); the unit may also be spelled out
+(``"90 sec"``, ``"5 mins"``, ``"2 hours"``, ``"1 day"``).  A rate is a number per
+hour or a string ``"180/h"``, ``"3/m"``, ``"0.05/s"``, ``"2000/d"`` (or
+``"180/hour"``).  Internally every time is in seconds and every rate per second.
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ import re
 
 SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_DURATION = re.compile(rf"^\s*({_NUMBER})\s*(s|sec|m|min|h|d)?\s*$")
-_RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*(s|m|min|h|d)\s*$")
-_UNIT_ALIASES = {"sec": "s", "min": "m"}
+_UNIT_ALIASES = {
+    **dict.fromkeys(("sec", "secs", "second", "seconds"), "s"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "m"),
+    **dict.fromkeys(("hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("day", "days"), "d"),
+}
+"""Units spelled out, as planners write them; each is one of :data:`SECONDS`."""
+_UNIT = "|".join(sorted([*SECONDS, *_UNIT_ALIASES], key=len, reverse=True))
+_DURATION = re.compile(rf"^\s*({_NUMBER})\s*({_UNIT})?\s*$")
+_RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_UNIT})\s*$")
 
 
 def parse_duration(value: object) -> float:

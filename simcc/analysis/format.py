@@ -110,6 +110,24 @@ def kind(name: str) -> str:
     return "rate"
 
 
+def amount(metric: str, text: str) -> float:
+    """A value of ``metric`` as typed on the command line: a time with or without a unit
+    (``30s``, ``2m``; a bare number is seconds), anything else a number, which for a rate
+    may be a percentage (``5%`` is 0.05).  ValueError if it is not one."""
+    from simcc.units import parse_duration
+
+    text = text.strip()
+    if kind(metric) == "time":
+        value = parse_duration(text)
+    elif kind(metric) == "rate" and text.endswith("%"):
+        value = float(text[:-1]) / 100
+    else:
+        value = float(text)
+    if math.isnan(value):
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
 def label(name: str) -> str:
     """Readable label of a metric (the metric name itself for unknown ones)."""
     if name in LABELS:

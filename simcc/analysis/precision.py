@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from simcc.analysis.metrics import scenario_metric_names
+from simcc.analysis import format as fmt
+from simcc.analysis.metrics import scenario_metric_names, split_grouped
 
 if TYPE_CHECKING:
     from simcc.runner import Replications
@@ -34,6 +35,12 @@ def check_precision(
             )
         if not half > 0:
             raise ValueError(f"--precision: the half-width of {name} must be > 0, got {half:g}")
+        if fmt.kind(split_grouped(name)[0]) == "rate" and half >= 1:
+            raise ValueError(
+                f"--precision {name}={half:g}: {name} is a fraction, so that half-width is "
+                f"±{100 * half:g} points; give it as a fraction or a percentage "
+                f"(e.g. {name}=0.005 or {name}=0.5%)"
+            )
     if precision and n < 2:
         raise ValueError("--precision needs at least 2 replications in the first batch")
     return max_replications if max_replications is not None else 10 * n

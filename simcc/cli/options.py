@@ -209,16 +209,18 @@ Estimator = Annotated[
 
 
 def parse_precision(values: list[str] | None) -> dict[str, float]:
-    """``["abandonment_rate=0.005", "asa=2"]`` as ``{metric: half-width}`` (a trailing ``%``
-    divides by 100)."""
+    """``["abandonment_rate=0.5%", "asa=2s"]`` as ``{metric: half-width}``, each in its
+    metric's unit (:func:`simcc.analysis.format.amount`: a rate's ``%``, a time's unit)."""
+    from simcc.analysis import format as fmt
+    from simcc.analysis.metrics import split_grouped
+
     out: dict[str, float] = {}
     for text in values or []:
         name, sep, half = text.partition("=")
         try:
             if not sep or not name.strip():
                 raise ValueError
-            number = half.strip()
-            out[name.strip()] = float(number[:-1]) / 100 if number.endswith("%") else float(number)
+            out[name.strip()] = fmt.amount(split_grouped(name.strip())[0], half)
         except ValueError:
             raise typer.BadParameter(
                 f"expected METRIC=HALF_WIDTH (e.g. abandonment_rate=0.005), got {text!r}",
@@ -233,7 +235,7 @@ Precision = Annotated[
         "--precision",
         metavar="METRIC=HALF_WIDTH",
         help="Run more replications, in batches, until this metric's 95% CI half-width is "
-        "reached (in the metric's unit: 0.005 or 0.5% for a rate, seconds for a time); "
+        "reached (in the metric's unit: 0.005 or 0.5% for a rate, 2s or 1m for a time); "
         "repeat for several metrics. At most --max-replications.",
     ),
 ]

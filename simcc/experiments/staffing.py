@@ -55,7 +55,6 @@ from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point,
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
 from simcc.scenario.workload import pool_work
-from simcc.units import parse_duration
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=|:[A-Za-z]*:)\s*(.+?)\s*$")
 _OPERATORS = {"=>": ">=", "=<": "<=", ":ge:": ">=", ":le:": "<="}
@@ -123,22 +122,14 @@ def parse_target(text: str, metrics: Sequence[str]) -> Target:
 
 
 def _target_value(text: str, metric: str, raw: str) -> float:
-    kind = fmt.kind(metric)
     try:
-        if kind == "time":
-            value = parse_duration(raw)
-        elif raw.endswith("%"):
-            value = float(raw[:-1]) / 100
-        else:
-            value = float(raw)
+        value = fmt.amount(metric, raw)
     except ValueError:
         raise ExperimentError(f"--target {text}: {raw!r} is not a number") from None
-    if kind == "rate" and not 0.0 <= value <= 1.0:
+    if fmt.kind(metric) == "rate" and not 0.0 <= value <= 1.0:
         raise ExperimentError(
             f"--target {text}: {metric} is a fraction; give a value in [0, 1] or a percentage"
         )
-    if math.isnan(value):
-        raise ExperimentError(f"--target {text}: {raw!r} is not a number")
     return value
 
 

@@ -143,7 +143,7 @@ CASES: dict[str, tuple[str, int | None, list[str]]] = {
     "horizon negative": (edit("horizon: 2h", "horizon: -2h"), 2, ["must be > 0, got -2h"]),
     "horizon infinite": (edit("horizon: 2h", "horizon: inf"), 2, ["must be finite"]),
     "horizon not a duration": (
-        edit("horizon: 2h", "horizon: 2 hours"),
+        edit("horizon: 2h", "horizon: 2 hourz"),
         2,
         ["expected a duration such as 90, '90s', '5m'"],
     ),

@@ -39,12 +39,13 @@ def test_run_by_default_labels_the_mean_estimator_and_prints_no_estimator_line(t
 
 def test_run_with_precision_reports_the_half_width_reached(tmp_path: Path):
     code, output = run("run", str(SMALL), "-n", "3", "-j", "1", "--precision",
-                       "abandonment_rate=5%", "--precision", "asa=1000",
+                       "abandonment_rate=5%", "--precision", "asa=16.5m",
                        "--out", str(tmp_path / "out"))  # fmt: skip
     assert code == 0, output
     assert "precision abandonment_rate: ±" in output and ": reached" in output
     document = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert document["precision"]["abandonment_rate"]["target"] == 0.05
+    assert document["precision"]["asa"]["target"] == 990  # a time takes its unit, as in --target
     assert document["precision"]["asa"]["reached"] is True
 
 
@@ -55,6 +56,8 @@ def test_run_with_precision_reports_the_half_width_reached(tmp_path: Path):
         (["--precision", "abandonment_rate=x"], "expected METRIC=HALF_WIDTH"),
         (["--precision", "abandon_rate=0.01"], "no metric 'abandon_rate'"),
         (["--precision", "asa=0"], "must be > 0"),
+        (["--precision", "asa=5%"], "expected METRIC=HALF_WIDTH"),
+        (["--precision", "abandonment_rate=5"], "that half-width is ±500 points"),
         (["--precision", "asa=1", "--max-replications", "2"], "--max-replications (2) is below"),
         (["--estimator", "median"], "expected mean or ratio"),
         (["--estimator", "ratio", "--control-variates"], "choose one"),

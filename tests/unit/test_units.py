@@ -20,6 +20,12 @@ from simcc.units import duration_text, format_duration, parse_duration, parse_ra
         ("5 min", 300.0),
         ("2h", 7200.0),
         ("1d", 86400.0),
+        ("90 secs", 90.0),
+        ("5 mins", 300.0),
+        ("5 Minutes", 300.0),
+        ("2 hours", 7200.0),
+        ("2hr", 7200.0),
+        ("1 day", 86400.0),
         ("1e3", 1000.0),
         ("-4m", -240.0),
         ("inf", math.inf),
@@ -30,7 +36,7 @@ def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("bad", ["2 hours", "5mm", "", "h", True, None, [1], float("nan")])
+@pytest.mark.parametrize("bad", ["2 hourz", "5mm", "", "h", True, None, [1], float("nan")])
 def test_bad_durations_say_what_is_expected(bad: object) -> None:
     with pytest.raises(ValueError, match="expected a duration such as 90, '90s', '5m', '2h'"):
         parse_duration(bad)
@@ -45,6 +51,8 @@ def test_bad_durations_say_what_is_expected(bad: object) -> None:
         ("3/m", 0.05),
         ("0.05/s", 0.05),
         ("1/d", 1 / 86400),
+        ("180/hour", 0.05),
+        ("3/min", 0.05),
     ],
 )
 def test_rates(text: object, per_second: float) -> None:
