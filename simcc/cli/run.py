@@ -336,6 +336,11 @@ def _report(reps: Replications) -> None:
         )
 
 
+EXACT_REDUCTION = 1e9
+"""A variance-reduction factor past which the adjusted estimate's variance is rounding
+noise: the metric is a linear function of the controls."""
+
+
 def _estimator_lines(reps: Replications) -> None:
     """Under the table: a non-default estimator, the variance reduction of control
     variates, and whether each --precision target was reached."""
@@ -351,7 +356,12 @@ def _estimator_lines(reps: Replications) -> None:
         )
         for name, factor in reps.variance_reduction().items():
             if name in reps.metric_names() and not np.isnan(reps.values(name)).all():
-                console.print(f"  {fmt.label(name).strip():<34} ×{factor:.3g}", markup=False)
+                # a metric the controls determine (offered: the arrivals) is left with
+                # rounding noise, a factor of 1e27 that reads as a result
+                shown = (
+                    f"×{factor:.3g}" if factor < EXACT_REDUCTION else "exact (given the controls)"
+                )
+                console.print(f"  {fmt.label(name).strip():<34} {shown}", markup=False)
     for name, status in reps.precision_status().items():
         word = "reached" if status["reached"] else "NOT reached"
         half, target = (fmt.value(name, status[k], extra=1) for k in ("half_width", "target"))

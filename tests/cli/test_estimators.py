@@ -75,7 +75,12 @@ def test_run_with_control_variates_shows_the_variance_reduction_per_metric(tmp_p
                        "--out", str(tmp_path / "out"))  # fmt: skip
     assert code == 0, output
     assert "variance reduction per metric" in output
-    assert "Abandonment (all)" in output.split("variance reduction per metric")[1]
+    factors = output.split("variance reduction per metric")[1]
+    assert "Abandonment (all)" in factors
+    # offered is the arrivals, a control: exact, not a factor of rounding noise (×1e27)
+    offered = next(line for line in factors.splitlines() if "Offered contacts" in line)
+    assert offered.endswith("exact (given the controls)")
+    assert "e+" not in factors
     document = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert document["estimator"] == "control-variates"
     assert "variance_reduction" in document["metrics"]["service_level"]
