@@ -453,7 +453,8 @@ def replicate(
         jobs: local worker processes (default: all cores; 1 runs in this process).
         scheduler: a Dask scheduler address, client or cluster, instead of local processes.
         keep_records: also keep every replication's records (``.records``).
-        progress: called as ``progress(done, total)`` after each replication.
+        progress: called as ``progress(done, total)`` when work starts (and when a
+            precision batch adds to the total) and after each replication.
         max_contacts: stop each replication's arrivals after this many contacts; the
             contacts already in the system finish, and the numbers cover them
             (occupancy and cost are over the whole window, so they read low).
@@ -557,6 +558,8 @@ class _Batches:
             first, self.planned = self.planned, self.planned + more
             done = {r.replication for r in self.results}
             numbers = [i for i in range(first, self.planned) if i not in done]
+            if self.progress is not None:  # the total is known before any replication ends
+                self.progress(len(self.results), self.planned)
             if getattr(executor, "runs_elsewhere", False) and self._compact is None:
                 self._compact = pickle.dumps(self.template, pickle.HIGHEST_PROTOCOL)
             with contextlib.closing(

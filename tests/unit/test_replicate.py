@@ -275,3 +275,11 @@ def test_a_batch_for_workers_carries_its_template_as_bytes_unpickled_once(
     assert [t.replication for t in tasks] == [5, 6] and len(sent) == 2
     assert tasks[0] == replace(template, replication=5)
     assert tasks[0].scenario is again[0].scenario  # one scenario per process, not per batch
+
+
+def test_progress_is_told_the_total_when_work_starts_then_after_each_replication() -> None:
+    calls: list[tuple[int, int]] = []
+    simcc.replicate(
+        simcc.load_scenario(SMALL), 3, jobs=1, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
