@@ -153,7 +153,8 @@ def theory(file: Path = typer.Argument(..., help="Single-pool scenario YAML file
         console.print(f"{scenario.display_name} — {model_name(v.patience)}", markup=False)
         table = Table(box=None)
         table.add_column("metric")
-        table.add_column("exact", justify="right")
+        # exact for the queue named above; with a warning, an approximation of this scenario
+        table.add_column("approximate" if warnings else "exact", justify="right")
         table.add_row("offered load", f"{m.offered_load:.2f} Erlangs")  # type: ignore[attr-defined]
         table.add_row("agents", str(v.agents))
         table.add_row("probability of waiting", fmt.value("rate", m.p_wait))  # type: ignore[attr-defined]

@@ -53,6 +53,21 @@ def test_theory_names_the_model_for_any_patience(
         assert _row(result.output, "abandonment_rate") == abandonment
 
 
+def test_the_column_says_exact_only_where_the_formulas_fit_the_scenario(tmp_path: Path) -> None:
+    fits = _theory(tmp_path, "{dist: exponential, mean: 4m}")
+    assert fits.exit_code == 0
+    assert next(line for line in fits.stdout.splitlines() if "metric" in line).split() == [
+        "metric",
+        "exact",
+    ]
+    lognormal_handle = _theory(tmp_path, "{dist: exponential, mean: 4m}",
+                               handle="{dist: lognormal, mean: 5m, cv: 0.5}")  # fmt: skip
+    assert lognormal_handle.exit_code == 0
+    assert "not exponential: the formulas are approximate" in lognormal_handle.output
+    header = next(line for line in lognormal_handle.stdout.splitlines() if "metric" in line)
+    assert header.split() == ["metric", "approximate"]
+
+
 def test_no_agents_means_everyone_abandons(tmp_path: Path) -> None:
     result = _theory(tmp_path, "{dist: exponential, mean: 4m}", agents=0)
     assert result.exit_code == 0, result.output
