@@ -241,7 +241,11 @@ CONTACTS = Table(
         Field("outcome", "int8", "how the contact ended", Outcome),
         Field("false_resolution", "bool", "resolved, but falsely: the customer will call again"),
         Field(
-            "escalations", "int32", "number of times the contact was handed on (misroutes included)"
+            "escalations",
+            "int32",
+            "number of times the contact was handed on (misroutes included); a warm or "
+            "conference attempt that fell back is one hand-off with its fallback, though the "
+            "transfers table has a row for each",
         ),
         Field(
             "pools",
