@@ -95,7 +95,7 @@ CapQueues = Annotated[
 ]
 
 
-def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Table:
+def groups_table(by: str, summary: dict[str, dict[str, Estimate]]) -> Table:
     """Each metric (rows) in each group (columns): the mean and, with replications, the
     half-width of its 95 % CI (``12.5% ±1.2%``)."""
     table = Table(title=f"by {by}", title_justify="left", pad_edge=False, box=None)
@@ -110,7 +110,7 @@ def groups_table(by: str, summary: dict[str, dict[str, Estimate]], n: int) -> Ta
             if e is None:
                 cells.append("")
                 continue
-            cells.append(fmt.plus_minus(name, e) if n > 1 else fmt.value(name, e.mean))
+            cells.append(fmt.plus_minus(name, e))
         table.add_row(fmt.label(name), *cells)
     return table
 
@@ -300,7 +300,7 @@ def _groups(reps: Replications, by: list[str]) -> None:
     one_sided = False
     for group in by:
         summary = reps.summary_by(group)
-        console.print(groups_table(group, summary, reps.n))
+        console.print(groups_table(group, summary))
         one_sided |= any(fmt.clipped(m, e) for row in summary.values() for m, e in row.items())
     for note in legend.footnotes([], *([fmt.ONE_SIDED_NOTE] if one_sided else [])):
         console.print(note, markup=False, soft_wrap=True)
