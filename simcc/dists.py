@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -55,6 +56,13 @@ def batch_sizes() -> Iterator[int]:
         yield size
         size *= 2
     yield from itertools.repeat(BATCH)
+
+
+def doubles(values: np.ndarray) -> array[float]:
+    """A batch of variates as the floats a sampler hands out: an ``array('d')``, not a
+    list, so that no object per variate is made until it is drawn, and the garbage
+    collector has no list of them to walk."""
+    return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
 
 
 MAX_CV = 100.0
@@ -134,12 +142,12 @@ class _Dist(BaseModel):
     def sampler(self, rng: np.random.Generator, scale: float = 1.0) -> Sampler:
         """A callable drawing from this distribution (times ``scale``) with ``rng``."""
 
-        def batches() -> Iterator[list[float]]:
+        def batches() -> Iterator[array[float]]:
             for size in batch_sizes():
                 values = self._batch(rng, size)
                 if scale != 1.0:
                     values = values * scale
-                yield values.tolist()
+                yield doubles(values)
 
         return itertools.chain.from_iterable(batches()).__next__
 

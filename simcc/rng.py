@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from simcc.dists import Sampler, batch_sizes
+from simcc.dists import Sampler, batch_sizes, doubles
 
 
 def stream_key(name: str) -> int:
@@ -70,7 +70,7 @@ class Streams:
 
         def batches():  # type: ignore[no-untyped-def]
             for size in batch_sizes():
-                yield gen.random(size).tolist()
+                yield doubles(gen.random(size))
 
         return itertools.chain.from_iterable(batches())
 
@@ -80,7 +80,7 @@ class Streams:
 
         def batches():  # type: ignore[no-untyped-def]
             for size in batch_sizes():
-                yield gen.standard_exponential(size).tolist()
+                yield doubles(gen.standard_exponential(size))
 
         return itertools.chain.from_iterable(batches()).__next__
 
