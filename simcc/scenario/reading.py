@@ -18,6 +18,7 @@ import yaml
 from simcc.input_files import NotARegularFile, TooLarge, read_limited
 from simcc.scenario.errors import ScenarioError, join
 from simcc.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from simcc.scenario.syntax import syntax_message
 
 
 def read_text(path: Path) -> str:
@@ -76,7 +77,7 @@ def parse(text: str, where: str) -> tuple[Any, Index]:
         index = Index.of(node, where)
         return loader.construct_document(node), index
     except yaml.MarkedYAMLError as exc:
-        raise ScenarioError(_syntax_message(where, exc)) from None
+        raise ScenarioError(syntax_message(where, exc, text)) from None
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
         line = text[: exc.position].count("\n") + 1
@@ -108,21 +109,6 @@ def _check_depth(text: str, where: str) -> None:
                 )
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
-
-
-def _syntax_message(where: str, exc: yaml.MarkedYAMLError) -> str:
-    """``file:LINE:COLUMN: YAML syntax error: problem`` with the offending line and a hint."""
-    mark = exc.problem_mark or exc.context_mark
-    at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-    problem = exc.problem or exc.context or "invalid YAML"
-    message = f"{where}{at}: YAML syntax error: {problem}"
-    if exc.context and exc.problem:
-        message += f" ({exc.context})"
-    if "'\\t'" in problem:
-        message += "; indent with spaces, YAML does not allow tabs"
-    elif "could not determine a constructor" in problem:
-        message += "; tags such as !!python/… are not allowed in a scenario"
-    return message
 
 
 class Index:
