@@ -74,6 +74,7 @@ def parse(text: str, where: str) -> tuple[Any, Index]:
         node = loader.get_single_node()
         if node is None:
             return None, Index()
+        _keys_as_text(node)
         index = Index.of(node, where)
         return loader.construct_document(node), index
     except yaml.MarkedYAMLError as exc:
@@ -109,6 +110,40 @@ def _check_depth(text: str, where: str) -> None:
                 )
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
+
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _keys_as_text(root: yaml.Node) -> None:
+    """Read the mapping keys ``yes``, ``no``, ``on`` and ``off`` (any case) as text, as YAML 1.2.
+
+    PyYAML reads YAML 1.1, where these words are booleans: a segment ``NO:``
+    (Norway) or a call type ``on:`` would be ``False``/``True`` and no name at
+    all.  A name is never a boolean in a scenario, so a key written as one of
+    these words without quotes is the word itself.  ``true`` and ``false``
+    stay booleans (as in YAML 1.2), and so does every value: ``repeat: yes``
+    is still true.
+    """
+    pending, seen = [root], set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.tag == _BOOL_TAG
+                    and key.style is None
+                    and key.value.lower() not in ("true", "false")
+                ):
+                    key.tag = _STR_TAG
+                pending.extend((key, value))
 
 
 class Index:
@@ -170,10 +205,40 @@ class Index:
             key = key[:-1]
         return None
 
+    def key_written(self, parent: list[Any], key: Any) -> str | None:
+        """How the file wrote the key of ``parent`` that YAML read as ``key`` (``FALSE``, ``2``)."""
+        path = tuple(_part(p) for p in parent)
+        for candidate in self.lines:
+            if len(candidate) != len(path) + 1 or candidate[:-1] != path:
+                continue
+            written = candidate[-1]
+            if isinstance(written, str) and _same(_scalar(written), key):
+                return written
+        return None
+
     def text(self, loc: list[Any]) -> str | None:
         """A scalar exactly as the file wrote it, if ``loc`` is one."""
         key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
         return self.written.get(key, self.written.get(tuple(str(p) for p in key)))
+
+
+def _part(p: Any) -> Any:
+    """A path part as the index keys it: a list position as an int, a name as text."""
+    return p if isinstance(p, int) and not isinstance(p, bool) else str(p)
+
+
+def _scalar(text: str) -> Any:
+    """What a plain key reads as (``FALSE`` → False, ``2`` → 2, ``NO`` → 'NO'), or the text."""
+    if text.lower() in ("yes", "no", "on", "off"):
+        return text  # see _keys_as_text
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], visiting: set[int]) -> int:

@@ -101,3 +101,53 @@ def test_a_tab_is_named_at_its_line() -> None:
     message = message_of(edit("    agents: 5\n", "\tagents: 5\n"))
     assert message.startswith("centre.yaml:10:1: YAML syntax error:")
     assert "YAML does not allow tabs" in message
+
+
+# ----------------------------------------------------------------- keys read as booleans
+
+
+@pytest.mark.parametrize("word", ["NO", "no", "No", "yes", "YES", "on", "On", "off", "OFF"])
+def test_a_yes_no_on_off_key_is_a_name(word: str) -> None:
+    text = edit("  billing:\n", f"  {word}:\n").replace(
+        "    resolve: 0.8\n", f"    resolve: 0.8\n    skills: ['{word}']\n"
+    )
+    text = text.replace("{call_type: billing}", f"{{call_type: '{word}'}}")
+    scenario = loads_scenario(text)
+    assert list(scenario.call_types) == [word]
+    assert scenario.pools["front"].skills == [word]
+
+
+def test_a_segment_named_no_loads_as_norway() -> None:
+    text = BASE + "segments:\n  standard: {share: 0.9}\n  NO: {share: 0.1, priority: 0}\n"
+    assert list(loads_scenario(text).segments) == ["standard", "NO"]
+
+
+def test_a_yes_no_value_of_a_boolean_key_is_still_a_boolean() -> None:
+    text = edit("arrivals: {rate: 60/h}", "arrivals: {interval: 1h, rates: [60/h], repeat: yes}")
+    assert loads_scenario(text).call_types["billing"].arrivals.repeat is True
+
+
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        ("True", "names must be text, got True, which YAML reads as true (quote it: 'True')"),
+        ("false", "names must be text, got false (quote it: 'false')"),
+        ("2", "names must be text, got 2 (quote it: '2')"),
+    ],
+)
+def test_a_key_yaml_reads_as_no_text_is_named_at_its_own_line_as_written(
+    key: str, fragment: str
+) -> None:
+    text = BASE + f"segments:\n  standard: {{share: 0.9}}\n  {key}: {{share: 0.1}}\n"
+    message = message_of(text)
+    assert message == f"centre.yaml:24: segments.{key}: {fragment}"
+
+
+def test_a_yes_no_word_where_a_name_is_expected_is_told_to_be_quoted() -> None:
+    text = edit("  billing:\n", "  no:\n").replace(
+        "    resolve: 0.8\n", "    resolve: 0.8\n    skills: [no]\n"
+    )
+    text = text.replace("{call_type: billing}", "{call_type: 'no'}")
+    message = message_of(text)
+    assert "centre.yaml:13: pools.front.skills.0: expected text" in message
+    assert "got no, which YAML reads as false: quote it, 'no'" in message
