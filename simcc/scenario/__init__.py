@@ -23,6 +23,7 @@ The package, one concept a module (each imports only those above it):
 - :mod:`~simcc.scenario.reading` — file text, YAML parsing, the line of each path
 - :mod:`~simcc.scenario.keys`, :mod:`~simcc.scenario.messages` — pydantic errors
   as located messages
+- :mod:`~simcc.scenario.hints` — plausible mistakes of a valid file, as warnings at their line
 - :mod:`~simcc.scenario.document` — :class:`Scenario` and its validation
 - :mod:`~simcc.scenario.loading` — ``load_scenario``, ``loads_scenario``,
   ``scenario_from_dict``
