@@ -197,7 +197,10 @@ def _name_not_text(parent: list[Any], key: Any, index: Index) -> tuple[list[Any]
 
 
 def _read_as(got: str, value: Any, kind: str) -> str:
-    """``, which YAML reads as false: quote it, 'no'`` for text YAML read as a boolean."""
+    """``, which YAML reads as false: quote it, 'no'`` for text YAML read as a boolean, and
+    ``; a list item starts with '- '…`` for items written ``-front`` (one text to YAML)."""
+    if kind == "list_type" and isinstance(value, str) and re.match(r"-[^\s\d.-]", value):
+        return "; each item of a list starts with '- ' (a dash and a space), or write [a, b]"
     if kind != "string_type" or not isinstance(value, bool) or got == short(value):
         return ""
     return f", which YAML reads as {short(value)}: quote it, '{got}'"

@@ -151,3 +151,10 @@ def test_a_yes_no_word_where_a_name_is_expected_is_told_to_be_quoted() -> None:
     message = message_of(text)
     assert "centre.yaml:13: pools.front.skills.0: expected text" in message
     assert "got no, which YAML reads as false: quote it, 'no'" in message
+
+
+def test_list_items_without_a_space_after_the_dash_are_told_so() -> None:
+    text = edit("    path: [front, desk]\n", "    path:\n      -front\n      - desk\n")
+    message = message_of(text)
+    assert message.startswith("centre.yaml:7: call_types.billing.path: expected a list")
+    assert "each item of a list starts with '- ' (a dash and a space)" in message
