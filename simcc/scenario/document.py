@@ -26,7 +26,7 @@ from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volu
 from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
 from simcc.scenario.group_staffing import group_changes
-from simcc.scenario.hints import file_warnings
+from simcc.scenario.hints import file_warnings, short_horizon
 from simcc.scenario.limits import MAX_REPLICATIONS
 from simcc.scenario.messages import as_written, explain, locate
 from simcc.scenario.pools import Pool
@@ -284,6 +284,9 @@ def validate(
             path, message = problem.split(": ", 1)
             loc = [int(p) if p.isdigit() else p for p in path.split(".")]
             located.append(locate(index, as_written(data, loc), message))
+        horizon = short_horizon(index)
+        if horizon is not None and any("horizon" in problem for problem in problems):
+            located.insert(0, locate(index, ["horizon"], horizon))  # the cause of the rest
         raise ScenarioError(join(where, located), [f"{where}{p}" for p in located])
     scenario._source = source
     scenario._raw = data

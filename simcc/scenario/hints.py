@@ -77,10 +77,22 @@ def _bare(index: Index, loc: list[Any]) -> float | None:
     return float(text)
 
 
-def _bare_units(scenario: HintFields, index: Index) -> Iterator[tuple[list[Any], str]]:
+def short_horizon(index: Index) -> str | None:
+    """The message for a horizon written as a bare number of seconds under ten minutes.
+
+    Also said beside the errors it causes (a warm-up or an interval longer than
+    a 12-second horizon), where it is the one thing to fix.
+    """
     horizon = _bare(index, ["horizon"])
     if horizon is not None and 0 < horizon < SHORT_HORIZON:
-        yield ["horizon"], _seconds_meant("a horizon", horizon, "h")
+        return _seconds_meant("a horizon", horizon, "h")
+    return None
+
+
+def _bare_units(scenario: HintFields, index: Index) -> Iterator[tuple[list[Any], str]]:
+    horizon = short_horizon(index)
+    if horizon is not None:
+        yield ["horizon"], horizon
     for name in scenario.pools:
         for loc in _handle_time_places(index, name):
             mean = _bare(index, loc)

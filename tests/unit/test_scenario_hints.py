@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from simcc.checks import check
 from simcc.cli import app
-from simcc.scenario import loads_scenario, scenario_from_dict
+from simcc.scenario import ScenarioError, loads_scenario, scenario_from_dict
 from simcc.scenario.hints import _gamma_below
 
 BASE = """\
@@ -158,3 +158,14 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert f"warning: {path}:2: horizon: a horizon of 24 without a unit" in result.output
+
+
+def test_a_bare_number_horizon_is_named_first_among_the_errors_it_causes() -> None:
+    text = edit("horizon: 12h", "horizon: 12").replace(
+        "name: probe\n", "name: probe\nwarmup: 30m\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        loads_scenario(text, source="centre.yaml")
+    first, second = caught.value.problems
+    assert first.startswith("centre.yaml:3: horizon: a horizon of 12 without a unit is 12 seconds")
+    assert second.startswith("centre.yaml:2: warmup: 30m must be shorter than the horizon (12s)")
