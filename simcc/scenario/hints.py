@@ -93,8 +93,8 @@ def _bare_units(scenario: HintFields, index: Index) -> Iterator[tuple[list[Any],
     horizon = short_horizon(index)
     if horizon is not None:
         yield ["horizon"], horizon
-    for name in scenario.pools:
-        for loc in _handle_time_places(index, name):
+    for name, pool in scenario.pools.items():
+        for loc in _handle_time_places(name, pool):
             mean = _bare(index, loc)
             if mean is not None and 0 < mean < SHORT_HANDLE:
                 yield loc, _seconds_meant("a handle time", mean, "m")
@@ -107,24 +107,12 @@ def _seconds_meant(what: str, value: float, unit: str) -> str:
     )
 
 
-def _handle_time_places(index: Index, pool: str) -> Iterator[list[Any]]:
-    """Where a pool's handle-time means are written: bare, ``mean:``/``value:``, per type."""
+def _handle_time_places(pool: str, spec: Pool) -> Iterator[list[Any]]:
+    """Where a pool's handle-time means may be written: bare, ``mean:``/``value:``, per type."""
     base: list[Any] = ["pools", pool, "handle_time"]
-    tables = [base]
-    if index.text(base) is None:
-        tables += [[*base, key] for key in _children(index, base) if key not in _DIST_KEYS]
+    tables = [base] if "*" in spec.handle_time else [[*base, ct] for ct in spec.handle_time]
     for table in tables:
-        if index.text(table) is not None:
-            yield table
-        else:
-            yield [*table, "mean"]
-            yield [*table, "value"]
-
-
-def _children(index: Index, loc: list[Any]) -> list[Any]:
-    """The keys written directly under ``loc``."""
-    path = tuple(loc)
-    return [p[-1] for p in index.lines if len(p) == len(path) + 1 and p[:-1] == path]
+        yield from (table, [*table, "mean"], [*table, "value"])
 
 
 # ------------------------------------------------------------------ uncertain volume
