@@ -36,9 +36,6 @@ SHORT_HANDLE = 10.0
 """Seconds: a handle time written as a bare number below this is flagged."""
 HIGH_VOLUME_CV = 1.0
 """``arrivals.volume_cv`` above this is flagged as a likely percent."""
-_DIST_KEYS = frozenset(
-    {"dist", "mean", "cv", "k", "value", "low", "mode", "high", "values", "file"}
-)
 _BARE_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
@@ -189,7 +186,7 @@ def _long_plan(loc: list[Any], plan: Staffing, horizon: float) -> Iterator[tuple
                 used,
                 plan.interval,
                 horizon,
-                f"the {_ordinal(used)} count holds after it while contacts finish",
+                f"the {_ordinal(used)} count holds after the horizon while contacts finish",
             ),
         )
 

@@ -140,8 +140,9 @@ def test_a_shift_plan_longer_than_the_horizon_is_warned_about_unless_it_repeats(
     text = edit("agents: 5", f"agents: {{interval: 2h, counts: [{counts}]}}")
     (warning,) = warnings_of(text)
     assert warning.startswith("centre.yaml:9: pools.front.agents.counts: 7 counts of 2h each")
-    assert "the last one is never used (the 6th count holds after it while contacts finish)" in (
-        warning
+    assert (
+        "the last one is never used (the 6th count holds after the horizon while contacts finish)"
+        in (warning)
     )
     repeated = text.replace(f"[{counts}]}}", f"[{counts}], repeat: true}}")
     assert warnings_of(repeated) == ()  # a repeated plan staffs the drain after the horizon
