@@ -21,6 +21,10 @@ left out, so the estimate errs on the side of a lighter load for re-contacts
 and a heavier one for abandonment.  With overflow routing,
 every contact counts at its entry pool, and an overloaded entry pool's excess
 is also counted at its first overflow pool (see :func:`_with_overflow`).
+
+The warnings start with the file's own (:attr:`Scenario.file_warnings
+<simcc.scenario.Scenario.file_warnings>`, from :mod:`simcc.scenario.hints`):
+valid values that are almost surely slips, each at its line.
 """
 
 from __future__ import annotations
@@ -95,7 +99,7 @@ def check(scenario: Scenario, cap_queues: bool = True) -> Checked:
     end (see :func:`recontact_loops`).
     """
     loads = offered_loads(scenario)
-    result = Checked(scenario, loads=loads)
+    result = Checked(scenario, warnings=list(scenario.file_warnings), loads=loads)
     for load in loads.values():
         result.warnings += _pool_warnings(scenario, load, cap_queues, result.capped)
     big = _big_run_warning(scenario)

@@ -19,9 +19,11 @@ The package, one concept a module (each imports only those above it):
 - :mod:`~simcc.scenario.demand`, :mod:`~simcc.scenario.pools`,
   :mod:`~simcc.scenario.transfer`, :mod:`~simcc.scenario.sla` — the blocks
 - :mod:`~simcc.scenario.cross_checks` — references between blocks
+- :mod:`~simcc.scenario.syntax` — YAML syntax errors: the line where each starts, a hint
 - :mod:`~simcc.scenario.reading` — file text, YAML parsing, the line of each path
 - :mod:`~simcc.scenario.keys`, :mod:`~simcc.scenario.messages` — pydantic errors
   as located messages
+- :mod:`~simcc.scenario.hints` — plausible mistakes of a valid file, as warnings at their line
 - :mod:`~simcc.scenario.document` — :class:`Scenario` and its validation
 - :mod:`~simcc.scenario.loading` — ``load_scenario``, ``loads_scenario``,
   ``scenario_from_dict``

@@ -26,6 +26,7 @@ from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volu
 from simcc.scenario.errors import ScenarioError, join, short
 from simcc.scenario.fields import Block
 from simcc.scenario.group_staffing import group_changes
+from simcc.scenario.hints import file_warnings, short_horizon
 from simcc.scenario.limits import MAX_REPLICATIONS
 from simcc.scenario.messages import as_written, explain, locate
 from simcc.scenario.pools import Pool
@@ -69,6 +70,7 @@ class Scenario(Block):
 
     _source: Path | None = PrivateAttr(default=None)
     _raw: dict[str, Any] | None = PrivateAttr(default=None)
+    _file_warnings: tuple[str, ...] = PrivateAttr(default=())
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -180,6 +182,12 @@ class Scenario(Block):
         return self._source
 
     @property
+    def file_warnings(self) -> tuple[str, ...]:
+        """Plausible mistakes of the file as loaded (:mod:`simcc.scenario.hints`), each
+        ``FILE:LINE: yaml.path: message``; the load check before a run prints them."""
+        return self._file_warnings
+
+    @property
     def display_name(self) -> str:
         if self.name:
             return self.name
@@ -276,9 +284,15 @@ def validate(
             path, message = problem.split(": ", 1)
             loc = [int(p) if p.isdigit() else p for p in path.split(".")]
             located.append(locate(index, as_written(data, loc), message))
+        horizon = short_horizon(index)
+        if horizon is not None and any("horizon" in problem for problem in problems):
+            located.insert(0, locate(index, ["horizon"], horizon))  # the cause of the rest
         raise ScenarioError(join(where, located), [f"{where}{p}" for p in located])
     scenario._source = source
     scenario._raw = data
+    scenario._file_warnings = tuple(
+        file_warnings(scenario, index, str(source) if source is not None else "")
+    )
     return scenario
 
 

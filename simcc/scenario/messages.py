@@ -69,6 +69,8 @@ def explain(
             continue  # the misspelt key next to it says it all
         if err["type"] == "missing":
             loc, message = loc[:-1], f"required key `{loc[-1]}` is missing" if loc else "missing"
+        elif "[key]" in [str(p) for p in err["loc"]] and err["type"] == "string_type" and loc:
+            loc, message = _name_not_text(loc[:-1], err.get("input"), index)
         else:
             message = _message(err, loc, data, index, root)
         key = ".".join(str(p) for p in loc) + message
@@ -166,17 +168,42 @@ def _message(err: Any, loc: list[Any], data: Any, index: Index, root: type[BaseM
         keys = keys_at(loc, data, root)
         shape = f"keys such as {', '.join(keys[:6])}" if keys else "keys"
         return f"expected a mapping of {shape}, got {got}"
-    if "[key]" in [str(p) for p in err["loc"]] and kind == "string_type":
-        return f"names must be text, got {got} (quote it: '{got}')"
     for kinds, text in _SIMPLE.items():
         if kind in kinds:
-            return f"{text}, got {got}"
+            return f"{text}, got {got}" + _read_as(got, err.get("input"), kind)
     if kind == "invalid_key":
         return f"names must be text, got {short(err.get('input'))} (quote it)"
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg
+
+
+def _name_not_text(parent: list[Any], key: Any, index: Index) -> tuple[list[Any], str]:
+    """A key that YAML read as a boolean, a number or null: at its own line, quoted as written.
+
+    Pydantic names the key by its value (``False`` even as ``0``); the file wrote
+    ``FALSE``, ``2`` or ``~``, and that is the name the planner meant.
+    """
+    written = index.key_written(parent, key)
+    if written is None:
+        return [*parent, short(key)], f"names must be text, got {short(key)} (quote it)"
+    got = short(key)
+    if written == got:
+        return [*parent, written], f"names must be text, got {got} (quote it: '{written}')"
+    return [*parent, written], (
+        f"names must be text, got {written}, which YAML reads as {got} (quote it: '{written}')"
+    )
+
+
+def _read_as(got: str, value: Any, kind: str) -> str:
+    """``, which YAML reads as false: quote it, 'no'`` for text YAML read as a boolean, and
+    ``; a list item starts with '- '…`` for items written ``-front`` (one text to YAML)."""
+    if kind == "list_type" and isinstance(value, str) and re.match(r"-[^\s\d.-]", value):
+        return "; each item of a list starts with '- ' (a dash and a space), or write [a, b]"
+    if kind != "string_type" or not isinstance(value, bool) or got == short(value):
+        return ""
+    return f", which YAML reads as {short(value)}: quote it, '{got}'"
 
 
 def _bound_message(kind: str, ctx: dict[str, Any], got: str) -> str:

@@ -18,6 +18,7 @@ import yaml
 from simcc.input_files import NotARegularFile, TooLarge, read_limited
 from simcc.scenario.errors import ScenarioError, join
 from simcc.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from simcc.scenario.syntax import syntax_message
 
 
 def read_text(path: Path) -> str:
@@ -73,10 +74,11 @@ def parse(text: str, where: str) -> tuple[Any, Index]:
         node = loader.get_single_node()
         if node is None:
             return None, Index()
+        _keys_as_text(node)
         index = Index.of(node, where)
         return loader.construct_document(node), index
     except yaml.MarkedYAMLError as exc:
-        raise ScenarioError(_syntax_message(where, exc)) from None
+        raise ScenarioError(syntax_message(where, exc, text)) from None
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
         line = text[: exc.position].count("\n") + 1
@@ -110,19 +112,38 @@ def _check_depth(text: str, where: str) -> None:
             depth -= 1
 
 
-def _syntax_message(where: str, exc: yaml.MarkedYAMLError) -> str:
-    """``file:LINE:COLUMN: YAML syntax error: problem`` with the offending line and a hint."""
-    mark = exc.problem_mark or exc.context_mark
-    at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-    problem = exc.problem or exc.context or "invalid YAML"
-    message = f"{where}{at}: YAML syntax error: {problem}"
-    if exc.context and exc.problem:
-        message += f" ({exc.context})"
-    if "'\\t'" in problem:
-        message += "; indent with spaces, YAML does not allow tabs"
-    elif "could not determine a constructor" in problem:
-        message += "; tags such as !!python/… are not allowed in a scenario"
-    return message
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _keys_as_text(root: yaml.Node) -> None:
+    """Read the mapping keys ``yes``, ``no``, ``on`` and ``off`` (any case) as text, as YAML 1.2.
+
+    PyYAML reads YAML 1.1, where these words are booleans: a segment ``NO:``
+    (Norway) or a call type ``on:`` would be ``False``/``True`` and no name at
+    all.  A name is never a boolean in a scenario, so a key written as one of
+    these words without quotes is the word itself.  ``true`` and ``false``
+    stay booleans (as in YAML 1.2), and so does every value: ``repeat: yes``
+    is still true.
+    """
+    pending, seen = [root], set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.tag == _BOOL_TAG
+                    and key.style is None
+                    and key.value.lower() not in ("true", "false")
+                ):
+                    key.tag = _STR_TAG
+                pending.extend((key, value))
 
 
 class Index:
@@ -184,10 +205,40 @@ class Index:
             key = key[:-1]
         return None
 
+    def key_written(self, parent: list[Any], key: Any) -> str | None:
+        """How the file wrote the key of ``parent`` that YAML read as ``key`` (``FALSE``, ``2``)."""
+        path = tuple(_part(p) for p in parent)
+        for candidate in self.lines:
+            if len(candidate) != len(path) + 1 or candidate[:-1] != path:
+                continue
+            written = candidate[-1]
+            if isinstance(written, str) and _same(_scalar(written), key):
+                return written
+        return None
+
     def text(self, loc: list[Any]) -> str | None:
         """A scalar exactly as the file wrote it, if ``loc`` is one."""
         key = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
         return self.written.get(key, self.written.get(tuple(str(p) for p in key)))
+
+
+def _part(p: Any) -> Any:
+    """A path part as the index keys it: a list position as an int, a name as text."""
+    return p if isinstance(p, int) and not isinstance(p, bool) else str(p)
+
+
+def _scalar(text: str) -> Any:
+    """What a plain key reads as (``FALSE`` → False, ``2`` → 2, ``NO`` → 'NO'), or the text."""
+    if text.lower() in ("yes", "no", "on", "off"):
+        return text  # see _keys_as_text
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], visiting: set[int]) -> int:
