@@ -279,3 +279,19 @@ def plus_minus(name: str, e: Estimate) -> str:
 
 def _shows_digit(text: str) -> bool:
     return any(ch in "123456789" for ch in text)
+
+
+def count_interval(e: Estimate, digits: int = 1) -> str:
+    """The CI of a mean count (agents busy: ``17.4 – 20.4``) with ``digits`` decimals,
+    clipped to what a count can take (:func:`bounds`, as :func:`interval` clips; '' with a
+    single replication)."""
+    if e.n < 2 or math.isnan(e.ci_low):
+        return ""
+    low, high = bounds("answered")
+    lo, hi = (min(max(x, low), high) for x in (e.ci_low, e.ci_high))
+    return f"{lo:.{digits}f} – {hi:.{digits}f}"
+
+
+def count_clipped(e: Estimate) -> bool:
+    """Whether :func:`count_interval` shows a bound clipped."""
+    return clipped("answered", e)
