@@ -295,3 +295,12 @@ def count_interval(e: Estimate, digits: int = 1) -> str:
 def count_clipped(e: Estimate) -> bool:
     """Whether :func:`count_interval` shows a bound clipped."""
     return clipped("answered", e)
+
+
+def clock_time(seconds: float, opens_at: object) -> str:
+    """A time as the tables write it: the clock (``09:30``, :func:`clock`) given the opening,
+    else hours and minutes since opening (``10:30``), as the console's interval tables do."""
+    if opening_seconds(opens_at) is not None:
+        return clock(seconds, opens_at)
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -122,8 +122,9 @@ def interval_table_html(rows: pd.DataFrame, target: float, opens_at: Any) -> str
     """One pool's rows as a table: required, on the floor, busy and service level with their
     CIs, bounds clipped to what each can take (and the footnote that says so)."""
     miss = missed_intervals(rows, target)
+    since = fmt.opening_seconds(opens_at) is None
     header = [
-        "interval",
+        "interval (since opening)" if since else "interval",
         "required",
         "on floor (plan)",
         "busy",
@@ -133,7 +134,7 @@ def interval_table_html(rows: pd.DataFrame, target: float, opens_at: Any) -> str
     ]
     body, clipped = [], False
     for (_, r), missed in zip(rows.iterrows(), miss, strict=True):
-        when = f"{fmt.clock(r['start'], opens_at)}–{fmt.clock(r['end'], opens_at)}"
+        when = f"{fmt.clock_time(r['start'], opens_at)}–{fmt.clock_time(r['end'], opens_at)}"
         required = r.get("required", math.nan)
         n = int(r["n"]) if "n" in r and pd.notna(r["n"]) else 0
         busy = _estimate(r, "busy", n)

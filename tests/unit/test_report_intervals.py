@@ -3,6 +3,8 @@ agents on the floor named apart from staffing.csv's agents to roster (docs/repor
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from simcc.analysis import format as fmt
@@ -31,11 +33,11 @@ def table(**extra: list[float]) -> pd.DataFrame:
 
 
 def cells(text: str) -> list[list[str]]:
-    body = text.split("<tbody>")[1] if "<tbody>" in text else text
+    """The table's body cells, row by row, without the miss mark."""
+    rows = re.findall(r"<tr>(.*?)</tr>", text.split("<tbody>")[-1], re.S)
     return [
-        [c.split(">", 1)[1] for c in row.split("</td>")[:-1]]
-        for row in body.split("</tr>")
-        if "<td" in row
+        [c.replace(" <b>misses</b>", "") for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in rows
     ]
 
 
@@ -80,3 +82,11 @@ def test_the_interval_chart_names_the_agents_to_roster_apart_from_those_on_the_f
     roster = interval_chart(table(shrinkage=[0.3, 0.3]), "front").axes[0]
     assert floor.get_legend().get_texts()[0].get_text() == ON_FLOOR
     assert roster.get_legend().get_texts()[0].get_text() == ROSTERED
+
+
+def test_the_interval_table_writes_times_as_the_console_tables_do() -> None:
+    clock = cells(interval_table_html(table(), 0.8, "08:00"))
+    assert [row[0] for row in clock] == ["08:00–08:30", "08:30–09:00"]
+    text = interval_table_html(table(start=[36000.0, 37800.0], end=[37800.0, 39600.0]), 0.8, None)
+    assert [row[0] for row in cells(text)] == ["10:00–10:30", "10:30–11:00"]  # not 10 h–10.5 h
+    assert "interval (since opening)" in text
