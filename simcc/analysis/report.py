@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simcc.analysis import explain, plots
+from simcc.analysis import explain, plots, sweep_verdict
 from simcc.analysis import format as fmt
 from simcc.analysis.explain import HEADLINE, noun, verdict
 from simcc.analysis.interval_report import interval_parts
@@ -543,7 +543,12 @@ def _sweep_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
         note,
     )
     metrics = [m for m in SWEEP_METRICS if m in results]
-    page.section("verdict", "Where the policies cross", _crossing_list(shown, metrics))
+    page.section(
+        "verdict",
+        "Who wins, and where the policies cross",
+        *_who_wins(shown, metrics),
+        _crossing_list(shown, metrics),
+    )
     parts: list[str] = []
     for metric in metrics:
         plot_into(
@@ -582,6 +587,35 @@ def _sweep_slice(results: pd.DataFrame, fields: list[str]) -> tuple[pd.DataFrame
         + " (the table has every point).</p>"
     )
     return results[keep], text
+
+
+def _who_wins(results: pd.DataFrame, metrics: list[str]) -> list[str]:
+    """Per later line against the first: who is clearly better at every level, by how much
+    (:mod:`simcc.analysis.sweep_verdict`), and the paired differences level by level."""
+    try:
+        x, by = plots.sweep_axes(results)
+    except ValueError:
+        return []
+    if by is None:
+        return []
+    lines = [str(v) for v in pd.unique(results[by])]
+    parts = []
+    for second in lines[1:]:
+        items = [
+            sweep_verdict.who_wins(
+                m,
+                x,
+                lines[0],
+                second,
+                sweep_verdict.level_differences(results, m, x, by, lines[0], second),
+            )
+            for m in metrics
+        ]
+        parts.append(
+            '<ul class="verdicts">' + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>"
+        )
+        parts.append(sweep_verdict.difference_table(results, metrics, x, by, lines[0], second))
+    return parts
 
 
 def _crossing_list(results: pd.DataFrame, metrics: list[str]) -> str:
