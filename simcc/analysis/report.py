@@ -279,15 +279,17 @@ def _record_plots(out: Output, scenario: Any, label: str | None, look: Look) -> 
         "agent-hours per replication, bottom as a share of busy time.",
     )
     if transfers is not None and len(transfers):
+        reps = sorted(contacts["replication"].unique()) if "replication" in contacts else None
         plot_into(
             parts,
-            lambda: plots.reasons_chart(transfers),
+            lambda: plots.reasons_chart(transfers, reps),
             "Escalation reasons",
-            "Why contacts were handed on, as a share of the hand-offs each pool received "
-            "(and of all of them): the resolution draw failed (not_resolved), escalate_after "
-            "ran out (handling_time), the caller's need, a complaint, a repeat contact or an "
-            "old case skipping the front line, a misrouted cold transfer sent on. Peer "
-            "consults are left out: the owner kept the contact.",
+            "Why contacts were handed on: the hand-offs each pool received per replication "
+            "(mean), split by reason: the resolution draw failed (not_resolved), "
+            "escalate_after ran out (handling_time), the caller's need, a complaint, a repeat "
+            "contact or an old case skipping the front line, a misrouted cold transfer sent "
+            "on. The error bar is the 95 % CI of the total over replications; n is the "
+            "hand-offs counted. Peer consults are left out: the owner kept the contact.",
         )
     return parts
 

@@ -46,10 +46,12 @@ def level_differences(
         return rows.groupby([x, "replication"])[metric].mean()
 
     joined = pd.concat([line(first).rename("a"), line(second).rename("b")], axis=1, join="inner")
-    return [
-        LevelDifference(float(level), paired_difference(grp["a"], grp["b"]))
-        for level, grp in joined.groupby(level=0, sort=True)
-    ]
+    out = []
+    for level in sorted(joined.index.get_level_values(0).unique()):
+        pair = joined.xs(level, level=0)
+        a, b = (pair[c].to_numpy(float) for c in ("a", "b"))
+        out.append(LevelDifference(float(level), paired_difference(a, b)))
+    return out
 
 
 def _side(metric: str, d: Estimate) -> str:
