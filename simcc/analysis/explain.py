@@ -129,7 +129,7 @@ def noun(metric: str) -> str:
     ):
         if metric.startswith(prefix):
             return f"{text} {metric[len(prefix) :]}"
-    return fmt.label(metric).strip().lower() or metric
+    return fmt.sentence_label(metric) or metric
 
 
 def verdict(metric: str, variant: str, baseline: str, diff: Estimate) -> Verdict:

@@ -304,3 +304,27 @@ def clock_time(seconds: float, opens_at: object) -> str:
         return clock(seconds, opens_at)
     minutes = round(seconds / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def full_label(name: str) -> str:
+    """A label that stands alone, an indented one with its parent's: ``Resolution time after
+    escalation``, ``Abandonment in first queue`` (the parent's bracket left out)."""
+    text = label(name)
+    if not text.startswith("  "):
+        return text
+    parent = ""
+    for key, shown in LABELS.items():
+        if key == name:
+            break
+        if not shown.startswith("  "):
+            parent = shown.split(" (")[0]
+    return f"{parent} {text.strip()}".strip()
+
+
+def sentence_label(name: str) -> str:
+    """:func:`full_label` inside a sentence: the first letter lowered unless it starts an
+    acronym (``resolution time after escalation``, ``SLA penalty per contact``)."""
+    text = full_label(name)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

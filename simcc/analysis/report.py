@@ -120,7 +120,7 @@ class Look:
 
 
 def _metric_cell(metric: str) -> str:
-    label = fmt.label(metric).strip()
+    label = fmt.full_label(metric)
     return f"{html.escape(label)}<br><code>{html.escape(metric)}</code>"
 
 
@@ -651,7 +651,7 @@ def _crossing_list(results: pd.DataFrame, metrics: list[str]) -> str:
 
 def _sweep_table(results: pd.DataFrame, fields: list[str], metrics: list[str]) -> str:
     """One row per grid point: each metric's mean with its 95 % CI below it."""
-    header = [*fields, *(fmt.label(m).strip() for m in metrics)]
+    header = [*fields, *(fmt.full_label(m) for m in metrics)]
     rows = []
     for key, grp in results.groupby(fields, sort=True, dropna=False):
         keys = key if isinstance(key, tuple) else (key,)

@@ -140,7 +140,7 @@ def difference_table(
     """A row per level: each metric's paired difference ``second − first`` and its CI."""
     per = {m: level_differences(results, m, x, by, first, second) for m in metrics}
     levels = sorted({d.level for ds in per.values() for d in ds})
-    header = [x, *(f"Δ {fmt.label(m).strip()}" for m in metrics)]
+    header = [x, *(f"Δ {fmt.full_label(m)}" for m in metrics)]
     rows = []
     for level in levels:
         row = [html.escape(f"{level:g}")]

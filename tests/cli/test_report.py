@@ -277,3 +277,9 @@ def test_report_renders_in_headless_chromium(
     assert near(pixels, "#d62728") > 2_000
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(png, ARTIFACTS / name)
+
+
+def test_report_tables_name_a_sub_metric_in_full(outputs: dict[str, Path]) -> None:
+    metrics = section(page(outputs, "run"), "metrics")
+    assert "Resolution time after escalation<br><code>resolution_time_after_escalation" in metrics
+    assert "Abandonment in first queue<br><code>abandonment_queue_rate" in metrics

@@ -207,3 +207,13 @@ def test_target_checks_read_the_mean_and_say_when_the_interval_holds_the_target(
     assert cold.text.startswith("cold misses the service-level target of 80.0%: 79.0%")
     assert "the interval holds the target" in cold.text
     assert target_checks(values, None) == []
+
+
+def test_a_sub_metric_is_named_in_full_in_a_sentence() -> None:
+    from simcc.analysis.explain import noun, verdict
+
+    assert noun("resolution_time_after_escalation") == "resolution time after escalation"
+    assert noun("resolution_sla_rate") == "resolution SLA met"  # not "resolution sla met"
+    assert noun("penalty_cost_per_contact") == "SLA penalty per contact"
+    text = verdict("resolution_time_after_escalation", "cold", "warm", est(75.0, 8.0)).text
+    assert text.startswith("cold raises resolution time after escalation by 75 s")
