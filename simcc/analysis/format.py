@@ -279,3 +279,52 @@ def plus_minus(name: str, e: Estimate) -> str:
 
 def _shows_digit(text: str) -> bool:
     return any(ch in "123456789" for ch in text)
+
+
+def count_interval(e: Estimate, digits: int = 1) -> str:
+    """The CI of a mean count (agents busy: ``17.4 – 20.4``) with ``digits`` decimals,
+    clipped to what a count can take (:func:`bounds`, as :func:`interval` clips; '' with a
+    single replication)."""
+    if e.n < 2 or math.isnan(e.ci_low):
+        return ""
+    low, high = bounds("answered")
+    lo, hi = (min(max(x, low), high) for x in (e.ci_low, e.ci_high))
+    return f"{lo:.{digits}f} – {hi:.{digits}f}"
+
+
+def count_clipped(e: Estimate) -> bool:
+    """Whether :func:`count_interval` shows a bound clipped."""
+    return clipped("answered", e)
+
+
+def clock_time(seconds: float, opens_at: object) -> str:
+    """A time as the tables write it: the clock (``09:30``, :func:`clock`) given the opening,
+    else hours and minutes since opening (``10:30``), as the console's interval tables do."""
+    if opening_seconds(opens_at) is not None:
+        return clock(seconds, opens_at)
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def full_label(name: str) -> str:
+    """A label that stands alone, an indented one with its parent's: ``Resolution time after
+    escalation``, ``Abandonment in first queue`` (the parent's bracket left out)."""
+    text = label(name)
+    if not text.startswith("  "):
+        return text
+    parent = ""
+    for key, shown in LABELS.items():
+        if key == name:
+            break
+        if not shown.startswith("  "):
+            parent = shown.split(" (")[0]
+    return f"{parent} {text.strip()}".strip()
+
+
+def sentence_label(name: str) -> str:
+    """:func:`full_label` inside a sentence: the first letter lowered unless it starts an
+    acronym (``resolution time after escalation``, ``SLA penalty per contact``)."""
+    text = full_label(name)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

@@ -11,8 +11,16 @@ the target, intervals whose CI bound misses the target marked.  Like
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from simcc.analysis import format as fmt
+
+ROSTERED = "rostered (required / (1 − shrinkage))"
+ON_FLOOR = "on the floor (plan)"
 
 
 def missed_intervals(table: pd.DataFrame, target: float) -> pd.Series:
@@ -22,9 +30,20 @@ def missed_intervals(table: pd.DataFrame, target: float) -> pd.Series:
 
 
 def interval_chart(
-    table: pd.DataFrame, pool: str, target: float | None = None, title: str | None = None
+    table: pd.DataFrame,
+    pool: str,
+    target: float | None = None,
+    title: str | None = None,
+    opens_at: object = None,
 ) -> Figure:
-    """Agents and service level per interval of ``pool``; ``target`` draws the SLA line."""
+    """Agents and service level per interval of ``pool``; ``target`` draws the SLA line.
+
+    Time runs in hours since opening, or in clock time given ``opens_at`` (``"08:00"``).
+    The CI bands are clipped to what they can take (:func:`simcc.analysis.format.bounds`:
+    agents at 0, the service level at 0 and 100 %).  The steps are the agents on the floor
+    (``scheduled_agents``, ``on_floor``, a records table's ``scheduled``) or, for a
+    ``staffing.csv`` (it has ``shrinkage``), its ``scheduled``: the agents to roster,
+    required / (1 − shrinkage), labelled so."""
     rows = table[table["pool"] == pool].sort_values("start")
     if rows.empty:
         raise ValueError(f"no intervals of pool {pool!r} in the table")
@@ -32,21 +51,14 @@ def interval_chart(
     width = float((rows["end"] - rows["start"]).iloc[0]) / 3600
     fig = Figure(figsize=(9, 6), layout="constrained")
     agents, level = fig.subplots(2, 1, sharex=True)
-    if "scheduled_agents" in rows:
-        scheduled = rows["scheduled_agents"]
-    elif "on_floor" in rows:
-        scheduled = rows["on_floor"]
-    else:
-        scheduled = rows["scheduled"] if "scheduled" in rows else rows["present"]
-    agents.step(hours, scheduled, where="mid", label="scheduled", color="#1f77b4")
+    scheduled, label = _steps(rows)
+    agents.step(hours, scheduled, where="mid", label=label, color="#1f77b4")
     if "required" in rows:
         agents.step(
             hours, rows["required"], where="mid", label="required", color="black", linestyle="--"
         )
     agents.plot(hours, rows["busy"], marker="o", markersize=3, label="busy", color="#ff7f0e")
-    agents.fill_between(
-        hours, rows["busy_ci_low"], rows["busy_ci_high"], color="#ff7f0e", alpha=0.2, lw=0
-    )
+    agents.fill_between(hours, *_clip("answered", rows, "busy"), color="#ff7f0e", alpha=0.2, lw=0)
     agents.set_ylabel("agents")
     agents.set_ylim(bottom=0)
     agents.legend(loc="upper left", fontsize="small")
@@ -55,8 +67,7 @@ def interval_chart(
     level.plot(hours, rows["service_level"], marker="o", markersize=3, label="service level")
     level.fill_between(
         hours,
-        rows["service_level_ci_low"],
-        rows["service_level_ci_high"],
+        *_clip("service_level", rows, "service_level"),
         alpha=0.2,
         lw=0,
         label="95% CI",
@@ -70,6 +81,34 @@ def interval_chart(
             )
     level.set_ylim(0, 1.02)
     level.set_ylabel("service level")
-    level.set_xlabel("hour of the day")
+    time_axis(level, opens_at)
     level.legend(loc="lower left", fontsize="small")
     return fig
+
+
+def _steps(rows: pd.DataFrame) -> tuple[pd.Series, str]:
+    """The agents the steps draw and their label (on the floor, or rostered)."""
+    for column in ("scheduled_agents", "on_floor"):
+        if column in rows:
+            return rows[column], ON_FLOOR
+    if "scheduled" in rows:
+        return rows["scheduled"], ROSTERED if "shrinkage" in rows else ON_FLOOR
+    return rows["present"], ON_FLOOR
+
+
+def _clip(name: str, rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A CI band's bounds clipped to what ``name`` can take (:func:`fmt.bounds`)."""
+    low, high = fmt.bounds(name)
+    ends = (rows[f"{column}_ci_{end}"].to_numpy(float) for end in ("low", "high"))
+    lo, hi = (np.clip(x, low, high) for x in ends)
+    return lo, hi
+
+
+def time_axis(ax: Axes, opens_at: object) -> None:
+    """Hours since opening, or clock time (``09:00``) when the opening is known."""
+    if fmt.opening_seconds(opens_at) is None:
+        ax.set_xlabel("hours since opening")
+        return
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda h, _: fmt.clock(3600 * h, opens_at)))
+    ax.set_xlabel("time of day")

@@ -23,6 +23,7 @@ from simcc.analysis import format as fmt
 from simcc.analysis.interval_plots import interval_chart, missed_intervals
 from simcc.analysis.intervals import records_interval_table
 from simcc.analysis.page import plot_into, table_html
+from simcc.analysis.stats import Estimate
 
 DEFAULT_INTERVAL = 1800.0
 """The interval of the report when no requirements table gives one (30 minutes)."""
@@ -92,52 +93,70 @@ def interval_parts(
         "no required agents"
     )
     parts = [
-        '<p class="note">Per pool and interval, from the records: agents scheduled (the '
-        "plan) and busy (mean over replications), and the service level with its 95 % CI "
-        f"against the target of {target:.0%}; an interval <b>misses</b> when the CI's low "
-        f"end is below the target. {source}.</p>"
+        '<p class="note">Per pool and interval, from the records: agents on the floor (the '
+        "scenario's shift plan) and busy (mean over replications), and the service level with "
+        f"its 95 % CI against the target of {target:.0%}; an interval <b>misses</b> when the "
+        f"CI's low end is below the target. {source}. (The <code>scheduled</code> column of "
+        "staffing.csv is another number: the agents to roster, required / (1 − shrinkage); "
+        "it is not shown.)</p>"
     ]
     for pool in scenario.pools:
         rows = table[table["pool"] == pool].sort_values("start")
         if rows.empty or not (rows["scheduled"] > 0).any():
             continue
         parts.append(f"<h3>{html.escape(str(pool))}</h3>")
-        parts.append(_table(rows, target, opens_at))
+        parts.append(interval_table_html(rows, target, opens_at))
         plot_into(
             parts,
-            lambda pool=pool: interval_chart(table, pool, target),
+            lambda pool=pool: interval_chart(table, pool, target, opens_at=opens_at),
             f"{pool}: agents and service level per interval",
-            "Top: agents scheduled (steps), required (dashed, when known) and busy (dots, "
-            "with the 95 % CI band). Bottom: the service level of the contacts arriving in "
-            "each interval with its 95 % CI band, the dashed target, and in red the "
-            "intervals whose CI misses it: where the plan is thin.",
+            "Top: agents on the floor by the plan (steps), required (dashed, when known) and "
+            "busy (dots, with the 95 % CI band). Bottom: the service level of the contacts "
+            "arriving in each interval with its 95 % CI band, the dashed target, and in red "
+            "the intervals whose CI misses it: where the plan is thin. " + fmt.CLIPPED_NOTE,
         )
     return parts
 
 
-def _table(rows: pd.DataFrame, target: float, opens_at: Any) -> str:
+def interval_table_html(rows: pd.DataFrame, target: float, opens_at: Any) -> str:
+    """One pool's rows as a table: required, on the floor, busy and service level with their
+    CIs, bounds clipped to what each can take (and the footnote that says so)."""
     miss = missed_intervals(rows, target)
-    header = ["interval", "required", "scheduled", "busy", "95 % CI", "service level", "95 % CI"]
-    body = []
+    since = fmt.opening_seconds(opens_at) is None
+    header = [
+        "interval (since opening)" if since else "interval",
+        "required",
+        "on floor (plan)",
+        "busy",
+        "95 % CI",
+        "service level",
+        "95 % CI",
+    ]
+    body, clipped = [], False
     for (_, r), missed in zip(rows.iterrows(), miss, strict=True):
-        when = f"{fmt.clock(r['start'], opens_at)}–{fmt.clock(r['end'], opens_at)}"
+        when = f"{fmt.clock_time(r['start'], opens_at)}–{fmt.clock_time(r['end'], opens_at)}"
         required = r.get("required", math.nan)
-        level = "–" if math.isnan(r["service_level"]) else f"{r['service_level']:.1%}"
+        n = int(r["n"]) if "n" in r and pd.notna(r["n"]) else 0
+        busy = _estimate(r, "busy", n)
+        level = _estimate(r, "service_level", n)
+        clipped |= fmt.count_clipped(busy) or fmt.clipped("service_level", level)
         body.append(
             (
                 html.escape(when) + (" <b>misses</b>" if missed else ""),
                 "–" if pd.isna(required) else f"{int(required)}",
                 f"{r['scheduled']:g}",
                 f"{r['busy']:.1f}",
-                _ci(r["busy_ci_low"], r["busy_ci_high"], "{:.1f}"),
-                level,
-                _ci(r["service_level_ci_low"], r["service_level_ci_high"], "{:.0%}"),
+                fmt.count_interval(busy) or "–",
+                fmt.value("service_level", level.mean),
+                fmt.interval("service_level", level) or "–",
             )
         )
-    return table_html(header, body)
+    note = f'<p class="note">{html.escape(fmt.CLIPPED_NOTE)}</p>' if clipped else ""
+    return table_html(header, body) + note
 
 
-def _ci(low: float, high: float, form: str) -> str:
-    if pd.isna(low) or pd.isna(high):
-        return "–"
-    return f"{form.format(low)} – {form.format(high)}"
+def _estimate(row: pd.Series, metric: str, n: int) -> Estimate:
+    """A row's mean and CI of ``metric`` (NaN bounds: no interval)."""
+    low, high = row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+    usable = n >= 2 and pd.notna(low) and pd.notna(high)
+    return Estimate(float(row[metric]), math.nan, float(low), float(high), n if usable else 1)

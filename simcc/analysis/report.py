@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simcc.analysis import explain, plots
+from simcc.analysis import explain, plots, sweep_verdict
 from simcc.analysis import format as fmt
 from simcc.analysis.explain import HEADLINE, noun, verdict
 from simcc.analysis.interval_report import interval_parts
@@ -120,7 +120,7 @@ class Look:
 
 
 def _metric_cell(metric: str) -> str:
-    label = fmt.label(metric).strip()
+    label = fmt.full_label(metric)
     return f"{html.escape(label)}<br><code>{html.escape(metric)}</code>"
 
 
@@ -279,15 +279,17 @@ def _record_plots(out: Output, scenario: Any, label: str | None, look: Look) -> 
         "agent-hours per replication, bottom as a share of busy time.",
     )
     if transfers is not None and len(transfers):
+        reps = sorted(contacts["replication"].unique()) if "replication" in contacts else None
         plot_into(
             parts,
-            lambda: plots.reasons_chart(transfers),
+            lambda: plots.reasons_chart(transfers, reps),
             "Escalation reasons",
-            "Why contacts were handed on, as a share of the hand-offs each pool received "
-            "(and of all of them): the resolution draw failed (not_resolved), escalate_after "
-            "ran out (handling_time), the caller's need, a complaint, a repeat contact or an "
-            "old case skipping the front line, a misrouted cold transfer sent on. Peer "
-            "consults are left out: the owner kept the contact.",
+            "Why contacts were handed on: the hand-offs each pool received per replication "
+            "(mean), split by reason: the resolution draw failed (not_resolved), "
+            "escalate_after ran out (handling_time), the caller's need, a complaint, a repeat "
+            "contact or an old case skipping the front line, a misrouted cold transfer sent "
+            "on. The error bar is the 95 % CI of the total over replications; n is the "
+            "hand-offs counted. Peer consults are left out: the owner kept the contact.",
         )
     return parts
 
@@ -543,7 +545,12 @@ def _sweep_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
         note,
     )
     metrics = [m for m in SWEEP_METRICS if m in results]
-    page.section("verdict", "Where the policies cross", _crossing_list(shown, metrics))
+    page.section(
+        "verdict",
+        "Who wins, and where the policies cross",
+        *_who_wins(shown, metrics),
+        _crossing_list(shown, metrics),
+    )
     parts: list[str] = []
     for metric in metrics:
         plot_into(
@@ -584,6 +591,35 @@ def _sweep_slice(results: pd.DataFrame, fields: list[str]) -> tuple[pd.DataFrame
     return results[keep], text
 
 
+def _who_wins(results: pd.DataFrame, metrics: list[str]) -> list[str]:
+    """Per later line against the first: who is clearly better at every level, by how much
+    (:mod:`simcc.analysis.sweep_verdict`), and the paired differences level by level."""
+    try:
+        x, by = plots.sweep_axes(results)
+    except ValueError:
+        return []
+    if by is None:
+        return []
+    lines = [str(v) for v in pd.unique(results[by])]
+    parts = []
+    for second in lines[1:]:
+        items = [
+            sweep_verdict.who_wins(
+                m,
+                x,
+                lines[0],
+                second,
+                sweep_verdict.level_differences(results, m, x, by, lines[0], second),
+            )
+            for m in metrics
+        ]
+        parts.append(
+            '<ul class="verdicts">' + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>"
+        )
+        parts.append(sweep_verdict.difference_table(results, metrics, x, by, lines[0], second))
+    return parts
+
+
 def _crossing_list(results: pd.DataFrame, metrics: list[str]) -> str:
     try:
         x, by = plots.sweep_axes(results)
@@ -615,7 +651,7 @@ def _crossing_list(results: pd.DataFrame, metrics: list[str]) -> str:
 
 def _sweep_table(results: pd.DataFrame, fields: list[str], metrics: list[str]) -> str:
     """One row per grid point: each metric's mean with its 95 % CI below it."""
-    header = [*fields, *(fmt.label(m).strip() for m in metrics)]
+    header = [*fields, *(fmt.full_label(m) for m in metrics)]
     rows = []
     for key, grp in results.groupby(fields, sort=True, dropna=False):
         keys = key if isinstance(key, tuple) else (key,)

@@ -184,7 +184,7 @@ def test_report_tables_mark_significance_and_footnote_it(outputs: dict[str, Path
 def test_sweep_report_says_where_the_policies_cross(outputs: dict[str, Path]) -> None:
     html = page(outputs, "sweep")
     assert sections(html) == ["scenario", "verdict", "plots", "metrics"]
-    assert "Where the policies cross" in html
+    assert "Who wins, and where the policies cross" in html
     assert "pools.desk.agents" in html and "transfer.policy" in html
     assert re.search(r"(cross at pools\.desk\.agents = |no crossing in the range)", html)
     assert len(images(html)) == 6
@@ -277,3 +277,9 @@ def test_report_renders_in_headless_chromium(
     assert near(pixels, "#d62728") > 2_000
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(png, ARTIFACTS / name)
+
+
+def test_report_tables_name_a_sub_metric_in_full(outputs: dict[str, Path]) -> None:
+    metrics = section(page(outputs, "run"), "metrics")
+    assert "Resolution time after escalation<br><code>resolution_time_after_escalation" in metrics
+    assert "Abandonment in first queue<br><code>abandonment_queue_rate" in metrics

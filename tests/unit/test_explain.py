@@ -90,8 +90,8 @@ def test_mechanism_ties_the_first_queue_to_the_entry_pool_occupancy() -> None:
     assert text == (
         "Under cold, front agents spend 0.0% of their busy time in consult and conference "
         "(warm: 7.9%); front AHT is 7.2m (warm: 7.7m); front occupancy falls from 90.0% "
-        "to 86.6%: the service level rises by 12.0 points and abandonment in the first "
-        "queue falls by 3.3 points."
+        "to 86.6%: the service level rises by 12.0 points (95 % CI 9.0 to 15.0 points) and "
+        "abandonment in the first queue falls by 3.3 points (95 % CI 2.5 to 4.1 points)."
     )
 
 
@@ -106,9 +106,9 @@ def test_mechanism_says_when_the_pools_do_not_explain_the_change() -> None:
     clear = set(CENTRE) - {"occupancy_front"}
     text = mechanism(numbers(CENTRE, clear=clear), "cold", ["front"])
     assert text == (
-        "Under cold, the service level rises by 12.0 points and abandonment in the first "
-        "queue falls by 3.3 points against warm; the pool numbers show no clear change "
-        "that explains it."
+        "Under cold, the service level rises by 12.0 points (95 % CI 9.0 to 15.0 points) and "
+        "abandonment in the first queue falls by 3.3 points (95 % CI 2.5 to 4.1 points) "
+        "against warm; the pool numbers show no clear change that explains it."
     )
 
 
@@ -125,8 +125,66 @@ def test_mechanism_of_a_hand_off_share_names_the_hold_and_the_next_queue() -> No
         "Under cold, escalated customers hold with the agent for 0.0s on average (warm: 82s); "
         "escalated customers wait after the hand-off for 41s on average (warm: 15s); "
         "desk occupancy is 80.0% (warm: 78.0%): abandonment in the queue after a transfer "
-        "rises by 4.7 points."
+        "rises by 4.7 points (95 % CI 3.5 to 5.9 points)."
     )
+
+
+TWO_TIER = {  # the parts sum to the total: 0.011 + 0.074 + 0.005 = 0.090, 0.009 + 0 + 0.050
+    "abandonment_rate": (0.090, 0.059),
+    "abandonment_queue_rate": (0.011, 0.009),
+    "abandonment_hold_rate": (0.074, 0.0),
+    "abandonment_transfer_rate": (0.005, 0.050),
+    "fcr": (0.910, 0.941),
+    "transfer_success_rate": (0.80, 0.94),
+    "customer_effort": (1.01, 1.21),
+    "mean_hold_time": (53.0, 0.0),
+    "occupancy_tier1": (0.559, 0.546),
+    "occupancy_tier2": (0.576, 0.704),
+}
+
+
+def test_mechanism_explains_the_outcome_by_its_largest_part_not_the_largest_share() -> None:
+    # transfer success moves most (14 points) but decides no outcome; abandonment (3.1
+    # points) carries the win, and of its parts the hold (7.4 points) carries it
+    text = mechanism(numbers(TWO_TIER, clear=set(TWO_TIER)), "cold", ["tier1"])
+    assert text == (
+        "Under cold, escalated customers hold with the agent for 0.0s on average (warm: 53s); "
+        "tier2 occupancy is 70.4% (warm: 57.6%): abandonment on hold falls by 7.4 points "
+        "(95 % CI 5.5 to 9.2 points), which carries the change of abandonment: abandonment "
+        "falls by 3.1 points (95 % CI 2.3 to 3.9 points); abandonment in the queue after a "
+        "transfer rises by 4.5 points (95 % CI 3.4 to 5.6 points) against it."
+    )
+
+
+def test_mechanism_names_the_first_queue_when_it_carries_the_abandonment() -> None:
+    values = {
+        "abandonment_rate": (0.10, 0.07),
+        "abandonment_queue_rate": (0.08, 0.04),
+        "abandonment_hold_rate": (0.02, 0.03),
+        "transfer_success_rate": (0.5, 0.9),
+        "occupancy_front": (0.92, 0.88),
+    }
+    text = mechanism(numbers(values, clear=set(values)), "cold", ["front"])
+    assert text.startswith(
+        "Under cold, front occupancy falls from 92.0% to 88.0%: abandonment in the first "
+        "queue falls by 4.0 points (95 % CI 3.0 to 5.0 points), which carries the change of "
+        "abandonment: abandonment falls by 3.0 points"
+    )
+    assert "abandonment on hold rises by 1.0 points (95 % CI 0.7 to 1.2 points) against it" in text
+    assert "transfer success" not in text
+
+
+def test_mechanism_reads_fcr_mirrored_by_abandonment_as_abandonment() -> None:
+    values = {
+        "abandonment_rate": (0.10, 0.07),
+        "abandonment_hold_rate": (0.08, 0.05),
+        "fcr": (0.85, 0.88),
+        "customer_effort": (1.0, 1.2),
+        "mean_hold_time": (60.0, 20.0),
+    }
+    text = mechanism(numbers(values, clear=set(values)), "cold")
+    assert "abandonment on hold falls by 3.0 points" in text
+    assert "tell their story" not in text
 
 
 def test_mechanism_with_nothing_clear_says_there_is_nothing_to_explain() -> None:
@@ -149,3 +207,13 @@ def test_target_checks_read_the_mean_and_say_when_the_interval_holds_the_target(
     assert cold.text.startswith("cold misses the service-level target of 80.0%: 79.0%")
     assert "the interval holds the target" in cold.text
     assert target_checks(values, None) == []
+
+
+def test_a_sub_metric_is_named_in_full_in_a_sentence() -> None:
+    from simcc.analysis.explain import noun, verdict
+
+    assert noun("resolution_time_after_escalation") == "resolution time after escalation"
+    assert noun("resolution_sla_rate") == "resolution SLA met"  # not "resolution sla met"
+    assert noun("penalty_cost_per_contact") == "SLA penalty per contact"
+    text = verdict("resolution_time_after_escalation", "cold", "warm", est(75.0, 8.0)).text
+    assert text.startswith("cold raises resolution time after escalation by 75 s")

@@ -110,7 +110,7 @@ def test_the_interval_chart_marks_the_intervals_that_miss_the_target() -> None:
     fig = interval_chart(table, "front", target=0.8)
     agents, level = fig.axes
     assert [t.get_text() for t in agents.get_legend().get_texts()] == [
-        "scheduled",
+        "on the floor (plan)",
         "required",
         "busy",
     ]

@@ -364,3 +364,42 @@ def test_paired_differences_of_common_random_numbers_are_narrower(
     warm = comparison[comparison.variant == "warm"].sort_values("replication")
     assert cold.offered.tolist() == warm.offered.tolist()
     assert paired_difference(cold.offered, warm.offered).mean == 0
+
+
+def hand_ons(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """A transfers table: ``(replication, to_pool, reason)`` per hand-on (cold transfers)."""
+    return pd.DataFrame(
+        [
+            {"replication": r, "to_pool": pool, "reason": reason, "policy": "cold"}
+            for r, pool, reason in rows
+        ]
+    )
+
+
+def test_reason_counts_are_hand_ons_per_replication_with_zero_days_counted() -> None:
+    # the front receives 4 hand-offs in replication 0 and none in 1 and 2
+    t = hand_ons(
+        [(0, "front", "handling_time")] * 4
+        + [(r, "desk", "not_resolved") for r in (0, 1, 2) for _ in range(10)]
+        + [(1, "desk", "handling_time")] * 3
+    )
+    counts = plots.reason_counts(t, replications=[0, 1, 2])
+    front, desk = counts.loc["front"], counts.loc["desk"]
+    assert front["total"] == pytest.approx(4 / 3) and front["n"] == 4
+    e = estimate([4, 0, 0])
+    assert (front["total_ci_low"], front["total_ci_high"]) == pytest.approx((0.0, e.ci_high))
+    assert desk["not_resolved"] == 10 and desk["handling_time"] == pytest.approx(1.0)
+    assert desk["total"] == pytest.approx(11.0) and desk["replications"] == 3
+
+
+def test_reasons_chart_draws_counts_with_their_ci_and_n_not_full_shares() -> None:
+    t = hand_ons([(0, "front", "handling_time")] * 4 + [(0, "desk", "not_resolved")] * 40)
+    t = pd.concat([t, t.assign(replication=1)])
+    ax = plots.reasons_chart(t).axes[0]
+    widths = {round(p.get_width(), 6) for p in ax.patches if p.get_width() > 0}
+    assert widths == {4.0, 40.0}  # counts per replication, not 100 % bars
+    assert any(isinstance(c, ErrorbarContainer) for c in ax.containers)
+    assert [a.get_text().strip() for a in ax.texts] == [
+        "n = 80 over 2 replication(s)",
+        "n = 8 over 2 replication(s)",
+    ]

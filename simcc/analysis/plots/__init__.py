@@ -47,7 +47,7 @@ from simcc.analysis.plots.base import (
     with_variant,
 )
 from simcc.analysis.plots.compare import HEADLINE_PLOT, comparison_chart, pool_time_chart
-from simcc.analysis.plots.escalation import reason_shares, reasons_chart
+from simcc.analysis.plots.escalation import reason_counts, reason_shares, reasons_chart
 from simcc.analysis.plots.records import (
     activity_chart,
     activity_hours,
@@ -83,6 +83,7 @@ __all__ = [
     "mean_count",
     "pool_time_chart",
     "queue_intervals",
+    "reason_counts",
     "reason_shares",
     "reasons_chart",
     "staffing_plan",

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from simcc.analysis import format as fmt
+from simcc.analysis.interval_plots import time_axis
 from simcc.analysis.plots.base import (
     ACTIVITY_COLOURS,
     VARIANT,
@@ -248,20 +247,10 @@ def intraday_chart(
     axes[0, 0].set_title("Queue length (mean per interval)", fontsize=10)
     axes[0, 1].set_title("Agents busy vs staffing", fontsize=10)
     for ax in axes[-1]:
-        _clock_axis(ax, opens_at)
+        time_axis(ax, opens_at)
     axes[0, 1].legend(fontsize=8, loc="upper right")
     fig.suptitle(f"Over the day, {bin_size / 60:g}-minute intervals (95 % CI bands)")
     return fig
-
-
-def _clock_axis(ax: Axes, opens_at: object) -> None:
-    """Label an axis in hours since opening as clock time (``09:00``), if the opening is known."""
-    if fmt.opening_seconds(opens_at) is None:
-        ax.set_xlabel("hours since opening")
-        return
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda h, _: fmt.clock(3600 * h, opens_at)))
-    ax.set_xlabel("time of day")
 
 
 def _pool_names(agents: pd.DataFrame, contacts: pd.DataFrame) -> list[str]:
