@@ -252,7 +252,8 @@ class Scenario(Block):
         for name, pool in self.pools.items():
             counts = pool.agents.counts
             staff = str(counts[0]) if len(counts) == 1 else f"{min(counts)}–{max(counts)}"
-            lines.append(f"  pool {name}: tier {pool.tier}, {staff} agents")
+            noun = "agent" if staff == "1" else "agents"
+            lines.append(f"  pool {name}: tier {pool.tier}, {staff} {noun}")
         lines.append(f"  transfer policy: {self.transfer.policy}")
         return "\n".join(lines)
 

@@ -82,3 +82,20 @@ def test_they_change_no_number() -> None:
         loads_scenario(f'currency: EUR\nopens_at: "08:00"\n{BASE}'), 2, jobs=1
     ).table
     assert plain.equals(labelled)
+
+
+def test_the_summary_counts_one_agent_in_the_singular() -> None:
+    from simcc.scenario import loads_scenario
+
+    text = """\
+name: tiny
+horizon: 1h
+call_types:
+  general: {arrivals: {rate: 10/h}, path: [desk]}
+pools:
+  desk: {agents: 1, handle_time: {dist: exponential, mean: 3m}}
+  help: {agents: 2, handle_time: {dist: exponential, mean: 3m}}
+"""
+    summary = loads_scenario(text).summary()
+    assert "pool desk: tier 1, 1 agent\n" in summary
+    assert "pool help: tier 1, 2 agents" in summary
