@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from simcc.cli import options as opt
-from simcc.cli.common import console, load
+from simcc.cli.common import console, load, print_whole
 from simcc.io import write_csv, write_text
 from simcc.scenario import ScenarioError
 from simcc.units import duration_text, parse_duration
@@ -22,8 +22,12 @@ from simcc.units import duration_text, parse_duration
 if TYPE_CHECKING:
     import pandas as pd
 
+    from simcc.experiments.interval_staffing import IntervalStaffingResult
+
 REQUIREMENTS_NAME = "staffing.csv"
 """The interval table under ``--out``, which ``simcc shifts --requirements`` reads."""
+DAY_NAME = "day-check.csv"
+"""Each target over the whole staffed day (:func:`simcc.experiments.day_check.day_table`)."""
 
 
 def interval_option(text: str) -> float:
@@ -51,6 +55,7 @@ def staff_by_interval(
     resume: bool = False,
 ) -> None:
     """Run the interval search and print / write its table and staffed scenarios."""
+    from simcc.experiments.day_check import day_table
     from simcc.experiments.interval_staffing import (
         check_shrinkage,
         check_targets,
@@ -90,14 +95,66 @@ def staff_by_interval(
         markup=False,
     )
     console.print(requirements_table(result.table, [t.metric for t in result.targets]))
+    print_day(result)
     if out is not None:
         write_csv(out / REQUIREMENTS_NAME, result.table)
-        written = [REQUIREMENTS_NAME]
+        write_csv(out / DAY_NAME, day_table(list(result.day.values())))
+        written = [REQUIREMENTS_NAME, DAY_NAME]
         for policy in result.required:
             name = f"staffed-{_slug(policy)}.yaml"
             write_text(out / name, result.scenario(policy).to_yaml())
             written.append(name)
         console.print(f"wrote {', '.join(f'{out}/{n}' for n in written)}", markup=False)
+
+
+def print_day(result: IntervalStaffingResult) -> None:
+    """The bottom line: each target over the whole staffed day, met or not, and why a
+    target every interval meets can miss over the day."""
+    rule = "95% CI bound" if result.conservative else "mean"
+    console.print(
+        f"\nThe whole day at this staffing, as simcc run measures it ({result.replications} "
+        f"replication(s), seed {result.seed}; met: the {rule} is on the right side)",
+        markup=False,
+    )
+    print_whole(day_summary(result))
+    for policy, check in result.day.items():
+        for day in check.targets:
+            if not day.met:
+                console.print(
+                    f"{policy}: {day.target} is met in every interval of every searched pool "
+                    f"but NOT over the day: {check.why_not(day)}",
+                    markup=False,
+                )
+        if not check.met:
+            console.print(
+                f"{policy}: this staffing does not meet every target over the day; see "
+                "docs/experiments.md, 'The day, not only its intervals'",
+                markup=False,
+            )
+
+
+def day_summary(result: IntervalStaffingResult) -> Table:
+    """Per policy and target: the day's mean and 95 % CI, met in every interval, met for
+    the day."""
+    from simcc.analysis import format as fmt
+
+    table = Table(box=None, pad_edge=False)
+    for name in ("policy", "target"):
+        table.add_column(name, no_wrap=True)
+    for name in ("day mean", "95% CI", "each interval", "the day"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for policy, check in result.day.items():
+        for day in check.targets:
+            metric, e = day.target.metric, day.estimate
+            table.add_row(
+                policy,
+                str(day.target),
+                fmt.value(metric, e.mean),
+                fmt.interval(metric, e),
+                "met",
+                "met" if day.met else "NOT met",
+            )
+    return table
 
 
 def _slug(text: str) -> str:

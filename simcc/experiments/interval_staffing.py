@@ -48,6 +48,7 @@ import pandas as pd
 from simcc.analysis.intervals import Grid, interval_counts, interval_table, rates
 from simcc.analysis.stats import estimate
 from simcc.analysis.theory import erlang_a, min_agents, service_level_sla
+from simcc.experiments.day_check import DayCheck, check_day
 from simcc.experiments.engine import (
     Engine,
     Execution,
@@ -429,6 +430,9 @@ class IntervalStaffingResult:
     evaluations: int = 0
     found: dict[str, list[dict[str, np.ndarray]]] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    day: dict[str, DayCheck] = field(default_factory=dict)
+    """Per policy staffed: the staffed day judged by the scenario-level metrics
+    (:mod:`simcc.experiments.day_check`)."""
 
     @property
     def simulated_days(self) -> int:
@@ -484,7 +488,8 @@ def staff_intervals(
 
     Returns an :class:`IntervalStaffingResult`: ``.required`` is
     ``{policy: {pool: [agents per interval]}}``, ``.table`` the interval table,
-    ``.scenario(policy)`` the centre staffed that way.
+    ``.scenario(policy)`` the centre staffed that way, ``.day[policy]`` that centre's
+    day judged by the scenario-level metrics (:func:`~simcc.experiments.day_check.check_day`).
     """
     parsed, pools, variants = search_inputs(scenario, targets, pools, policies)
     check_targets(parsed)
@@ -518,4 +523,7 @@ def staff_intervals(
             result.scenarios[policy] = with_counts(variant, counts, interval)
             result.evaluations += len(search.tried)
         engine.finish()
+    with Engine(how.jobs, how.scheduler) as engine:  # the day as `simcc run` measures it
+        for policy, staffed in result.scenarios.items():
+            result.day[policy] = check_day(policy, staffed, parsed, n, seed, engine, conservative)
     return result

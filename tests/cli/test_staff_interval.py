@@ -68,3 +68,49 @@ def test_staff_interval_bad_options_exit_2(scenario: Path, extra: list[str], mes
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+HOLD_LOSS = """\
+name: customers lost on hold
+horizon: 2h
+seed: 3
+replications: 3
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 1m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+transfer:
+  policy: warm
+  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
+"""
+
+
+def test_staff_interval_says_an_abandonment_target_every_interval_meets_is_missed_over_the_day(
+    tmp_path: Path,
+) -> None:
+    """Warm consults of 3 m against 1 m of patience lose customers on hold, in no pool's
+    queue: each interval's abandonment is met, the day's (simcc run's) is not."""
+    from simcc.experiments import Engine
+    from simcc.experiments.day_check import check_day
+    from simcc.experiments.staffing import parse_target
+
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD_LOSS)
+    out = tmp_path / "out"
+    args = ["staff", str(path), "--interval", "30m", "-t", "abandonment_rate:le:0.05", "-j", "1"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "abandonment_rate ≤ 5.0% is met in every interval" in result.output
+    assert "NOT over the day" in result.output and "on hold in a transfer" in result.output
+    day = pd.read_csv(out / "day-check.csv")
+    (row,) = day.to_dict("records")
+    assert row["metric"] == "abandonment_rate" and not row["met"]
+    assert row["ci_high"] > 0.05
+    staffed = load_scenario(out / "staffed-warm.yaml")  # the day as simcc run measures it
+    target = parse_target("abandonment_rate<=0.05", ["abandonment_rate"])
+    with Engine(1) as engine:
+        again = check_day("warm", staffed, [target], 3, 3, engine)
+    assert again.targets[0].estimate.mean == pytest.approx(row["mean"], rel=1e-12)
