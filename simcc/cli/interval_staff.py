@@ -15,7 +15,7 @@ from rich.table import Table
 
 from simcc.cli import options as opt
 from simcc.cli.common import console, load, print_whole
-from simcc.io import write_csv, write_text
+from simcc.io import write_csv, write_json, write_text
 from simcc.scenario import ScenarioError
 from simcc.units import duration_text, parse_duration
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 REQUIREMENTS_NAME = "staffing.csv"
 """The interval table under ``--out``, which ``simcc shifts --requirements`` reads."""
+UNSTAFFED_NAME = "unstaffed.json"
+"""Under ``--out`` when a policy could not be staffed: ``{policy: why}`` (the command then
+exits 0 if another policy was staffed, 2 if none was); ``simcc staff`` writes it too."""
 DAY_NAME = "day-check.csv"
 """Each target over the whole staffed day (:func:`simcc.experiments.day_check.day_table`)."""
 
@@ -96,10 +99,15 @@ def staff_by_interval(
     )
     console.print(requirements_table(result.table, [t.metric for t in result.targets]))
     print_day(result)
+    for reason in result.unstaffed.values():
+        console.print(f"\nnot staffed: {reason}", markup=False)
     if out is not None:
         write_csv(out / REQUIREMENTS_NAME, result.table)
         write_csv(out / DAY_NAME, day_table(list(result.day.values())))
         written = [REQUIREMENTS_NAME, DAY_NAME]
+        if result.unstaffed:
+            write_json(out / UNSTAFFED_NAME, result.unstaffed)
+            written.append(UNSTAFFED_NAME)
         for policy in result.required:
             name = f"staffed-{_slug(policy)}.yaml"
             write_text(out / name, result.scenario(policy).to_yaml())

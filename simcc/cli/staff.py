@@ -71,6 +71,7 @@ def staff(
     Each staffing tried runs --replications; under --out: staffing.json, evaluations.csv
     and the journal.
     """
+    from simcc.cli.interval_staff import UNSTAFFED_NAME
     from simcc.experiments import staff as run_search
     from simcc.experiments.staffing import search_inputs
 
@@ -108,10 +109,14 @@ def staff(
         rule = "95% CI bound" if result.conservative else "mean"
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
         console.print(targets_table(result))
+        for reason in result.unstaffed.values():
+            console.print(f"\nnot staffed: {reason}", markup=False)
         if out is not None:
             files = {"staffing.json": result.to_json(), "evaluations.csv": result.evaluations}
+            if result.unstaffed:
+                files[UNSTAFFED_NAME] = result.unstaffed
             write_outputs(out, files)
-            console.print(f"wrote {out}/staffing.json and evaluations.csv", markup=False)
+            console.print(f"wrote {', '.join(f'{out}/{n}' for n in files)}", markup=False)
 
 
 def staffing_table(result: StaffingResult) -> Table:

@@ -433,6 +433,8 @@ class IntervalStaffingResult:
     day: dict[str, DayCheck] = field(default_factory=dict)
     """Per policy staffed: the staffed day judged by the scenario-level metrics
     (:mod:`simcc.experiments.day_check`)."""
+    unstaffed: dict[str, str] = field(default_factory=dict)
+    """Per policy no staffing up to ``max_agents`` per interval serves: why."""
 
     @property
     def simulated_days(self) -> int:
@@ -489,7 +491,9 @@ def staff_intervals(
     Returns an :class:`IntervalStaffingResult`: ``.required`` is
     ``{policy: {pool: [agents per interval]}}``, ``.table`` the interval table,
     ``.scenario(policy)`` the centre staffed that way, ``.day[policy]`` that centre's
-    day judged by the scenario-level metrics (:func:`~simcc.experiments.day_check.check_day`).
+    day judged by the scenario-level metrics (:func:`~simcc.experiments.day_check.check_day`)
+    and ``.unstaffed`` why each other policy could not be staffed.  Raises
+    :class:`ExperimentError` if no policy could be.
     """
     parsed, pools, variants = search_inputs(scenario, targets, pools, policies)
     check_targets(parsed)
@@ -516,13 +520,20 @@ def staff_intervals(
                 variant, grid, pools, parsed, n, seed, conservative, max_agents, engine,
                 on_evaluation,
             )  # fmt: skip
-            found = search.run(start)
+            try:
+                found = search.run(start)
+            except ExperimentError as exc:  # reported beside the policies staffed
+                result.unstaffed[policy] = f"policy {policy}: {exc}"
+                result.evaluations += len(search.tried)
+                continue
             counts = {p: [int(x) for x in row] for p, row in zip(pools, found, strict=True)}
             result.required[policy] = counts
             result.found[policy] = search.tried[tuple(map(tuple, found.tolist()))].replications
             result.scenarios[policy] = with_counts(variant, counts, interval)
             result.evaluations += len(search.tried)
         engine.finish()
+    if not result.required:
+        raise ExperimentError(" ".join(result.unstaffed.values()))
     with Engine(how.jobs, how.scheduler) as engine:  # the day as `simcc run` measures it
         for policy, staffed in result.scenarios.items():
             result.day[policy] = check_day(policy, staffed, parsed, n, seed, engine, conservative)

@@ -205,3 +205,42 @@ def test_a_pool_no_target_holds_up_is_named_with_a_target_that_would() -> None:
     (line,) = unheld_lines(result)
     assert line.startswith("warm: desk ends at 1 agent, the least the search gives")
     assert "occupancy_desk:le:0.85" in line
+
+
+HOLD_LOSS = """\
+name: customers lost on hold
+horizon: 2h
+seed: 3
+replications: 3
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 1m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+transfer:
+  policy: warm
+  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
+  cold: {transfer_time: 15s}
+"""
+
+
+def test_a_policy_that_cannot_be_staffed_is_reported_beside_those_that_can(
+    tmp_path: Path,
+) -> None:
+    """Warm consults of 3 m against 1 m of patience lose customers on hold whatever the
+    agents; cold transfers lose none there: cold is staffed, warm reported, exit 0."""
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD_LOSS)
+    out = tmp_path / "out"
+    args = ["staff", str(path), "-t", "abandonment_rate:le:0.1", "-j", "1", "--max-agents", "30"]
+    both = runner.invoke(app, [*args, "-p", "warm", "-p", "cold", "--out", str(out)])
+    assert both.exit_code == 0, both.output
+    assert "not staffed: policy warm: no staffing up to 30 agents" in both.output
+    assert set(json.loads((out / "staffing.json").read_text())) == {"cold"}
+    assert "warm: no staffing" in json.loads((out / "unstaffed.json").read_text())["warm"]
+    assert set(pd.read_csv(out / "evaluations.csv")["policy"]) == {"warm", "cold"}
+    alone = runner.invoke(app, [*args, "-p", "warm"])  # nothing staffed: a usage error
+    assert alone.exit_code == 2, alone.output
+    assert "policy warm: no staffing up to 30 agents" in alone.output
