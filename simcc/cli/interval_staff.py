@@ -15,7 +15,7 @@ from rich.table import Table
 
 from simcc.cli import options as opt
 from simcc.cli.common import console, load, print_whole
-from simcc.io import write_csv, write_json, write_text
+from simcc.io import Content, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import duration_text, parse_duration
 
@@ -101,18 +101,17 @@ def staff_by_interval(
     print_day(result)
     for reason in result.unstaffed.values():
         console.print(f"\nnot staffed: {reason}", markup=False)
-    if out is not None:
-        write_csv(out / REQUIREMENTS_NAME, result.table)
-        write_csv(out / DAY_NAME, day_table(list(result.day.values())))
-        written = [REQUIREMENTS_NAME, DAY_NAME]
-        if result.unstaffed:
-            write_json(out / UNSTAFFED_NAME, result.unstaffed)
-            written.append(UNSTAFFED_NAME)
+    if out is not None:  # one output set, manifest.json last (an earlier set's rest removed)
+        files: dict[str, Content] = {
+            REQUIREMENTS_NAME: result.table,
+            DAY_NAME: day_table(list(result.day.values())),
+        }
         for policy in result.required:
-            name = f"staffed-{_slug(policy)}.yaml"
-            write_text(out / name, result.scenario(policy).to_yaml())
-            written.append(name)
-        console.print(f"wrote {', '.join(f'{out}/{n}' for n in written)}", markup=False)
+            files[f"staffed-{_slug(policy)}.yaml"] = result.scenario(policy).to_yaml()
+        if result.unstaffed:
+            files[UNSTAFFED_NAME] = result.unstaffed
+        write_outputs(out, files)
+        console.print(f"wrote {', '.join(f'{out}/{n}' for n in files)}", markup=False)
 
 
 def print_day(result: IntervalStaffingResult) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from simcc.cli import app
 from simcc.cli.common import console, load, user_errors
-from simcc.io import prepare_out, write_csv, write_text
+from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import parse_duration
 
@@ -75,7 +75,8 @@ def shifts(
         window = _duration("--break-window", break_window)
         every = None if starts_every is None else _duration("--starts-every", starts_every)
         if out is not None:
-            prepare_out(out)
+            _refuse_removing_requirements(out, requirements)
+            prepare_out(out, [file, requirements])
         plan = plan_shifts(needs, lengths, break_window=window, starts_every=every)
         variant = next(iter(variants.values()))
         console.print(
@@ -103,11 +104,30 @@ def shifts(
                 console.print(f"{pool} misses a target in {', '.join(where)}", markup=False)
         else:
             console.print("every interval meets every target", markup=False)
-        if out is not None:
-            write_csv(out / "plan.csv", plan.table)
-            write_csv(out / "check.csv", check)
-            write_text(out / "plan.yaml", plan_scenario(variant, plan, needs.shrinkage).to_yaml())
+        if out is not None:  # one output set, manifest.json last
+            staffed = plan_scenario(variant, plan, needs.shrinkage).to_yaml()
+            write_outputs(out, {"plan.csv": plan.table, "check.csv": check, "plan.yaml": staffed})
             console.print(f"wrote {out}/plan.csv, check.csv and plan.yaml", markup=False)
+
+
+def _refuse_removing_requirements(out: Path, requirements: Path) -> None:
+    """A new set in ``out`` removes the earlier set's files: refuse (exit 2) the directory
+    whose set holds ``--requirements`` (``simcc staff --interval --out`` there)."""
+    import json
+
+    from simcc.io import MANIFEST, OutputError
+
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+        same = requirements.resolve().parent == out.resolve()
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if same and requirements.name in listed:
+        raise OutputError(
+            f"--out {out} holds the output set {requirements} belongs to, and a new set "
+            "there would remove it; choose another --out",
+            before_work=True,
+        )
 
 
 def _clock(seconds: float | None) -> str:

@@ -87,3 +87,27 @@ def test_requirements_whose_interval_does_not_divide_the_horizon_exit_2(
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "its interval (25m) does not divide the horizon" in result.output
+
+
+def test_shifts_writes_one_output_set_and_keeps_its_requirements(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """plan.csv, check.csv and plan.yaml are one set with manifest.json; an --out whose set
+    holds the requirements file is refused before work (the new set would remove it)."""
+    import json
+
+    scenario, csv = files
+    args = ["shifts", str(scenario), "-r", str(csv), "--shift", "2h", "-t", "service_level>=0.5"]
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*args, "-j", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"plan.csv", "check.csv", "plan.yaml"}
+    staffed = tmp_path / "staffed"
+    staff = ["staff", str(scenario), "--interval", "30m", "-t", "service_level>=0.5", "-j", "1"]
+    assert runner.invoke(app, [*staff, "--out", str(staffed)]).exit_code == 0
+    again = ["shifts", str(scenario), "-r", str(staffed / "staffing.csv"), "--shift", "2h"]
+    refused = runner.invoke(app, [*again, "-t", "service_level>=0.5", "--out", str(staffed)])
+    assert refused.exit_code == 2, refused.output
+    assert "choose another --out" in refused.output
+    assert (staffed / "staffing.csv").exists()

@@ -114,3 +114,24 @@ def test_staff_interval_says_an_abandonment_target_every_interval_meets_is_misse
     with Engine(1) as engine:
         again = check_day("warm", staffed, [target], 3, 3, engine)
     assert again.targets[0].estimate.mean == pytest.approx(row["mean"], rel=1e-12)
+
+
+def test_staff_interval_writes_one_output_set_replacing_the_earlier_one(
+    scenario: Path, tmp_path: Path
+) -> None:
+    """A later run with fewer policies leaves no staffed file of the earlier run behind,
+    and manifest.json lists exactly the files of the set."""
+    import json
+
+    out = tmp_path / "out"
+    args = ["staff", str(scenario), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    first = runner.invoke(app, [*args, "-p", "cold", "-p", "warm", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert (out / "staffed-warm.yaml").exists()
+    second = runner.invoke(app, [*args, "-p", "cold", "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    assert not (out / "staffed-warm.yaml").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is True
+    assert set(manifest["files"]) == {"staffing.csv", "day-check.csv", "staffed-cold.yaml"}
+    assert set(pd.read_csv(out / "staffing.csv")["policy"]) == {"cold"}
