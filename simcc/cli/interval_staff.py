@@ -97,7 +97,7 @@ def staff_by_interval(
         f"{result.simulated_days} simulated days",
         markup=False,
     )
-    console.print(requirements_table(result.table, [t.metric for t in result.targets]))
+    print_whole(requirements_table(result.table, [t.metric for t in result.targets]))
     print_day(result)
     for reason in result.unstaffed.values():
         console.print(f"\nnot staffed: {reason}", markup=False)

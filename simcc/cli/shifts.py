@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from simcc.cli import app
-from simcc.cli.common import console, load, user_errors
+from simcc.cli.common import console, load, print_whole, user_errors
 from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import parse_duration
@@ -84,7 +84,7 @@ def shifts(
             f"({'optimal' if plan.optimal else 'best found'}; lower bound {plan.lower_bound:g})",
             markup=False,
         )
-        console.print(starts_table(plan.table))
+        print_whole(starts_table(plan.table))
         check = check_plan(
             variant,
             plan,
@@ -97,7 +97,7 @@ def shifts(
             jobs=jobs,
         )
         console.print("\nThe plan simulated, per interval", markup=False)
-        console.print(check_table(check, [t.metric for t in parsed]))
+        print_whole(check_table(check, [t.metric for t in parsed]))
         missed = misses(check)
         if missed:
             for pool, where in missed.items():

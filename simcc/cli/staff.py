@@ -10,7 +10,7 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.cli import app
 from simcc.cli import options as opt
-from simcc.cli.common import console, load, user_errors
+from simcc.cli.common import console, load, print_whole, user_errors
 from simcc.io import write_outputs
 from simcc.scenario.group_staffing import split_agents
 
@@ -103,12 +103,12 @@ def staff(
             f"per staffing tried, seed {result.seed})",
             markup=False,
         )
-        console.print(staffing_table(result))
+        print_whole(staffing_table(result))
         for line in group_lines(scenario, result) + unheld_lines(result):
             console.print(line, markup=False)
         rule = "95% CI bound" if result.conservative else "mean"
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
-        console.print(targets_table(result))
+        print_whole(targets_table(result))
         for reason in result.unstaffed.values():
             console.print(f"\nnot staffed: {reason}", markup=False)
         if out is not None:

@@ -111,3 +111,20 @@ def test_shifts_writes_one_output_set_and_keeps_its_requirements(
     assert refused.exit_code == 2, refused.output
     assert "choose another --out" in refused.output
     assert (staffed / "staffing.csv").exists()
+
+
+def test_shifts_check_keeps_every_cell_whole_at_80_columns(files: tuple[Path, Path]) -> None:
+    """With two targets the check is wider than 80 columns: printed at its own width, each
+    interval's start and its met stay whole."""
+    from tests.cli.test_staff_interval import piped_at_80_columns
+
+    scenario, csv = files
+    output = piped_at_80_columns(
+        ["shifts", str(scenario), "-r", str(csv), "--shift", "2h", "-t", "service_level>=0.5",
+         "-t", "abandonment_rate<=0.5", "-j", "1"]
+    )  # fmt: skip
+    assert "…" not in output
+    check = output.split("The plan simulated, per interval")[1].splitlines()
+    rows = [line.split() for line in check if line.startswith("front ") and "misses" not in line]
+    assert [r[1] for r in rows] == [f"{h}:{m}" for h in range(4) for m in ("00", "30")]
+    assert {r[-1] for r in rows} <= {"yes", "NO"}

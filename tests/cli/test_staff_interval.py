@@ -135,3 +135,51 @@ def test_staff_interval_writes_one_output_set_replacing_the_earlier_one(
     assert manifest["complete"] is True
     assert set(manifest["files"]) == {"staffing.csv", "day-check.csv", "staffed-cold.yaml"}
     assert set(pd.read_csv(out / "staffing.csv")["policy"]) == {"cold"}
+
+
+WIDE = """\
+name: two pools
+horizon: 11h
+seed: 3
+replications: 2
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.7}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+"""
+
+
+def piped_at_80_columns(args: list[str]) -> str:
+    """The command's stdout, piped, with COLUMNS=80 (what a pipe or a small terminal gives)."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from simcc.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"COLUMNS": "80"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_staff_interval_tables_keep_every_cell_whole_at_80_columns(tmp_path: Path) -> None:
+    """Two policies, two pools and two targets are wider than 80 columns: the table is
+    printed at its own width, so 10:00 and 10:30 stay two rows one can tell apart."""
+    path = tmp_path / "wide.yaml"
+    path.write_text(WIDE)
+    output = piped_at_80_columns(
+        ["staff", str(path), "--interval", "30m", "-t", "service_level:ge:0.5",
+         "-t", "abandonment_rate:le:0.2", "-p", "cold", "-p", "warm", "-j", "1"]
+    )  # fmt: skip
+    assert "…" not in output
+    rows = [line.split() for line in output.splitlines() if line.startswith(("cold ", "warm "))]
+    starts = {(r[0], r[1], r[2]) for r in rows if r[1] in ("tier1", "tier2")}
+    assert len(starts) == 2 * 2 * 22  # policy × pool × half hour, each row its own
+    assert ("warm", "tier2", "10:30") in starts
