@@ -82,11 +82,45 @@ def interval_grid(scenario: Scenario, interval: float) -> Grid:
         raise ExperimentError(f"--interval {duration_text(interval)}: give a duration > 0")
     n = scenario.horizon / interval
     if abs(n - round(n)) > 1e-9 * max(1.0, n):
+        near = " or ".join(
+            f"{duration_text(d)} ({_count(round(scenario.horizon / d))})"
+            for d in dividing_intervals(scenario.horizon, interval)
+        )
         raise ExperimentError(
             f"--interval {duration_text(interval)} does not divide the horizon "
-            f"({duration_text(scenario.horizon)}): {n:.3g} intervals"
+            f"({duration_text(scenario.horizon)}): {_fraction(n)} intervals"
+            + (f"; the nearest that divide it: {near}" if near else "")
         )
     return Grid.of(scenario, interval)
+
+
+def dividing_intervals(horizon: float, interval: float) -> list[float]:
+    """The whole-minute (else whole-second) intervals dividing ``horizon`` nearest to
+    ``interval``: the longest one below it and the shortest one above it."""
+    for unit in (60.0, 1.0) if interval >= 60 else (1.0,):
+        units = horizon / unit
+        if abs(units - round(units)) > 1e-9 * max(1.0, units) or round(units) < 1:
+            continue
+        whole = round(units)
+        divisors = [d * unit for d in range(1, whole + 1) if whole % d == 0]
+        below = [d for d in divisors if d < interval]
+        above = [d for d in divisors if d > interval]
+        return below[-1:] + above[:1]
+    return []
+
+
+def _count(n: int) -> str:
+    return f"{n} interval{'' if n == 1 else 's'}"
+
+
+def _fraction(n: float) -> str:
+    """``104.3``: enough decimals that a count of intervals which is not whole never
+    reads as one."""
+    for decimals in range(1, 7):
+        text = f"{n:.{decimals}f}"
+        if float(text) != round(n):
+            return text
+    return f"{n!r}"
 
 
 def check_targets(targets: Sequence[Target]) -> None:

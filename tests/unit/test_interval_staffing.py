@@ -48,6 +48,32 @@ def test_an_interval_that_does_not_divide_the_horizon_is_refused(scenario) -> No
         interval_grid(scenario, 1500)
 
 
+@pytest.mark.parametrize(
+    ("horizon", "interval", "said"),
+    [
+        # 730 m / 7 m = 104.29: not whole, so not rounded to 104; 730 = 2·5·73 minutes
+        (730, 7 * 60, "104.3 intervals; the nearest that divide it: 5m (146 intervals) or "
+                      "10m (73 intervals)"),
+        # 4 h / 25 m = 9.6; 240 min has divisors 24 and 30 around 25
+        (240, 25 * 60, "9.6 intervals; the nearest that divide it: 24m (10 intervals) or "
+                       "30m (8 intervals)"),
+        # 2 h / 119 m = 1.008: one decimal would read 1.0, so two
+        (120, 119 * 60, "1.01 intervals; the nearest that divide it: 1h (2 intervals) or "
+                        "2h (1 interval)"),
+    ],
+)  # fmt: skip
+def test_an_interval_that_does_not_divide_says_how_many_and_the_nearest_that_do(
+    horizon: int, interval: float, said: str
+) -> None:
+    scenario = loads_scenario(
+        f"horizon: {horizon}m\ncall_types: {{a: {{arrivals: {{rate: 60/h}}, path: [p]}}}}\n"
+        "pools: {p: {agents: 3, handle_time: {dist: exponential, mean: 4m}}}\n"
+    )
+    with pytest.raises(ExperimentError) as caught:
+        interval_grid(scenario, interval)
+    assert said in str(caught.value)
+
+
 def test_interval_targets_bound_interval_metrics_only() -> None:
     with pytest.raises(ExperimentError, match="one of service_level, abandonment_rate, asa"):
         check_targets([Target("fcr", ">=", 0.7)])
