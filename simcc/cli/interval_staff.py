@@ -29,6 +29,8 @@ REQUIREMENTS_NAME = "staffing.csv"
 UNSTAFFED_NAME = "unstaffed.json"
 """Under ``--out`` when a policy could not be staffed: ``{policy: why}`` (the command then
 exits 0 if another policy was staffed, 2 if none was); ``simcc staff`` writes it too."""
+COST_NAME = "cost.csv"
+"""Per policy and searched pool: paid agent-hours, cost_per_hour, cost, currency."""
 DAY_NAME = "day-check.csv"
 """Each target over the whole staffed day (:func:`simcc.experiments.day_check.day_table`)."""
 
@@ -99,12 +101,16 @@ def staff_by_interval(
     )
     print_whole(requirements_table(result.table, [t.metric for t in result.targets]))
     print_day(result)
+    costs = interval_costs(result)
+    for line in cost_lines(costs, "scheduled"):
+        console.print(line, markup=False)
     for reason in result.unstaffed.values():
         console.print(f"\nnot staffed: {reason}", markup=False)
     if out is not None:  # one output set, manifest.json last (an earlier set's rest removed)
         files: dict[str, Content] = {
             REQUIREMENTS_NAME: result.table,
             DAY_NAME: day_table(list(result.day.values())),
+            COST_NAME: costs,
         }
         for policy in result.required:
             files[f"staffed-{_slug(policy)}.yaml"] = result.scenario(policy).to_yaml()
@@ -162,6 +168,40 @@ def day_summary(result: IntervalStaffingResult) -> Table:
                 "met" if day.met else "NOT met",
             )
     return table
+
+
+def cost_lines(costs: pd.DataFrame, what: str) -> list[str]:
+    """``warm: 612 agent-hours … = 21,390 EUR for the day`` per policy (``costs``: the
+    rows of :func:`simcc.experiments.staffing.staffing_cost` with a ``policy`` column)."""
+    lines = []
+    for policy, rows in costs.groupby("policy", sort=False):
+        currency = str(rows["currency"].iloc[0])
+        parts = ", ".join(
+            f"{r.pool} {r.agent_hours:g} h × {r.cost_per_hour:g}" for r in rows.itertuples()
+        )
+        total = f"{rows['cost'].sum():,.2f}" + (f" {currency}" if currency else "")
+        lines.append(
+            f"{policy}: {rows['agent_hours'].sum():g} {what} agent-hours ({parts}) = {total} "
+            "for the day (each searched pool's cost_per_hour)"
+        )
+    return lines
+
+
+def interval_costs(result: IntervalStaffingResult) -> pd.DataFrame:
+    """Per policy and searched pool: the agents scheduled (absence included: they are paid)
+    over the day's intervals, and their cost."""
+    import pandas as pd
+
+    from simcc.experiments.interval_staffing import scheduled_agents
+    from simcc.experiments.staffing import staffing_cost
+
+    hours = result.grid.interval / 3600.0
+    frames = []
+    for policy, counts in result.required.items():
+        paid = {p: sum(scheduled_agents(c, result.shrinkage)) * hours for p, c in counts.items()}
+        frames.append(staffing_cost(result.scenario(policy), paid).assign(policy=policy))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["policy", *table.columns[:-1]]]
 
 
 def _slug(text: str) -> str:

@@ -506,6 +506,23 @@ def staff(
     return result
 
 
+def staffing_cost(scenario: Scenario, hours: Mapping[str, float]) -> pd.DataFrame:
+    """Paid agent-hours per pool × the pool's ``cost_per_hour`` (its groups' mix for a
+    grouped pool), in the scenario's currency: ``pool, agent_hours, cost_per_hour, cost,
+    currency``."""
+    rows = [
+        {
+            "pool": pool,
+            "agent_hours": h,
+            "cost_per_hour": scenario.pools[pool].cost_per_hour,
+            "cost": h * scenario.pools[pool].cost_per_hour,
+            "currency": scenario.currency or "",
+        }
+        for pool, h in hours.items()
+    ]
+    return pd.DataFrame(rows, columns=["pool", "agent_hours", "cost_per_hour", "cost", "currency"])
+
+
 def search_inputs(
     scenario: Scenario,
     targets: Sequence[str | Target],

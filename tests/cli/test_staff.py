@@ -244,3 +244,22 @@ def test_a_policy_that_cannot_be_staffed_is_reported_beside_those_that_can(
     alone = runner.invoke(app, [*args, "-p", "warm"])  # nothing staffed: a usage error
     assert alone.exit_code == 2, alone.output
     assert "policy warm: no staffing up to 30 agents" in alone.output
+
+
+def test_staff_costs_the_agents_found_over_the_day(scenario: Path, tmp_path: Path) -> None:
+    """cost.csv and the bottom line: agents × the 3 h horizon × each pool's cost_per_hour,
+    in the file's currency."""
+    text = scenario.read_text().replace("resolve: 0.7}", "resolve: 0.7, cost_per_hour: 30}")
+    text = text.replace("mean: 6m}}", "mean: 6m}, cost_per_hour: 45}")
+    priced = tmp_path / "priced.yaml"
+    priced.write_text(text + "currency: EUR\n")
+    out = tmp_path / "out"
+    args = ["staff", str(priced), "-t", "service_level>=0.8", "-j", "1", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    agents = json.loads((out / "staffing.json").read_text())["cold"]
+    cost = pd.read_csv(out / "cost.csv").set_index("pool")
+    assert dict(cost["agent_hours"]) == {p: n * 3.0 for p, n in agents.items()}
+    total = agents["front"] * 3 * 30 + agents["desk"] * 3 * 45
+    assert cost["cost"].sum() == total and set(cost["currency"]) == {"EUR"}
+    assert f"= {total:,.2f} EUR for the day" in " ".join(result.output.split())

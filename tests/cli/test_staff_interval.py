@@ -133,7 +133,12 @@ def test_staff_interval_writes_one_output_set_replacing_the_earlier_one(
     assert not (out / "staffed-warm.yaml").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["complete"] is True
-    assert set(manifest["files"]) == {"staffing.csv", "day-check.csv", "staffed-cold.yaml"}
+    assert set(manifest["files"]) == {
+        "staffing.csv",
+        "day-check.csv",
+        "cost.csv",
+        "staffed-cold.yaml",
+    }
     assert set(pd.read_csv(out / "staffing.csv")["policy"]) == {"cold"}
 
 
@@ -183,3 +188,21 @@ def test_staff_interval_tables_keep_every_cell_whole_at_80_columns(tmp_path: Pat
     starts = {(r[0], r[1], r[2]) for r in rows if r[1] in ("tier1", "tier2")}
     assert len(starts) == 2 * 2 * 22  # policy × pool × half hour, each row its own
     assert ("warm", "tier2", "10:30") in starts
+
+
+def test_staff_interval_costs_the_scheduled_agents(tmp_path: Path) -> None:
+    """cost.csv: the agents scheduled (absence included: paid) × half an hour × the pool's
+    cost_per_hour, summed over the day's intervals."""
+    path = tmp_path / "priced.yaml"
+    path.write_text(
+        ONE_POOL.replace("mean: 4m}}", "mean: 4m}, cost_per_hour: 28}") + "currency: EUR\n"
+    )
+    out = tmp_path / "out"
+    args = ["staff", str(path), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    result = runner.invoke(app, [*args, "--shrinkage", "0.25", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scheduled = pd.read_csv(out / "staffing.csv")["scheduled"]
+    (row,) = pd.read_csv(out / "cost.csv").to_dict("records")
+    assert row["agent_hours"] == scheduled.sum() * 0.5
+    assert row["cost"] == scheduled.sum() * 0.5 * 28 and row["currency"] == "EUR"
+    assert "scheduled agent-hours (front" in " ".join(result.output.split())
