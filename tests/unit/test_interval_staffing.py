@@ -133,3 +133,27 @@ def test_the_staffing_found_meets_every_target_in_every_interval(scenario) -> No
     staffed = result.scenario(scenario.transfer.policy)
     assert staffed.pools["front"].agents.interval == 3600
     assert staffed.pools["front"].agents.counts == result.required["cold"]["front"]
+
+
+def test_a_policy_the_interval_search_cannot_staff_is_reported_beside_the_others(
+    scenario, monkeypatch
+) -> None:
+    """One policy out of reach (stood in for by a search that gives up on warm) leaves
+    the other staffed, with the day checked; with none staffed the call raises."""
+    from simcc.experiments import interval_staffing
+
+    run = interval_staffing._DaySearch.run
+
+    def gives_up_on_warm(self, start, rounds=40):
+        if self.scenario.transfer.policy == "warm":
+            raise ExperimentError("no staffing up to 3 agents per interval meets every target")
+        return run(self, start, rounds)
+
+    monkeypatch.setattr(interval_staffing._DaySearch, "run", gives_up_on_warm)
+    result = staff_intervals(scenario, [SL], 3600, policies=["cold", "warm"], jobs=1)
+    assert list(result.required) == list(result.day) == ["cold"]
+    assert result.unstaffed == {"warm": "policy warm: no staffing up to 3 agents per interval "
+                                "meets every target"}  # fmt: skip
+    assert set(result.table["policy"]) == {"cold"}
+    with pytest.raises(ExperimentError, match="policy warm: no staffing"):
+        staff_intervals(scenario, [SL], 3600, policies=["warm"], jobs=1)
