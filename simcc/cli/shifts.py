@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -13,6 +14,13 @@ from simcc.cli.common import console, load, print_whole, user_errors
 from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import parse_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from simcc.experiments.day_check import DayCheck
+    from simcc.experiments.staffing import Target
+    from simcc.scenario import Scenario
 
 
 def _duration(option: str, text: str) -> float:
@@ -56,6 +64,8 @@ def shifts(
     ),
 ) -> None:
     """Choose how many agents start at each start time (CP-SAT) and check the plan."""
+    from simcc.cli.interval_staff import DAY_NAME
+    from simcc.experiments.day_check import day_table
     from simcc.experiments.shifts import (
         Shift,
         check_plan,
@@ -104,10 +114,39 @@ def shifts(
                 console.print(f"{pool} misses a target in {', '.join(where)}", markup=False)
         else:
             console.print("every interval meets every target", markup=False)
+        staffed = plan_scenario(variant, plan, needs.shrinkage)
+        day = check_the_day(staffed, parsed, check, replications, seed, not by_mean, jobs)
         if out is not None:  # one output set, manifest.json last
-            staffed = plan_scenario(variant, plan, needs.shrinkage).to_yaml()
-            write_outputs(out, {"plan.csv": plan.table, "check.csv": check, "plan.yaml": staffed})
-            console.print(f"wrote {out}/plan.csv, check.csv and plan.yaml", markup=False)
+            files = {"plan.csv": plan.table, "check.csv": check, DAY_NAME: day_table([day])}
+            write_outputs(out, files | {"plan.yaml": staffed.to_yaml()})
+            console.print(
+                f"wrote {out}/plan.csv, check.csv, {DAY_NAME} and plan.yaml", markup=False
+            )
+
+
+def check_the_day(
+    staffed: Scenario,
+    targets: list[Target],
+    check: pd.DataFrame,
+    replications: int | None,
+    seed: int | None,
+    conservative: bool,
+    jobs: int | None,
+) -> DayCheck:
+    """Simulate the plan's day as ``simcc run`` measures it and print the bottom line (as
+    ``simcc staff --interval`` does), with whether every interval met each target."""
+    from simcc.cli.interval_staff import print_day
+    from simcc.experiments import Engine
+    from simcc.experiments.day_check import check_day
+    from simcc.experiments.shifts import every_interval_met
+
+    n = staffed.replications if replications is None else replications
+    first = staffed.seed if seed is None else seed
+    with Engine(jobs) as engine:
+        day = check_day(staffed.transfer.policy, staffed, targets, n, first, engine, conservative)
+    met = {day.policy: every_interval_met(check, targets, conservative)}
+    print_day({day.policy: day}, n, first, conservative, met)
+    return day
 
 
 def _refuse_removing_requirements(out: Path, requirements: Path) -> None:

@@ -56,8 +56,8 @@ class DayCheck:
         """Why a target every interval meets is missed over the day, in a sentence."""
         metric = day.target.metric
         parts = [
-            f"the interval search judges each pool's own queue, interval by interval; "
-            f"the day's {metric} is measured over every contact of the day"
+            f"an interval is judged in each pool's own queue; the day's {metric} is "
+            "measured over every contact of the day"
         ]
         if metric == "abandonment_rate":
             lost = [

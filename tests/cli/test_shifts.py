@@ -102,7 +102,7 @@ def test_shifts_writes_one_output_set_and_keeps_its_requirements(
     result = runner.invoke(app, [*args, "-j", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["files"]) == {"plan.csv", "check.csv", "plan.yaml"}
+    assert set(manifest["files"]) == {"plan.csv", "check.csv", "day-check.csv", "plan.yaml"}
     staffed = tmp_path / "staffed"
     staff = ["staff", str(scenario), "--interval", "30m", "-t", "service_level>=0.5", "-j", "1"]
     assert runner.invoke(app, [*staff, "--out", str(staffed)]).exit_code == 0
@@ -128,3 +128,27 @@ def test_shifts_check_keeps_every_cell_whole_at_80_columns(files: tuple[Path, Pa
     rows = [line.split() for line in check if line.startswith("front ") and "misses" not in line]
     assert [r[1] for r in rows] == [f"{h}:{m}" for h in range(4) for m in ("00", "30")]
     assert {r[-1] for r in rows} <= {"yes", "NO"}
+
+
+def test_shifts_judges_the_plans_whole_day_as_simcc_run_measures_it(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """After the per-interval check, each target over the day of plan.yaml (the same
+    replications and seed), in the output and in day-check.csv."""
+    from simcc.experiments import Engine
+    from simcc.experiments.day_check import check_day
+    from simcc.experiments.staffing import parse_target
+
+    scenario, csv = files
+    out = tmp_path / "out"
+    args = ["shifts", str(scenario), "-r", str(csv), "--shift", "2h", "-t", "service_level>=0.5"]
+    result = runner.invoke(app, [*args, "-j", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "The whole day at this staffing" in result.output
+    (row,) = pd.read_csv(out / "day-check.csv").to_dict("records")
+    assert row["metric"] == "service_level" and row["replications"] == 3
+    target = parse_target("service_level>=0.5", ["service_level"])
+    with Engine(1) as engine:
+        day = check_day("cold", load_scenario(out / "plan.yaml"), [target], 3, 8, engine)
+    assert day.targets[0].estimate.mean == pytest.approx(row["mean"], rel=1e-12)
+    assert bool(row["met"]) == day.targets[0].met

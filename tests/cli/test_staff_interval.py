@@ -104,7 +104,7 @@ def test_staff_interval_says_an_abandonment_target_every_interval_meets_is_misse
     result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "abandonment_rate ≤ 5.0% is met in every interval" in result.output
-    assert "NOT over the day" in result.output and "on hold in a transfer" in result.output
+    assert "NOT met over the day" in result.output and "on hold in a transfer" in result.output
     day = pd.read_csv(out / "day-check.csv")
     (row,) = day.to_dict("records")
     assert row["metric"] == "abandonment_rate" and not row["met"]
