@@ -62,7 +62,6 @@ def staff_by_interval(
     resume: bool = False,
 ) -> None:
     """Run the interval search and print / write its table and staffed scenarios."""
-    from simcc.experiments.day_check import day_table
     from simcc.experiments.interval_staffing import (
         check_shrinkage,
         check_targets,
@@ -93,6 +92,14 @@ def staff_by_interval(
             max_agents=max_agents,
             execution=execution,
         )
+    show_and_write(result, seconds, out)
+
+
+def show_and_write(result: IntervalStaffingResult, seconds: float, out: Path | None) -> None:
+    """The interval table, the day's bottom line, the cost, the policies not staffed; under
+    ``out`` the files as one output set."""
+    from simcc.experiments.day_check import day_table
+
     rule = "95% CI bound" if result.conservative else "mean"
     console.print(
         f"Fewest agents per {duration_text(seconds)} interval meeting every target by its "
