@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from simcc.cli import app
-from simcc.cli.common import console, load, user_errors
-from simcc.io import prepare_out, write_csv, write_text
+from simcc.cli.common import console, load, print_whole, user_errors
+from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import parse_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from simcc.experiments.day_check import DayCheck
+    from simcc.experiments.staffing import Target
+    from simcc.scenario import Scenario
 
 
 def _duration(option: str, text: str) -> float:
@@ -56,6 +64,8 @@ def shifts(
     ),
 ) -> None:
     """Choose how many agents start at each start time (CP-SAT) and check the plan."""
+    from simcc.cli.interval_staff import DAY_NAME
+    from simcc.experiments.day_check import day_table
     from simcc.experiments.shifts import (
         Shift,
         check_plan,
@@ -75,7 +85,8 @@ def shifts(
         window = _duration("--break-window", break_window)
         every = None if starts_every is None else _duration("--starts-every", starts_every)
         if out is not None:
-            prepare_out(out)
+            _refuse_removing_requirements(out, requirements)
+            prepare_out(out, [file, requirements])
         plan = plan_shifts(needs, lengths, break_window=window, starts_every=every)
         variant = next(iter(variants.values()))
         console.print(
@@ -83,7 +94,7 @@ def shifts(
             f"({'optimal' if plan.optimal else 'best found'}; lower bound {plan.lower_bound:g})",
             markup=False,
         )
-        console.print(starts_table(plan.table))
+        print_whole(starts_table(plan.table))
         check = check_plan(
             variant,
             plan,
@@ -96,18 +107,66 @@ def shifts(
             jobs=jobs,
         )
         console.print("\nThe plan simulated, per interval", markup=False)
-        console.print(check_table(check, [t.metric for t in parsed]))
+        print_whole(check_table(check, [t.metric for t in parsed]))
         missed = misses(check)
         if missed:
             for pool, where in missed.items():
                 console.print(f"{pool} misses a target in {', '.join(where)}", markup=False)
         else:
             console.print("every interval meets every target", markup=False)
-        if out is not None:
-            write_csv(out / "plan.csv", plan.table)
-            write_csv(out / "check.csv", check)
-            write_text(out / "plan.yaml", plan_scenario(variant, plan, needs.shrinkage).to_yaml())
-            console.print(f"wrote {out}/plan.csv, check.csv and plan.yaml", markup=False)
+        staffed = plan_scenario(variant, plan, needs.shrinkage)
+        day = check_the_day(staffed, parsed, check, replications, seed, not by_mean, jobs)
+        if out is not None:  # one output set, manifest.json last
+            files = {"plan.csv": plan.table, "check.csv": check, DAY_NAME: day_table([day])}
+            write_outputs(out, files | {"plan.yaml": staffed.to_yaml()})
+            console.print(
+                f"wrote {out}/plan.csv, check.csv, {DAY_NAME} and plan.yaml", markup=False
+            )
+
+
+def check_the_day(
+    staffed: Scenario,
+    targets: list[Target],
+    check: pd.DataFrame,
+    replications: int | None,
+    seed: int | None,
+    conservative: bool,
+    jobs: int | None,
+) -> DayCheck:
+    """Simulate the plan's day as ``simcc run`` measures it and print the bottom line (as
+    ``simcc staff --interval`` does), with whether every interval met each target."""
+    from simcc.cli.interval_staff import print_day
+    from simcc.experiments import Engine
+    from simcc.experiments.day_check import check_day
+    from simcc.experiments.shifts import every_interval_met
+
+    n = staffed.replications if replications is None else replications
+    first = staffed.seed if seed is None else seed
+    with Engine(jobs) as engine:
+        day = check_day(staffed.transfer.policy, staffed, targets, n, first, engine, conservative)
+    met = {day.policy: every_interval_met(check, targets, conservative)}
+    print_day({day.policy: day}, n, first, conservative, met)
+    return day
+
+
+def _refuse_removing_requirements(out: Path, requirements: Path) -> None:
+    """A new set in ``out`` removes the earlier set's files: refuse (exit 2) the directory
+    whose set holds ``--requirements`` (``simcc staff --interval --out`` there)."""
+    import json
+
+    from simcc.io import MANIFEST, OutputError
+
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+        same = requirements.resolve().parent == out.resolve()
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if same and requirements.name in listed:
+        raise OutputError(
+            f"--out {out} holds the output set {requirements} belongs to, and a new set "
+            "there would remove it; choose another --out",
+            before_work=True,
+        )
 
 
 def _clock(seconds: float | None) -> str:

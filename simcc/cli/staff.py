@@ -10,11 +10,13 @@ from rich.table import Table
 from simcc.analysis import format as fmt
 from simcc.cli import app
 from simcc.cli import options as opt
-from simcc.cli.common import console, load, user_errors
+from simcc.cli.common import console, load, print_whole, user_errors
 from simcc.io import write_outputs
 from simcc.scenario.group_staffing import split_agents
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from simcc.experiments import StaffingResult
     from simcc.scenario import Scenario
 
@@ -71,6 +73,7 @@ def staff(
     Each staffing tried runs --replications; under --out: staffing.json, evaluations.csv
     and the journal.
     """
+    from simcc.cli.interval_staff import COST_NAME, UNSTAFFED_NAME, cost_lines
     from simcc.experiments import staff as run_search
     from simcc.experiments.staffing import search_inputs
 
@@ -102,16 +105,39 @@ def staff(
             f"per staffing tried, seed {result.seed})",
             markup=False,
         )
-        console.print(staffing_table(result))
+        print_whole(staffing_table(result))
         for line in group_lines(scenario, result) + unheld_lines(result):
             console.print(line, markup=False)
         rule = "95% CI bound" if result.conservative else "mean"
         console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
-        console.print(targets_table(result))
+        print_whole(targets_table(result))
+        costs = constant_costs(scenario, result)
+        for line in cost_lines(costs, "paid"):
+            console.print(line, markup=False)
+        for reason in result.unstaffed.values():
+            console.print(f"\nnot staffed: {reason}", markup=False)
         if out is not None:
             files = {"staffing.json": result.to_json(), "evaluations.csv": result.evaluations}
+            files[COST_NAME] = costs
+            if result.unstaffed:
+                files[UNSTAFFED_NAME] = result.unstaffed
             write_outputs(out, files)
-            console.print(f"wrote {out}/staffing.json and evaluations.csv", markup=False)
+            console.print(f"wrote {', '.join(f'{out}/{n}' for n in files)}", markup=False)
+
+
+def constant_costs(scenario: Scenario, result: StaffingResult) -> pd.DataFrame:
+    """Per policy staffed and searched pool: its agents over the horizon, and their cost."""
+    import pandas as pd
+
+    from simcc.experiments.staffing import staffing_cost
+
+    hours = scenario.horizon / 3600.0
+    frames = [
+        staffing_cost(scenario, {p: n * hours for p, n in staffing.items()}).assign(policy=policy)
+        for policy, staffing in result.agents.items()
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["policy", *table.columns[:-1]]]
 
 
 def staffing_table(result: StaffingResult) -> Table:

@@ -48,6 +48,7 @@ import pandas as pd
 from simcc.analysis.intervals import Grid, interval_counts, interval_table, rates
 from simcc.analysis.stats import estimate
 from simcc.analysis.theory import erlang_a, min_agents, service_level_sla
+from simcc.experiments.day_check import DayCheck, check_day
 from simcc.experiments.engine import (
     Engine,
     Execution,
@@ -81,11 +82,45 @@ def interval_grid(scenario: Scenario, interval: float) -> Grid:
         raise ExperimentError(f"--interval {duration_text(interval)}: give a duration > 0")
     n = scenario.horizon / interval
     if abs(n - round(n)) > 1e-9 * max(1.0, n):
+        near = " or ".join(
+            f"{duration_text(d)} ({_count(round(scenario.horizon / d))})"
+            for d in dividing_intervals(scenario.horizon, interval)
+        )
         raise ExperimentError(
             f"--interval {duration_text(interval)} does not divide the horizon "
-            f"({duration_text(scenario.horizon)}): {n:.3g} intervals"
+            f"({duration_text(scenario.horizon)}): {_fraction(n)} intervals"
+            + (f"; the nearest that divide it: {near}" if near else "")
         )
     return Grid.of(scenario, interval)
+
+
+def dividing_intervals(horizon: float, interval: float) -> list[float]:
+    """The whole-minute (else whole-second) intervals dividing ``horizon`` nearest to
+    ``interval``: the longest one below it and the shortest one above it."""
+    for unit in (60.0, 1.0) if interval >= 60 else (1.0,):
+        units = horizon / unit
+        if abs(units - round(units)) > 1e-9 * max(1.0, units) or round(units) < 1:
+            continue
+        whole = round(units)
+        divisors = [d * unit for d in range(1, whole + 1) if whole % d == 0]
+        below = [d for d in divisors if d < interval]
+        above = [d for d in divisors if d > interval]
+        return below[-1:] + above[:1]
+    return []
+
+
+def _count(n: int) -> str:
+    return f"{n} interval{'' if n == 1 else 's'}"
+
+
+def _fraction(n: float) -> str:
+    """``104.3``: enough decimals that a count of intervals which is not whole never
+    reads as one."""
+    for decimals in range(1, 7):
+        text = f"{n:.{decimals}f}"
+        if float(text) != round(n):
+            return text
+    return f"{n!r}"
 
 
 def check_targets(targets: Sequence[Target]) -> None:
@@ -429,6 +464,11 @@ class IntervalStaffingResult:
     evaluations: int = 0
     found: dict[str, list[dict[str, np.ndarray]]] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    day: dict[str, DayCheck] = field(default_factory=dict)
+    """Per policy staffed: the staffed day judged by the scenario-level metrics
+    (:mod:`simcc.experiments.day_check`)."""
+    unstaffed: dict[str, str] = field(default_factory=dict)
+    """Per policy no staffing up to ``max_agents`` per interval serves: why."""
 
     @property
     def simulated_days(self) -> int:
@@ -484,7 +524,10 @@ def staff_intervals(
 
     Returns an :class:`IntervalStaffingResult`: ``.required`` is
     ``{policy: {pool: [agents per interval]}}``, ``.table`` the interval table,
-    ``.scenario(policy)`` the centre staffed that way.
+    ``.scenario(policy)`` the centre staffed that way, ``.day[policy]`` that centre's
+    day judged by the scenario-level metrics (:func:`~simcc.experiments.day_check.check_day`)
+    and ``.unstaffed`` why each other policy could not be staffed.  Raises
+    :class:`ExperimentError` if no policy could be.
     """
     parsed, pools, variants = search_inputs(scenario, targets, pools, policies)
     check_targets(parsed)
@@ -511,11 +554,21 @@ def staff_intervals(
                 variant, grid, pools, parsed, n, seed, conservative, max_agents, engine,
                 on_evaluation,
             )  # fmt: skip
-            found = search.run(start)
+            try:
+                found = search.run(start)
+            except ExperimentError as exc:  # reported beside the policies staffed
+                result.unstaffed[policy] = f"policy {policy}: {exc}"
+                result.evaluations += len(search.tried)
+                continue
             counts = {p: [int(x) for x in row] for p, row in zip(pools, found, strict=True)}
             result.required[policy] = counts
             result.found[policy] = search.tried[tuple(map(tuple, found.tolist()))].replications
             result.scenarios[policy] = with_counts(variant, counts, interval)
             result.evaluations += len(search.tried)
         engine.finish()
+    if not result.required:
+        raise ExperimentError(" ".join(result.unstaffed.values()))
+    with Engine(how.jobs, how.scheduler) as engine:  # the day as `simcc run` measures it
+        for policy, staffed in result.scenarios.items():
+            result.day[policy] = check_day(policy, staffed, parsed, n, seed, engine, conservative)
     return result

@@ -361,3 +361,23 @@ def misses(table: pd.DataFrame) -> Mapping[str, list[str]]:
         start, end = float(row["start"]), float(row["end"])
         out.setdefault(str(row["pool"]), []).append(f"{duration_text(start)}–{duration_text(end)}")
     return out
+
+
+def every_interval_met(
+    table: pd.DataFrame, targets: Sequence[Target], conservative: bool = True
+) -> dict[str, bool]:
+    """Per target metric: whether every pool × interval of the checked plan meets it (a
+    cell where nothing reached the queue meets every target, as in the search)."""
+    from simcc.analysis.stats import Estimate
+
+    out = {}
+    for t in targets:
+        ok = True
+        for row in table.to_dict("records"):
+            mean = float(row[t.metric])
+            if math.isnan(mean):
+                continue
+            e = Estimate(mean, math.nan, row[f"{t.metric}_ci_low"], row[f"{t.metric}_ci_high"], 2)
+            ok &= t.met(e, conservative)
+        out[t.metric] = ok
+    return out

@@ -204,6 +204,8 @@ class StaffingResult:
     replications: int = 0
     seed: int = 0
     conservative: bool = True
+    unstaffed: dict[str, str] = field(default_factory=dict)
+    """Per policy no staffing up to ``max_agents`` serves: why (``unstaffed.json``)."""
 
     def found(self, policy: str) -> Evaluation:
         """The evaluation of the staffing found for ``policy``."""
@@ -469,7 +471,11 @@ def staff(
             as keywords instead (``jobs=2``, ``journal=path, resume=True``…).
 
     Returns:
-        A :class:`StaffingResult`; ``.to_json()`` is ``{policy: {pool: agents}}``.
+        A :class:`StaffingResult`; ``.to_json()`` is ``{policy: {pool: agents}}`` for the
+        policies staffed, ``.unstaffed`` says why each other policy could not be.
+
+    Raises:
+        ExperimentError: no policy could be staffed (each one's reason in the message).
     """
     parsed, pools, variants = search_inputs(scenario, targets, pools, policies)
     n = scenario.replications if replications is None else replications
@@ -488,11 +494,33 @@ def staff(
             search = _Search(
                 engine, variant, policy, parsed, n, seed, conservative, max_agents, on_evaluation
             )
-            result.agents[policy] = search.run(begin)
-            result.estimates[policy] = dict(first)
+            try:
+                result.agents[policy] = search.run(begin)
+                result.estimates[policy] = dict(first)
+            except ExperimentError as exc:  # reported beside the policies staffed
+                result.unstaffed[policy] = str(exc)
             result.tried += list(search.tried.values())
         engine.finish()
+    if not result.agents:
+        raise ExperimentError(" ".join(result.unstaffed.values()))
     return result
+
+
+def staffing_cost(scenario: Scenario, hours: Mapping[str, float]) -> pd.DataFrame:
+    """Paid agent-hours per pool × the pool's ``cost_per_hour`` (its groups' mix for a
+    grouped pool), in the scenario's currency: ``pool, agent_hours, cost_per_hour, cost,
+    currency``."""
+    rows = [
+        {
+            "pool": pool,
+            "agent_hours": h,
+            "cost_per_hour": scenario.pools[pool].cost_per_hour,
+            "cost": h * scenario.pools[pool].cost_per_hour,
+            "currency": scenario.currency or "",
+        }
+        for pool, h in hours.items()
+    ]
+    return pd.DataFrame(rows, columns=["pool", "agent_hours", "cost_per_hour", "cost", "currency"])
 
 
 def search_inputs(

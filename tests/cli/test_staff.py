@@ -205,3 +205,61 @@ def test_a_pool_no_target_holds_up_is_named_with_a_target_that_would() -> None:
     (line,) = unheld_lines(result)
     assert line.startswith("warm: desk ends at 1 agent, the least the search gives")
     assert "occupancy_desk:le:0.85" in line
+
+
+HOLD_LOSS = """\
+name: customers lost on hold
+horizon: 2h
+seed: 3
+replications: 3
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 1m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+transfer:
+  policy: warm
+  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
+  cold: {transfer_time: 15s}
+"""
+
+
+def test_a_policy_that_cannot_be_staffed_is_reported_beside_those_that_can(
+    tmp_path: Path,
+) -> None:
+    """Warm consults of 3 m against 1 m of patience lose customers on hold whatever the
+    agents; cold transfers lose none there: cold is staffed, warm reported, exit 0."""
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD_LOSS)
+    out = tmp_path / "out"
+    args = ["staff", str(path), "-t", "abandonment_rate:le:0.1", "-j", "1", "--max-agents", "30"]
+    both = runner.invoke(app, [*args, "-p", "warm", "-p", "cold", "--out", str(out)])
+    assert both.exit_code == 0, both.output
+    assert "not staffed: policy warm: no staffing up to 30 agents" in both.output
+    assert set(json.loads((out / "staffing.json").read_text())) == {"cold"}
+    assert "warm: no staffing" in json.loads((out / "unstaffed.json").read_text())["warm"]
+    assert set(pd.read_csv(out / "evaluations.csv")["policy"]) == {"warm", "cold"}
+    alone = runner.invoke(app, [*args, "-p", "warm"])  # nothing staffed: a usage error
+    assert alone.exit_code == 2, alone.output
+    assert "policy warm: no staffing up to 30 agents" in alone.output
+
+
+def test_staff_costs_the_agents_found_over_the_day(scenario: Path, tmp_path: Path) -> None:
+    """cost.csv and the bottom line: agents × the 3 h horizon × each pool's cost_per_hour,
+    in the file's currency."""
+    text = scenario.read_text().replace("resolve: 0.7}", "resolve: 0.7, cost_per_hour: 30}")
+    text = text.replace("mean: 6m}}", "mean: 6m}, cost_per_hour: 45}")
+    priced = tmp_path / "priced.yaml"
+    priced.write_text(text + "currency: EUR\n")
+    out = tmp_path / "out"
+    args = ["staff", str(priced), "-t", "service_level>=0.8", "-j", "1", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    agents = json.loads((out / "staffing.json").read_text())["cold"]
+    cost = pd.read_csv(out / "cost.csv").set_index("pool")
+    assert dict(cost["agent_hours"]) == {p: n * 3.0 for p, n in agents.items()}
+    total = agents["front"] * 3 * 30 + agents["desk"] * 3 * 45
+    assert cost["cost"].sum() == total and set(cost["currency"]) == {"EUR"}
+    assert f"= {total:,.2f} EUR for the day" in " ".join(result.output.split())

@@ -68,3 +68,141 @@ def test_staff_interval_bad_options_exit_2(scenario: Path, extra: list[str], mes
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+HOLD_LOSS = """\
+name: customers lost on hold
+horizon: 2h
+seed: 3
+replications: 3
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 1m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+transfer:
+  policy: warm
+  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
+"""
+
+
+def test_staff_interval_says_an_abandonment_target_every_interval_meets_is_missed_over_the_day(
+    tmp_path: Path,
+) -> None:
+    """Warm consults of 3 m against 1 m of patience lose customers on hold, in no pool's
+    queue: each interval's abandonment is met, the day's (simcc run's) is not."""
+    from simcc.experiments import Engine
+    from simcc.experiments.day_check import check_day
+    from simcc.experiments.staffing import parse_target
+
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD_LOSS)
+    out = tmp_path / "out"
+    args = ["staff", str(path), "--interval", "30m", "-t", "abandonment_rate:le:0.05", "-j", "1"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "abandonment_rate ≤ 5.0% is met in every interval" in result.output
+    assert "NOT met over the day" in result.output and "on hold in a transfer" in result.output
+    day = pd.read_csv(out / "day-check.csv")
+    (row,) = day.to_dict("records")
+    assert row["metric"] == "abandonment_rate" and not row["met"]
+    assert row["ci_high"] > 0.05
+    staffed = load_scenario(out / "staffed-warm.yaml")  # the day as simcc run measures it
+    target = parse_target("abandonment_rate<=0.05", ["abandonment_rate"])
+    with Engine(1) as engine:
+        again = check_day("warm", staffed, [target], 3, 3, engine)
+    assert again.targets[0].estimate.mean == pytest.approx(row["mean"], rel=1e-12)
+
+
+def test_staff_interval_writes_one_output_set_replacing_the_earlier_one(
+    scenario: Path, tmp_path: Path
+) -> None:
+    """A later run with fewer policies leaves no staffed file of the earlier run behind,
+    and manifest.json lists exactly the files of the set."""
+    import json
+
+    out = tmp_path / "out"
+    args = ["staff", str(scenario), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    first = runner.invoke(app, [*args, "-p", "cold", "-p", "warm", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert (out / "staffed-warm.yaml").exists()
+    second = runner.invoke(app, [*args, "-p", "cold", "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    assert not (out / "staffed-warm.yaml").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is True
+    assert set(manifest["files"]) == {
+        "staffing.csv",
+        "day-check.csv",
+        "cost.csv",
+        "staffed-cold.yaml",
+    }
+    assert set(pd.read_csv(out / "staffing.csv")["policy"]) == {"cold"}
+
+
+WIDE = """\
+name: two pools
+horizon: 11h
+seed: 3
+replications: 2
+call_types:
+  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
+customers:
+  patience: {dist: exponential, mean: 3m}
+pools:
+  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.7}
+  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
+"""
+
+
+def piped_at_80_columns(args: list[str]) -> str:
+    """The command's stdout, piped, with COLUMNS=80 (what a pipe or a small terminal gives)."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from simcc.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"COLUMNS": "80"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_staff_interval_tables_keep_every_cell_whole_at_80_columns(tmp_path: Path) -> None:
+    """Two policies, two pools and two targets are wider than 80 columns: the table is
+    printed at its own width, so 10:00 and 10:30 stay two rows one can tell apart."""
+    path = tmp_path / "wide.yaml"
+    path.write_text(WIDE)
+    output = piped_at_80_columns(
+        ["staff", str(path), "--interval", "30m", "-t", "service_level:ge:0.5",
+         "-t", "abandonment_rate:le:0.2", "-p", "cold", "-p", "warm", "-j", "1"]
+    )  # fmt: skip
+    assert "…" not in output
+    rows = [line.split() for line in output.splitlines() if line.startswith(("cold ", "warm "))]
+    starts = {(r[0], r[1], r[2]) for r in rows if r[1] in ("tier1", "tier2")}
+    assert len(starts) == 2 * 2 * 22  # policy × pool × half hour, each row its own
+    assert ("warm", "tier2", "10:30") in starts
+
+
+def test_staff_interval_costs_the_scheduled_agents(tmp_path: Path) -> None:
+    """cost.csv: the agents scheduled (absence included: paid) × half an hour × the pool's
+    cost_per_hour, summed over the day's intervals."""
+    path = tmp_path / "priced.yaml"
+    path.write_text(
+        ONE_POOL.replace("mean: 4m}}", "mean: 4m}, cost_per_hour: 28}") + "currency: EUR\n"
+    )
+    out = tmp_path / "out"
+    args = ["staff", str(path), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    result = runner.invoke(app, [*args, "--shrinkage", "0.25", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scheduled = pd.read_csv(out / "staffing.csv")["scheduled"]
+    (row,) = pd.read_csv(out / "cost.csv").to_dict("records")
+    assert row["agent_hours"] == scheduled.sum() * 0.5
+    assert row["cost"] == scheduled.sum() * 0.5 * 28 and row["currency"] == "EUR"
+    assert "scheduled agent-hours (front" in " ".join(result.output.split())

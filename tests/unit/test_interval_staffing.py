@@ -48,6 +48,32 @@ def test_an_interval_that_does_not_divide_the_horizon_is_refused(scenario) -> No
         interval_grid(scenario, 1500)
 
 
+@pytest.mark.parametrize(
+    ("horizon", "interval", "said"),
+    [
+        # 730 m / 7 m = 104.29: not whole, so not rounded to 104; 730 = 2·5·73 minutes
+        (730, 7 * 60, "104.3 intervals; the nearest that divide it: 5m (146 intervals) or "
+                      "10m (73 intervals)"),
+        # 4 h / 25 m = 9.6; 240 min has divisors 24 and 30 around 25
+        (240, 25 * 60, "9.6 intervals; the nearest that divide it: 24m (10 intervals) or "
+                       "30m (8 intervals)"),
+        # 2 h / 119 m = 1.008: one decimal would read 1.0, so two
+        (120, 119 * 60, "1.01 intervals; the nearest that divide it: 1h (2 intervals) or "
+                        "2h (1 interval)"),
+    ],
+)  # fmt: skip
+def test_an_interval_that_does_not_divide_says_how_many_and_the_nearest_that_do(
+    horizon: int, interval: float, said: str
+) -> None:
+    scenario = loads_scenario(
+        f"horizon: {horizon}m\ncall_types: {{a: {{arrivals: {{rate: 60/h}}, path: [p]}}}}\n"
+        "pools: {p: {agents: 3, handle_time: {dist: exponential, mean: 4m}}}\n"
+    )
+    with pytest.raises(ExperimentError) as caught:
+        interval_grid(scenario, interval)
+    assert said in str(caught.value)
+
+
 def test_interval_targets_bound_interval_metrics_only() -> None:
     with pytest.raises(ExperimentError, match="one of service_level, abandonment_rate, asa"):
         check_targets([Target("fcr", ">=", 0.7)])
@@ -107,3 +133,27 @@ def test_the_staffing_found_meets_every_target_in_every_interval(scenario) -> No
     staffed = result.scenario(scenario.transfer.policy)
     assert staffed.pools["front"].agents.interval == 3600
     assert staffed.pools["front"].agents.counts == result.required["cold"]["front"]
+
+
+def test_a_policy_the_interval_search_cannot_staff_is_reported_beside_the_others(
+    scenario, monkeypatch
+) -> None:
+    """One policy out of reach (stood in for by a search that gives up on warm) leaves
+    the other staffed, with the day checked; with none staffed the call raises."""
+    from simcc.experiments import interval_staffing
+
+    run = interval_staffing._DaySearch.run
+
+    def gives_up_on_warm(self, start, rounds=40):
+        if self.scenario.transfer.policy == "warm":
+            raise ExperimentError("no staffing up to 3 agents per interval meets every target")
+        return run(self, start, rounds)
+
+    monkeypatch.setattr(interval_staffing._DaySearch, "run", gives_up_on_warm)
+    result = staff_intervals(scenario, [SL], 3600, policies=["cold", "warm"], jobs=1)
+    assert list(result.required) == list(result.day) == ["cold"]
+    assert result.unstaffed == {"warm": "policy warm: no staffing up to 3 agents per interval "
+                                "meets every target"}  # fmt: skip
+    assert set(result.table["policy"]) == {"cold"}
+    with pytest.raises(ExperimentError, match="policy warm: no staffing"):
+        staff_intervals(scenario, [SL], 3600, policies=["warm"], jobs=1)
