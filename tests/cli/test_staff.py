@@ -207,23 +207,7 @@ def test_a_pool_no_target_holds_up_is_named_with_a_target_that_would() -> None:
     assert "occupancy_desk:le:0.85" in line
 
 
-HOLD_LOSS = """\
-name: customers lost on hold
-horizon: 2h
-seed: 3
-replications: 3
-call_types:
-  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
-customers:
-  patience: {dist: exponential, mean: 1m}
-pools:
-  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
-  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
-transfer:
-  policy: warm
-  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
-  cold: {transfer_time: 15s}
-"""
+HOLD_LOSS = (Path(__file__).resolve().parents[1] / "hold-loss.yaml").read_text()
 
 
 def test_a_policy_that_cannot_be_staffed_is_reported_beside_those_that_can(

@@ -70,22 +70,7 @@ def test_staff_interval_bad_options_exit_2(scenario: Path, extra: list[str], mes
     assert "Traceback" not in result.output
 
 
-HOLD_LOSS = """\
-name: customers lost on hold
-horizon: 2h
-seed: 3
-replications: 3
-call_types:
-  general: {arrivals: {interval: 1h, rates: [60/h, 90/h]}, path: [tier1, tier2]}
-customers:
-  patience: {dist: exponential, mean: 1m}
-pools:
-  tier1: {tier: 1, agents: 5, handle_time: {dist: exponential, mean: 4m}, resolve: 0.5}
-  tier2: {tier: 2, agents: 3, handle_time: {dist: exponential, mean: 5m}}
-transfer:
-  policy: warm
-  warm: {consult_time: {dist: exponential, mean: 3m}, max_consult_wait: 2m, fallback: cold}
-"""
+HOLD_LOSS = (Path(__file__).resolve().parents[1] / "hold-loss.yaml").read_text()
 
 
 def test_staff_interval_says_an_abandonment_target_every_interval_meets_is_missed_over_the_day(
