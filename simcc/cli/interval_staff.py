@@ -201,13 +201,21 @@ def cost_lines(costs: pd.DataFrame, what: str) -> list[str]:
     rows of :func:`simcc.experiments.staffing.staffing_cost` with a ``policy`` column)."""
     lines = []
     for policy, rows in costs.groupby("policy", sort=False):
+        hours = rows["agent_hours"].sum()
+        if not (rows["cost_per_hour"] > 0).any():  # no costs in the file: 0.00 would be noise
+            parts = ", ".join(f"{r.pool} {r.agent_hours:g} h" for r in rows.itertuples())
+            lines.append(
+                f"{policy}: {hours:g} {what} agent-hours ({parts}); "
+                "no cost_per_hour in the file for these pools, so no cost"
+            )
+            continue
         currency = str(rows["currency"].iloc[0])
         parts = ", ".join(
             f"{r.pool} {r.agent_hours:g} h × {r.cost_per_hour:g}" for r in rows.itertuples()
         )
         total = f"{rows['cost'].sum():,.2f}" + (f" {currency}" if currency else "")
         lines.append(
-            f"{policy}: {rows['agent_hours'].sum():g} {what} agent-hours ({parts}) = {total} "
+            f"{policy}: {hours:g} {what} agent-hours ({parts}) = {total} "
             "for the day (each searched pool's cost_per_hour)"
         )
     return lines

@@ -191,3 +191,14 @@ def test_staff_interval_costs_the_scheduled_agents(tmp_path: Path) -> None:
     assert row["agent_hours"] == scheduled.sum() * 0.5
     assert row["cost"] == scheduled.sum() * 0.5 * 28 and row["currency"] == "EUR"
     assert "scheduled agent-hours (front" in " ".join(result.output.split())
+
+
+def test_a_file_without_costs_gets_its_agent_hours_and_no_cost_of_zero(tmp_path: Path) -> None:
+    path = tmp_path / "unpriced.yaml"
+    path.write_text(ONE_POOL)
+    args = ["staff", str(path), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "scheduled agent-hours (front" in text and "no cost_per_hour in the file" in text
+    assert "= 0.00" not in text
