@@ -71,7 +71,7 @@ def _hint(
     context = context or ""
     if "scanning a simple key" in context:
         return _simple_key_hint(here, start, lines)
-    if "scanning a quoted scalar" in context:
+    if "quoted scalar" in context:  # "a quoted scalar", "a double-quoted scalar"
         quote = here[start.column : start.column + 1] or '"'
         if "end of stream" in problem:
             return f"the quote {quote} opened on line {start.line + 1} is never closed: close it"
@@ -102,7 +102,10 @@ def _simple_key_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:
     above = _line_above(lines, start.line)
     item = above is not None and lines[above].lstrip().startswith("- ")
     if item and above is not None and _indent(lines[above]) == start.column:
-        return f"each item of a list starts with '- ': write `- {after.strip()}`"
+        item_text = after.strip()
+        if item_text.startswith("-"):  # `-back`: the dash is there, the space is not
+            item_text = item_text[1:].lstrip()
+        return f"each item of a list starts with '- ': write `- {item_text}`"
     return "each line of a mapping is `key: value` (a colon, then a space)"
 
 

@@ -65,6 +65,16 @@ def test_a_list_item_without_its_dash_is_named_at_its_own_line() -> None:
     assert "each item of a list starts with '- ': write `- {policy: cold}`" in message
 
 
+def test_a_list_item_with_its_dash_but_no_space_is_told_the_space_not_another_dash() -> None:
+    message = message_of(edit("    path: [front, desk]", "    path:\n      - front\n      -desk"))
+    assert "write `- desk`" in message and "`- -" not in message
+
+
+def test_a_backslash_in_double_quotes_is_told_to_use_single_quotes() -> None:
+    message = message_of(edit("name: probe", 'name: "C:\\q"'))
+    assert "a backslash in double quotes starts an escape: use single quotes" in message
+
+
 def test_an_unclosed_quote_is_named_where_it_opens_not_at_the_end_of_the_file() -> None:
     message = message_of(edit("warmup: 30m", 'warmup: "30m'))
     assert message.startswith("centre.yaml:3:9: YAML syntax error: found unexpected end of stream")
