@@ -91,8 +91,8 @@ def _main_runs_again_in_workers() -> bool:
     path = getattr(main, "__file__", None)
     if main is None or not isinstance(path, str):
         return False  # python -c, an interactive session, a notebook
-    if not Path(path).is_file():
-        return True  # `python - < script.py` ("<stdin>"): a worker would fail to import it
+    if path == "<stdin>":
+        return True  # `python - < script.py`: a worker would fail to import it
     if not path.endswith(".py"):
         return False
     try:

@@ -68,8 +68,10 @@ class DayCheck:
             parts.append(
                 f"it counts the customers lost on hold in a transfer ({hold} of the day's "
                 f"contacts) and in a queue after one ({after}), besides those lost in the "
-                f"entry queue ({queue}): hold abandonment is in no pool's queue, and more "
-                "agents do not shorten the consult"
+                f"entry queue ({queue}): hold abandonment is in no pool's queue, so the "
+                "interval search does not see it (more agents in the receiving pool shorten "
+                "the wait for one to consult; a shorter consult, or a shorter "
+                "max_consult_wait, shortens the hold)"
             )
         return "; ".join(parts) + "."
 
