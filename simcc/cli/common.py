@@ -208,15 +208,19 @@ def finish_outputs(
         console.print(f"wrote {path}", markup=False)
 
 
-def saved_scenario(scenario: Scenario) -> dict[str, Content]:
-    """``scenario.yaml`` standing on its own: each empirical ``file:`` it still names is
-    copied beside it (a name of its own) and the path rewritten to that copy."""
+def saved_scenario(
+    scenario: Scenario, name: str = "scenario.yaml", copies: dict[str, Path] | None = None
+) -> dict[str, Content]:
+    """``name`` (``scenario.yaml``) standing on its own in an output set: each empirical
+    ``file:`` it still names is copied beside it (a name of its own) and the path rewritten
+    to that copy.  Scenarios saved into one set share ``copies`` (file name → source), so
+    a file they all name is copied once."""
     import yaml
 
     text = scenario.to_yaml(inline_files=False)
     data = yaml.safe_load(text)
     base = scenario.source.parent if scenario.source is not None else Path(".")
-    copies: dict[str, Path] = {}
+    copies = {} if copies is None else copies
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
@@ -231,7 +235,7 @@ def saved_scenario(scenario: Scenario) -> dict[str, Content]:
     walk(data)
     if copies:
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    return {"scenario.yaml": text, **copies}
+    return {name: text, **copies}
 
 
 def _copy_name(source: Path, copies: dict[str, Path]) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from simcc.cli import options as opt
-from simcc.cli.common import console, load, print_whole
+from simcc.cli.common import console, load, print_whole, saved_scenario
 from simcc.io import Content, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import duration_text, parse_duration
@@ -121,8 +121,10 @@ def show_and_write(result: IntervalStaffingResult, seconds: float, out: Path | N
             DAY_NAME: day_table(list(result.day.values())),
             COST_NAME: costs,
         }
+        copies: dict[str, Path] = {}  # empirical files the staffed scenarios name, copied once
         for policy in result.required:
-            files[f"staffed-{_slug(policy)}.yaml"] = result.scenario(policy).to_yaml()
+            name = f"staffed-{_slug(policy)}.yaml"
+            files |= saved_scenario(result.scenario(policy), name, copies)
         if result.unstaffed:
             files[UNSTAFFED_NAME] = result.unstaffed
         write_outputs(out, files)

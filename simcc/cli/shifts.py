@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from simcc.cli import app
-from simcc.cli.common import console, load, print_whole, user_errors
+from simcc.cli.common import console, load, print_whole, saved_scenario, user_errors
 from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
 from simcc.units import parse_duration
@@ -118,7 +118,7 @@ def shifts(
         day = check_the_day(staffed, parsed, check, replications, seed, not by_mean, jobs)
         if out is not None:  # one output set, manifest.json last
             files = {"plan.csv": plan.table, "check.csv": check, DAY_NAME: day_table([day])}
-            write_outputs(out, files | {"plan.yaml": staffed.to_yaml()})
+            write_outputs(out, files | saved_scenario(staffed, "plan.yaml"))
             console.print(
                 f"wrote {out}/plan.csv, check.csv, {DAY_NAME} and plan.yaml", markup=False
             )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from simcc.cli import app
@@ -202,3 +203,20 @@ def test_a_file_without_costs_gets_its_agent_hours_and_no_cost_of_zero(tmp_path:
     text = " ".join(result.output.split())
     assert "scheduled agent-hours (front" in text and "no cost_per_hour in the file" in text
     assert "= 0.00" not in text
+
+
+def test_a_staffed_scenario_keeps_its_empirical_file_beside_it_and_runs(tmp_path: Path) -> None:
+    (tmp_path / "patience.txt").write_text("60\n200\n400\n")
+    path = tmp_path / "sampled.yaml"
+    path.write_text(
+        ONE_POOL.replace("{dist: exponential, mean: 3m}", "{dist: empirical, file: patience.txt}")
+    )
+    out = tmp_path / "out"
+    args = ["staff", str(path), "--interval", "30m", "-t", "service_level>=0.8", "-j", "1"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    staffed = yaml.safe_load((out / "staffed-cold.yaml").read_text())
+    assert staffed["customers"]["patience"] == {"dist": "empirical", "file": "patience.txt"}
+    (tmp_path / "patience.txt").unlink()  # the copy in the set is what runs
+    rerun = runner.invoke(app, ["run", str(out / "staffed-cold.yaml"), "-n", "1", "-j", "1"])
+    assert rerun.exit_code == 0, rerun.output
