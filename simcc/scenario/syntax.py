@@ -34,6 +34,8 @@ def syntax_message(where: str, exc: yaml.MarkedYAMLError, text: str) -> str:
     start, stop = exc.problem_mark or exc.context_mark, exc.problem_mark
     if context and exc.context_mark is not None and context.startswith(_STARTS_AT_CONTEXT):
         start = exc.context_mark
+    if start is not None and problem.startswith("mapping values are not allowed"):
+        start = _glued_key_above(start, text.splitlines()) or start
     at = f":{start.line + 1}:{start.column + 1}" if start is not None else ""
     message = f"{where}{at}: YAML syntax error: {problem}"
     if context:
@@ -109,8 +111,23 @@ def _simple_key_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:
     return "each line of a mapping is `key: value` (a colon, then a space)"
 
 
+def _glued_key_above(start: yaml.Mark, lines: list[str]) -> yaml.Mark | None:
+    """Where a ``key:value`` without its space begins, when YAML read it and the line below
+    as one text (the first key of a mapping: ``agents:12`` above ``tier: 1``), so that it
+    found the ``': '`` of the line below; None if the line above is no such key."""
+    above = _line_above(lines, start.line)
+    if above is None or start.line >= len(lines):
+        return None
+    line = lines[above]
+    if _indent(line) != _indent(lines[start.line]) or not _NO_SPACE.match(line.lstrip(" ")):
+        return None
+    return yaml.Mark("", 0, above, _indent(line), None, None)
+
+
 def _mapping_value_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:
     """``key: a: b`` (a value holding ': '), or a line read as the value above it running on."""
+    if _NO_SPACE.match(here[start.column :]) and ": " not in here:
+        return _simple_key_hint(here, start, lines)
     if ": " in here[: start.column]:
         return "a value that holds ': ' must be quoted, e.g. name: \"Centre: north\""
     above = _line_above(lines, start.line)

@@ -58,6 +58,14 @@ def test_a_key_without_a_space_after_its_colon_is_named_at_its_own_line() -> Non
     assert "a key needs a space after its colon: write `warmup: 30m`" in message
 
 
+def test_a_first_key_without_its_space_is_named_at_its_own_line_not_the_next() -> None:
+    # YAML reads `agents:5` and the line below as one text, then finds the ': ' below
+    message = message_of(edit("    agents: 5\n", "    agents:5\n"))
+    assert message.startswith("centre.yaml:10:5: YAML syntax error: mapping values are not")
+    assert "the parser stopped at line 11" in message
+    assert "a key needs a space after its colon: write `agents: 5`" in message
+
+
 def test_a_list_item_without_its_dash_is_named_at_its_own_line() -> None:
     message = message_of(edit("    - {policy: cold}", "    {policy: cold}"))
     assert message.startswith("centre.yaml:21:5: YAML syntax error:")
