@@ -121,7 +121,7 @@ def _glued_key_above(start: yaml.Mark, lines: list[str]) -> yaml.Mark | None:
     line = lines[above]
     if _indent(line) != _indent(lines[start.line]) or not _NO_SPACE.match(line.lstrip(" ")):
         return None
-    return yaml.Mark("", 0, above, _indent(line), None, None)
+    return yaml.Mark("", 0, above, _indent(line), None, 0)
 
 
 def _mapping_value_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:
