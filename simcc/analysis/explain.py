@@ -476,12 +476,21 @@ def _effect(numbers: Numbers, metric: str, variant: str) -> str:
     text = f"{noun(metric)} {'rises' if d.mean > 0 else 'falls'} by {_points(metric, abs(d.mean))}"
     if d.n >= 2 and math.isfinite(d.ci_low) and math.isfinite(d.ci_high):
         a, b = sorted((abs(d.ci_low), abs(d.ci_high)))
-        digits = 1 if fmt.kind(metric) == "rate" else None
+        digits = _ci_digits(a) if fmt.kind(metric) == "rate" else None
         text += (
             f" (95 % CI {_amount(metric, a, digits=digits, unit=False)} to "
             f"{_amount(metric, b, digits=digits)})"
         )
     return text
+
+
+def _ci_digits(low: float) -> int:
+    """Decimals of points for a share's CI: one, or as many (up to four) as it takes for a
+    bound that is not zero not to read as 0.0 (an interval that excludes zero reads so)."""
+    digits = 1
+    while low and round(100 * low, digits) == 0 and digits < 4:
+        digits += 1
+    return digits
 
 
 def _headline_change(numbers: Numbers, variant: str) -> str | None:

@@ -217,3 +217,18 @@ def test_a_sub_metric_is_named_in_full_in_a_sentence() -> None:
     assert noun("penalty_cost_per_contact") == "SLA penalty per contact"
     text = verdict("resolution_time_after_escalation", "cold", "warm", est(75.0, 8.0)).text
     assert text.startswith("cold raises resolution time after escalation by 75 s")
+
+
+def test_a_small_clear_change_never_reads_as_if_its_interval_held_zero() -> None:
+    values = dict(
+        CENTRE,
+        service_level=(0.800, 0.806),
+        abandonment_rate=(0.148, 0.148),
+        abandonment_queue_rate=(0.08, 0.08),
+        fcr=(0.85, 0.85),
+    )
+    unchanged = {"abandonment_rate", "abandonment_queue_rate", "fcr"}
+    n = numbers(values, clear=set(CENTRE) - unchanged)
+    n.differences["service_level"]["cold"] = Estimate(0.006, math.nan, 0.0004, 0.0116, N)
+    text = mechanism(n, "cold", ["front"])
+    assert "the service level rises by 0.6 points (95 % CI 0.04 to 1.16 points)" in text
