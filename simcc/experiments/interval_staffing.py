@@ -102,7 +102,9 @@ def dividing_intervals(horizon: float, interval: float) -> list[float]:
         if abs(units - round(units)) > 1e-9 * max(1.0, units) or round(units) < 1:
             continue
         whole = round(units)
-        divisors = [d * unit for d in range(1, whole + 1) if whole % d == 0]
+        # in pairs up to √whole: a horizon of 1e9 s (the longest a scenario takes) has 31,623
+        small = [d for d in range(1, math.isqrt(whole) + 1) if whole % d == 0]
+        divisors = [d * unit for d in sorted({*small, *(whole // d for d in small)})]
         below = [d for d in divisors if d < interval]
         above = [d for d in divisors if d > interval]
         return below[-1:] + above[:1]

@@ -157,3 +157,12 @@ def test_a_policy_the_interval_search_cannot_staff_is_reported_beside_the_others
     assert set(result.table["policy"]) == {"cold"}
     with pytest.raises(ExperimentError, match="policy warm: no staffing"):
         staff_intervals(scenario, [SL], 3600, policies=["warm"], jobs=1)
+
+
+def test_the_nearest_dividing_intervals_are_the_divisors_either_side() -> None:
+    from simcc.experiments.interval_staffing import dividing_intervals
+
+    assert dividing_intervals(730 * 60, 7 * 60) == [300.0, 600.0]  # 730 = 2 · 5 · 73
+    assert dividing_intervals(8 * 3600, 7 * 60) == [360.0, 480.0]
+    # the longest horizon a scenario takes: found at once, not by trying every minute
+    assert dividing_intervals(1e9, 25 * 3600) == [80000.0, 100000.0]
