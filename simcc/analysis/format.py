@@ -146,9 +146,9 @@ def label(name: str) -> str:
 
 
 def title(name: str) -> str:
-    """A label that stands alone (a chart title): ``Abandonment in first queue``."""
-    text = label(name)
-    return f"Abandonment {text.strip()}" if text.startswith("  ") else text
+    """A label that stands alone (a chart title): ``Abandonment in first queue``,
+    ``Resolution time after escalation`` (:func:`full_label`)."""
+    return full_label(name)
 
 
 def opening_seconds(opens_at: object) -> float | None:

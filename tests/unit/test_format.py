@@ -90,6 +90,7 @@ def test_consult_time_label_says_it_is_agents_time_not_contacts_transferred() ->
 def test_titles_stand_alone() -> None:
     assert fmt.title("abandonment_queue_rate") == "Abandonment in first queue"
     assert fmt.title("fcr") == "First-contact resolution"
+    assert fmt.title("resolution_time_after_escalation") == "Resolution time after escalation"
 
 
 def test_clock_reads_times_since_opening_as_the_clock_shows_them() -> None:
