@@ -15,6 +15,8 @@ from simcc.io import write_outputs
 from simcc.scenario.group_staffing import split_agents
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from simcc.experiments import StaffingResult
@@ -73,7 +75,6 @@ def staff(
     Each staffing tried runs --replications; under --out: staffing.json, evaluations.csv
     and the journal.
     """
-    from simcc.cli.interval_staff import COST_NAME, UNSTAFFED_NAME, cost_lines
     from simcc.experiments import staff as run_search
     from simcc.experiments.staffing import search_inputs
 
@@ -100,29 +101,37 @@ def staff(
                 conservative=not by_mean,
                 execution=execution,
             )
-        console.print(
-            f"Fewest agents meeting every target ({result.replications} replication(s) "
-            f"per staffing tried, seed {result.seed})",
-            markup=False,
-        )
-        print_whole(staffing_table(result))
-        for line in group_lines(scenario, result) + unheld_lines(result):
-            console.print(line, markup=False)
-        rule = "95% CI bound" if result.conservative else "mean"
-        console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
-        print_whole(targets_table(result))
-        costs = constant_costs(scenario, result)
-        for line in cost_lines(costs, "paid"):
-            console.print(line, markup=False)
-        for reason in result.unstaffed.values():
-            console.print(f"\nnot staffed: {reason}", markup=False)
-        if out is not None:
-            files = {"staffing.json": result.to_json(), "evaluations.csv": result.evaluations}
-            files[COST_NAME] = costs
-            if result.unstaffed:
-                files[UNSTAFFED_NAME] = result.unstaffed
-            write_outputs(out, files)
-            console.print(f"wrote {', '.join(f'{out}/{n}' for n in files)}", markup=False)
+        _answer(scenario, result, out)
+
+
+def _answer(scenario: Scenario, result: StaffingResult, out: Path | None) -> None:
+    """The staffing found, its targets, its cost and the policies not staffed; under
+    ``out``, the same as one output set."""
+    from simcc.cli.interval_staff import COST_NAME, UNSTAFFED_NAME, cost_lines
+
+    console.print(
+        f"Fewest agents meeting every target ({result.replications} replication(s) "
+        f"per staffing tried, seed {result.seed})",
+        markup=False,
+    )
+    print_whole(staffing_table(result))
+    for line in group_lines(scenario, result) + unheld_lines(result):
+        console.print(line, markup=False)
+    rule = "95% CI bound" if result.conservative else "mean"
+    console.print(f"\nTargets at that staffing (met: the {rule} is on the right side)")
+    print_whole(targets_table(result))
+    costs = constant_costs(scenario, result)
+    for line in cost_lines(costs, "paid"):
+        console.print(line, markup=False)
+    for reason in result.unstaffed.values():
+        console.print(f"\nnot staffed: {reason}", markup=False)
+    if out is not None:
+        files = {"staffing.json": result.to_json(), "evaluations.csv": result.evaluations}
+        files[COST_NAME] = costs
+        if result.unstaffed:
+            files[UNSTAFFED_NAME] = result.unstaffed
+        write_outputs(out, files)
+        console.print(f"wrote {', '.join(f'{out}/{n}' for n in files)}", markup=False)
 
 
 def constant_costs(scenario: Scenario, result: StaffingResult) -> pd.DataFrame:
