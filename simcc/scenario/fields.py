@@ -10,7 +10,19 @@ from simcc.dists import Seconds
 from simcc.scenario.limits import MAX_PRIORITY, MAX_RATE_PER_HOUR
 from simcc.units import parse_rate
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+def _percent(value: object) -> object:
+    """``"85%"`` as 0.85 (a share written as planners write it); anything else as given."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
+
+
+Probability = Annotated[float, BeforeValidator(_percent), Field(ge=0.0, le=1.0)]
+"""A share or probability from 0 to 1, also written as a percentage (``"85%"``)."""
 
 
 def _rate(value: object) -> float:

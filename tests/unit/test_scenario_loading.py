@@ -221,3 +221,16 @@ def test_a_missing_file_with_nothing_close_or_no_folder_says_only_that(tmp_path:
         load_scenario(tmp_path / "centre.yaml")
     with pytest.raises(ScenarioError, match=r"no such file \(no folder .*nowhere\)$"):
         load_scenario(tmp_path / "nowhere" / "centre.yaml")
+
+
+def test_a_share_may_be_written_as_a_percentage_and_past_100_percent_is_refused() -> None:
+    from pathlib import Path
+
+    from simcc.scenario import ScenarioError, loads_scenario
+
+    text = (Path(__file__).resolve().parents[1] / "small-centre.yaml").read_text()
+    assert "resolve: 0.7," in text
+    as_percent = loads_scenario(text.replace("resolve: 0.7,", 'resolve: "70%",'))
+    assert as_percent.pools["front"].resolve == loads_scenario(text).pools["front"].resolve
+    with pytest.raises(ScenarioError, match="must be a probability between 0 and 1, got 120%"):
+        loads_scenario(text.replace("resolve: 0.7,", 'resolve: "120%",'))
