@@ -9,13 +9,13 @@ the loader puts the file and line in front.
 
 from __future__ import annotations
 
-import difflib
 import math
 import unicodedata
 from typing import Any, Protocol
 
 from simcc.scenario.channels import channel_problems
 from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
+from simcc.scenario.errors import closest
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.policies import POLICIES
 from simcc.scenario.pools import Pool
@@ -340,5 +340,5 @@ def _divides(interval: float, horizon: float) -> bool:
 
 
 def suggest(word: str, choices: Any, prefix: str = "did you mean") -> str:
-    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"{prefix} {match[0]!r}?" if match else ""
+    match = closest(str(word), choices)
+    return f"{prefix} {match!r}?" if match else ""

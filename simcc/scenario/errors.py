@@ -8,7 +8,19 @@ message quotes are written short, as the planner would (:func:`short`,
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
+
+
+def closest(word: str, choices: Any) -> str | None:
+    """The choice ``word`` is most likely a misspelling of (difflib's, at 0.6), else one
+    that differs only in case (``VIP`` for ``vip``); None if neither."""
+    names = [str(c) for c in choices]
+    match = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in names}
+        match = [lowered[word.lower()]] if word.lower() in lowered else []
+    return match[0] if match else None
 
 
 class ScenarioError(ValueError):

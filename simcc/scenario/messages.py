@@ -10,7 +10,6 @@ front, from the :class:`~simcc.scenario.reading.Index` of the text.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from simcc.dists import DIST_NAMES
-from simcc.scenario.errors import short
+from simcc.scenario.errors import closest, short
 from simcc.scenario.keys import has, keys_at, vocabulary
 from simcc.scenario.reading import Index
 
@@ -91,7 +90,7 @@ def _suggested_keys(
         loc = _clean_loc(err["loc"], data)
         if not loc:
             continue
-        match = _close(str(loc[-1]), keys_at(loc[:-1], data, root) or [])
+        match = closest(str(loc[-1]), keys_at(loc[:-1], data, root) or [])
         if match:
             out.add((tuple(loc[:-1]), match))
     return out
@@ -145,7 +144,7 @@ def _message(err: Any, loc: list[Any], data: Any, index: Index, root: type[BaseM
         return _bound_message(kind, ctx, got)
     if kind == "union_tag_invalid":
         tag = str(ctx.get("tag"))
-        hint = _close(tag, sorted(_TAGS))
+        hint = closest(tag, sorted(_TAGS))
         return f"unknown distribution {tag!r}" + (
             f"; did you mean {hint!r}?"
             if hint
@@ -158,7 +157,7 @@ def _message(err: Any, loc: list[Any], data: Any, index: Index, root: type[BaseM
         )
     if kind == "literal_error":
         expected = str(ctx.get("expected"))
-        hint = _close(str(err.get("input")), re.findall(r"'([^']*)'", expected))
+        hint = closest(str(err.get("input")), re.findall(r"'([^']*)'", expected))
         return f"expected {expected}, got {got}" + (f"; did you mean {hint!r}?" if hint else "")
     if kind == "too_short":
         return f"must not be empty, got {got}"
@@ -231,17 +230,9 @@ def _unknown_key(loc: list[Any], data: Any, root: type[BaseModel]) -> str:
     key = str(loc[-1]) if loc else "?"
     valid = keys_at(loc[:-1], data, root)
     if valid is None:
-        hint = _close(key, sorted(vocabulary(root)))
+        hint = closest(key, sorted(vocabulary(root)))
         return f"unknown key {key!r}" + (f"; did you mean {hint!r}?" if hint else "")
-    hint = _close(key, valid)
+    hint = closest(key, valid)
     if hint:
         return f"unknown key {key!r}; did you mean {hint!r}?"
     return f"unknown key {key!r}; expected one of: {', '.join(valid)}"
-
-
-def _close(word: str, choices: list[str]) -> str | None:
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not match:
-        lowered = {c.lower(): c for c in choices}
-        match = [lowered[word.lower()]] if word.lower() in lowered else []
-    return match[0] if match else None

@@ -234,3 +234,13 @@ def test_a_share_may_be_written_as_a_percentage_and_past_100_percent_is_refused(
     assert as_percent.pools["front"].resolve == loads_scenario(text).pools["front"].resolve
     with pytest.raises(ScenarioError, match="must be a probability between 0 and 1, got 120%"):
         loads_scenario(text.replace("resolve: 0.7,", 'resolve: "120%",'))
+
+
+def test_a_name_typed_in_another_case_is_suggested() -> None:
+    from simcc.scenario.cross_checks import suggest
+    from simcc.scenario.errors import closest
+
+    assert closest("VIP", ["standard", "vip"]) == "vip"  # difflib alone finds nothing here
+    assert closest("tech_dsk", ["tech_desk", "front"]) == "tech_desk"
+    assert closest("zzz", ["standard", "vip"]) is None
+    assert suggest("VIP", ["standard", "vip"]) == "did you mean 'vip'?"
