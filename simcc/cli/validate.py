@@ -16,7 +16,10 @@ from simcc.scenario import ScenarioError
 def validate(
     files: list[Path] = typer.Argument(..., help="Scenario YAML file(s) to check."),
     checks: bool = typer.Option(
-        True, "--checks/--no-checks", help="Also warn about loads the pools cannot carry."
+        True,
+        "--checks/--no-checks",
+        help="Also warn about loads the pools cannot carry (the file's own slips, such as a "
+        "bare-number horizon, are warned about either way).",
     ),
 ) -> None:
     """Check scenario files; print a summary of each, or what is wrong (exit code 2).
@@ -30,7 +33,8 @@ def validate(
         for path in files:
             try:
                 scenario = load(path)
-                warnings = check(scenario).warnings if checks else []
+                # the file's own slips (a bare-number horizon…) are said either way
+                warnings = check(scenario).warnings if checks else list(scenario.file_warnings)
             except ScenarioError as exc:  # unreadable, or a load no run could finish
                 say_error(str(exc))
                 bad += 1

@@ -161,6 +161,14 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path: Path) -> None:
     assert f"warning: {path}:2: horizon: a horizon of 24 without a unit" in result.output
 
 
+def test_validate_without_the_load_checks_still_warns_about_the_files_slips(tmp_path: Path) -> None:
+    path = tmp_path / "centre.yaml"
+    path.write_text(edit("horizon: 12h", "horizon: 24"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--no-checks", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {path}:2: horizon: a horizon of 24 without a unit" in result.output
+
+
 def test_a_bare_number_horizon_is_named_first_among_the_errors_it_causes() -> None:
     text = edit("horizon: 12h", "horizon: 12").replace(
         "name: probe\n", "name: probe\nwarmup: 30m\n"
