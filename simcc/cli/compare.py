@@ -15,6 +15,7 @@ from simcc.cli import options as opt
 from simcc.cli.common import console, finish_outputs, load, user_errors
 
 if TYPE_CHECKING:
+    from simcc.analysis.stats import Estimate
     from simcc.experiments import Comparison
 
 WIDE = 12
@@ -149,10 +150,10 @@ def _print(result: Comparison, all_metrics: bool) -> None:
         for v in result.variants:
             console.print(f"  {short[v]}  {v}", markup=False, soft_wrap=True)
     console.print("", markup=False)
-    for line in comparison_lines(result, metrics, _currency(result)):
+    summary = result.summary()
+    for line in comparison_lines(result, metrics, summary, _currency(result)):
         console.print(line, markup=False, soft_wrap=True)
     notes = [fmt.SIGNIFICANT_NOTE] if result.n > 1 else []
-    summary = result.summary()
     clipped = any(fmt.clipped(m, e) for m in metrics for e in summary[m].values())
     notes += legend.footnotes(metrics, *([fmt.CLIPPED_NOTE] if clipped else []))
     if notes:
@@ -189,13 +190,16 @@ def _letters(index: int) -> str:
 
 
 def comparison_lines(
-    result: Comparison, metrics: Sequence[str], currency: str | None = None
+    result: Comparison,
+    metrics: Sequence[str],
+    summary: dict[str, dict[str, Estimate]],
+    currency: str | None = None,
 ) -> list[str]:
     """The comparison as text lines (80 columns): per metric a label line, then one line
-    per variant with its mean and CI and, after the baseline, the paired difference."""
+    per variant with its mean and CI (``summary``: :meth:`Comparison.summary`) and, after
+    the baseline, the paired difference."""
     from simcc.experiments.comparison import excludes_zero
 
-    summary = result.summary()
     short = short_names(result.variants)
     blocks: list[str | list[str]] = []
     for metric in metrics:
