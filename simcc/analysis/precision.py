@@ -28,11 +28,9 @@ def check_precision(
     names = scenario_metric_names(scenario)
     for name, half in precision.items():
         if name not in names:
-            from simcc.scenario.cross_checks import suggest as _suggest
+            from simcc.scenario.errors import did_you_mean
 
-            raise ValueError(
-                f"--precision: no metric {name!r}" + _suggest(name, names, prefix="; did you mean")
-            )
+            raise ValueError(f"--precision: no metric {name!r}" + did_you_mean(name, names))
         if not half > 0:
             raise ValueError(f"--precision: the half-width of {name} must be > 0, got {half:g}")
         if fmt.kind(split_grouped(name)[0]) == "rate" and half >= 1:

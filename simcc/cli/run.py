@@ -281,13 +281,13 @@ def _check_precision(
 
 def _policy(name: str) -> str:
     """The ``--policy`` value, checked like the file's ``transfer.policy``."""
-    from simcc.scenario import _suggest
+    from simcc.scenario.errors import did_you_mean
 
     choices = (*POLICIES, "rules")
     if name not in choices:
         raise ScenarioError(
             f"--policy: expected one of {', '.join(choices)}, got {name!r}"
-            + _suggest(name, choices, prefix="; did you mean")
+            + did_you_mean(name, choices)
         )
     return name
 

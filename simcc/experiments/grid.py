@@ -17,7 +17,6 @@ Every grid point's scenario is validated before any simulation starts.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import json
 import re
@@ -38,6 +37,7 @@ from simcc.experiments.engine import (
 )
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
+from simcc.scenario.errors import closest
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
 RESERVED = {
@@ -143,11 +143,11 @@ def check_path(scenario: Scenario, path: str) -> None:
         elif isinstance(node, dict):
             if key not in node:
                 inside = ".".join(parts[:depth]) or "the scenario"
-                hint = difflib.get_close_matches(key, [str(k) for k in node], n=1)
+                hint = closest(key, node)
                 raise ExperimentError(
                     f"{where}: unknown; {inside} has "
                     + ", ".join(str(k) for k in node)
-                    + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                    + (f" (did you mean {hint!r}?)" if hint else "")
                 )
             node = node[key]
         if node is None:

@@ -38,7 +38,6 @@ pattern in the file is replaced).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -54,6 +53,7 @@ from simcc.analysis.theory import min_agents
 from simcc.experiments.engine import Engine, Execution, ExecutionOptions, Point, point_id
 from simcc.experiments.journal import ExperimentError
 from simcc.scenario import Scenario, ScenarioError
+from simcc.scenario.errors import did_you_mean
 from simcc.scenario.workload import pool_work
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<|>|<|=|:[A-Za-z]*:)\s*(.+?)\s*$")
@@ -105,10 +105,9 @@ def parse_target(text: str, metrics: Sequence[str]) -> Target:
         )
     metric, op, raw = match.groups()
     if metric not in metrics:
-        hint = difflib.get_close_matches(metric, list(metrics), n=1)
         raise ExperimentError(
             f"--target {text}: unknown metric {metric!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + did_you_mean(metric, metrics)
             + f" (metrics: {', '.join(metrics)})"
         )
     op = _OPERATORS.get(op, op)
@@ -547,10 +546,9 @@ def _metrics(scenario: Scenario) -> list[str]:
 def _check_pools(scenario: Scenario, pools: Sequence[str]) -> None:
     for pool in pools:
         if pool not in scenario.pools:
-            hint = difflib.get_close_matches(pool, list(scenario.pools), n=1)
             raise ExperimentError(
                 f"--pool {pool}: unknown pool"
-                + (f"; did you mean {hint[0]!r}?" if hint else "")
+                + did_you_mean(pool, scenario.pools)
                 + f" (pools: {', '.join(scenario.pools)})"
             )
     if len(set(pools)) != len(pools):

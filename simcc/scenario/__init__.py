@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simcc.dists import DIST_NAMES, NEVER, ZERO, Distribution, Seconds
-    from simcc.scenario.cross_checks import suggest
     from simcc.scenario.demand import (
         Arrivals,
         CallType,
@@ -57,7 +56,7 @@ if TYPE_CHECKING:
         Volume,
     )
     from simcc.scenario.document import PatienceKind, Scenario
-    from simcc.scenario.errors import ScenarioError
+    from simcc.scenario.errors import ScenarioError, suggest
     from simcc.scenario.fields import (
         FiniteSeconds,
         PositiveRate,
@@ -90,7 +89,7 @@ if TYPE_CHECKING:
     )
     from simcc.units import duration_text, parse_rate
 
-    _suggest = suggest  # the name simcc.cli.run imports
+    _suggest = suggest  # its earlier private name
 
 _LAZY = {
     "AnswerSla": "simcc.scenario.sla",
@@ -152,8 +151,8 @@ _LAZY = {
     "loads_scenario": "simcc.scenario.loading",
     "parse_rate": "simcc.units",
     "scenario_from_dict": "simcc.scenario.loading",
-    "suggest": "simcc.scenario.cross_checks",
-    "_suggest": "simcc.scenario.cross_checks",  # the name simcc.cli.run imports
+    "suggest": "simcc.scenario.errors",
+    "_suggest": "simcc.scenario.errors",  # its earlier private name
 }
 """Public names imported on first use, and the module each comes from.
 

@@ -17,17 +17,16 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from simcc.scenario.demand import CHANNELS
+from simcc.scenario.errors import did_you_mean
 
 
 def _unknown(where: str, channel: str) -> str:
-    match = difflib.get_close_matches(str(channel), CHANNELS, n=1, cutoff=0.6)
     return (
         f"{where}: unknown channel {channel!r}"
-        + (f"; did you mean {match[0]!r}?" if match else "")
+        + did_you_mean(channel, CHANNELS)
         + f" (channels: {', '.join(CHANNELS)})"
     )
 

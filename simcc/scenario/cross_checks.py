@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Protocol
+from typing import Protocol
 
 from simcc.scenario.channels import channel_problems
 from simcc.scenario.demand import CallType, Customers, Escalation, Segment, Volume
-from simcc.scenario.errors import closest
+from simcc.scenario.errors import did_you_mean
 from simcc.scenario.limits import MAX_INTERVALS
 from simcc.scenario.policies import POLICIES
 from simcc.scenario.pools import Pool
@@ -112,7 +112,7 @@ def _trigger_problems(scenario: ScenarioFields) -> list[str]:
     )
     return [
         f"{where}: unknown pool {block.to!r}"
-        + suggest(block.to, pools, prefix="; did you mean")
+        + did_you_mean(block.to, pools)
         + f" (pools: {', '.join(sorted(pools))})"
         for where, block in targets
         if block is not None and block.to is not None and block.to not in pools
@@ -137,7 +137,7 @@ def _path_problems(
         if step not in pools:
             problems.append(
                 f"{where}: unknown pool {step!r}"
-                + suggest(step, pools, prefix="; did you mean")
+                + did_you_mean(step, pools)
                 + f" (pools: {', '.join(sorted(pools))})"
             )
     seen = [p for i, p in enumerate(ct.path) if p in ct.path[:i]]
@@ -197,7 +197,7 @@ def _overflow_problems(scenario: ScenarioFields, name: str, ct: CallType) -> lis
         if step.pool not in pools:
             problems.append(
                 f"{where}: unknown pool {step.pool!r}"
-                + suggest(step.pool, pools, prefix="; did you mean")
+                + did_you_mean(step.pool, pools)
                 + f" (pools: {', '.join(sorted(pools))})"
             )
         elif step.pool in ct.path:
@@ -242,7 +242,7 @@ def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]
             if key != "*" and key not in scenario.call_types:
                 problems.append(
                     f"pools.{name}.{table}.{key}: unknown call type"
-                    + suggest(key, scenario.call_types, prefix="; did you mean")
+                    + did_you_mean(key, scenario.call_types)
                     + f" (call types: {', '.join(scenario.call_types)})"
                 )
     for table in ("handle_time", "wrap_up"):
@@ -254,7 +254,7 @@ def _pool_problems(scenario: ScenarioFields, name: str, pool: Pool) -> list[str]
         if skill not in scenario.call_types:
             problems.append(
                 f"pools.{name}.skills: unknown call type {skill!r}"
-                + suggest(skill, scenario.call_types, prefix="; did you mean")
+                + did_you_mean(skill, scenario.call_types)
             )
     for ct_name, ct in scenario.call_types.items():
         overflow = any(step.pool == name for step in ct.overflow)
@@ -299,8 +299,7 @@ def _transfer_problems(scenario: ScenarioFields) -> list[str]:
         for pool_name in getattr(scenario.sla, kind):
             if pool_name not in pools:
                 problems.append(
-                    f"sla.{kind}.{pool_name}: unknown pool"
-                    + suggest(pool_name, pools, prefix="; did you mean")
+                    f"sla.{kind}.{pool_name}: unknown pool" + did_you_mean(pool_name, pools)
                 )
     for i, rule in enumerate(scenario.transfer.rules):
         problems += _rule_problems(scenario, i, rule)
@@ -319,10 +318,7 @@ def _rule_problems(scenario: ScenarioFields, i: int, rule: Rule) -> list[str]:
     for key, names, choices in known:
         for value in names or []:
             if value not in choices:
-                problems.append(
-                    f"{where}.{key}: unknown {value!r}"
-                    + suggest(value, choices, prefix="; did you mean")
-                )
+                problems.append(f"{where}.{key}: unknown {value!r}" + did_you_mean(value, choices))
     return problems
 
 
@@ -337,8 +333,3 @@ def _divisor_hint(interval: float, horizon: float) -> str:
 def _divides(interval: float, horizon: float) -> bool:
     ratio = horizon / interval
     return abs(ratio - round(ratio)) < 1e-9 * max(1.0, ratio)
-
-
-def suggest(word: str, choices: Any, prefix: str = "did you mean") -> str:
-    match = closest(str(word), choices)
-    return f"{prefix} {match!r}?" if match else ""

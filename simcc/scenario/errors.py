@@ -23,6 +23,17 @@ def closest(word: str, choices: Any) -> str | None:
     return match[0] if match else None
 
 
+def suggest(word: Any, choices: Any, prefix: str = "did you mean") -> str:
+    """``did you mean 'X'?`` (after ``prefix``) with :func:`closest`'s choice, or ""."""
+    match = closest(str(word), choices)
+    return f"{prefix} {match!r}?" if match else ""
+
+
+def did_you_mean(word: Any, choices: Any) -> str:
+    """``; did you mean 'X'?``, the end of a message naming something unknown, or ""."""
+    return suggest(word, choices, prefix="; did you mean")
+
+
 class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message says where and why."""
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from simcc.dists import DIST_NAMES
-from simcc.scenario.errors import closest, short
+from simcc.scenario.errors import closest, did_you_mean, short
 from simcc.scenario.keys import has, keys_at, vocabulary
 from simcc.scenario.reading import Index
 
@@ -157,8 +157,8 @@ def _message(err: Any, loc: list[Any], data: Any, index: Index, root: type[BaseM
         )
     if kind == "literal_error":
         expected = str(ctx.get("expected"))
-        hint = closest(str(err.get("input")), re.findall(r"'([^']*)'", expected))
-        return f"expected {expected}, got {got}" + (f"; did you mean {hint!r}?" if hint else "")
+        choices = re.findall(r"'([^']*)'", expected)
+        return f"expected {expected}, got {got}" + did_you_mean(err.get("input"), choices)
     if kind == "too_short":
         return f"must not be empty, got {got}"
     if kind == "too_long":
@@ -230,8 +230,7 @@ def _unknown_key(loc: list[Any], data: Any, root: type[BaseModel]) -> str:
     key = str(loc[-1]) if loc else "?"
     valid = keys_at(loc[:-1], data, root)
     if valid is None:
-        hint = closest(key, sorted(vocabulary(root)))
-        return f"unknown key {key!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        return f"unknown key {key!r}" + did_you_mean(key, sorted(vocabulary(root)))
     hint = closest(key, valid)
     if hint:
         return f"unknown key {key!r}; did you mean {hint!r}?"

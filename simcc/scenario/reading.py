@@ -9,14 +9,13 @@ the line where they are.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from simcc.input_files import NotARegularFile, TooLarge, read_limited
-from simcc.scenario.errors import ScenarioError, join
+from simcc.scenario.errors import ScenarioError, closest, join
 from simcc.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from simcc.scenario.syntax import syntax_message
 
@@ -61,8 +60,8 @@ def _nearby(path: Path) -> str:
         names = sorted(p.name for p in folder.iterdir() if p.is_file())
     except OSError:
         return f" (no folder {folder})" if str(folder) not in ("", ".") else ""
-    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
-    return f"; did you mean {str(folder / match[0])!r}?" if match else ""
+    match = closest(path.name, names)
+    return f"; did you mean {str(folder / match)!r}?" if match else ""
 
 
 def parse(text: str, where: str) -> tuple[Any, Index]:

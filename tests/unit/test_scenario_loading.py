@@ -237,10 +237,11 @@ def test_a_share_may_be_written_as_a_percentage_and_past_100_percent_is_refused(
 
 
 def test_a_name_typed_in_another_case_is_suggested() -> None:
-    from simcc.scenario.cross_checks import suggest
-    from simcc.scenario.errors import closest
+    from simcc.scenario.errors import closest, did_you_mean, suggest
 
     assert closest("VIP", ["standard", "vip"]) == "vip"  # difflib alone finds nothing here
     assert closest("tech_dsk", ["tech_desk", "front"]) == "tech_desk"
     assert closest("zzz", ["standard", "vip"]) is None
     assert suggest("VIP", ["standard", "vip"]) == "did you mean 'vip'?"
+    assert did_you_mean("VIP", ["standard", "vip"]) == "; did you mean 'vip'?"
+    assert did_you_mean("zzz", ["standard", "vip"]) == ""
