@@ -139,9 +139,13 @@ def user_errors() -> Iterator[None]:
 def run_app(app: typer.Typer) -> None:
     """Run the command line as a program: Ctrl-C or SIGTERM outside a command's own
     handling (:func:`user_errors`), while it starts or after its outputs are written,
-    prints one line and exits 130."""
+    prints one line and exits 130.  A reader of its output that stops early (``| head``)
+    does not stop the command (:mod:`simcc.cli.pipes`)."""
+    from simcc.cli.pipes import tolerate_readers_leaving
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stop_quietly)
+    tolerate_readers_leaving()
     app()
 
 
