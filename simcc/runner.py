@@ -457,7 +457,8 @@ def replicate(
             precision batch adds to the total) and after each replication.
         max_contacts: stop each replication's arrivals after this many contacts; the
             contacts already in the system finish, and the numbers cover them
-            (occupancy and cost are over the whole window, so they read low).
+            (occupancy and staffed cost are over the whole window: occupancy reads
+            low, cost per contact and per resolved case read high).
         wall_clock: seconds of real time for the whole run: no replication starts
             after that, and one still running stops then (its contacts still in
             the system count as ``unfinished``).

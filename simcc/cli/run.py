@@ -330,8 +330,8 @@ def _report(reps: Replications) -> None:
     if reps.stopped_early:
         err.print(
             "the numbers above cover the contacts that arrived before the stop (contacts "
-            "still in the system then count as 'unfinished'); occupancy and cost are over "
-            "the whole window, so they read low",
+            "still in the system then count as 'unfinished'); occupancy and staffed cost "
+            "are over the whole window, so occupancy reads low and cost per contact high",
             markup=False,
         )
 
