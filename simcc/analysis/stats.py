@@ -155,6 +155,15 @@ class Adjusted:
     variance_reduction: float
     """Variance of the plain mean ÷ variance of the adjusted one (1: no gain)."""
     coefficients: tuple[float, ...]
+    plain: Estimate
+    """The plain mean of the same replications."""
+
+    @property
+    def width_ratio(self) -> float:
+        """The adjusted CI's width ÷ the plain mean's: above 1 when the controls' lost
+        degrees of freedom (a larger t-quantile) outweigh the variance they remove."""
+        adjusted, plain = (e.ci_high - e.ci_low for e in (self.estimate, self.plain))
+        return adjusted / plain if plain > 0 else math.nan
 
 
 def control_variate_estimate(
@@ -182,11 +191,11 @@ def control_variate_estimate(
     y, c = y[keep], c[keep] - np.asarray(means, dtype=float)
     plain = estimate(y, level)
     if plain.n < 3:
-        return Adjusted(plain, 1.0, ())
+        return Adjusted(plain, 1.0, (), plain)
     c = _independent_columns(c)
     n, q = c.shape
     if q == 0 or n < q + 3 or plain.std == 0:
-        return Adjusted(plain, 1.0, ())
+        return Adjusted(plain, 1.0, (), plain)
     x = np.column_stack([np.ones(n), c])
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     residual = y - x @ coef
@@ -199,7 +208,7 @@ def control_variate_estimate(
     adjusted = Estimate(centre, std, centre - half, centre + half, n)
     plain_variance = plain.std**2 / n
     reduction = plain_variance / variance if variance > 0 else math.inf
-    return Adjusted(adjusted, reduction, tuple(float(b) for b in coef[1:]))
+    return Adjusted(adjusted, reduction, tuple(float(b) for b in coef[1:]), plain)
 
 
 def _independent_columns(c: np.ndarray) -> np.ndarray:

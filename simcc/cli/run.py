@@ -347,25 +347,42 @@ def _estimator_lines(reps: Replications) -> None:
     if reps.estimator == "ratio":
         console.print("estimator: ratios of totals, delta-method CIs", markup=False)
     if reps.estimator == "control-variates" and reps.n > 1:
-        import numpy as np
-
-        console.print(
-            "estimator: control variates (arrivals, handle-time draws)\n"
-            "variance reduction per metric:",
-            markup=False,
-        )
-        for name, factor in reps.variance_reduction().items():
-            if name in reps.metric_names() and not np.isnan(reps.values(name)).all():
-                # a metric the controls determine (offered: the arrivals) is left with
-                # rounding noise, a factor of 1e27 that reads as a result
-                shown = (
-                    f"×{factor:.3g}" if factor < EXACT_REDUCTION else "exact (given the controls)"
-                )
-                console.print(f"  {fmt.label(name).strip():<34} {shown}", markup=False)
+        _variance_reductions(reps)
     for name, status in reps.precision_status().items():
         word = "reached" if status["reached"] else "NOT reached"
         half, target = (fmt.value(name, status[k], extra=1) for k in ("half_width", "target"))
         console.print(f"precision {name}: ±{half}, target ±{target}: {word}", markup=False)
+
+
+def _variance_reductions(reps: Replications) -> None:
+    """Each metric's variance reduction by control variates, marked where the adjusted
+    CI is still wider than the plain mean's (the controls' lost degrees of freedom)."""
+    import numpy as np
+
+    console.print(
+        "estimator: control variates (arrivals, handle-time draws)\nvariance reduction per metric:",
+        markup=False,
+    )
+    wider = []
+    for name, adjusted in reps.adjusted().items():
+        if name in reps.metric_names() and not np.isnan(reps.values(name)).all():
+            factor = adjusted.variance_reduction
+            # a metric the controls determine (offered: the arrivals) is left with
+            # rounding noise, a factor of 1e27 that reads as a result
+            shown = f"×{factor:.3g}" if factor < EXACT_REDUCTION else "exact (given the controls)"
+            if adjusted.width_ratio > 1:
+                wider.append(adjusted)
+                shown += f" (its CI {adjusted.width_ratio:.2f}× as wide) *"
+            console.print(f"  {fmt.label(name).strip():<34} {shown}", markup=False)
+    if wider:
+        controls = max(len(a.coefficients) for a in wider)
+        console.print(
+            f"* wider than the plain mean's CI: {controls} control(s) leave "
+            f"{reps.n - 1 - controls} degrees of freedom of {reps.n - 1}, and for the "
+            "metrics marked they remove too little variance to make up for it; read the plain "
+            "mean (run without --control-variates), or run more replications",
+            markup=False,
+        )
 
 
 def _outputs(reps: Replications) -> dict[str, Any]:

@@ -118,6 +118,19 @@ def test_a_metric_that_the_control_explains_has_a_large_variance_reduction():
     assert a.estimate.contains(50.0)
 
 
+def test_the_width_ratio_weighs_the_variance_removed_against_the_degrees_of_freedom_lost():
+    # controls at their means and orthogonal to the metric: nothing to remove, and the
+    # residual variance is on 5 − 1 − 2 = 2 degrees of freedom instead of 4, so the
+    # variance "reduction" is 2 / 4 and the CI is t(2) / t(4) ÷ √(2 / 4) as wide
+    y = 5.0 + np.array([1.0, -1.0, 0.0, 0.0, 0.0])
+    controls = 100.0 + np.array([[0, 1], [0, 1], [1, -1], [-1, -1], [0, 0]], dtype=float)
+    a = control_variate_estimate(y, controls, [100.0, 100.0])
+    assert a.variance_reduction == pytest.approx(0.5)
+    expected = student.ppf(0.975, 2) / student.ppf(0.975, 4) / math.sqrt(0.5)
+    assert a.width_ratio == pytest.approx(expected)  # 2.19: the adjusted CI is wider
+    assert a.plain == estimate(y)
+
+
 def test_too_few_replications_for_the_controls_give_the_plain_mean():
     a = control_variate_estimate(Y[:3], C[:3, None], [MU])
     assert a.estimate == estimate(Y[:3])
