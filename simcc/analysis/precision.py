@@ -27,6 +27,12 @@ def check_precision(
         raise ValueError(f"--max-replications ({max_replications}) is below the replications ({n})")
     names = scenario_metric_names(scenario)
     for name, half in precision.items():
+        metric, by, _ = split_grouped(name)
+        if by is not None and metric in names:
+            raise ValueError(
+                f"--precision {name}: a metric of one group cannot be a precision target "
+                f"(only the whole centre's metrics are): --precision {metric}={half:g}"
+            )
         if name not in names:
             from simcc.scenario.errors import did_you_mean
 

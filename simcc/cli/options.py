@@ -216,7 +216,7 @@ def parse_precision(values: list[str] | None) -> dict[str, float]:
 
     out: dict[str, float] = {}
     for text in values or []:
-        name, sep, half = text.partition("=")
+        name, sep, half = text.rpartition("=")
         try:
             if not sep or not name.strip():
                 raise ValueError

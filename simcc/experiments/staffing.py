@@ -92,6 +92,12 @@ def parse_target(text: str, metrics: Sequence[str]) -> Target:
     """``"service_level>=0.8"`` or ``service_level:ge:0.8`` (a value may be ``80%``; a time
     ``asa<=30s``) as a :class:`Target`."""
     match = _TARGET.match(text)
+    grouped = re.match(r"^\s*([A-Za-z_]\w*)\[[^\]]*\]", text)
+    if grouped:
+        raise ExperimentError(
+            f"--target {text}: a metric of one group cannot be a staffing target (only the "
+            f"whole centre's metrics are): --target {grouped.group(1)}{text[grouped.end() :]}"
+        )
     if not match:
         if text.strip() in metrics:  # what a shell leaves of an unquoted service_level>=0.8
             raise ExperimentError(

@@ -60,6 +60,10 @@ def test_run_with_precision_reports_the_half_width_reached(tmp_path: Path):
         (["--precision", "abandonment_rate=5"], "that half-width is ±500 points"),
         (["--precision", "asa=1", "--max-replications", "2"], "--max-replications (2) is below"),
         (["--estimator", "median"], "expected mean or ratio"),
+        (
+            ["--precision", "abandonment_rate[segment=vip]=1%"],
+            "a metric of one group cannot be a precision target",
+        ),
         (["--estimator", "ratio", "--control-variates"], "choose one"),
     ],
 )

@@ -101,6 +101,10 @@ def test_targets_are_parsed(text: str, target: Target) -> None:
         ("service level at least 0.8", "expected METRIC:ge:VALUE or METRIC:le:VALUE"),
         ("service_level:gte:0.8", "unknown bound ':gte:'; use :ge: .* or :le:"),
         ("service_level", "unquoted, >= and <= are shell redirections"),
+        (
+            "service_level[channel=chat]:ge:0.8",
+            r"a metric of one group cannot be a staffing target .*: --target service_level:ge:0.8",
+        ),
     ],
 )
 def test_bad_targets_are_refused(text: str, says: str) -> None:
