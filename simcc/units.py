@@ -62,6 +62,15 @@ def parse_rate(value: object) -> float:
     raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
 
 
+def parse_share(text: str) -> float:
+    """A share as planners write it: ``"85%"`` or ``"0.85"`` is 0.85 (ValueError if neither)."""
+    text = text.strip()
+    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    if math.isnan(value):
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
 def duration_text(seconds: float) -> str:
     """A duration as a planner would write it in a scenario: ``90s``, ``-4m``, ``1.5h``, ``inf``."""
     if math.isnan(seconds) or math.isinf(seconds):

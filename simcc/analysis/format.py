@@ -114,15 +114,14 @@ def amount(metric: str, text: str) -> float:
     """A value of ``metric`` as typed on the command line: a time with or without a unit
     (``30s``, ``2m``; a bare number is seconds), anything else a number, which for a rate
     may be a percentage (``5%`` is 0.05).  ValueError if it is not one."""
-    from simcc.units import parse_duration
+    from simcc.units import parse_duration, parse_share
 
     text = text.strip()
     if kind(metric) == "time":
-        value = parse_duration(text)
-    elif kind(metric) == "rate" and text.endswith("%"):
-        value = float(text[:-1]) / 100
-    else:
-        value = float(text)
+        return parse_duration(text)
+    if kind(metric) == "rate":
+        return parse_share(text)
+    value = float(text)
     if math.isnan(value):
         raise ValueError(f"{text!r} is not a number")
     return value

@@ -58,6 +58,18 @@ def _out_dir(text: str) -> Path:
     return Path(text)
 
 
+def share(text: str | float) -> float:
+    """A share typed as a fraction or a percentage (``0.3``, ``30%``; a default as it is)."""
+    from simcc.units import parse_share
+
+    if isinstance(text, int | float):
+        return float(text)
+    try:
+        return parse_share(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected a share such as 0.3 or 30%, got {text!r}") from None
+
+
 Out = Annotated[
     Path | None,
     typer.Option(

@@ -66,7 +66,10 @@ def staff(
     shrinkage: Annotated[
         float,
         typer.Option(
-            "--shrinkage", help="With --interval: absence share s; scheduled = ⌈required/(1−s)⌉."
+            "--shrinkage",
+            parser=opt.share,
+            metavar="SHARE",
+            help="With --interval: absence share s (0.3 or 30%); scheduled = ⌈required/(1−s)⌉.",
         ),
     ] = 0.0,
 ) -> None:

@@ -104,6 +104,7 @@ def _shown_metrics(scenario: Scenario, asked: Sequence[str]) -> tuple[list[str],
     """The metrics to show, and the groups (--by) that NAME[BY=GROUP] among them need."""
     from simcc.analysis.metrics import GROUPS, scenario_metric_names, split_grouped
     from simcc.experiments import ExperimentError
+    from simcc.scenario.errors import did_you_mean
 
     names = scenario_metric_names(scenario)
     groups = []
@@ -111,7 +112,8 @@ def _shown_metrics(scenario: Scenario, asked: Sequence[str]) -> tuple[list[str],
         metric, by, group = split_grouped(name)
         if metric not in names:
             raise ExperimentError(
-                f"--metric {metric}: unknown metric (metrics: {', '.join(names)})"
+                f"--metric {metric}: unknown metric{did_you_mean(metric, names)} "
+                f"(metrics: {', '.join(names)})"
             )
         if by is not None:
             if by not in GROUPS or not group:

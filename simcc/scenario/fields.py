@@ -8,14 +8,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from simcc.dists import Seconds
 from simcc.scenario.limits import MAX_PRIORITY, MAX_RATE_PER_HOUR
-from simcc.units import parse_rate
+from simcc.units import parse_rate, parse_share
 
 
 def _percent(value: object) -> object:
     """``"85%"`` as 0.85 (a share written as planners write it); anything else as given."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
-            return float(value.strip()[:-1]) / 100
+            return parse_share(value)
         except ValueError:
             return value
     return value

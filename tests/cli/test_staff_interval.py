@@ -49,7 +49,8 @@ def test_staff_interval_writes_requirements_and_a_staffed_scenario(
     staffed = load_scenario(out / "staffed-cold.yaml")
     assert staffed.pools["front"].agents.counts == list(table["required"])
     assert '"point"' in (out / "journal.jsonl").read_text()  # the days simulated are kept
-    again = runner.invoke(app, [*args, "--shrinkage", "0.25", "--out", str(out), "--resume"])
+    # the same shrinkage as a percentage: the same run, resumed
+    again = runner.invoke(app, [*args, "--shrinkage", "25%", "--out", str(out), "--resume"])
     assert again.exit_code == 0, again.output  # (that it reruns nothing: test_experiments_resume)
     pd.testing.assert_frame_equal(pd.read_csv(out / "staffing.csv"), table, check_exact=True)
 
@@ -61,6 +62,7 @@ def test_staff_interval_writes_requirements_and_a_staffed_scenario(
         (["--interval", "soon"], "--interval soon"),
         (["--shrinkage", "0.2"], "give --interval too"),
         (["--interval", "30m", "--shrinkage", "1"], "--shrinkage 1: give a fraction in [0, 1)"),
+        (["--interval", "30m", "--shrinkage", "a third"], "expected a share such as 0.3 or 30%"),
         (["--interval", "30m", "-t", "fcr>=0.5"], "with --interval a target bounds"),
     ],
 )

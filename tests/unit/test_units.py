@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from simcc.units import duration_text, format_duration, parse_duration, parse_rate
+from simcc.units import duration_text, format_duration, parse_duration, parse_rate, parse_share
 
 
 @pytest.mark.parametrize(
@@ -63,6 +63,19 @@ def test_rates(text: object, per_second: float) -> None:
 def test_bad_rates_say_what_is_expected(bad: object) -> None:
     with pytest.raises(ValueError, match="expected a rate such as 180 \\(per hour\\), '180/h'"):
         parse_rate(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "share"), [("0.3", 0.3), ("30%", 0.3), (" 7.5 % ", 0.075), ("1", 1.0)]
+)
+def test_a_share_is_a_fraction_or_a_percentage(text: str, share: float) -> None:
+    assert parse_share(text) == pytest.approx(share)
+
+
+@pytest.mark.parametrize("bad", ["30 percent", "%", "nan", "0.3.1"])
+def test_a_share_that_is_neither_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_share(bad)
 
 
 @pytest.mark.parametrize(
