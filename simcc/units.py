@@ -62,6 +62,15 @@ def parse_rate(value: object) -> float:
     raise ValueError(f"expected a rate such as 180 (per hour), '180/h', '3/m', got {value!r}")
 
 
+def seconds_meant(what: str, value: float, unit: str) -> str:
+    """The slip of a bare number: ``a horizon of 8 without a unit is 8 seconds …; did
+    you mean 8h?``, for a value that is surely not meant in seconds."""
+    return (
+        f"{what} of {value:g} without a unit is {value:g} seconds (a bare number is "
+        f"seconds); did you mean {value:g}{unit}? Write {value:g}s to keep it"
+    )
+
+
 def parse_share(text: str) -> float:
     """A share as planners write it: ``"85%"`` or ``"0.85"`` is 0.85 (ValueError if neither)."""
     text = text.strip()

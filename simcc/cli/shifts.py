@@ -13,7 +13,7 @@ from simcc.cli import app
 from simcc.cli.common import console, load, print_whole, saved_scenario, user_errors
 from simcc.io import prepare_out, write_outputs
 from simcc.scenario import ScenarioError
-from simcc.units import parse_duration
+from simcc.units import parse_duration, seconds_meant
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,11 +23,30 @@ if TYPE_CHECKING:
     from simcc.scenario import Scenario
 
 
+SLIPS = {"--shift": ("a shift", "h"), "--break": ("a break", "m")}
+"""Options where a bare number under :data:`SHORT_BARE` seconds is surely a slip, with
+what the number is and the unit it was meant in (``--shift 8``: 8 hours)."""
+
+SHORT_BARE = 600.0
+
+
 def _duration(option: str, text: str) -> float:
     try:
-        return parse_duration(text)
+        value = parse_duration(text)
     except ValueError as exc:
         raise ScenarioError(f"{option} {text}: {exc}") from None
+    if option in SLIPS and _is_bare_number(text) and 0 < value < SHORT_BARE:
+        what, unit = SLIPS[option]
+        raise ScenarioError(f"{option} {text}: {seconds_meant(what, value, unit)}")
+    return value
+
+
+def _is_bare_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @app.command()

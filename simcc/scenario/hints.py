@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from simcc.scenario.demand import CallType, Volume
 from simcc.scenario.pools import Pool, Staffing
 from simcc.scenario.reading import Index
-from simcc.units import duration_text
+from simcc.units import duration_text, seconds_meant
 
 SHORT_HORIZON = 600.0
 """Seconds: a horizon written as a bare number below this is flagged (10 minutes)."""
@@ -82,7 +82,7 @@ def short_horizon(index: Index) -> str | None:
     """
     horizon = _bare(index, ["horizon"])
     if horizon is not None and 0 < horizon < SHORT_HORIZON:
-        return _seconds_meant("a horizon", horizon, "h")
+        return seconds_meant("a horizon", horizon, "h")
     return None
 
 
@@ -94,14 +94,7 @@ def _bare_units(scenario: HintFields, index: Index) -> Iterator[tuple[list[Any],
         for loc in _handle_time_places(name, pool):
             mean = _bare(index, loc)
             if mean is not None and 0 < mean < SHORT_HANDLE:
-                yield loc, _seconds_meant("a handle time", mean, "m")
-
-
-def _seconds_meant(what: str, value: float, unit: str) -> str:
-    return (
-        f"{what} of {value:g} without a unit is {value:g} seconds (a bare number is "
-        f"seconds); did you mean {value:g}{unit}? Write {value:g}s to keep it"
-    )
+                yield loc, seconds_meant("a handle time", mean, "m")
 
 
 def _handle_time_places(pool: str, spec: Pool) -> Iterator[list[Any]]:

@@ -64,6 +64,10 @@ def test_shifts_writes_a_plan_that_covers_the_requirements(
         (["--shift", "5h"], "--shift 5h is longer than the day (4h)"),
         (["--shift", "4h", "--starts-every", "4h", "--break", "2h", "--break-window", "0s"],
          "no shift can cover the interval(s)"),
+        (["--shift", "4"], "--shift 4: a shift of 4 without a unit is 4 seconds (a bare number "
+                           "is seconds); did you mean 4h?"),
+        (["--shift", "4h", "--break", "30"], "--break 30: a break of 30 without a unit is 30 "
+                                             "seconds"),
     ],
 )  # fmt: skip
 def test_shifts_bad_input_exits_2(files: tuple[Path, Path], extra: list[str], message: str) -> None:
