@@ -84,13 +84,29 @@ def _hint(
         close = "]" if bracket == "[" else "}"
         return f"the {bracket} opened on line {start.line + 1} is not closed: close it with {close}"
     if "expected <block end>" in problem and stop is not None:
-        return (
-            f"line {stop.line + 1} is indented more than the keys of the mapping above it: "
-            "line it up with them"
-        )
+        return _block_end_hint(problem, stop, lines)
     if "mapping values are not allowed" in problem:
         return _mapping_value_hint(here, start, lines)
     return None
+
+
+def _block_end_hint(problem: str, stop: yaml.Mark, lines: list[str]) -> str:
+    """A block that goes on where YAML expected it to end: a list item without the space
+    after its dash, commas between keys outside braces, or a line indented too far."""
+    item = lines[stop.line].lstrip(" ") if stop.line < len(lines) else ""
+    if item.startswith("-") and len(item) > 1 and item[1] not in " -":
+        return f"each item of a list starts with '- ': write `- {item[1:].strip()}`"
+    if "found ','" in problem:
+        text = item.split(" #")[0].strip()
+        dash, body = ("- ", text[2:].strip()) if text.startswith("- ") else ("", text)
+        return (
+            f"a comma separates keys only inside {{ }}: write `{dash}{{{body}}}`, "
+            "or each key on a line of its own"
+        )
+    return (
+        f"line {stop.line + 1} is indented more than the keys of the mapping above it: "
+        "line it up with them"
+    )
 
 
 def _simple_key_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:

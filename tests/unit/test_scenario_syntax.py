@@ -78,6 +78,22 @@ def test_a_list_item_with_its_dash_but_no_space_is_told_the_space_not_another_da
     assert "write `- desk`" in message and "`- -" not in message
 
 
+def test_a_later_list_item_glued_to_its_dash_is_told_the_space_not_the_indentation() -> None:
+    message = message_of(edit("    - {policy: cold}", "    -{policy: cold}"))
+    assert message.startswith("centre.yaml:21:5: YAML syntax error:")
+    assert "each item of a list starts with '- ': write `- {policy: cold}`" in message
+    assert "indented more" not in message
+
+
+def test_commas_between_keys_outside_braces_are_told_to_use_braces() -> None:
+    item = "    - {when: {call_type: billing}, policy: warm}"
+    message = message_of(edit(item, "    - when: {call_type: billing}, policy: warm"))
+    assert message.startswith("centre.yaml:20:")
+    assert "a comma separates keys only inside { }" in message
+    assert "write `- {when: {call_type: billing}, policy: warm}`" in message
+    assert "indented more" not in message
+
+
 def test_a_backslash_in_double_quotes_is_told_to_use_single_quotes() -> None:
     message = message_of(edit("name: probe", 'name: "C:\\q"'))
     assert "a backslash in double quotes starts an escape: use single quotes" in message
