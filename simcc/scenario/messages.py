@@ -234,4 +234,16 @@ def _unknown_key(loc: list[Any], data: Any, root: type[BaseModel]) -> str:
     hint = closest(key, valid)
     if hint:
         return f"unknown key {key!r}; did you mean {hint!r}?"
+    under = _section_of(key, loc[:-1], valid, data, root)
+    if under is not None:
+        return f"unknown key {key!r} here; it is a key of {under!r}: indent it under `{under}:`"
     return f"unknown key {key!r}; expected one of: {', '.join(valid)}"
+
+
+def _section_of(
+    key: str, at: list[Any], valid: list[str], data: Any, root: type[BaseModel]
+) -> str | None:
+    """The one section expected at ``at`` that has ``key`` among its own keys (``when``, for
+    an ``expected_wait:`` written beside ``when:`` instead of under it); None if not one."""
+    sections = [s for s in valid if key in (keys_at([*at, s], data, root) or [])]
+    return sections[0] if len(sections) == 1 else None

@@ -65,6 +65,19 @@ def test_unknown_keys_suggest_a_key_valid_at_that_place(
     assert ".".join((*place, key)) in message
 
 
+def test_a_key_written_beside_its_section_instead_of_under_it_is_told_to_indent() -> None:
+    # - when:              (a rule whose condition lost its indentation)
+    #   expected_wait: 1m
+    #   policy: warm
+    rules = [{"when": None, "expected_wait": "1m", "policy": "warm"}, {"policy": "cold"}]
+    data = {**BASE, "transfer": {"policy": "rules", "rules": rules}}
+    message = "\n".join(problems_of(data))
+    assert (
+        "transfer.rules.0.expected_wait: unknown key 'expected_wait' here; it is a key of "
+        "'when': indent it under `when:`" in message
+    )
+
+
 def test_unknown_key_in_a_distribution_lists_that_distributions_keys() -> None:
     data = {
         **BASE,
