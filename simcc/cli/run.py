@@ -32,7 +32,7 @@ from simcc.cli.common import (
     saved_scenario,
     user_errors,
 )
-from simcc.io import prepare_out
+from simcc.io import prepare_out, signals_held
 from simcc.scenario import POLICIES, ScenarioError
 
 if TYPE_CHECKING:
@@ -188,11 +188,14 @@ def run(
                 done=None if earlier is None else earlier.metrics,
             )
             _exit_if_none_finished(reps)
-            _report(reps)
-            _groups(reps, by or [])
-            if out is not None and records is not None:
-                finish_outputs(out, scenario, report, _outputs(reps) | records.finish())
-                console.print(f"wrote {out}/summary.json and records", markup=False)
+            # every replication asked for is done (or kept): an interrupt from here waits
+            # until they are written, since a run keeps no journal to resume them from
+            with signals_held():
+                _report(reps)
+                _groups(reps, by or [])
+                if out is not None and records is not None:
+                    finish_outputs(out, scenario, report, _outputs(reps) | records.finish())
+                    console.print(f"wrote {out}/summary.json and records", markup=False)
         if reps.interrupted:
             err.print(
                 f"interrupted: kept the {reps.n} finished replication(s)"

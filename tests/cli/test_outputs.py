@@ -66,6 +66,16 @@ elif where == "first-file-replaced":  # a file in --out changes
             pause()
 
     os.replace = replace
+elif where == "records-finish":  # every replication done, the table printed, nothing written
+    from simcc.record_files import RecordFiles
+
+    real_finish = RecordFiles.finish
+
+    def finish(self):
+        pause()
+        return real_finish(self)
+
+    RecordFiles.finish = finish
 elif where == "exit":  # the command is done, its outputs written
     real_exit = sys.exit
 
@@ -167,6 +177,23 @@ def test_an_interrupt_while_writing_leaves_the_old_set_or_the_new_one(
         assert_one_whole_set(out, 2)
     else:
         assert_one_whole_set(out, 8)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_once_every_replication_is_done_waits_until_they_are_written(
+    tmp_path: Path, signum: int
+) -> None:
+    # a run keeps no journal: replications lost here could not be resumed
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL)
+    out = tmp_path / "out"
+    args = ["run", str(scenario), "-n", "8", "-j", "1", "--out", str(out)]
+    done = signalled(tmp_path, args, "records-finish", signum, out=out)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Abandonment" in done.stdout  # the table was printed before the pause
+    assert_one_whole_set(out, 8)
 
 
 @pytest.mark.timeout(300)
