@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -40,15 +41,23 @@ def theory_inputs(scenario: object) -> tuple[TheoryInputs, list[str]]:
 
     s = scenario
     warnings: list[str] = []
-    pools = list(s.pools.values())  # type: ignore[attr-defined]
-    if len(pools) != 1:
-        warnings.append(f"{len(pools)} pools: the formulas describe one pool; using the first")
-    pool = pools[0]
+    # what reaches a pool: the arrivals its front doors do not settle (MODEL.md §8)
+    offered = {
+        name: ct.arrivals.mean_rate(s.horizon) * ct.offered_share  # type: ignore[attr-defined]
+        for name, ct in s.call_types.items()  # type: ignore[attr-defined]
+    }
+    name, pool = _entry_pool(s, offered)
+    call_types = {k: ct for k, ct in s.call_types.items() if ct.path[0] == name}  # type: ignore[attr-defined]
+    if len(s.pools) != 1:  # type: ignore[attr-defined]
+        others = sorted(set(s.call_types) - set(call_types))  # type: ignore[attr-defined]
+        warnings.append(
+            f"{len(s.pools)} pools: the formulas describe one pool; using {name!r}, which "  # type: ignore[attr-defined]
+            "most arrivals enter"
+            + (f", and the call types that enter it (not {', '.join(others)})" if others else "")
+        )
     if len(set(pool.agents.counts)) > 1:
         warnings.append("staffing changes by interval: using the first interval's agents")
-    call_types = s.call_types  # type: ignore[attr-defined]
-    # what reaches the pool: the arrivals its front doors do not settle (MODEL.md §8)
-    rate = sum(ct.arrivals.mean_rate(s.horizon) * ct.offered_share for ct in call_types.values())  # type: ignore[attr-defined]
+    rate = sum(offered[k] for k in call_types)
     if any(ct.arrivals.rate is None for ct in call_types.values()):
         warnings.append("time-varying arrivals: using the mean rate over the horizon")
     if s.arrivals.volume_cv > 0:  # type: ignore[attr-defined]
@@ -92,6 +101,15 @@ def theory_inputs(scenario: object) -> tuple[TheoryInputs, list[str]]:
         short_abandon=s.sla.answer.short_abandon,  # type: ignore[attr-defined]
     )
     return inputs, warnings
+
+
+def _entry_pool(s: object, offered: dict[str, float]) -> tuple[str, Any]:
+    """The pool the most arrivals enter (the first pool on a tie), by name."""
+    into = dict.fromkeys(s.pools, 0.0)  # type: ignore[attr-defined]
+    for name, ct in s.call_types.items():  # type: ignore[attr-defined]
+        into[ct.path[0]] += offered[name]
+    name = max(into, key=lambda p: into[p])
+    return name, s.pools[name]  # type: ignore[attr-defined]
 
 
 def model_name(patience: object) -> str:

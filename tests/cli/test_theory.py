@@ -76,12 +76,20 @@ def test_no_agents_means_everyone_abandons(tmp_path: Path) -> None:
     assert "every caller waits out its patience" in result.output
 
 
-def test_no_agents_and_zero_patience_has_no_service_level(tmp_path: Path) -> None:
-    """Every caller leaves at once with wait 0: all are short abandons, the level is 0/0."""
+def test_no_agents_and_zero_patience_has_a_service_level_of_zero(tmp_path: Path) -> None:
+    """Every caller leaves at once with wait 0: not short abandons (they waited nothing,
+    as the metrics count them), so none of the offered is answered in time."""
     result = _theory(tmp_path, "0", agents=0)
     assert result.exit_code == 0, result.output
     assert _row(result.output, "abandonment_rate") == "100.0%"
-    assert _row(result.output, "service_level") == "–"
+    assert _row(result.output, "service_level") == "0.0%"
+
+
+def test_zero_patience_with_agents_leaves_the_service_level_of_erlang_b(tmp_path: Path) -> None:
+    # those who find all 14 busy leave with wait 0, and stay in the denominator
+    result = _theory(tmp_path, "0")
+    assert result.exit_code == 0, result.output
+    assert _row(result.output, "service_level") == "78.0%"  # 1 − B(14, 15 Erlangs)
 
 
 def test_zero_patience_is_erlang_b(tmp_path: Path) -> None:
@@ -136,3 +144,30 @@ def test_a_chain_too_long_to_compute_is_refused_in_one_line(tmp_path: Path) -> N
     result = CliRunner().invoke(app, ["theory", str(path)])
     assert result.exit_code == 2
     assert "theory does not apply" in result.output and "too close to 100 %" in result.output
+
+
+TWO_DOORS = """\
+name: two doors
+horizon: 8h
+call_types:
+  phone: {arrivals: {rate: 120/h}, path: [voice]}
+  chat: {arrivals: {rate: 60/h}, path: [chat]}
+customers:
+  patience: {dist: exponential, mean: 4m}
+pools:
+  voice: {agents: 12, handle_time: {dist: exponential, mean: 5m}}
+  chat: {agents: 4, handle_time: {phone: 1m, chat: {dist: exponential, mean: 3m}}}
+"""
+
+
+def test_with_several_pools_only_the_call_types_entering_the_pool_load_it(
+    tmp_path: Path,
+) -> None:
+    # voice takes 120/h × 5 min = 10 Erlangs; the chats (60/h × 3 min) go to the other pool
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_DOORS)
+    result = CliRunner().invoke(app, ["theory", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "10.00 Erlangs" in result.output
+    assert "using 'voice', which most arrivals enter" in " ".join(result.output.split())
+    assert "(not chat)" in result.output

@@ -382,6 +382,7 @@ def test_mmng_with_zero_patience_is_erlang_b() -> None:
     assert m.p_wait == pytest.approx(blocking, rel=1e-12)
     assert m.asa == 0.0 and m.mean_wait == 0.0
     assert m.service_level == pytest.approx(1.0 - blocking, rel=1e-12)
+    assert m.short_abandon == 0.0  # they left with wait 0: not short abandons (metrics.md)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ The measures, over all offered contacts (``served`` = ``P(τ > V)``):
 * mean wait of all ``= E[min(V, τ)] = ∫ f·(x·Ḡ + E[τ; τ ≤ x])`` with
   ``E[τ; τ ≤ x] = H(x) − x·Ḡ(x)``;
 * service level ``= P(V = 0) + ∫_0^t f·Ḡ``;
-* short abandons ``= ∫ f(x)·G(min(x, s)) dx``;
+* short abandons ``= ∫ f(x)·(G(min(x, s)) − G(0)) dx``: abandons after a wait of at
+  most ``s`` and more than 0, as the metrics count them (a caller who leaves at once,
+  patience 0, waited nothing: not a short abandon);
 * occupancy ``= λ·P(served) / (nμ)`` (Little's law on the agents).
 
 How the integrals are computed
@@ -136,6 +138,7 @@ def mmng_patience(
     p_free = math.exp(log_free - log_total)
     k = math.exp(log_scale - log_total)
     i_all, i_ab, i_wait_served, i_wait_ab, i_within, i_short = (float(k * v) for v in parts)
+    i_short -= _at_once(patience) * i_all  # those whose patience is 0 waited 0: not short
     abandoned = min(max(i_ab, 0.0), 1.0)
     served = 1.0 - abandoned
     mean_wait = i_wait_served + i_wait_ab
@@ -165,12 +168,17 @@ def _nobody(lam: float, mu: float, patience: Patience, t: float, s: float) -> Qu
         asa=math.nan,
         mean_wait=patience.mean,
         service_level=0.0,
-        short_abandon=float(patience.cdf(np.array([s]))[0]),
+        short_abandon=float(patience.cdf(np.array([s]))[0]) - _at_once(patience),
         occupancy=math.nan,
         mean_queue=lam * patience.mean,
         threshold=t,
         short_abandon_threshold=s,
     )
+
+
+def _at_once(patience: Patience) -> float:
+    """``G(0)``: the share of callers whose patience is 0, who leave with wait 0."""
+    return float(patience.cdf(np.array([0.0]))[0])
 
 
 def _peak(lam: float, capacity: float, patience: Patience) -> float:
