@@ -162,7 +162,9 @@ def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
     n = int(s.get("replications") or 0)
     policy = scenario.transfer.policy if scenario is not None else None
     page.title = f"simcc run: {s.get('scenario', out.path.name)}"
-    page.subtitle = f"{n} replication(s), seed {s.get('seed')}" + (
+    requested = s.get("replications_requested")
+    done = n if requested in (None, n) else f"{n} of {requested}"
+    page.subtitle = f"{done} replication(s), seed {s.get('seed')}" + (
         f", transfer policy {policy}" if policy else ""
     )
     prov = s.get("provenance", {})
@@ -171,7 +173,7 @@ def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
             ("scenario", s.get("scenario")),
             ("transfer policy", policy),
             ("seed", s.get("seed")),
-            ("replications", n),
+            ("replications", done),
             ("output directory", out.path.resolve()),
             ("simcc", prov.get("simcc")),
             ("wall time", f"{prov['wall_time_s']:.1f} s" if "wall_time_s" in prov else None),
@@ -184,7 +186,13 @@ def _run_report(page: Page, out: Output, scenario: Any, look: Look) -> None:
         "(scenario.yaml) nor given (--scenario): no staffing line, and agent time "
         "is counted over the whole run.</p>"
     )
-    page.section("scenario", "Scenario", facts, _scenario_text(scenario, n, s.get("seed")), missing)
+    stopped = "".join(
+        f'<p class="note"><strong>Stopped early:</strong> {html.escape(str(note))}.</p>'
+        for note in s.get("stopped_early") or []
+    )
+    page.section(
+        "scenario", "Scenario", stopped, facts, _scenario_text(scenario, n, s.get("seed")), missing
+    )
     estimates = {m: _estimate(v, n) for m, v in s.get("metrics", {}).items()}
     rows = [
         (_metric_cell(m), *_value_ci(m, estimates[m], look=look))

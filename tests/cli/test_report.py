@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import math
 import re
 import shutil
@@ -124,6 +125,22 @@ def test_run_report_without_the_scenario_says_what_is_missing(
     html = (copy / "report.html").read_text(encoding="utf-8")
     assert "scenario file was not found" in html
     assert len(images(html)) == 4  # the record plots, the escalation reasons included
+
+
+def test_run_report_of_a_run_stopped_early_says_so_and_how_many_were_asked_for(
+    outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "run"
+    shutil.copytree(outputs["run"], copy)
+    (copy / "manifest.json").unlink()  # read as written by hand: the summary is edited
+    summary = json.loads((copy / "summary.json").read_text())
+    summary["replications_requested"] = 5
+    summary["stopped_early"] = ["interrupted after 2 of 5 replication(s)"]
+    (copy / "summary.json").write_text(json.dumps(summary))
+    build_report(copy)
+    html = (copy / "report.html").read_text(encoding="utf-8")
+    assert "2 of 5 replication(s)" in html
+    assert "Stopped early:</strong> interrupted after 2 of 5 replication(s)." in html
 
 
 def test_compare_report_reads_each_headline_metric_in_words(outputs: dict[str, Path]) -> None:
