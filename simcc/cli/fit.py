@@ -107,7 +107,7 @@ def fit(
             for line in loaded.report.explain():
                 _say(line)
             chosen = _days(loaded.calls, days, log)
-            _arrivals(arrivals, chosen)
+            _arrivals(arrivals, chosen, check)
             fitted = _fit(loaded.calls, chosen, name, log, _options(pools, overflow))
         except FitInputError as exc:
             err.print(f"error: {exc}", markup=False)
@@ -222,12 +222,17 @@ def _days(calls: pd.DataFrame, days: list[str], log: Path) -> list[dt.date]:
     return chosen
 
 
-def _arrivals(arrivals: str, chosen: list[dt.date]) -> None:
-    """``--arrivals`` is a known value, and ``replay`` is of one day."""
+def _arrivals(arrivals: str, chosen: list[dt.date], check: bool) -> None:
+    """``--arrivals`` is a known value, and ``replay`` is of one day, for ``--check``."""
     from simcc.fit.replay import ARRIVALS
 
     if arrivals not in ARRIVALS:
         raise FitInputError(f"--arrivals {arrivals}: expected one of {', '.join(ARRIVALS)}")
+    if arrivals != "fitted" and not check:
+        raise FitInputError(
+            f"--arrivals {arrivals} says how --check simulates the fit (the fitted file is "
+            "the same either way): add --check"
+        )
     if arrivals == "replay" and len(chosen) != 1:
         raise FitInputError(
             f"--arrivals replay replays one day's calls; --days chose {len(chosen)} days "

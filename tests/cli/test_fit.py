@@ -122,7 +122,7 @@ def test_check_with_replayed_arrivals_offers_the_days_own_calls(bank, tmp_path):
     assert offered["simulated"] == offered["observed"] == offered["ci_low"] == offered["ci_high"]
 
 
-def test_replayed_arrivals_need_one_day_and_a_known_value(tmp_path):
+def test_replayed_arrivals_need_one_day_a_known_value_and_a_check(tmp_path):
     log = synthetic_csv(tmp_path)
     rows = log.read_text().splitlines()[1:]
     with log.open("a") as more:  # the same calls again on the next day
@@ -134,6 +134,11 @@ def test_replayed_arrivals_need_one_day_and_a_known_value(tmp_path):
     unknown = invoke(*fit, "--arrivals", "poisson")
     assert unknown.exit_code == 2
     assert "--arrivals poisson: expected one of fitted, replay" in unknown.stderr
+    one_day = ("fit", log, "-f", "csv", "--map", CSV_MAP, "-d", "991003", "-o", tmp_path / "y.yaml")
+    unchecked = invoke(*one_day, "--arrivals", "replay")
+    assert unchecked.exit_code == 2
+    assert "--arrivals replay says how --check simulates the fit" in unchecked.stderr
+    assert not (tmp_path / "y.yaml").exists()
 
 
 def test_the_shipped_bank_weekday_scenario_loads():
