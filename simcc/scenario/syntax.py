@@ -95,7 +95,7 @@ def _block_end_hint(problem: str, stop: yaml.Mark, lines: list[str]) -> str:
     after its dash, commas between keys outside braces, or a line indented too far."""
     item = lines[stop.line].lstrip(" ") if stop.line < len(lines) else ""
     if item.startswith("-") and len(item) > 1 and item[1] not in " -":
-        return f"each item of a list starts with '- ': write `- {item[1:].strip()}`"
+        return _list_item_hint(item)
     if "found ','" in problem:
         text = item.split(" #")[0].strip()
         dash, body = ("- ", text[2:].strip()) if text.startswith("- ") else ("", text)
@@ -120,11 +120,16 @@ def _simple_key_hint(here: str, start: yaml.Mark, lines: list[str]) -> str:
     above = _line_above(lines, start.line)
     item = above is not None and lines[above].lstrip().startswith("- ")
     if item and above is not None and _indent(lines[above]) == start.column:
-        item_text = after.strip()
-        if item_text.startswith("-"):  # `-back`: the dash is there, the space is not
-            item_text = item_text[1:].lstrip()
-        return f"each item of a list starts with '- ': write `- {item_text}`"
+        return _list_item_hint(after)
     return "each line of a mapping is `key: value` (a colon, then a space)"
+
+
+def _list_item_hint(item: str) -> str:
+    """A list item written without its ``- `` (or, ``-back``, without the space)."""
+    text = item.strip()
+    if text.startswith("-"):  # the dash is there, the space is not
+        text = text[1:].lstrip()
+    return f"each item of a list starts with '- ': write `- {text}`"
 
 
 def _glued_key_above(start: yaml.Mark, lines: list[str]) -> yaml.Mark | None:
